@@ -1,0 +1,73 @@
+# Consult — the two README commands are `make run` and `make test`; the rest are helpers.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app consult
+PORT ?= 5000
+HOST ?= 127.0.0.1
+WORKERS ?= 2
+THREADS ?= 16
+LANGS := fr es it pt ar
+
+.PHONY: run test install install-dev chromium compile-translations translations bench lint clean help
+
+help:
+	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) (PORT overrides)"
+	@echo "make test   - install test tools (Chromium included) and run the whole suite"
+	@echo "make bench  - run the benchmarks (figures as ratios, JSON in benchmarks/results/)"
+	@echo "make translations - extract strings, update the catalogs, compile them"
+	@echo "make lint   - ruff"
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install -q -e ".[postgres]"
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/bin/python pyproject.toml
+	$(PY) -m pip install -q -e ".[dev,postgres]"
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's Chromium for the browser tests (Playwright's own browser download cannot be used here).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium (apt)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	fi
+	@command -v chromium >/dev/null
+
+compile-translations: $(VENV)/.installed
+	@$(VENV)/bin/pybabel -q compile -d consult/translations -D messages
+
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 --no-location --sort-output \
+	  --project Consult --copyright-holder "Consult contributors" -o consult/translations/messages.pot .
+	$(VENV)/bin/pybabel -q update -i consult/translations/messages.pot -d consult/translations -D messages --no-fuzzy-matching
+	$(VENV)/bin/pybabel -q compile -d consult/translations -D messages
+
+run: $(VENV)/.installed compile-translations
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty --quiet
+	$(FLASK) demo accounts
+	@echo "Serving on http://$(HOST):$(PORT) (gunicorn, $(WORKERS) workers x $(THREADS) threads)"
+	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --worker-class gthread \
+	  --bind $(HOST):$(PORT) --access-logfile - "consult:create_app()"
+
+test: $(VENV)/.installed-dev chromium compile-translations
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-dev compile-translations
+	$(PY) -m benchmarks
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check consult tests benchmarks
+
+clean:
+	rm -rf $(VENV) .pytest_cache consult/translations/*/LC_MESSAGES/*.mo

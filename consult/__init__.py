@@ -1,0 +1,91 @@
+"""Consult: local democracy for everyone who lives in the city.
+
+``create_app`` wires configuration, extensions, blueprints, CLI commands and error handlers — nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides everything else (tests use it)."""
+    instance_path = (config or {}).get("INSTANCE_PATH") or os.environ.get("CONSULT_INSTANCE_PATH")
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path or None)
+
+    from consult import config as configuration
+
+    configuration.configure(app, config)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_hooks(app)
+
+    from consult.core import error_pages
+
+    error_pages.register(app)
+
+    from consult import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from consult.core import db as _sqlite_setup  # noqa: F401 - registers the SQLite engine events
+    from consult.core import templating
+    from consult.core.i18n import select_locale, text_direction
+    from consult.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     render_as_batch=True, compare_type=True)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    htmx.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.session_protection = "basic"
+
+    from consult.accounts.services import load_session_user
+
+    login_manager.user_loader(load_session_user)
+    templating.init_app(app)
+    app.jinja_env.globals["text_direction"] = text_direction
+
+
+#: domain packages, in dependency order; each has a blueprint ``bp`` (see the module map in the README)
+DOMAINS = (
+    "core", "accounts", "residency", "notifications", "moderation", "comments", "processes", "proposals",
+    "votes", "councils", "meetings", "debates", "minutes", "outcomes", "api",
+)
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in DOMAINS:
+        module = importlib.import_module(f"consult.{name}")
+        app.register_blueprint(module.bp)
+
+
+def _register_hooks(app: Flask) -> None:
+    from flask import request
+
+    from consult.core.db import commit_or_rollback
+    from consult.core.forms import detect_unreadable_fields
+    from consult.core.i18n import apply_language_switch
+    from consult.core.security import set_security_headers
+
+    @app.before_request
+    def _language_switch():
+        if "lang" in request.args:
+            apply_language_switch(request.args.get("lang"))
+
+    # must see the raw body before CSRFProtect (registered earlier) parses the form
+    app.before_request_funcs.setdefault(None, []).insert(0, detect_unreadable_fields)
+    app.after_request(commit_or_rollback)
+    app.after_request(set_security_headers)

@@ -1,0 +1,7 @@
+"""Accounts: sign-up, sign-in and sign-out, profile, passwords, reset codes, roles."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)
+
+from consult.accounts import policies, views  # noqa: E402,F401

@@ -1,0 +1,236 @@
+"""Account services: sign-up, sign-in sessions, profile, passwords, reset codes and role grants.
+
+Services flush and raise :class:`~consult.core.errors.DomainError`; the request commits once at its end.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from consult.accounts.models import GLOBAL_ROLES, ResetCode, RoleGrant, User, UserSession
+from consult.accounts.passwords import hash_password, needs_rehash, verify_password
+from consult.core import audit
+from consult.core.errors import Conflict, DomainError
+from consult.core.models import utcnow
+from consult.extensions import db
+
+RESET_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed from paper
+
+
+def normalise_username(username: str) -> str:
+    return (username or "").strip().lower()
+
+
+def normalise_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    return email.lower() if email else None
+
+
+def get_user_by_username(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
+
+
+def _check_unique(username: str | None = None, email: str | None = None, exclude: User | None = None) -> None:
+    if username is not None:
+        q = sa.select(User.id).where(User.username == username)
+        if exclude is not None:
+            q = q.where(User.id != exclude.id)
+        if db.session.scalar(q) is not None:
+            raise Conflict(_l("This username is already taken. Please choose another one."), field="username")
+    if email is not None:
+        q = sa.select(User.id).where(User.email == email)
+        if exclude is not None:
+            q = q.where(User.id != exclude.id)
+        if db.session.scalar(q) is not None:
+            raise Conflict(_l("This email address is already used by another account."), field="email")
+
+
+def sign_up(username: str, display_name: str, password: str, language: str = "en", email: str | None = None) -> User:
+    """Create an account. Only a username, a pseudonym, a language and (optionally) an email are asked."""
+    username = normalise_username(username)
+    email = normalise_email(email)
+    _check_unique(username=username, email=email)
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        email=email,
+        language=language if language in current_app.config["LANGUAGES"] else "en",
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        # a concurrent sign-up took the name between the check and the insert
+        raise Conflict(_l("This username is already taken. Please choose another one."), field="username") from None
+    return user
+
+
+def authenticate(username: str, password: str) -> User:
+    """Return the person for these credentials, or refuse without saying which part was wrong."""
+    user = get_user_by_username(username)
+    valid = verify_password(user.password_hash if user else None, password)
+    if not valid or user is None or user.is_deleted:
+        raise DomainError(_l("The username or password is not correct."))
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def start_session(user: User) -> str:
+    """Open a server-side session row for one browser and return its token."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token=token, user_id=user.id))
+    user.last_sign_in_at = utcnow()
+    user._session_token = token
+    db.session.flush()
+    return token
+
+
+def end_session(token: str | None) -> None:
+    """Sign one browser out for good: the row goes, so a copied cookie no longer signs anyone in."""
+    if token:
+        db.session.execute(sa.delete(UserSession).where(UserSession.token == token))
+
+
+def end_all_sessions(user: User) -> None:
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+
+
+def load_session_user(token: str) -> User | None:
+    """Flask-Login's loader: the person behind a session token (one query)."""
+    row = db.session.execute(
+        sa.select(User).join(UserSession, UserSession.user_id == User.id).where(UserSession.token == token)
+    ).scalar_one_or_none()
+    if row is None or row.is_deleted:
+        return None
+    row._session_token = token
+    return row
+
+
+def update_profile(user: User, *, display_name: str, language: str, email: str | None) -> User:
+    """Change the pseudonym, language and email (an email may be removed: it is optional)."""
+    email = normalise_email(email)
+    _check_unique(email=email, exclude=user)
+    user.display_name = display_name.strip()
+    if language in current_app.config["LANGUAGES"]:
+        user.language = language
+    user.email = email
+    db.session.flush()
+    return user
+
+
+def change_password(user: User, current: str, new: str, *, keep_session: str | None = None) -> None:
+    """Change the password after checking the current one; other browsers are signed out."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_l("Your current password is not correct."), field="current_password")
+    set_password(user, new, keep_session=keep_session)
+
+
+def set_password(user: User, new: str, *, keep_session: str | None = None) -> None:
+    user.password_hash = hash_password(new)
+    q = sa.delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_session:
+        q = q.where(UserSession.token != keep_session)
+    db.session.execute(q)
+    db.session.flush()
+
+
+def _code_hash(code: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    normalised = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
+
+
+def issue_reset_code(user: User, staff: User) -> str:
+    """Make a one-time reset code for a person without email; the plaintext is returned once, to print."""
+    raw = "".join(secrets.choice(RESET_CODE_ALPHABET) for _ in range(12))
+    lifetime = timedelta(hours=int(current_app.config["RESET_CODE_LIFETIME_HOURS"]))
+    db.session.execute(
+        sa.update(ResetCode).where(ResetCode.user_id == user.id, ResetCode.used_at.is_(None)).values(used_at=utcnow())
+    )
+    db.session.add(ResetCode(user_id=user.id, code_hash=_code_hash(raw), expires_at=utcnow() + lifetime,
+                             issued_by_id=staff.id))
+    audit.record("accounts.reset_code_issued", actor=staff, subject=user)
+    db.session.flush()
+    return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+
+
+def redeem_reset_code(username: str, code: str, new_password: str) -> User:
+    """Set a new password with a staff-issued code; the code works once and all sessions end."""
+    user = get_user_by_username(username)
+    digest = _code_hash(code)
+    row = None
+    if user is not None:
+        row = db.session.scalar(
+            sa.select(ResetCode).where(ResetCode.user_id == user.id, ResetCode.code_hash == digest)
+        )
+    if row is None or row.used_at is not None or row.expires_at < utcnow():
+        raise DomainError(_l("This reset code is not valid. It may have expired or been used already."),
+                          field="code")
+    claimed = db.session.execute(
+        sa.update(ResetCode).where(ResetCode.id == row.id, ResetCode.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        raise DomainError(_l("This reset code is not valid. It may have expired or been used already."),
+                          field="code")
+    set_password(user, new_password)
+    return user
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="consult.password-reset")
+
+
+def password_reset_token(user: User) -> str:
+    """A signed, expiring token tied to the current password hash, so it works only once."""
+    return _serializer().dumps({"u": user.id, "p": (user.password_hash or "")[-16:]})
+
+
+def reset_with_token(token: str, new_password: str, max_age: int = 3600 * 2) -> User:
+    try:
+        data = _serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        raise DomainError(_l("This reset link is not valid any more. Please ask for a new one.")) from None
+    user = db.session.get(User, data.get("u"))
+    if user is None or user.is_deleted or (user.password_hash or "")[-16:] != data.get("p"):
+        raise DomainError(_l("This reset link is not valid any more. Please ask for a new one."))
+    set_password(user, new_password)
+    return user
+
+
+def grant_role(user: User, role: str, *, by: User | None = None, scope_type: str | None = None,
+               scope_id: int | None = None) -> RoleGrant:
+    """Give a role (idempotent). Platform-wide roles are limited to the known list."""
+    if scope_type is None and role not in GLOBAL_ROLES:
+        raise DomainError(_l("Unknown role."), field="role")
+    for grant in user.grants:
+        if grant.role == role and grant.scope_type == scope_type and grant.scope_id == scope_id:
+            return grant
+    grant = RoleGrant(role=role, scope_type=scope_type, scope_id=scope_id, granted_by_id=getattr(by, "id", None))
+    user.grants.append(grant)
+    audit.record("accounts.role_granted", actor=by, subject=user, role=role, scope_type=scope_type,
+                 scope_id=scope_id)
+    db.session.flush()
+    return grant
+
+
+def revoke_role(user: User, role: str, *, by: User | None = None, scope_type: str | None = None,
+                scope_id: int | None = None) -> None:
+    for grant in list(user.grants):
+        if grant.role == role and grant.scope_type == scope_type and grant.scope_id == scope_id:
+            if role == "admin" and by is not None and by.id == user.id:
+                raise DomainError(_l("You cannot remove your own administrator role."))
+            user.grants.remove(grant)
+            audit.record("accounts.role_revoked", actor=by, subject=user, role=role, scope_type=scope_type,
+                         scope_id=scope_id)
+    db.session.flush()

@@ -1,0 +1,267 @@
+"""Account pages. Each view: load, authorize, validate, call a service, render."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from consult.accounts import bp
+from consult.accounts import services as accounts
+from consult.accounts.forms import (
+    ConfirmForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetCodeForm,
+    ResetRequestForm,
+    ResetWithTokenForm,
+    RoleForm,
+    SignInForm,
+    SignUpForm,
+    UserSearchForm,
+)
+from consult.accounts.models import GLOBAL_ROLES, User
+from consult.core.errors import DomainError
+from consult.core.i18n import select_locale
+from consult.core.mail import send_mail
+from consult.core.pagination import paginate
+from consult.core.policy import require
+from consult.core.rendering import redirect_to, render, safe_next
+from consult.extensions import db, limiter
+
+
+def _limit(name):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+
+
+def _sign_in(user: User) -> None:
+    """Rotate the session on sign-in: nothing from before survives but the language switch."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    accounts.start_session(user)
+    login_user(user)
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGN_UP")
+def sign_up():
+    """Create a pseudonymous account; no question about nationality or status is ever asked."""
+    if current_user.is_authenticated:
+        return redirect_to(url_for("core.home"))
+    form = SignUpForm()
+    if request.method == "GET":
+        form.language.data = select_locale()
+    if form.validate_on_submit():
+        try:
+            user = accounts.sign_up(form.username.data, form.display_name.data, form.password.data,
+                                    form.language.data, form.email.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            _sign_in(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            return redirect_to(url_for("core.home"))
+    return render("accounts/sign_up.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@_limit("RATELIMIT_SIGN_IN")
+def sign_in():
+    """Sign in with username and password; the session is rotated."""
+    next_url = safe_next(request.args.get("next"), url_for("core.home"))
+    if current_user.is_authenticated:
+        return redirect_to(next_url)
+    form = SignInForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.username.data, form.password.data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            _sign_in(user)
+            flash(_("You are signed in."), "success")
+            return redirect_to(next_url)
+    return render("accounts/sign_in.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/sign-out", methods=["POST"])
+def sign_out():
+    """End this browser's session on the server too, so a copied cookie stops working."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.is_authenticated:
+        accounts.end_session(current_user.get_id())
+    logout_user()
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    flash(_("You are signed out."), "success")
+    return redirect_to(url_for("core.home"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    """Change display name, language and email."""
+    require("account.edit_profile")
+    form = ProfileForm(obj=current_user)
+    password_form = PasswordChangeForm(formdata=None, prefix="pw")
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(current_user, display_name=form.display_name.data,
+                                    language=form.language.data, email=form.email.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            session.pop("lang", None)
+            flash(_("Your profile is saved."), "success")
+            return redirect_to(url_for("accounts.profile"))
+    return render("accounts/profile.html", form=form, password_form=password_form,
+                  status=422 if form.errors else 200)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@_limit("RATELIMIT_SIGN_IN")
+def change_password():
+    """Change the password (the current one is asked); other browsers are signed out."""
+    require("account.edit_profile")
+    form = ProfileForm(formdata=None, obj=current_user)
+    password_form = PasswordChangeForm(prefix="pw")
+    if password_form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, password_form.current_password.data,
+                                     password_form.new_password.data, keep_session=current_user.get_id())
+        except DomainError as err:
+            password_form.add_error(err.field, err.message)
+        else:
+            flash(_("Your password is changed. Other devices have been signed out."), "success")
+            return redirect_to(url_for("accounts.profile"))
+    return render("accounts/profile.html", form=form, password_form=password_form, status=422)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_request():
+    """Ask for a reset link by email. The answer is the same whether or not the address is known."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(User).where(User.email == accounts.normalise_email(form.email.data)))
+        if user is not None and not user.is_deleted:
+            link = url_for("accounts.reset_with_token", token=accounts.password_reset_token(user), _external=True)
+            send_mail(user.email, _("Reset your password"),
+                      _("Someone asked to reset the password of your account %(name)s. "
+                        "If it was you, open this link within two hours:\n\n%(link)s\n\n"
+                        "If it was not you, you can ignore this message.", name=user.username, link=link))
+        flash(_("If an account uses this address, we have sent it a link to reset the password."), "info")
+        return redirect_to(url_for("accounts.sign_in"))
+    return render("accounts/reset_request.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_with_token(token):
+    """Set a new password from an emailed link (valid two hours, once)."""
+    form = ResetWithTokenForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_with_token(token, form.new_password.data)
+        except DomainError as err:
+            form.add_error(None, err.message)
+        else:
+            flash(_("Your new password is set. You can sign in now."), "success")
+            return redirect_to(url_for("accounts.sign_in"))
+    return render("accounts/reset_with_token.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/reset-code", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_with_code():
+    """Set a new password with a one-time code from a staff member (for people without email)."""
+    form = ResetCodeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.redeem_reset_code(form.username.data, form.code.data, form.new_password.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("Your new password is set. You can sign in now."), "success")
+            return redirect_to(url_for("accounts.sign_in"))
+    return render("accounts/reset_code.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/admin/users")
+def admin_users():
+    """Staff list of accounts, searchable by username or display name."""
+    require("account.view_staff_tools")
+    form = UserSearchForm(request.args)
+    query = sa.select(User).where(User.deleted_at.is_(None)).order_by(User.username)
+    if form.validate() and form.q.data:
+        like = f"%{form.q.data.lower()}%"
+        query = query.where(sa.or_(User.username.like(like), sa.func.lower(User.display_name).like(like)))
+    page = paginate(query, per_page=50)
+    return render("accounts/admin_users.html", form=form, page=page)
+
+
+@bp.route("/admin/users/<int:user_id>")
+def admin_user(user_id):
+    """One account for staff: roles and reset code."""
+    user = db.get_or_404(User, user_id)
+    require("account.view_staff_tools")
+    return _render_admin_user(user)
+
+
+def _render_admin_user(user, role_form=None, code=None, status=200):
+    role_form = role_form or RoleForm(formdata=None)
+    role_form.role.choices = [(r, r) for r in GLOBAL_ROLES]
+    response = render("accounts/admin_user.html", user=user, role_form=role_form, confirm_form=ConfirmForm(),
+                      code=code, roles=GLOBAL_ROLES, status=status)
+    if code:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/admin/users/<int:user_id>/roles", methods=["POST"])
+def admin_grant_role(user_id):
+    """Grant a platform-wide role."""
+    user = db.get_or_404(User, user_id)
+    require("account.manage_users")
+    form = RoleForm()
+    form.role.choices = [(r, r) for r in GLOBAL_ROLES]
+    if form.validate_on_submit():
+        accounts.grant_role(user, form.role.data, by=current_user)
+        flash(_("The role is granted."), "success")
+        return redirect_to(url_for("accounts.admin_user", user_id=user.id))
+    return _render_admin_user(user, role_form=form, status=422)
+
+
+@bp.route("/admin/users/<int:user_id>/roles/<role>/revoke", methods=["POST"])
+def admin_revoke_role(user_id, role):
+    """Take a platform-wide role back."""
+    user = db.get_or_404(User, user_id)
+    require("account.manage_users")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        accounts.revoke_role(user, role, by=current_user)
+    except DomainError as err:
+        flash(str(err.message), "error")
+    else:
+        flash(_("The role is removed."), "success")
+    return redirect_to(url_for("accounts.admin_user", user_id=user.id))
+
+
+@bp.route("/admin/users/<int:user_id>/reset-code", methods=["POST"])
+def admin_issue_reset_code(user_id):
+    """Issue a one-time reset code, shown once on this page to print or read out."""
+    user = db.get_or_404(User, user_id)
+    require("account.issue_reset_code")
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    code = accounts.issue_reset_code(user, current_user)
+    return _render_admin_user(user, code=code)

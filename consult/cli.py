@@ -1,0 +1,92 @@
+"""``flask --app consult ...`` commands. They call the same services as the web pages, and commit once."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from consult.extensions import db
+
+users_cli = AppGroup("users", help="Create accounts and grant roles.")
+demo_cli = AppGroup("demo", help="Demo data that tells the seed's story in a fictional city.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--display-name", help="Pseudonym shown next to contributions (default: the username).")
+@click.option("--email", default=None, help="Optional email for notifications and password reset.")
+@click.option("--language", default="en", show_default=True, type=click.Choice(["en", "fr", "es", "it", "pt", "ar"]))
+@click.option("--role", "roles", multiple=True, type=click.Choice(["admin", "registrar", "moderator", "translator"]),
+              help="Platform-wide role to grant (repeatable).")
+@click.password_option(help="Asked twice when not given.")
+def create_user(username, display_name, email, language, roles, password):
+    """Create an account, e.g. the first administrator: flask users create alice --role admin."""
+    from consult.accounts import services as accounts
+    from consult.core.errors import DomainError
+
+    if not 8 <= len(password) <= 128:
+        raise click.BadParameter("a password has between 8 and 128 characters", param_hint="--password")
+    try:
+        user = accounts.sign_up(username, display_name or username, password, language, email)
+        for role in roles:
+            accounts.grant_role(user, role)
+    except DomainError as err:
+        db.session.rollback()
+        raise click.ClickException(str(err.message)) from None
+    db.session.commit()
+    click.echo(f"Created {user.username} (id {user.id})" + (f" with roles: {', '.join(roles)}" if roles else ""))
+
+
+@users_cli.command("grant")
+@click.argument("username")
+@click.argument("role", type=click.Choice(["admin", "registrar", "moderator", "translator"]))
+def grant(username, role):
+    """Grant a platform-wide role to an existing account."""
+    from consult.accounts import services as accounts
+
+    user = accounts.get_user_by_username(username)
+    if user is None:
+        raise click.ClickException(f"no account named {username}")
+    accounts.grant_role(user, role)
+    db.session.commit()
+    click.echo(f"{user.username} is now {role}")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has accounts.")
+@click.option("--quiet", is_flag=True, help="Do not print the demo accounts.")
+def demo_load(if_empty, quiet):
+    """Load the demo: accounts for each role and the seed's story (councils, process, debate, poll)."""
+    from consult.demo import load_demo
+
+    accounts = load_demo(if_empty=if_empty, progress=not quiet)
+    db.session.commit()
+    if accounts is None:
+        click.echo("The database already has data: demo not loaded.")
+        return
+    if not quiet:
+        demo_accounts.callback()
+
+
+@demo_cli.command("accounts")
+def demo_accounts():
+    """Print the demo accounts and their password."""
+    from consult.demo import ACCOUNTS, demo_password
+
+    click.echo(f"Demo accounts (password for all: {demo_password()}):")
+    for account in ACCOUNTS:
+        click.echo(f"  {account[0]:<12} {account[7]}")
+
+
+def register(app) -> None:
+    """Top-level groups, then each domain's ``consult/<domain>/cli.py`` ``group`` (residents, polls, ...)."""
+    import importlib
+    import importlib.util
+
+    from consult import DOMAINS
+
+    for group in (users_cli, demo_cli):
+        app.cli.add_command(group)
+    for name in DOMAINS:
+        if importlib.util.find_spec(f"consult.{name}.cli") is not None:
+            app.cli.add_command(importlib.import_module(f"consult.{name}.cli").group)

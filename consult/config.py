@@ -1,0 +1,125 @@
+"""Configuration: defaults here, then ``instance/config.py``, then ``CONSULT_*`` environment variables.
+
+Secrets are never committed: on first start a random ``SECRET_KEY`` and the residence HMAC key are written to
+``instance/secrets.json`` with file mode 600 and read back on every later start.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+#: Interface languages, in the order the language switcher shows them. English is the source language.
+LANGUAGES = {
+    "en": "English",
+    "fr": "Français",
+    "es": "Español",
+    "it": "Italiano",
+    "pt": "Português",
+    "ar": "العربية",
+}
+
+
+class Defaults:
+    """Safe defaults for a local run; production overrides what its README section lists."""
+
+    SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or the instance SQLite file
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024  # uploads (register CSV, attachments) stay below 12 MB
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+
+    SESSION_COOKIE_NAME = "consult_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # set CONSULT_SESSION_COOKIE_SECURE=true behind HTTPS
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
+    REMEMBER_COOKIE_DURATION = 0
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session; a stale form is not lost after an hour
+    WTF_I18N_ENABLED = True
+
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
+    LANGUAGES = LANGUAGES
+
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_ENABLED = True
+    RATELIMIT_HEADERS_ENABLED = False
+    RATELIMIT_SIGN_IN = "10 per minute;50 per hour"
+    RATELIMIT_SIGN_UP = "5 per minute;30 per hour"
+    RATELIMIT_RESET = "5 per minute;20 per hour"
+    RATELIMIT_VERIFY = "5 per minute;30 per hour"
+    RATELIMIT_POST = "30 per minute"
+    RATELIMIT_VOTE = "20 per minute"
+
+    #: argon2id parameters: "default" for real use, "test" (the cheapest RFC profile) only in the test suite.
+    PASSWORD_HASH_PROFILE = "default"
+    RESET_CODE_LIFETIME_HOURS = 48
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_SENDER = "consult@localhost"
+
+    PLATFORM_NAME = "Consult"
+    CITY_NAME = "Porto Aperto"
+    #: days after which a residence verification expires and must be renewed (0: never)
+    VERIFICATION_VALID_DAYS = 730
+
+    SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24
+
+
+def _secrets_file(instance_path: str) -> Path:
+    return Path(instance_path) / "secrets.json"
+
+
+def load_or_create_secrets(instance_path: str) -> dict[str, str]:
+    """Read the instance secrets, creating them (mode 600, never overwritten) on first start."""
+    path = _secrets_file(instance_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        data = {
+            "SECRET_KEY": secrets.token_urlsafe(48),
+            "RESIDENCE_HMAC_KEY": secrets.token_hex(32),
+        }
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another worker won the race; read what it wrote
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                json.dump(data, fh)
+    with path.open() as fh:
+        return json.load(fh)
+
+
+def configure(app, overrides: dict | None) -> None:
+    """Apply defaults, the instance file, the environment and finally explicit overrides (tests)."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("CONSULT")
+    if overrides:
+        app.config.update(overrides)
+
+    if not app.config.get("SECRET_KEY") or not app.config.get("RESIDENCE_HMAC_KEY"):
+        stored = load_or_create_secrets(app.instance_path)
+        app.config.setdefault("SECRET_KEY", stored["SECRET_KEY"])
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = stored["SECRET_KEY"]
+        if not app.config.get("RESIDENCE_HMAC_KEY"):
+            app.config["RESIDENCE_HMAC_KEY"] = stored["RESIDENCE_HMAC_KEY"]
+
+    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = "sqlite:///" + os.path.join(app.instance_path, "consult.sqlite3")
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if app.config.get("RATELIMIT_STORAGE_URI") is None:
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"

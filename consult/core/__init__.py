@@ -1,0 +1,7 @@
+"""Cross-cutting pieces: the policy engine, rendering, text, errors, audit log, i18n and the public pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("core", __name__)
+
+from consult.core import views  # noqa: E402,F401

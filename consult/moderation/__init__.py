@@ -1,0 +1,5 @@
+"""Moderation: see the module map in the README."""
+
+from flask import Blueprint
+
+bp = Blueprint("moderation", __name__)

@@ -1,0 +1,5 @@
+"""Processes: see the module map in the README."""
+
+from flask import Blueprint
+
+bp = Blueprint("processes", __name__)

@@ -1,0 +1,29 @@
+"""Small helpers for assertions that read like what a person would check."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+
+from consult.extensions import db
+
+
+def count(model, *where) -> int:
+    """Rows of ``model`` matching ``where`` ('nothing was saved' assertions)."""
+    q = sa.select(sa.func.count()).select_from(model)
+    for condition in where:
+        q = q.where(condition)
+    return db.session.scalar(q)
+
+
+def text_of(response) -> str:
+    """The visible text of an HTML response, tags removed and spaces collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def html_attr(response, tag: str, attr: str) -> str | None:
+    match = re.search(rf"<{tag}\b[^>]*\b{attr}=\"([^\"]*)\"", response.get_data(as_text=True))
+    return match.group(1) if match else None
