@@ -9,6 +9,46 @@ from consult.extensions import db
 
 users_cli = AppGroup("users", help="Create accounts and grant roles.")
 demo_cli = AppGroup("demo", help="Demo data that tells the seed's story in a fictional city.")
+backup_cli = AppGroup("backup", help="Back up and restore the whole database (SQLite or PostgreSQL).")
+
+
+@backup_cli.command("create")
+@click.argument("path", type=click.Path(dir_okay=False), required=False)
+def backup_create(path):
+    """Write a consistent backup while the platform runs (default: instance/backups/<time>.backup)."""
+    import time
+    from pathlib import Path
+
+    from flask import current_app
+
+    from consult.core.backup import BackupError, create_backup
+
+    target = Path(path) if path else Path(current_app.instance_path) / "backups" / time.strftime("%Y%m%d-%H%M%S.backup")
+    with click.progressbar(length=100, label="Backing up") as bar:
+        def progress(status, remaining, total):
+            bar.update(int(100 * (total - remaining) / max(total, 1)) - bar.pos)
+        try:
+            create_backup(target, progress=progress)
+        except BackupError as err:
+            raise click.ClickException(str(err)) from None
+        bar.update(100 - bar.pos)
+    click.echo(f"Backup written to {target}. Keep instance/secrets.json with it.")
+
+
+@backup_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def backup_restore(path, yes):
+    """Replace the whole database with a backup (stop the server first)."""
+    from consult.core.backup import BackupError, restore_backup
+
+    if not yes:
+        click.confirm("This replaces everything in the database. Continue?", abort=True)
+    try:
+        restore_backup(path)
+    except BackupError as err:
+        raise click.ClickException(str(err)) from None
+    click.echo("Database restored.")
 
 
 @users_cli.command("create")
@@ -85,7 +125,7 @@ def register(app) -> None:
 
     from consult import DOMAINS
 
-    for group in (users_cli, demo_cli):
+    for group in (users_cli, demo_cli, backup_cli):
         app.cli.add_command(group)
     for name in DOMAINS:
         if importlib.util.find_spec(f"consult.{name}.cli") is not None:

@@ -27,3 +27,27 @@ def text_of(response) -> str:
 def html_attr(response, tag: str, attr: str) -> str | None:
     match = re.search(rf"<{tag}\b[^>]*\b{attr}=\"([^\"]*)\"", response.get_data(as_text=True))
     return match.group(1) if match else None
+
+
+class QueryCounter:
+    """Counts SQL statements sent while the block runs (N+1 guards): ``with QueryCounter() as q: ...``."""
+
+    def __init__(self, engine=None):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        self.engine = self.engine or db.engine
+        sa.event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        sa.event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)

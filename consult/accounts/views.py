@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
 from consult.accounts import bp
@@ -43,6 +44,7 @@ def _sign_in(user: User) -> None:
         session["lang"] = lang
     accounts.start_session(user)
     login_user(user)
+    refresh()  # from now on this request speaks the person's saved language
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])

@@ -101,8 +101,23 @@ def test_404_page_is_translated(client):
 
 
 def test_405_page(client):
-    response = client.post("/privacy")
-    assert response.status_code in (400, 405)
+    response = client.get("/sign-out", headers={"Accept-Language": "en"})
+    assert response.status_code == 405
+    assert "Not possible here" in text_of(response)
+
+
+def test_500_page_is_translated_and_rolls_back(tmp_path, app):
+    broken = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+                         "SECRET_KEY": "x", "RESIDENCE_HMAC_KEY": "y"})
+
+    def boom():
+        raise RuntimeError("kaput")
+
+    broken.add_url_rule("/boom", "boom", boom)
+    response = broken.test_client().get("/boom", headers={"Accept-Language": "it"})
+    assert response.status_code == 500
+    assert 'lang="it"' in response.get_data(as_text=True)
+    assert "kaput" not in response.get_data(as_text=True)
 
 
 def test_body_over_limit_gets_413(client, app):
