@@ -106,3 +106,13 @@ def test_axe_check_can_fail(page):
     page.set_content('<html lang="en"><head><title>x</title></head><body><main><img src="data:,"></main></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         axe_check(page)
+
+
+def test_pages_request_nothing_from_another_host(live_server, page):
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    for path in ["/", "/sign-up", "/privacy"]:
+        page.goto(live_server + path)
+        page.wait_for_load_state("networkidle")
+    foreign = [url for url in requested if not url.startswith(live_server) and not url.startswith("data:")]
+    assert requested and foreign == []
