@@ -72,6 +72,9 @@ class Defaults:
     #: days after which a residence verification expires and must be renewed (0: never)
     VERIFICATION_VALID_DAYS = 730
 
+    MEETINGS_ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024  # agenda attachments
+    MEETINGS_CONVOCATION_DAYS = 5  # default notice period for new councils
+
     SEND_FILE_MAX_AGE_DEFAULT = 60 * 60 * 24
 
 

@@ -11,6 +11,7 @@ import os
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CONSULT_CHROMIUM", "/usr/bin/chromium")
@@ -91,8 +92,8 @@ def sign_in(page, base_url, username, password="correct horse battery"):
     page.goto(f"{base_url}/sign-in")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    expect(page.locator(".account-nav__name")).to_be_visible()
 
 
 def axe_check(page, *, exclude=None):
