@@ -72,6 +72,9 @@ class Defaults:
     #: days after which a residence verification expires and must be renewed (0: never)
     VERIFICATION_VALID_DAYS = 730
 
+    PROPOSAL_EDIT_WINDOW_MINUTES = 60  # the author may edit a published proposal this long
+    PROPOSAL_BODY_MAX_CHARS = 20_000
+    PROPOSAL_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
     MEETINGS_ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024  # agenda attachments
     MEETINGS_CONVOCATION_DAYS = 5  # default notice period for new councils
 
