@@ -113,9 +113,15 @@ def demo_accounts():
     """Print the demo accounts and their password."""
     from consult.demo import ACCOUNTS, demo_password
 
+    from consult.demo.residency import CARD_CODES, REGISTER
+
     click.echo(f"Demo accounts (password for all: {demo_password()}):")
     for account in ACCOUNTS:
         click.echo(f"  {account[0]:<12} {account[7]}")
+    click.echo("To try residence verification as `newcomer` (or a new account):")
+    click.echo("  resident-card codes: " + ", ".join(CARD_CODES[1:]))
+    document, number, birth, _district = REGISTER[0]
+    click.echo(f"  register document:   {document} {number}, born {birth} (one account only)")
 
 
 def register(app) -> None:

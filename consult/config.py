@@ -71,6 +71,8 @@ class Defaults:
     CITY_NAME = "Porto Aperto"
     #: days after which a residence verification expires and must be renewed (0: never)
     VERIFICATION_VALID_DAYS = 730
+    #: minutes an in-person verification code from the profile stays valid
+    IN_PERSON_CODE_MINUTES = 15
 
     PROPOSAL_EDIT_WINDOW_MINUTES = 60  # the author may edit a published proposal this long
     PROPOSAL_BODY_MAX_CHARS = 20_000

@@ -194,7 +194,7 @@ def test_staff_reset_code_works_once(client, make_user, db):
     client.sign_out()
     again = client.post_form("/reset-code", dict(data, new_password="another one 22", confirm="another one 22"))
     assert again.status_code == 422 and "not valid" in text_of(again)
-    assert db.session.scalar(db.select(AuditEntry.action)) == "accounts.reset_code_issued"
+    assert "accounts.reset_code_issued" in set(db.session.scalars(db.select(AuditEntry.action)))
 
 
 def test_reset_code_refused_for_ordinary_resident(client, make_user):
