@@ -119,7 +119,7 @@ def demo_accounts():
     for account in ACCOUNTS:
         click.echo(f"  {account[0]:<12} {account[7]}")
     click.echo("To try residence verification as `newcomer` (or a new account):")
-    click.echo("  resident-card codes: " + ", ".join(CARD_CODES[1:]))
+    click.echo("  resident-card codes: " + ", ".join(CARD_CODES))
     document, number, birth, _district = REGISTER[0]
     click.echo(f"  register document:   {document} {number}, born {birth} (one account only)")
 
