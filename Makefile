@@ -10,7 +10,10 @@ WORKERS ?= 2
 THREADS ?= 16
 LANGS := fr es it pt ar
 
-.PHONY: run test install install-dev chromium compile-translations translations bench lint clean help
+.PHONY: run test install install-dev system-deps chromium compile-translations translations bench lint clean help
+
+# Debian packages: pango and fonts for PDF minutes (WeasyPrint, Arabic included), Chromium for browser tests.
+SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
 
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) (PORT overrides)"
@@ -22,6 +25,14 @@ help:
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
+
+system-deps:
+	@missing=""; for pkg in $(SYSTEM_LIBS); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 	$(PY) -m pip install -q -e ".[postgres]"
@@ -52,7 +63,7 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q update -i consult/translations/messages.pot -d consult/translations -D messages --no-fuzzy-matching
 	$(VENV)/bin/pybabel -q compile -d consult/translations -D messages
 
-run: $(VENV)/.installed compile-translations
+run: system-deps $(VENV)/.installed compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty --quiet
 	$(FLASK) demo accounts
@@ -60,7 +71,7 @@ run: $(VENV)/.installed compile-translations
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --worker-class gthread \
 	  --bind $(HOST):$(PORT) --access-logfile - "consult:create_app()"
 
-test: $(VENV)/.installed-dev chromium compile-translations
+test: system-deps $(VENV)/.installed-dev chromium compile-translations
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev compile-translations
