@@ -54,16 +54,27 @@ class ResidentStatus(TimestampMixin, db.Model):
     #: kept only when the register or the registrar recorded it, for age rules
     birth_year: Mapped[int | None] = mapped_column(sa.Integer)
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("district.id", ondelete="SET NULL"))
+    #: the register entry that verified this account (null for codes and in person). UNIQUE: one register
+    #: entry verifies at most one account; erasing the account or revoking the verification clears it.
+    register_entry_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("register_entry.id", ondelete="SET NULL"), unique=True
+    )
 
     user: Mapped[User] = relationship(
         foreign_keys=[user_id],
         backref=backref("resident_status", uselist=False, lazy="joined", cascade="all, delete-orphan"),
     )
     district: Mapped[District | None] = relationship(lazy="joined")
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
 
     def is_current(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    def expires_soon(self, days: int = 30) -> bool:
+        """Current, but ending within ``days``: the person is asked to renew."""
+        now = utcnow()
+        return self.is_current(now) and self.expires_at is not None and (self.expires_at - now).days < days
 
 
 class EligibilityRule(TimestampMixin, db.Model):
@@ -87,3 +98,108 @@ class EligibilityRule(TimestampMixin, db.Model):
         sa.CheckConstraint("min_level in ('signed_in', 'verified')", name="min_level_known"),
         sa.CheckConstraint("min_age is null or (min_age >= 0 and min_age <= 120)", name="min_age_range"),
     )
+
+
+#: document types the register and the self-verification form know; any of them proves residence
+DOCUMENT_TYPES = ("residence_permit", "passport", "national_id", "resident_card", "asylum_document", "other")
+
+
+class RegisterEntry(db.Model):
+    """One line of the municipality's resident register, kept only as a one-way fingerprint.
+
+    ``digest`` is ``HMAC-SHA256(RESIDENCE_HMAC_KEY, "type|NUMBER|YYYY-MM-DD")`` as 32 raw bytes (a CHECK keeps
+    it at exactly 32 bytes): the table has no text column, so it cannot hold a document number by mistake.
+    The key lives in the instance configuration, never in the database. No import dates are kept per entry
+    (the audit log has the imports): less data, less to leak.
+    """
+
+    __tablename__ = "register_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: HMAC-SHA256 of the normalised ``type|number|birth date`` (32 bytes)
+    digest: Mapped[bytes] = mapped_column(sa.LargeBinary(32), nullable=False, unique=True)
+    #: kept only when the register gives it, for age rules
+    birth_year: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("district.id", ondelete="SET NULL"))
+    #: the person left the register (moved away) on this date; null while they are in it
+    left_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    __table_args__ = (
+        sa.CheckConstraint("length(digest) = 32", name="digest_is_32_bytes"),
+        sa.CheckConstraint("birth_year is null or (birth_year > 1850 and birth_year < 2200)", name="birth_year"),
+    )
+
+
+class RegisterClaim(db.Model):
+    """A second account tried to verify with a register entry that already verified another one.
+
+    A registrar resolves it: move the verification to the new account (the old one is no longer verified), or
+    dismiss it. Nothing about the document is kept here, only the two links.
+    """
+
+    __tablename__ = "register_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    register_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entry.id", ondelete="CASCADE"),
+                                                   nullable=False)
+    #: the account that asked and was refused
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    #: ``moved`` (verification given to the claimant) or ``dismissed``
+    resolution: Mapped[str | None] = mapped_column(sa.String(20))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    entry: Mapped[RegisterEntry] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("register_entry_id", "user_id"),)
+
+
+class CardCodeBatch(db.Model):
+    """A batch of resident-card codes printed by a registrar; codes expire with the batch."""
+
+    __tablename__ = "card_code_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: a note for staff, e.g. "Help desk Stazione, March"
+    label: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    size: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+
+
+class CardCode(db.Model):
+    """One single-use resident-card code. Only its HMAC is stored; redeeming is one atomic UPDATE."""
+
+    __tablename__ = "card_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("card_code_batch.id", ondelete="CASCADE"), nullable=False,
+                                          index=True)
+    #: hex HMAC-SHA256 of the normalised code
+    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    #: cleared when that account is deleted
+    used_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    batch: Mapped[CardCodeBatch] = relationship()
+
+
+class InPersonCode(db.Model):
+    """The short-lived one-time code a resident shows a registrar. One per account; only its hash is stored."""
+
+    __tablename__ = "in_person_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, unique=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
+
+    user: Mapped[User] = relationship()

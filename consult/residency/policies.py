@@ -7,7 +7,19 @@ from collections.abc import Callable
 from flask_babel import lazy_gettext as _l
 
 from consult.core.models import utcnow
-from consult.core.policy import REFUSED, SIGN_IN, VERIFY, YES, Decision, Predicate, predicate
+from consult.core.policy import (
+    REFUSED,
+    SIGN_IN,
+    VERIFY,
+    YES,
+    Decision,
+    Predicate,
+    has_role,
+    is_admin,
+    is_signed_in,
+    policies,
+    predicate,
+)
 from consult.residency.models import LEVEL_VERIFIED, EligibilityRule
 
 VERIFY_REASON = _l("Only verified residents of the city can do this. Verifying your residence takes a few "
@@ -56,3 +68,15 @@ def meets_eligibility(rule_of: Callable[[object], EligibilityRule | None]) -> Pr
         return check_rule(person, rule_of(obj) if obj is not None else None)
 
     return Predicate(test, "meets_eligibility")
+
+
+# -- actions of the residency module --------------------------------------------------------------------------
+
+#: registrars (and admins) run the register, codes and in-person checks
+is_registrar = is_admin | has_role(
+    "registrar", reason=_l("Only registrars can verify residence. Ask at a help desk of the city.")
+)
+
+policies.register("residency.verify_self", is_signed_in)
+policies.register("residency.manage", is_signed_in & is_registrar)
+policies.register("residency.manage_rules", is_signed_in & is_admin)

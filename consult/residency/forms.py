@@ -1,0 +1,118 @@
+"""Residency forms. None of them asks for nationality, citizenship or legal status — there is no such field."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    widgets,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from consult.core.forms import BaseForm, strip_filter
+from consult.residency.hashing import DATE_FORMATS_TEXT, document_type_labels
+from consult.residency.models import LEVEL_SIGNED_IN, LEVEL_VERIFIED
+
+
+class RegisterVerifyForm(BaseForm):
+    document_type = SelectField(_l("Document type"), validators=[DataRequired()])
+    document_number = StringField(
+        _l("Document number"), filters=[strip_filter],
+        validators=[DataRequired(message=_l("Please enter the document number.")), Length(max=60)],
+        description=_l("As printed on the document. Spaces and dashes do not matter. We do not keep it."),
+    )
+    birth_date = StringField(
+        _l("Birth date"), filters=[strip_filter],
+        validators=[DataRequired(message=_l("Please enter your birth date.")), Length(max=20)],
+        description=_l("Written as %(formats)s, for example 1990-03-25 or 25/03/1990.", formats=DATE_FORMATS_TEXT),
+    )
+    submit = SubmitField(_l("Verify with the register"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.document_type.choices = [(k, str(v)) for k, v in document_type_labels()]
+
+
+class CardCodeForm(BaseForm):
+    code = StringField(
+        _l("Resident card code"), filters=[strip_filter],
+        validators=[DataRequired(message=_l("Please enter the code printed on your card.")), Length(max=40)],
+        description=_l("12 letters and digits, for example ABCD-EFGH-JKLM. Dashes do not matter."),
+    )
+    submit = SubmitField(_l("Use this code"))
+
+
+class RegisterImportForm(BaseForm):
+    file = FileField(
+        _l("Register file (CSV)"), validators=[FileRequired(message=_l("Please choose a CSV file."))],
+        description=_l("UTF-8 CSV with the columns document_type, document_number, birth_date and optionally "
+                       "district. Dates as %(formats)s.", formats=DATE_FORMATS_TEXT),
+    )
+    mark_missing_left = BooleanField(_l("Mark the people missing from this file as having left the city"))
+    left_on = DateField(_l("Date they left (optional, default today)"), validators=[Optional()])
+    submit = SubmitField(_l("Import the register"))
+
+
+class CardBatchForm(BaseForm):
+    label = StringField(_l("Label for staff"), filters=[strip_filter],
+                        validators=[DataRequired(message=_l("Please give the batch a label.")), Length(max=120)],
+                        description=_l("For example: Help desk Stazione, March."))
+    count = IntegerField(_l("Number of codes"), default=20,
+                         validators=[InputRequired(message=_l("Please enter a number.")),
+                                     NumberRange(min=1, max=500, message=_l("Between 1 and 500 codes."))])
+    valid_days = IntegerField(_l("Valid for (days)"), default=90,
+                              validators=[InputRequired(message=_l("Please enter a number.")),
+                                          NumberRange(min=1, max=730, message=_l("Between 1 and 730 days."))])
+    submit = SubmitField(_l("Make and print the codes"))
+
+
+class RevokeCodeForm(BaseForm):
+    code = StringField(_l("Code printed on the card"), filters=[strip_filter],
+                       validators=[DataRequired(message=_l("Please enter the code.")), Length(max=40)])
+    submit = SubmitField(_l("Cancel this code"))
+
+
+class InPersonLookupForm(BaseForm):
+    code = StringField(_l("Code shown by the person"), filters=[strip_filter],
+                       validators=[DataRequired(message=_l("Please enter the code.")), Length(max=20)],
+                       description=_l("8 letters and digits, for example ABCD-EFGH."))
+    submit = SubmitField(_l("Find the account"))
+
+
+class InPersonConfirmForm(BaseForm):
+    code = StringField(validators=[DataRequired(), Length(max=20)], widget=widgets.HiddenInput())
+    birth_year = IntegerField(_l("Birth year (optional)"), validators=[Optional(), NumberRange(
+        min=1880, max=2100, message=_l("Please enter a year such as 1990."))],
+        description=_l("Only if a rule of the city needs it (for example an age limit for votes)."))
+    district_id = SelectField(_l("District (optional)"), coerce=int, validators=[Optional()])
+    confirm = BooleanField(_l("I have checked that this person lives in the city"),
+                           validators=[DataRequired(message=_l("Please confirm that you checked."))])
+    submit = SubmitField(_l("Verify this account"))
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class EligibilityRuleForm(BaseForm):
+    """Only residence facts can be set: verification level, minimum age, districts."""
+
+    name = StringField(_l("Name"), filters=[strip_filter],
+                       validators=[DataRequired(message=_l("Please give the rule a name.")), Length(max=120)])
+    min_level = SelectField(_l("Who can take part"), choices=[
+        (LEVEL_VERIFIED, _l("Verified residents")),
+        (LEVEL_SIGNED_IN, _l("Anyone with an account")),
+    ], validators=[DataRequired()])
+    min_age = IntegerField(_l("Minimum age (optional)"), validators=[Optional(), NumberRange(
+        min=0, max=120, message=_l("Between 0 and 120."))],
+        description=_l("Counted from the birth year recorded at verification."))
+    district_ids = MultiCheckboxField(_l("Districts (none checked: the whole city)"), coerce=int)
+    submit = SubmitField(_l("Save the rule"))
