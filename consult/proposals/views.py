@@ -1,0 +1,328 @@
+"""Proposal pages. Each view: load (404) → authorize (policy) → validate (422) → service → render/redirect."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, request, send_from_directory, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from consult.core.errors import DomainError
+from consult.core.i18n import current_language, language_name
+from consult.core.models import get_or_404
+from consult.core.pagination import paginate
+from consult.core.policy import can, require
+from consult.core.rendering import redirect_to, render, wants_fragment
+from consult.core.text import plain_excerpt
+from consult.extensions import db, limiter
+from consult.processes.models import Process
+from consult.proposals import attachments, bp, queries
+from consult.proposals import services as proposals
+from consult.proposals.forms import (
+    AnswerForm,
+    FilterForm,
+    MergeForm,
+    ProposalForm,
+    TranslationForm,
+    place_choices,
+)
+from consult.proposals.models import DRAFT, OPEN_STATES, Proposal
+
+
+def _limit():
+    return limiter.limit(lambda: current_app.config.get("RATELIMIT_POST", "30 per minute"), methods=["POST"])
+
+
+def _load(proposal_id: int) -> Proposal:
+    proposal = queries.proposal_page(proposal_id)
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _filters() -> tuple[FilterForm, queries.Filters]:
+    form = FilterForm(formdata=request.args)
+    form.validate()
+    sort = form.sort.data if form.sort.data in queries.SORTS else "newest"
+    state = form.state.data if form.state.data in dict(form.state.choices) else None
+    return form, queries.Filters(process_id=form.process_id.data or None, theme_id=form.theme.data or None,
+                                 district_id=form.district.data or None, state=state or None,
+                                 q=(form.q.data or None) if not form.q.errors else None, sort=sort)
+
+
+def _feed_url() -> str:
+    args = {k: v for k, v in request.args.items() if k not in ("page", "sort") and v}
+    return url_for("proposals.feed", **args)
+
+
+@bp.route("/proposals")
+def index():
+    """All published proposals that are not hidden: filter by process, theme, district, state; search; sort.
+    The htmx filter form gets just the list."""
+    require("proposal.list")
+    form, filters = _filters()
+    page = paginate(queries.list_query(filters), per_page=20)
+    ids = [p.id for p in page.items]
+    language = current_language()
+    return render("proposals/index.html", fragment="proposals/_list.html", form=form, page=page,
+                  translations=queries.translations_for(ids, language), supported=proposals.supports_of(current_user, ids),
+                  feed_url=_feed_url(), filters=filters)
+
+
+@bp.route("/proposals/feed.atom")
+def feed():
+    """An Atom feed of the newest proposals, with the list's filters."""
+    from feedgen.feed import FeedGenerator
+
+    require("proposal.list")
+    _form, filters = _filters()
+    filters.sort = "newest"
+    items = db.session.scalars(queries.list_query(filters).limit(50)).unique().all()
+    generator = FeedGenerator()
+    generator.id(url_for("proposals.index", _external=True))
+    generator.title(_("Proposals · %(platform)s", platform=current_app.config["PLATFORM_NAME"]))
+    generator.link(href=url_for("proposals.index", _external=True), rel="alternate")
+    generator.link(href=request.url, rel="self")
+    generator.language(current_language())
+    generator.subtitle(_("New proposals from the residents of %(city)s", city=current_app.config["CITY_NAME"]))
+    for proposal in reversed(items):
+        entry = generator.add_entry()
+        link = url_for("proposals.show", proposal_id=proposal.id, _external=True)
+        entry.id(link)
+        entry.link(href=link)
+        entry.title(proposal.title)
+        entry.summary(plain_excerpt(proposal.body, 500))
+        entry.published(proposal.published_at.replace(tzinfo=UTC))
+        entry.updated(proposal.updated_at.replace(tzinfo=UTC))
+        entry.author(name=proposal.author.public_name if proposal.author else _("Moderators (merge)"))
+    response = current_app.response_class(generator.atom_str(pretty=True), mimetype="application/atom+xml")
+    return response
+
+
+def _upload(form) -> tuple[bytes, str] | None:
+    storage = form.attachment.data
+    if storage is None or not getattr(storage, "filename", None):
+        return None
+    return storage.read(), storage.filename
+
+
+def _place_values(form) -> dict:
+    return dict(title=form.title.data, body=form.body.data, language=form.language.data,
+                theme_id=form.theme.data or None, district_id=form.district.data or None)
+
+
+@bp.route("/processes/<int:process_id>/proposals/new", methods=["GET", "POST"])
+@_limit()
+def create(process_id):
+    """An eligible resident writes a proposal; it is saved as a draft and previewed before publishing."""
+    process = get_or_404(Process, process_id)
+    require("proposal.create", process)
+    form = ProposalForm()
+    place_choices(form, process)
+    del form.remove_attachment
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        try:
+            proposal = proposals.create_draft(process, current_user, **_place_values(form), upload=_upload(form),
+                                              attachment_alt=form.attachment_alt.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            return redirect_to(url_for("proposals.preview", proposal_id=proposal.id))
+    return render("proposals/form.html", form=form, process=process, proposal=None,
+                  status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@_limit()
+def edit(proposal_id):
+    """The author changes a draft, or a published proposal within the edit window."""
+    proposal = _load(proposal_id)
+    require("proposal.edit", proposal)
+    form = ProposalForm(obj=None if request.method == "POST" else proposal)
+    place_choices(form, proposal.process)
+    if request.method == "GET":
+        form.theme.data = proposal.theme_id or 0
+        form.district.data = proposal.district_id or 0
+    if form.validate_on_submit():
+        try:
+            proposals.update_proposal(proposal, current_user, **_place_values(form), upload=_upload(form),
+                                      attachment_alt=form.attachment_alt.data,
+                                      remove_attachment=bool(form.remove_attachment.data))
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            if proposal.state == DRAFT:
+                return redirect_to(url_for("proposals.preview", proposal_id=proposal.id))
+            flash(_("Your changes are saved."), "success")
+            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return render("proposals/form.html", form=form, process=proposal.process, proposal=proposal,
+                  status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/proposals/<int:proposal_id>/preview")
+def preview(proposal_id):
+    """The author reads the draft as others will see it, then publishes it or goes back to edit."""
+    proposal = _load(proposal_id)
+    require("proposal.edit", proposal)
+    if proposal.state != DRAFT:
+        return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return render("proposals/preview.html", proposal=proposal)
+
+
+@bp.route("/proposals/<int:proposal_id>/publish", methods=["POST"])
+@_limit()
+def publish(proposal_id):
+    """Publish the previewed draft (the phase must still take proposals)."""
+    proposal = _load(proposal_id)
+    require("proposal.edit", proposal)
+    proposals.publish(proposal, current_user)
+    flash(_("Your proposal is published. You will be told about comments and answers."), "success")
+    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.route("/proposals/<int:proposal_id>")
+def show(proposal_id):
+    """One proposal in the reader's language when a translation exists (``?original=1`` shows the original),
+    with its supports, official answers, sources or "merged into", and the comments section."""
+    proposal = _load(proposal_id)
+    require("proposal.view", proposal)
+    language = current_language()
+    show_original = request.args.get("original") == "1"
+    title, body, translation = proposals.in_language(proposal, proposal.language if show_original else language)
+    answer = proposal.answers[0] if proposal.answers else None
+    answer_text = answer.text_for(language, proposal.language) if answer else None
+    return render("proposals/show.html", proposal=proposal, title=title, body=body, translation=translation,
+                  show_original=show_original, answer=answer, answer_text=answer_text,
+                  supported=proposal.id in proposals.supports_of(current_user, [proposal.id]),
+                  original_language=language_name(proposal.language),
+                  has_translation=any(t.language == language for t in proposal.translations))
+
+
+def _support_answer(proposal: Proposal, message: str):
+    if wants_fragment():
+        db.session.refresh(proposal)
+        return render("proposals/_support.html", proposal=proposal, supported=proposal.id in proposals.supports_of(
+            current_user, [proposal.id]), message=message)
+    flash(message, "success")
+    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
+@_limit()
+def support(proposal_id):
+    """Support a proposal (once; the database refuses a second support). htmx gets the updated button."""
+    proposal = _load(proposal_id)
+    require("proposal.support", proposal)
+    proposals.support(proposal, current_user)
+    return _support_answer(proposal, _("You support this proposal."))
+
+
+@bp.route("/proposals/<int:proposal_id>/unsupport", methods=["POST"])
+@_limit()
+def unsupport(proposal_id):
+    """Take a support back while the phase allows supports."""
+    proposal = _load(proposal_id)
+    require("proposal.unsupport", proposal)
+    proposals.unsupport(proposal, current_user)
+    return _support_answer(proposal, _("You no longer support this proposal."))
+
+
+@bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
+def withdraw(proposal_id):
+    """The author withdraws an open proposal."""
+    proposal = _load(proposal_id)
+    require("proposal.withdraw", proposal)
+    proposals.withdraw(proposal, current_user)
+    flash(_("Your proposal is withdrawn."), "success")
+    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+
+
+@bp.route("/proposals/<int:proposal_id>/translate", methods=["GET", "POST"])
+def translate(proposal_id):
+    """A translator or the author adds a translation (or corrects one)."""
+    proposal = _load(proposal_id)
+    require("proposal.translate", proposal)
+    form = TranslationForm()
+    if request.method == "GET":
+        wanted = request.args.get("language") or current_language()
+        form.language.data = wanted if wanted != proposal.language else None
+        existing = next((t for t in proposal.translations if t.language == form.language.data), None)
+        if existing is not None:
+            form.title.data, form.body.data = existing.title, existing.body
+    if form.validate_on_submit():
+        try:
+            proposals.translate(proposal, current_user, language=form.language.data, title=form.title.data,
+                                body=form.body.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The translation is saved."), "success")
+            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return render("proposals/translate.html", form=form, proposal=proposal, status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/proposals/<int:proposal_id>/answer", methods=["GET", "POST"])
+def answer(proposal_id):
+    """Moderators set the state with a public answer (in one language at a time)."""
+    proposal = _load(proposal_id)
+    require("proposal.manage", proposal)
+    form = AnswerForm()
+    if request.method == "GET":
+        form.state.data = proposal.state if proposal.state in dict(form.state.choices) else None
+        form.language.data = proposal.language
+    if form.validate_on_submit():
+        try:
+            proposals.answer(proposal, current_user, state=form.state.data, language=form.language.data,
+                             text=form.text.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The answer is published."), "success")
+            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return render("proposals/answer.html", form=form, proposal=proposal, status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/processes/<int:process_id>/merge", methods=["GET", "POST"])
+def merge(process_id):
+    """Moderators merge and reformulate several open proposals of a process into a new one."""
+    process = get_or_404(Process, process_id)
+    require("proposal.merge", process)
+    candidates = db.session.scalars(
+        sa.select(Proposal).where(Proposal.process_id == process.id, Proposal.state.in_(OPEN_STATES),
+                                  Proposal.hidden_at.is_(None))
+        .options(selectinload(Proposal.author)).order_by(Proposal.title)).unique().all()
+    form = MergeForm()
+    form.sources.choices = [(p.id, f"{p.title} ({p.author.public_name if p.author else '—'})") for p in candidates]
+    place_choices(form, process)
+    if request.method == "GET":
+        form.language.data = current_language()
+    if form.validate_on_submit():
+        chosen = [p for p in candidates if p.id in set(form.sources.data or [])]
+        try:
+            target = proposals.merge(chosen, current_user, **_place_values(form))
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The proposals are merged."), "success")
+            return redirect_to(url_for("proposals.show", proposal_id=target.id))
+    return render("proposals/merge.html", form=form, process=process, status=422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/proposals/<int:proposal_id>/attachment")
+def attachment(proposal_id):
+    """The attached file under its checked type; images inline, PDF as a download, never sniffed."""
+    proposal = get_or_404(Proposal, proposal_id)
+    require("proposal.view", proposal)
+    if not proposal.attachment_name or (proposal.is_hidden and not can("proposal.manage", proposal)):
+        abort(404)
+    response = send_from_directory(attachments.folder(), proposal.attachment_name,
+                                   mimetype=proposal.attachment_type,
+                                   as_attachment=not proposal.has_image,
+                                   download_name=proposal.attachment_filename or proposal.attachment_name)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
