@@ -1,5 +1,13 @@
-"""Meetings: see the module map in the README."""
+"""Meetings: council sessions, agenda items, attendance, quorum, motions and the session record."""
 
 from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
+
+from consult.core import targets  # noqa: E402
+from consult.meetings import models, policies, secret_votes, views  # noqa: E402,F401
+
+targets.register("council_session", models.CouncilSession)
+targets.register("agenda_item", models.AgendaItem)
+targets.register("motion", models.Motion)
+secret_votes.register()

@@ -1,0 +1,147 @@
+"""Council services: create and edit councils, give and end seats.
+
+Rules kept here:
+
+* A council's slug is unique (database constraint; a clash is a translated refusal, never a 500).
+* Quorum share is 0–100 %, convocation notice 0–60 days.
+* A membership has a known role and a term whose end is not before its start; the terms of one person in one
+  council never overlap (checked inside the write transaction; POST requests run under ``BEGIN IMMEDIATE`` on
+  SQLite, so two concurrent requests cannot both pass the check).
+* Ending a membership keeps it: past members stay visible in the council's history.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from consult.core import audit
+from consult.core.errors import Conflict, DomainError
+from consult.core.models import utcnow
+from consult.councils.models import ROLES, VOTING_ROLES, Council, Membership
+from consult.extensions import db
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
+
+
+def _apply(council: Council, *, name, slug, purpose, mandate, composition, contact, quorum_percent,
+           convocation_days) -> None:
+    name = (name or "").strip()
+    if not name:
+        raise DomainError(_l("Please give the council a name."), field="name")
+    slug = (slug or "").strip().lower() or slugify(name)
+    if not SLUG_RE.match(slug):
+        raise DomainError(_l("Use only small letters, digits and dashes."), field="slug")
+    if quorum_percent is None or not 0 <= int(quorum_percent) <= 100:
+        raise DomainError(_l("The quorum is a share between 0 and 100 percent."), field="quorum_percent")
+    if convocation_days is None or not 0 <= int(convocation_days) <= 60:
+        raise DomainError(_l("Choose between 0 and 60 days."), field="convocation_days")
+    clash = db.session.scalar(sa.select(Council.id).where(Council.slug == slug, Council.id != (council.id or 0)))
+    if clash:
+        raise Conflict(_l("Another council already uses this web address."), field="slug")
+    council.name, council.slug = name[:160], slug
+    council.purpose, council.mandate = purpose or "", mandate or ""
+    council.composition, council.contact = composition or "", (contact or "").strip()[:300]
+    council.quorum_percent, council.convocation_days = int(quorum_percent), int(convocation_days)
+
+
+def create_council(*, name, slug=None, purpose="", mandate="", composition="", contact="", quorum_percent=50,
+                   convocation_days=None, by=None) -> Council:
+    """Create a council (admins only, checked by the view's policy). The notice period defaults to the
+    ``MEETINGS_CONVOCATION_DAYS`` setting (5 days when unset)."""
+    if convocation_days is None:
+        convocation_days = current_app.config.get("MEETINGS_CONVOCATION_DAYS", 5)
+    council = Council()
+    _apply(council, name=name, slug=slug, purpose=purpose, mandate=mandate, composition=composition,
+           contact=contact, quorum_percent=quorum_percent, convocation_days=convocation_days)
+    db.session.add(council)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(_l("Another council already uses this web address."), field="slug") from None
+    audit.record("councils.created", actor=by, subject=council)
+    return council
+
+
+def update_council(council: Council, *, by=None, **values) -> Council:
+    """Change a council's description and settings."""
+    _apply(council, **values)
+    db.session.flush()
+    audit.record("councils.updated", actor=by, subject=council)
+    return council
+
+
+def add_membership(council: Council, user, *, role: str, starts_on: date, ends_on: date | None = None,
+                   represents: str = "", by=None) -> Membership:
+    """Give a person a seat for a term. Refused when it overlaps another term of theirs in this council."""
+    if role not in ROLES:
+        raise DomainError(_l("Choose a role from the list."), field="role")
+    if starts_on is None:
+        raise DomainError(_l("Please give the first day of the term."), field="starts_on")
+    if ends_on is not None and ends_on < starts_on:
+        raise DomainError(_l("The term cannot end before it starts."), field="ends_on")
+    if user is None or getattr(user, "is_deleted", False):
+        raise DomainError(_l("There is no account with this username."), field="username")
+    overlap = db.session.scalar(sa.select(Membership.id).where(
+        Membership.council_id == council.id, Membership.user_id == user.id,
+        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= starts_on),
+        *([Membership.starts_on <= ends_on] if ends_on is not None else [])).limit(1))
+    if overlap:
+        raise Conflict(_l("This person already has a seat in this council for part of this term."),
+                       field="starts_on")
+    membership = Membership(council=council, user_id=user.id, role=role, starts_on=starts_on, ends_on=ends_on,
+                            represents=(represents or "").strip()[:160])
+    db.session.add(membership)
+    db.session.flush()
+    audit.record("councils.membership_added", actor=by, subject=council, membership_id=membership.id,
+                 user_id=user.id, role=role)
+    return membership
+
+
+def end_membership(membership: Membership, *, on: date | None = None, by=None) -> Membership:
+    """End a term (kept in the history). The end cannot be before the start."""
+    on = on or utcnow().date()
+    if on < membership.starts_on:
+        raise DomainError(_l("The term cannot end before it starts."), field="ends_on")
+    if membership.ends_on is not None and membership.ends_on < on:
+        raise Conflict(_l("This term has already ended."))
+    membership.ends_on = on
+    db.session.flush()
+    audit.record("councils.membership_ended", actor=by, subject=membership.council, membership_id=membership.id)
+    return membership
+
+
+def active_memberships(council: Council, on: date | None = None) -> list[Membership]:
+    """Seats held on a day (today by default), president first."""
+    day = on or utcnow().date()
+    rows = db.session.scalars(sa.select(Membership).where(
+        Membership.council_id == council.id, Membership.starts_on <= day,
+        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))).all()
+    return sorted(rows, key=lambda m: (ROLES.index(m.role), m.user.public_name.casefold()))
+
+
+def past_memberships(council: Council, on: date | None = None) -> list[Membership]:
+    """Terms that have ended (the council's history), most recent first."""
+    day = on or utcnow().date()
+    return list(db.session.scalars(sa.select(Membership).where(
+        Membership.council_id == council.id, Membership.ends_on < day).order_by(Membership.ends_on.desc())))
+
+
+def voting_members(council: Council, on: date | None = None) -> list[Membership]:
+    return [m for m in active_memberships(council, on) if m.role in VOTING_ROLES]
+
+
+def list_councils() -> list[Council]:
+    return list(db.session.scalars(sa.select(Council).order_by(Council.name)))

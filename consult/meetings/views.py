@@ -1,0 +1,442 @@
+"""Council session pages. Each view: load, authorize, validate, call a service, render.
+
+The session page is the place for everyone: the public reads the agenda and the decisions, members vote
+from their phone, the secretary runs the sitting. Every form posts and redirects (303); htmx requests get
+the agenda or the motion fragment instead.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, jsonify, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from consult.core.errors import DomainError
+from consult.core.policy import can, require
+from consult.core.rendering import redirect_to, render, wants_fragment
+from consult.councils.models import Council
+from consult.extensions import db, limiter
+from consult.meetings import bp
+from consult.meetings import services as meetings
+from consult.meetings.forms import (
+    AttachmentForm,
+    HandsForm,
+    ItemForm,
+    MotionForm,
+    MoveForm,
+    NotesForm,
+    SessionForm,
+    SpeakerForm,
+    VoteForm,
+)
+from consult.meetings.models import (
+    ATTENDANCE_LABELS,
+    CHOICE_LABELS,
+    MODE_LABELS,
+    RULE_LABELS,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    CouncilSession,
+    Motion,
+)
+from consult.meetings.record import session_record
+
+
+def _actor():
+    return current_user if current_user.is_authenticated else None
+
+
+def _session_url(session, anchor=None):
+    return url_for("meetings.session_page", session_id=session.id, _anchor=anchor)
+
+
+def _item(item_id) -> AgendaItem:
+    return db.get_or_404(AgendaItem, item_id)
+
+
+def _session_form_values(form):
+    return {"title": form.title.data, "starts_at": meetings.local_to_utc(form.starts_at.data),
+            "planned_minutes": form.planned_minutes.data, "place": form.place.data,
+            "online_link": form.online_link.data}
+
+
+def _page_context(session):
+    numbered = meetings.numbered_items(session)
+    proposal_ids = [link.proposal_id for _, item in numbered for link in item.proposal_links]
+    motions = [m for _, item in numbered for m in item.motions]
+    voted = {m.id: meetings.has_voted(m, current_user) for m in motions
+             if m.status == "open" and current_user.is_authenticated and m.mode != "hands"}
+    return {
+        "session": session, "council": session.council, "numbered": numbered,
+        "titles": meetings.proposal_titles(proposal_ids),
+        "manage": bool(can("session.manage", session)),
+        "quorum": meetings.quorum(session) if session.attendance else None,
+        "roll": meetings.roll(session), "voted": voted,
+        "vote_decisions": {m.id: meetings.vote_decision(m, current_user) for m in motions if m.status == "open"},
+        "votes_cast": {m.id: meetings.votes_cast(m) for m in motions if m.status == "open"},
+        "attendance_labels": ATTENDANCE_LABELS, "choice_labels": CHOICE_LABELS,
+        "local": meetings.utc_to_local, "rule_labels": RULE_LABELS, "mode_labels": MODE_LABELS,
+    }
+
+
+# ------------------------------------------------------------------------------------------------ sessions
+
+
+@bp.route("/councils/<slug>/sessions/new", methods=["GET", "POST"])
+def create_session(slug):
+    """Plan a session (the council's president or secretary)."""
+    council = db.session.scalar(sa.select(Council).where(Council.slug == slug)) or abort(404)
+    require("council.manage_sessions", council)
+    form = SessionForm()
+    if form.validate_on_submit():
+        try:
+            session = meetings.create_session(council, by=_actor(), **_session_form_values(form))
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The session has been planned. Add the agenda, then convene it."), "success")
+            return redirect_to(_session_url(session))
+    return render("meetings/session_form.html", form=form, council=council, session=None,
+                  status=422 if form.errors else 200)
+
+
+def _load_page_session(session_id) -> CouncilSession:
+    """The session with everything its page shows, in a constant number of queries."""
+    items = selectinload(CouncilSession.items)
+    session = db.session.scalar(sa.select(CouncilSession).where(CouncilSession.id == session_id).options(
+        items.selectinload(AgendaItem.motions).selectinload(Motion.named_votes),
+        items.selectinload(AgendaItem.speakers),
+        items.selectinload(AgendaItem.attachments),
+        items.selectinload(AgendaItem.proposal_links),
+        selectinload(CouncilSession.attendance)))
+    if session is None:
+        abort(404)
+    return session
+
+
+@bp.route("/sessions/<int:session_id>")
+def session_page(session_id):
+    """A session: convocation, agenda, roll call, quorum, motions and votes, decisions."""
+    session = _load_page_session(session_id)
+    require("session.view", session)
+    return render("meetings/session.html", "meetings/_live.html", **_page_context(session),
+                  item_form=_item_form(session), motion_form=MotionForm(formdata=None),
+                  hands_form=HandsForm(formdata=None), speaker_form=SpeakerForm(formdata=None),
+                  attachment_form=AttachmentForm(formdata=None))
+
+
+@bp.route("/sessions/<int:session_id>/record.json")
+def session_record_json(session_id):
+    """The session record (raw material of minutes) as JSON, for published sessions."""
+    session = db.get_or_404(CouncilSession, session_id)
+    require("session.view", session)
+    return jsonify(session_record(session))
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+def edit_session(session_id):
+    """Change date, place, title (refused once closed)."""
+    session = db.get_or_404(CouncilSession, session_id)
+    require("session.manage", session)
+    form = SessionForm(obj=session)
+    if request.method == "GET":
+        form.starts_at.data = meetings.utc_to_local(session.starts_at)
+    if form.validate_on_submit():
+        try:
+            meetings.update_session(session, by=_actor(), **_session_form_values(form))
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The session has been saved."), "success")
+            return redirect_to(_session_url(session))
+    return render("meetings/session_form.html", form=form, council=session.council, session=session,
+                  status=(409 if session.is_closed and request.method == "POST" else 422) if form.errors else 200)
+
+
+_TRANSITIONS = {
+    "convene": (meetings.convene_session, _l("The convocation and the agenda are published.")),
+    "start": (meetings.start_session, _l("The session has started. Take the roll call.")),
+    "close": (meetings.close_session, _l("The session is closed. It can no longer be changed.")),
+}
+
+
+@bp.route("/sessions/<int:session_id>/<any(convene, start, close):step>", methods=["POST"])
+def session_step(session_id, step):
+    """Move the session forward: convene (publish), start, close (locks it and tells the minutes)."""
+    session = db.get_or_404(CouncilSession, session_id)
+    require("session.manage", session)
+    service, message = _TRANSITIONS[step]
+    service(session, by=_actor())  # a refusal reaches the error handler: translated page, 409/422
+    flash(str(message), "success")
+    return redirect_to(_session_url(session))
+
+
+# ------------------------------------------------------------------------------------------------ agenda
+
+
+def _item_form(session, item=None, formdata=None):
+    form = ItemForm(formdata=formdata, obj=item) if item is not None else ItemForm(formdata=formdata)
+    form.parent_id.choices = [("", _("Main item"))] + [
+        (str(i.id), _("Under: %(title)s", title=i.title)) for i in session.top_items if item is None or i.id != item.id]
+    if item is not None:
+        del form.parent_id  # an item keeps its place in the tree; it moves with the up/down buttons
+    if item is not None and request.method == "GET":
+        form.proposal_ids.data = ", ".join(str(link.proposal_id) for link in item.proposal_links)
+    return form
+
+
+def _proposal_ids(raw: str):
+    return [p.strip() for p in (raw or "").replace(";", ",").split(",") if p.strip()]
+
+
+@bp.route("/sessions/<int:session_id>/items", methods=["POST"])
+def add_item(session_id):
+    """Add an agenda item (main item or sub-item)."""
+    session = db.get_or_404(CouncilSession, session_id)
+    require("session.manage", session)
+    form = _item_form(session, formdata=request.form)
+    if form.validate_on_submit():
+        parent = db.session.get(AgendaItem, int(form.parent_id.data)) if form.parent_id.data else None
+        try:
+            meetings.add_item(session, title=form.title.data, description=form.description.data,
+                              kind=form.kind.data, duration_minutes=form.duration_minutes.data,
+                              presenter=form.presenter.data, parent=parent,
+                              proposal_ids=_proposal_ids(form.proposal_ids.data), by=_actor())
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The item has been added to the agenda."), "success")
+            return redirect_to(_session_url(session, "agenda"))
+    status = 409 if session.is_closed else 422
+    return render("meetings/item_form.html", form=form, session=session, item=None, status=status)
+
+
+@bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
+def edit_item(item_id):
+    """Change an agenda item (not once the session is closed)."""
+    item = _item(item_id)
+    session = item.session
+    require("session.manage", session)
+    form = _item_form(session, item, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST" and form.validate():
+        try:
+            meetings.update_item(item, title=form.title.data, description=form.description.data,
+                                 kind=form.kind.data, duration_minutes=form.duration_minutes.data,
+                                 presenter=form.presenter.data, proposal_ids=_proposal_ids(form.proposal_ids.data))
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+            return render("meetings/item_form.html", form=form, session=session, item=item,
+                          status=err.status_code)
+        flash(_("The item has been saved."), "success")
+        return redirect_to(_session_url(session, "agenda"))
+    return render("meetings/item_form.html", form=form, session=session, item=item,
+                  status=422 if form.errors else 200)
+
+
+@bp.route("/items/<int:item_id>/move", methods=["POST"])
+def move_item(item_id):
+    """Move an item up or down among its siblings; htmx gets the agenda back, others a redirect."""
+    item = _item(item_id)
+    session = item.session
+    require("session.manage", session)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    meetings.move_item(item, form.direction.data)
+    if wants_fragment():
+        db.session.refresh(session)
+        return render("meetings/_agenda.html", **_page_context(session))
+    return redirect_to(_session_url(session, f"item-{item.id}"))
+
+
+@bp.route("/items/<int:item_id>/delete", methods=["POST"])
+def delete_item(item_id):
+    item = _item(item_id)
+    session = item.session
+    require("session.manage", session)
+    meetings.delete_item(item)
+    flash(_("The item has been removed from the agenda."), "success")
+    return redirect_to(_session_url(session, "agenda"))
+
+
+@bp.route("/items/<int:item_id>/attachments", methods=["POST"])
+def add_attachment(item_id):
+    """Attach a PDF or an image (type checked from the content, size limited)."""
+    item = _item(item_id)
+    require("session.manage", item.session)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            meetings.add_attachment(item, upload.read(), upload.filename)
+        except DomainError as err:
+            form.add_error("file", err.message)
+        else:
+            flash(_("The document has been attached."), "success")
+            return redirect_to(_session_url(item.session, f"item-{item.id}"))
+    status = 409 if item.session.is_closed else 422
+    return render("meetings/attachment_form.html", form=form, item=item, session=item.session, status=status)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+def attachment(attachment_id):
+    """Download an attachment under its clean name, with the type found at upload."""
+    attached = db.get_or_404(Attachment, attachment_id)
+    item = db.session.get(AgendaItem, attached.item_id)
+    require("session.view", item.session)
+    path = meetings.attachment_path(attached)
+    if not path.exists():
+        abort(404)
+    inline = attached.content_type != "application/pdf" or request.args.get("view") == "1"
+    response = send_file(path, mimetype=attached.content_type, as_attachment=not inline,
+                         download_name=attached.filename)
+    if inline:
+        response.headers["Content-Disposition"] = f'inline; filename="{attached.filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/items/<int:item_id>/progress", methods=["POST"])
+def item_progress(item_id):
+    """The secretary's notes on an item, and its start and end times."""
+    item = _item(item_id)
+    require("session.manage", item.session)
+    form = NotesForm()
+    if not form.validate_on_submit():
+        abort(400)
+    meetings.record_item_progress(item, notes=form.notes.data, action=form.action.data or None)
+    flash(_("Saved."), "success")
+    return redirect_to(_session_url(item.session, f"item-{item.id}"))
+
+
+@bp.route("/items/<int:item_id>/speakers", methods=["POST"])
+def add_speaker(item_id):
+    """Add a speaker to the item's list, in order."""
+    item = _item(item_id)
+    require("session.manage", item.session)
+    form = SpeakerForm()
+    if form.validate_on_submit():
+        meetings.add_speaker(item, form.name.data)
+        return redirect_to(_session_url(item.session, f"item-{item.id}"))
+    raise DomainError(_("Please write the speaker's name."), field="name")
+
+
+# ------------------------------------------------------------------------------------------------ roll call
+
+
+def _time_on(session, raw: str):
+    """``HH:MM`` typed in local time on the session's day, as naive UTC; '' gives None."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        clock = datetime.strptime(raw, "%H:%M").time()
+    except ValueError:
+        raise DomainError(_("Write times as hours:minutes, for example 18:45.")) from None
+    day = meetings.utc_to_local(session.started_at or session.starts_at).date()
+    return meetings.local_to_utc(datetime.combine(day, clock))
+
+
+@bp.route("/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
+def roll_call(session_id):
+    """Record who is present, excused or absent, with late arrivals and departures."""
+    session = db.get_or_404(CouncilSession, session_id)
+    require("session.manage", session)
+    if request.method == "GET" and session.status in ("convened", "in_progress"):
+        meetings.ensure_roll(session)
+    error = None
+    if request.method == "POST":
+        try:
+            entries = []
+            for row in session.attendance:
+                status = request.form.get(f"status-{row.id}")
+                if status is None:
+                    continue
+                entries.append({"attendance_id": row.id, "status": status,
+                                "arrived_at": _time_on(session, request.form.get(f"arrived-{row.id}")),
+                                "left_at": _time_on(session, request.form.get(f"left-{row.id}"))})
+            meetings.record_attendance(session, entries, by=_actor())
+        except DomainError as err:
+            error = str(err.message)
+            return render("meetings/roll_call.html", session=session, roll=meetings.roll(session), error=error,
+                          quorum=meetings.quorum(session), attendance_labels=ATTENDANCE_LABELS,
+                          local=meetings.utc_to_local, status=err.status_code)
+        flash(_("The roll call has been saved."), "success")
+        return redirect_to(_session_url(session, "attendance"))
+    return render("meetings/roll_call.html", session=session, roll=meetings.roll(session), error=error,
+                  quorum=meetings.quorum(session) if session.attendance else None,
+                  attendance_labels=ATTENDANCE_LABELS, local=meetings.utc_to_local)
+
+
+@bp.route("/attendance/<int:attendance_id>/<any(arrive, leave):event>", methods=["POST"])
+def presence(attendance_id, event):
+    """Quick roll-call change during the sitting: arrived now, or left now."""
+    row = db.get_or_404(Attendance, attendance_id)
+    require("session.manage", row.session)
+    meetings.mark_presence(row, event)
+    return redirect_to(_session_url(row.session, "attendance"))
+
+
+# ------------------------------------------------------------------------------------------------ motions
+
+
+@bp.route("/items/<int:item_id>/motions", methods=["POST"])
+def add_motion(item_id):
+    """Write a motion under an item, with its majority rule and how members vote."""
+    item = _item(item_id)
+    require("session.manage", item.session)
+    form = MotionForm()
+    if form.validate_on_submit():
+        try:
+            meetings.add_motion(item, text=form.text.data, rule=form.rule.data, mode=form.mode.data, by=_actor())
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The motion has been added."), "success")
+            return redirect_to(_session_url(item.session, f"item-{item.id}"))
+    return render("meetings/motion_form.html", form=form, item=item, session=item.session,
+                  status=409 if item.session.is_closed else 422)
+
+
+@bp.route("/motions/<int:motion_id>/open", methods=["POST"])
+def open_motion(motion_id):
+    """Open the vote on a motion (session in progress)."""
+    motion = db.get_or_404(Motion, motion_id)
+    require("session.manage", motion.item.session)
+    meetings.open_motion(motion, by=_actor())
+    flash(_("The vote is open. Members can vote now."), "success")
+    return redirect_to(_session_url(motion.item.session, f"motion-{motion.id}"))
+
+
+@bp.route("/motions/<int:motion_id>/vote", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_VOTE"], methods=["POST"])
+def vote(motion_id):
+    """A member votes yes, no or abstain, once, while the vote is open and they are in the room."""
+    motion = db.get_or_404(Motion, motion_id)
+    require("motion.vote", motion)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("Choose yes, no or abstain."), field="choice")
+    meetings.cast_vote(motion, current_user, form.choice.data)
+    flash(_("Your vote has been counted."), "success")
+    return redirect_to(_session_url(motion.item.session, f"motion-{motion.id}"))
+
+
+@bp.route("/motions/<int:motion_id>/close", methods=["POST"])
+def close_motion(motion_id):
+    """Close the vote: the server counts, checks the quorum now and gives the verdict."""
+    motion = db.get_or_404(Motion, motion_id)
+    require("session.manage", motion.item.session)
+    form = HandsForm()
+    if not form.validate_on_submit():
+        raise DomainError(_("Counts are whole numbers."), field="yes")
+    meetings.close_motion(motion, by=_actor(),
+                          hands={"yes": form.yes.data, "no": form.no.data, "abstain": form.abstain.data})
+    flash(_("The vote is closed: %(verdict)s.", verdict=motion.verdict_label), "success")
+    return redirect_to(_session_url(motion.item.session, f"motion-{motion.id}"))

@@ -1,0 +1,1 @@
+from tests.meetings.conftest import council_setup, running  # noqa: F401
