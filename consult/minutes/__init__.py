@@ -1,5 +1,117 @@
-"""Minutes: see the module map in the README."""
+"""Minutes: drafted from a closed session's or debate's record, edited, approved, published, exported.
+
+Receivers (connected below) draft the minutes when a council session or a debate closes, through the record
+functions of those modules when they are installed (``find_spec``), and approve minutes when a council adopts
+a motion that names them (``motion.approves_minutes_id``).
+"""
+
+import importlib
+import importlib.util
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("minutes", __name__)
+
+from consult.minutes import models, policies, views  # noqa: E402,F401
+
+
+def guarded(receiver):
+    """A receiver must never make the sender's action fail: its writes go in a savepoint, and an error in it
+    is logged and undone while the session or debate still closes (the minutes can be drafted later)."""
+    import functools
+    import logging
+
+    @functools.wraps(receiver)
+    def wrapper(sender, **facts):
+        from consult.extensions import db
+
+        try:
+            with db.session.begin_nested():
+                return receiver(sender, **facts)
+        except Exception:  # noqa: BLE001
+            logging.getLogger(__name__).exception("%s failed for %r", receiver.__name__, sender)
+            return None
+
+    return wrapper
+
+
+def _has(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _approval_mode(session) -> str:
+    council = getattr(session, "council", None)
+    mode = getattr(council, "minutes_approval", None) or getattr(session, "minutes_approval", None)
+    return mode if mode in models.APPROVAL_MODES else "president"
+
+
+def draft_for_session(session, **facts):
+    """``council_session_closed`` receiver: the minutes draft, complete from the session's record."""
+    if not _has("consult.meetings.record"):
+        return None
+    from consult.minutes import services
+
+    record = importlib.import_module("consult.meetings.record").session_record(session)
+    return services.create_draft(record, source_type="council_session", source_id=session.id,
+                                 council_id=getattr(session, "council_id", None),
+                                 approval_mode=_approval_mode(session), actor=facts.get("actor"))
+
+
+def draft_for_debate(debate, **facts):
+    """``debate_closed`` receiver: the minutes draft of the debate."""
+    record = facts.get("record")
+    if record is None:
+        if not _has("consult.debates.record"):
+            return None
+        record = importlib.import_module("consult.debates.record").debate_record(debate)
+    from consult.minutes import services
+
+    return services.create_draft(record, source_type="debate", source_id=debate.id,
+                                 council_id=getattr(debate, "council_id", None), actor=facts.get("actor"))
+
+
+def approve_by_motion(motion, verdict=None, **facts):
+    """``motion_decided`` receiver: an adopted motion that names minutes (``approves_minutes_id``) approves them."""
+    minutes_id = getattr(motion, "approves_minutes_id", None)
+    if verdict != "adopted" or not minutes_id:
+        return None
+    from consult.extensions import db
+    from consult.minutes import services
+
+    minutes = db.session.get(models.Minutes, minutes_id)
+    if minutes is None:
+        return None
+    reference = str(_l("Motion adopted: %(text)s", text=(getattr(motion, "text", "") or "")[:200]))
+    return services.approve_by_motion(minutes, motion, reference=reference)
+
+
+#: the connected receivers (kept here: blinker holds only weak references)
+_receivers = {}
+
+
+def _register():
+    _receivers.update(session=guarded(draft_for_session), debate=guarded(draft_for_debate),
+                      motion=guarded(approve_by_motion))
+    from consult.core import navigation, personal_data, signals, targets
+
+    navigation.register("minutes.index", _l("Minutes"), 70, "/minutes")
+    targets.register("minutes", models.Minutes)
+    signals.council_session_closed.connect(_receivers["session"])
+    signals.debate_closed.connect(_receivers["debate"])
+    signals.motion_decided.connect(_receivers["motion"])
+
+    def export_revisions(user):
+        from consult.extensions import db
+
+        rows = db.session.scalars(db.select(models.MinutesRevision).where(models.MinutesRevision.author_id == user.id))
+        return [{"minutes_id": r.minutes_id, "revision": r.number, "saved_at": r.created_at.isoformat()}
+                for r in rows]
+
+    personal_data.register_exporter("minutes_revisions", export_revisions)
+
+
+_register()

@@ -1,0 +1,40 @@
+"""Published minutes (corrections and translations included), with their structured record."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from consult.api.machinery import Field, Resource, builder
+
+RECORD_SCHEMA = {"type": "object", "description": "The structured record of the session or debate "
+                                                   "(see the minutes' JSON export)."}
+
+
+@builder
+def minutes() -> Resource:
+    from consult.minutes.models import PUBLISHED, Minutes
+
+    return Resource(
+        name="minutes", title="Minutes", model=Minutes,
+        description="Published minutes of council sessions and debates.",
+        query=lambda: sa.select(Minutes).where(Minutes.status == PUBLISHED).order_by(
+            Minutes.published_at.desc(), Minutes.id.desc()),
+        date_column=lambda: Minutes.published_at, date_description="publication date",
+        fields=[
+            Field("id", "integer"),
+            Field("title", "string"),
+            Field("language", "string", description="Language code of the text."),
+            Field("kind", "string", description="original, correction or translation",
+                  schema={"type": "string", "enum": ["original", "correction", "translation"]}),
+            Field("source_type", "string", description="council_session or debate"),
+            Field("source_id", "integer"),
+            Field("council_id", "integer", nullable=True),
+            Field("corrects_id", "integer", nullable=True, description="The minutes this document corrects."),
+            Field("translation_of_id", "integer", nullable=True),
+            Field("held_at", "date-time", nullable=True),
+            Field("approval_mode", "string", schema={"type": "string", "enum": ["president", "motion"]}),
+            Field("approved_at", "date-time", nullable=True),
+            Field("published_at", "date-time", nullable=True),
+            Field("text_markdown", "string", getter=lambda m: m.body),
+        ],
+    )

@@ -1,0 +1,260 @@
+"""From a session's structured record to a complete Markdown draft, with nothing to type.
+
+The record (docs/DEVELOPING.md, "Session records") is the only input; headings are written in the language of
+the record. Tallies are written as lists (user Markdown has no tables) so the text survives any editor.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import force_locale, format_date, format_time, ngettext
+from flask_babel import gettext as _
+
+
+def _parse(value) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def _time(value) -> str:
+    moment = _parse(value)
+    return format_time(moment, "short") if moment else ""
+
+
+def _md(text) -> str:
+    """One line of record text, made safe to place inside Markdown (no accidental headings or lists)."""
+    text = " ".join(str(text or "").split())
+    for char in ("\\", "*", "_", "`", "[", "]", "<", ">", "#"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def _block(text) -> str:
+    """Descriptions and notes are Markdown already: kept as written (sanitised when shown), except that their
+    own headings become plain lines, so they cannot break the structure of the minutes."""
+    lines = []
+    for line in str(text or "").replace("\r\n", "\n").strip().split("\n"):
+        stripped = line.lstrip()
+        lines.append("\\" + stripped if stripped.startswith("#") else line)
+    return "\n".join(lines)
+
+
+def _rule(value) -> str:
+    return {"simple": _("simple majority"), "absolute": _("absolute majority"),
+            "two_thirds": _("two-thirds majority"), "unanimity": _("unanimity")}.get(value, _md(value))
+
+
+def _role(value) -> str:
+    return {"president": _("president"), "vice_president": _("vice-president"), "secretary": _("secretary"),
+            "member": _("member"), "observer": _("observer"), "moderator": _("moderator"),
+            "expert": _("expert"), "public": _("public")}.get(value, _md(value))
+
+
+def _verdict(value: str) -> str:
+    return {"adopted": _("Adopted"), "rejected": _("Rejected"), "no_quorum": _("No quorum")}.get(value, _md(value))
+
+
+def _mode(value: str) -> str:
+    return {"named": _("named vote"), "secret": _("secret ballot"), "hands": _("show of hands")}.get(value, _md(value))
+
+
+def _choice(value: str) -> str:
+    return {"yes": _("in favour"), "no": _("against"), "abstain": _("abstention")}.get(value, _md(value))
+
+
+def title_for(record: dict) -> str:
+    with force_locale(record.get("language") or "en"):
+        start = _parse(record.get("starts_at"))
+        when = format_date(start, "long") if start else ""
+        return _("Minutes: %(title)s, %(date)s", title=record.get("title") or "", date=when).rstrip(", ")
+
+
+def draft_markdown(record: dict) -> str:
+    """The complete draft: header, attendance and quorum, agenda with motions and decisions, debate parts."""
+    with force_locale(record.get("language") or "en"):
+        return "\n".join(_lines(record)).strip() + "\n"
+
+
+def _lines(record: dict):
+    start, end = _parse(record.get("starts_at")), _parse(record.get("ends_at"))
+    yield f"**{_('Body')}:** {_md(record.get('body'))}  "
+    if start:
+        yield f"**{_('Date')}:** {format_date(start, 'full')}, {format_time(start, 'short')}  "
+    if end:
+        yield f"**{_('Ended at')}:** {format_time(end, 'short')}  "
+    if record.get("place"):
+        yield f"**{_('Place')}:** {_md(record['place'])}  "
+    if record.get("online_link"):
+        yield f"**{_('Online')}:** {_md(record['online_link'])}  "
+    if record.get("chaired_by"):
+        yield f"**{_('Chaired by')}:** {', '.join(_md(n) for n in record['chaired_by'])}  "
+    if record.get("written_by"):
+        yield f"**{_('Minutes written by')}:** {', '.join(_md(n) for n in record['written_by'])}  "
+    yield ""
+    yield from _attendance(record, start)
+    yield from _agenda(record)
+    yield from _debate(record)
+
+
+def _person(entry: dict) -> str:
+    role = f" ({_role(entry['role'])})" if entry.get("role") else ""
+    return f"{_md(entry.get('name'))}{role}"
+
+
+def _attendance(record: dict, start):
+    attendance = record.get("attendance") or {}
+    present = attendance.get("present") or []
+    excused = attendance.get("excused") or []
+    absent = attendance.get("absent") or []
+    if not (present or excused or absent or record.get("quorum")):
+        return
+    yield f"### {_('Attendance')}"
+    yield ""
+    yield f"**{ngettext('%(num)s present', '%(num)s present', len(present))}:**"
+    yield ""
+    for entry in present:
+        notes = []
+        arrived, left = _parse(entry.get("arrived_at")), _parse(entry.get("left_at"))
+        if arrived and start and arrived > start:
+            notes.append(_("arrived late at %(time)s", time=format_time(arrived, "short")))
+        if left:
+            notes.append(_("left at %(time)s", time=format_time(left, "short")))
+        yield f"- {_person(entry)}" + (f" — {', '.join(notes)}" if notes else "")
+    if not present:
+        yield f"- {_('Nobody')}"
+    yield ""
+    yield f"**{ngettext('%(num)s excused', '%(num)s excused', len(excused))}:**"
+    yield ""
+    for entry in excused:
+        yield f"- {_person(entry)}"
+    if not excused:
+        yield f"- {_('Nobody')}"
+    yield ""
+    yield f"**{ngettext('%(num)s absent', '%(num)s absent', len(absent))}:**"
+    yield ""
+    for entry in absent:
+        yield f"- {_person(entry)}"
+    if not absent:
+        yield f"- {_('Nobody')}"
+    yield ""
+    quorum = record.get("quorum")
+    if quorum:
+        state = _("reached") if quorum.get("reached") else _("not reached")
+        yield _("**Quorum:** %(present)s present, %(required)s required: quorum %(state)s.",
+                present=quorum.get("present", 0), required=quorum.get("required", 0), state=state)
+        yield ""
+
+
+def _agenda(record: dict):
+    items = record.get("items") or []
+    if not items:
+        return
+    yield f"### {_('Agenda')}"
+    yield ""
+    for item in items:
+        yield f"- {_md(item.get('number'))}\\. {_md(item.get('title'))}"
+    yield ""
+    for item in items:
+        yield f"#### {_md(item.get('number'))}. {_md(item.get('title'))}"
+        yield ""
+        times = [t for t in (_time(item.get("started_at")), _time(item.get("ended_at"))) if t]
+        if times:
+            yield f"*{' – '.join(times)}*"
+            yield ""
+        if item.get("description"):
+            yield _block(item["description"])
+            yield ""
+        if item.get("notes"):
+            yield f"**{_('Notes')}:**"
+            yield ""
+            yield _block(item["notes"])
+            yield ""
+        speakers = sorted(item.get("speakers") or [], key=lambda s: s.get("order") or 0)
+        if speakers:
+            yield f"**{_('Speakers')}:** " + ", ".join(_md(s.get("name")) for s in speakers)
+            yield ""
+        for number, motion in enumerate(item.get("motions") or [], start=1):
+            yield from _motion(number, motion)
+        if item.get("decisions"):
+            yield f"**{_('Decisions')}:**"
+            yield ""
+            for decision in item["decisions"]:
+                yield f"- {_md(decision)}"
+            yield ""
+        if item.get("actions"):
+            yield f"**{_('Action items')}:**"
+            yield ""
+            for action in item["actions"]:
+                due = _parse(action.get("due"))
+                owner = _("owner: %(owner)s", owner=_md(action.get("owner"))) if action.get("owner") else ""
+                deadline = _("due %(date)s", date=format_date(due, "long")) if due else ""
+                extra = "; ".join(x for x in (owner, deadline) if x)
+                yield f"- {_md(action.get('text'))}" + (f" ({extra})" if extra else "")
+            yield ""
+        if item.get("proposals"):
+            yield f"**{_('Proposals')}:** " + ", ".join(
+                f"{_md(p.get('title'))} (#{p.get('id')})" for p in item["proposals"])
+            yield ""
+
+
+def _motion(number: int, motion: dict):
+    yield f"**{_('Motion %(number)s', number=number)}:** {_md(motion.get('text'))}"
+    yield ""
+    yield f"- {_('Majority rule')}: {_rule(motion.get('rule'))} ({_mode(motion.get('mode'))})"
+    yield "- " + _("Votes: in favour %(yes)s, against %(no)s, abstaining %(abstain)s",
+                   yes=motion.get("yes", 0), no=motion.get("no", 0), abstain=motion.get("abstain", 0))
+    yield f"- {_('Verdict')}: **{_verdict(motion.get('verdict'))}**"
+    named = motion.get("named_votes") or []
+    if named:
+        yield f"- {_('Named vote')}: " + ", ".join(
+            f"{_md(v.get('name'))}: {_choice(v.get('choice'))}" for v in named)
+    yield ""
+
+
+def _debate(record: dict):
+    segments = record.get("segments") or []
+    if segments:
+        yield f"### {_('Parts of the debate')}"
+        yield ""
+        for segment in segments:
+            times = " – ".join(t for t in (_time(segment.get("started_at")), _time(segment.get("ended_at"))) if t)
+            planned = ngettext("%(num)s minute planned", "%(num)s minutes planned", segment.get("planned_minutes") or 0)
+            yield f"- {_md(segment.get('title'))} ({planned}{'; ' + times if times else ''})"
+        yield ""
+    speakers = record.get("speakers") or []
+    if speakers:
+        yield f"### {_('Speakers')}"
+        yield ""
+        for speaker in speakers:
+            seconds = int(speaker.get("seconds") or 0)
+            minutes, rest = divmod(seconds, 60)
+            role = f" ({_role(speaker['role'])})" if speaker.get("role") else ""
+            yield "- " + _md(speaker.get("name")) + role + ": " + ngettext(
+                "%(num)s speech", "%(num)s speeches", speaker.get("speeches") or 0) + ", " + _(
+                "speaking time %(minutes)s min %(seconds)s s", minutes=minutes, seconds=rest)
+        yield ""
+    questions = [q for q in record.get("questions") or [] if q.get("status") in (None, "", "answered")]
+    if questions:
+        yield f"### {_('Questions answered')}"
+        yield ""
+        for question in questions:
+            yield f"- {_md(question.get('text'))} (" + ngettext("%(num)s like", "%(num)s likes",
+                                                                question.get("likes") or 0) + ")"
+        yield ""
+    polls = record.get("polls") or []
+    if polls:
+        yield f"### {_('Poll results')}"
+        yield ""
+        for poll in polls:
+            yield f"**{_md(poll.get('question'))}** (" + ngettext(
+                "%(num)s participant", "%(num)s participants", poll.get("turnout") or 0) + ")"
+            yield ""
+            for result in poll.get("results") or []:
+                yield f"- {_md(result.get('label'))}: {result.get('count', 0)}"
+            yield ""

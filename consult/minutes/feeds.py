@@ -1,0 +1,37 @@
+"""Atom feed of published minutes (feedgen)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+from consult.core.text import plain_excerpt
+
+
+def _aware(moment):
+    return moment.replace(tzinfo=UTC) if moment is not None else None
+
+
+def minutes_feed(items) -> bytes:
+    feed = FeedGenerator()
+    feed.id(url_for("minutes.feed", _external=True))
+    feed.title(_("Published minutes – %(platform)s", platform=current_app.config["PLATFORM_NAME"]))
+    feed.link(href=url_for("minutes.index", _external=True), rel="alternate")
+    feed.link(href=url_for("minutes.feed", _external=True), rel="self")
+    feed.language("en")
+    updated = max((m.published_at for m in items), default=None)
+    feed.updated(_aware(updated) if updated else datetime.now(UTC))
+    feed.author(name=current_app.config["PLATFORM_NAME"])
+    for minutes in reversed(items):
+        entry = feed.add_entry()
+        link = url_for("minutes.show", minutes_id=minutes.id, _external=True)
+        entry.id(link)
+        entry.title(minutes.title)
+        entry.link(href=link)
+        entry.published(_aware(minutes.published_at))
+        entry.updated(_aware(minutes.published_at))
+        entry.summary(plain_excerpt(minutes.body, 400))
+    return feed.atom_str(pretty=True)

@@ -1,0 +1,271 @@
+"""Minutes pages: the public document and its exports, and the officers' editing and approval steps.
+
+Each view: load (404) → authorize with ``require`` → validate (422) → service → render or redirect (303).
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, make_response, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.core.errors import DomainError
+from consult.core.models import get_or_404 as _get_or_404
+from consult.core.pagination import paginate
+from consult.core.policy import require
+from consult.core.rendering import redirect_to, render
+from consult.core.text import render_markdown
+from consult.extensions import db
+from consult.minutes import bp, export, queries, services
+from consult.minutes.forms import ApprovalModeForm, ApproveForm, EditForm, TranslateForm
+from consult.minutes.models import Minutes
+
+
+def get_or_404(model, ident):
+    """Load by id or 404; ids beyond PostgreSQL's integer range are simply not found."""
+    if not 0 < ident <= 2**31 - 1:
+        abort(404)
+    return _get_or_404(model, ident)
+
+
+def _page_context(minutes: Minutes, mode_form: ApprovalModeForm | None = None) -> dict:
+    if mode_form is None:
+        mode_form = ApprovalModeForm(formdata=None, data={"mode": minutes.approval_mode})
+    return dict(
+        minutes=minutes,
+        mode_form=mode_form,
+        corrections=services.corrections_of(minutes),
+        translations=services.translations_of(minutes),
+        direction=export.direction_of(minutes.language),
+    )
+
+
+@bp.route("/minutes/")
+def index():
+    """Published minutes, newest first; officers also see the minutes waiting for them."""
+    page = paginate(queries.published())
+    waiting_query = queries.waiting_for(current_user)
+    waiting = list(db.session.scalars(waiting_query)) if waiting_query is not None else []
+    return render("minutes/index.html", "minutes/_list.html", page=page, waiting=waiting)
+
+
+@bp.route("/minutes/<int:minutes_id>")
+def show(minutes_id):
+    """The minutes as a web page: public once published, otherwise for the officers."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.view", minutes)
+    return render("minutes/show.html", approve_form=ApproveForm(), translate_form=_translate_form(minutes),
+                  **_page_context(minutes))
+
+
+def _translate_form(minutes: Minutes) -> TranslateForm:
+    form = TranslateForm()
+    form.language.choices = [(code, name) for code, name in current_app.config["LANGUAGES"].items()
+                             if code != minutes.language]
+    return form
+
+
+@bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
+def edit(minutes_id):
+    """Edit the draft in Markdown; "Preview" shows the result without saving (works without JavaScript)."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.edit", minutes)
+    form = EditForm()
+    if request.method == "GET":
+        form.body.data = minutes.body
+        form.base.data = str(minutes.revision_count)
+    preview = None
+    if request.method == "POST" and form.preview.data:
+        preview = render_markdown(form.body.data or "")
+        return render("minutes/edit.html", form=form, preview=preview, **_page_context(minutes))
+    if form.validate_on_submit():
+        try:
+            base = int(form.base.data) if (form.base.data or "").isdigit() else None
+            revision = services.save_revision(minutes, form.body.data, author=current_user, note=form.note.data,
+                                              base=base)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+            form.base.data = str(minutes.revision_count)  # the next save is a deliberate one over the latest
+        else:
+            flash(_("Revision %(number)s saved.", number=revision.number), "success")
+            return redirect_to(url_for("minutes.show", minutes_id=minutes.id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render("minutes/edit.html", form=form, preview=preview, status=status, **_page_context(minutes))
+
+
+@bp.route("/minutes/<int:minutes_id>/preview", methods=["POST"])
+def preview(minutes_id):
+    """The live preview (htmx): the Markdown as it will be shown, nothing saved."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.edit", minutes)
+    body = request.form.get("body", "")[: services.MAX_BODY]
+    return render("minutes/_preview.html", "minutes/_preview.html", preview=render_markdown(body),
+                  minutes=minutes, direction=export.direction_of(minutes.language))
+
+
+def _step(minutes_id, action, service, message, **kwargs):
+    minutes = get_or_404(Minutes, minutes_id)
+    require(action, minutes)
+    result = service(minutes, actor=current_user, **kwargs)
+    flash(message, "success")
+    return redirect_to(url_for("minutes.show", minutes_id=(result or minutes).id))
+
+
+@bp.route("/minutes/<int:minutes_id>/submit", methods=["POST"])
+def submit(minutes_id):
+    """The secretary submits the draft for approval."""
+    return _step(minutes_id, "minutes.submit", services.submit, _("The minutes were submitted for approval."))
+
+
+@bp.route("/minutes/<int:minutes_id>/return", methods=["POST"])
+def return_to_draft(minutes_id):
+    """Submitted minutes go back to the secretary."""
+    return _step(minutes_id, "minutes.return", services.return_to_draft, _("The minutes are a draft again."))
+
+
+@bp.route("/minutes/<int:minutes_id>/approve", methods=["POST"])
+def approve(minutes_id):
+    """The president approves, or an officer records the council's adopted motion."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.approve", minutes)
+    form = ApproveForm()
+    if form.validate_on_submit():
+        try:
+            services.approve(minutes, actor=current_user, reference=form.reference.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The minutes are approved."), "success")
+            return redirect_to(url_for("minutes.show", minutes_id=minutes.id))
+    return render("minutes/show.html", approve_form=form, translate_form=_translate_form(minutes), status=422,
+                  **_page_context(minutes))
+
+
+@bp.route("/minutes/<int:minutes_id>/approval-mode", methods=["POST"])
+def approval_mode(minutes_id):
+    """The officers choose, before approval, whether the president or a council motion approves."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.set_approval_mode", minutes)
+    form = ApprovalModeForm()
+    if form.validate_on_submit():
+        try:
+            services.set_approval_mode(minutes, form.mode.data, actor=current_user)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The approval rule is saved."), "success")
+            return redirect_to(url_for("minutes.show", minutes_id=minutes.id))
+    return render("minutes/show.html", approve_form=ApproveForm(), translate_form=_translate_form(minutes),
+                  status=422, **_page_context(minutes, form))
+
+
+@bp.route("/minutes/<int:minutes_id>/publish", methods=["POST"])
+def publish(minutes_id):
+    """Approved minutes become public; from now on they cannot change."""
+    return _step(minutes_id, "minutes.publish", services.publish, _("The minutes are published."))
+
+
+@bp.route("/minutes/<int:minutes_id>/correct", methods=["POST"])
+def correct(minutes_id):
+    """Start (or continue) a correction of published minutes: a new draft linked to them."""
+    return _step(minutes_id, "minutes.correct", services.start_correction,
+                 _("A correction was started. It will be published after approval."))
+
+
+@bp.route("/minutes/<int:minutes_id>/translate", methods=["POST"])
+def translate(minutes_id):
+    """Start (or continue) a translation of published minutes."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.translate", minutes)
+    form = _translate_form(minutes)
+    if form.validate_on_submit():
+        try:
+            translation = services.start_translation(minutes, form.language.data, actor=current_user,
+                                                     languages=current_app.config["LANGUAGES"])
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("A translation was started."), "success")
+            return redirect_to(url_for("minutes.edit", minutes_id=translation.id))
+    return render("minutes/show.html", approve_form=ApproveForm(), translate_form=form, status=422,
+                  **_page_context(minutes))
+
+
+@bp.route("/minutes/<int:minutes_id>/revisions")
+def revisions(minutes_id):
+    """Every revision (author, time), and a form to compare any two."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.view_revisions", minutes)
+    return render("minutes/revisions.html", minutes=minutes, revisions=list(reversed(minutes.revisions)))
+
+
+@bp.route("/minutes/<int:minutes_id>/diff")
+def diff(minutes_id):
+    """What changed between two revisions (``?from=1&to=3``), as an accessible table."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.view_revisions", minutes)
+    try:
+        old_number = int(request.args.get("from", ""))
+        new_number = int(request.args.get("to", ""))
+    except ValueError:
+        abort(400)
+    old, new = services.revision(minutes, old_number), services.revision(minutes, new_number)
+    if old is None or new is None:
+        abort(404)
+    return render("minutes/diff.html", minutes=minutes, old=old, new=new, hunks=services.diff(old.body, new.body))
+
+
+# --- exports ----------------------------------------------------------------------------------------------
+
+
+def _download(body, mimetype: str, filename: str, *, inline: bool = False):
+    response = make_response(body)
+    response.mimetype = mimetype
+    disposition = "inline" if inline else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
+@bp.route("/minutes/<int:minutes_id>/print")
+def printable(minutes_id):
+    """The standalone document, as printed and as sent to the PDF renderer."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.view", minutes)
+    return export.document_html(minutes, corrections=services.corrections_of(minutes))
+
+
+@bp.route("/minutes/<int:minutes_id>.pdf")
+def pdf(minutes_id):
+    """Printable PDF (local fonts only; right-to-left for Arabic)."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.view", minutes)
+    data = export.to_pdf(minutes, corrections=services.corrections_of(minutes))
+    return _download(data, "application/pdf", f"minutes-{minutes.id}.pdf", inline=True)
+
+
+@bp.route("/minutes/<int:minutes_id>.md")
+def markdown(minutes_id):
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.view", minutes)
+    return _download(export.to_markdown(minutes), "text/markdown", f"minutes-{minutes.id}.md")
+
+
+@bp.route("/minutes/<int:minutes_id>.json")
+def as_json(minutes_id):
+    """The document with the structured record it was drafted from."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require("minutes.view", minutes)
+    from flask import jsonify
+
+    return jsonify(export.to_json(minutes, url=url_for("minutes.show", minutes_id=minutes.id, _external=True)))
+
+
+@bp.route("/minutes/feed.atom")
+def feed():
+    """Atom feed of published minutes (latest 50)."""
+    from consult.minutes.feeds import minutes_feed
+
+    items = list(db.session.scalars(queries.published().limit(50)))
+    response = make_response(minutes_feed(items))
+    response.mimetype = "application/atom+xml"
+    return response

@@ -1,0 +1,36 @@
+"""Atom feed of outcome updates (feedgen)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from flask import current_app, url_for
+from flask_babel import gettext as _
+
+
+def _aware(moment):
+    return moment.replace(tzinfo=UTC)
+
+
+def updates_feed(updates) -> bytes:
+    feed = FeedGenerator()
+    feed.id(url_for("outcomes.feed", _external=True))
+    feed.title(_("Outcome updates – %(platform)s", platform=current_app.config["PLATFORM_NAME"]))
+    feed.link(href=url_for("outcomes.index", _external=True), rel="alternate")
+    feed.link(href=url_for("outcomes.feed", _external=True), rel="self")
+    feed.author(name=current_app.config["PLATFORM_NAME"])
+    feed.updated(_aware(updates[0].created_at) if updates else datetime.now(UTC))
+    for update in reversed(updates):
+        entry = feed.add_entry()
+        link = url_for("outcomes.show", outcome_id=update.outcome_id, _external=True)
+        entry.id(f"{link}#update-{update.id}")
+        title = update.outcome.title
+        if update.action is not None:
+            title = f"{title}: {update.action.title} ({update.status_label}, {update.progress} %)"
+        entry.title(title)
+        entry.link(href=f"{link}#update-{update.id}")
+        entry.updated(_aware(update.created_at))
+        entry.published(_aware(update.created_at))
+        entry.summary(update.text or title)
+    return feed.atom_str(pretty=True)

@@ -1,0 +1,147 @@
+"""Open-data API: responses match the OpenAPI document; bad parameters get a 400 JSON error; no personal data."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import jsonschema
+import pytest
+
+from consult.accounts import services as accounts
+from consult.extensions import db as _db
+from consult.minutes import services as minutes_services
+from consult.outcomes import services as outcome_services
+from tests.minutes.fixtures import record
+
+
+@pytest.fixture
+def data(db, make_user):
+    secretary = make_user("secretary-login", display_name="Mariam", email="mariam@example.org")
+    accounts.grant_role(secretary, "secretary", scope_type="council", scope_id=1)
+    published = minutes_services.create_draft(record(), council_id=1)
+    minutes_services.submit(published, actor=secretary)
+    minutes_services.approve(published, actor=secretary)
+    minutes_services.publish(published, actor=secretary)
+    minutes_services.create_draft(record(id=8, title="Secret draft"), council_id=1)
+    outcomes = outcome_services.outcomes_from_record(record(), council_id=1, minutes_id=published.id)
+    outcome_services.update_action(outcomes[0].actions[0], status="in_progress", progress=30)
+    outcome_services.create_outcome("=HYPERLINK(\"http://evil\")", council_id=1)
+    _db.session.commit()
+    return published
+
+
+@pytest.fixture
+def spec(client):
+    return client.get("/api/openapi.json").get_json()
+
+
+def validate(spec, instance, schema_name):
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
+    jsonschema.Draft202012Validator(schema).validate(instance)
+
+
+def test_openapi_document_is_valid(spec):
+    from openapi_spec_validator import validate as validate_spec
+
+    validate_spec(spec)
+    assert "/api/v1/minutes" in spec["paths"] and "/api/v1/outcomes/{id}" in spec["paths"]
+
+
+def test_every_list_and_item_validates_against_the_document(client, data, spec):
+    for path in spec["paths"]:
+        if path.endswith(".csv") or "{id}" in path:
+            continue
+        name = path.rsplit("/", 1)[1]
+        response = client.get(path)
+        assert response.status_code == 200, path
+        body = response.get_json()
+        list_ref = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        validate(spec, body, list_ref.rsplit("/", 1)[1])
+        for item in body["data"][:3]:
+            one = client.get(f"/api/v1/{name}/{item['id']}")
+            assert one.status_code == 200
+            schema = spec["paths"][f"/api/v1/{name}/{{id}}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            jsonschema.Draft202012Validator({**schema, "components": spec["components"]}).validate(one.get_json())
+
+
+def test_only_published_minutes_are_listed(client, data):
+    body = client.get("/api/v1/minutes").get_json()
+    assert [m["id"] for m in body["data"]] == [data.id]
+    draft = minutes_services.original_for("council_session", 8)
+    assert client.get(f"/api/v1/minutes/{draft.id}").status_code == 404
+
+
+def test_no_personal_data(client, data):
+    text = client.get("/api/v1/minutes").get_data(as_text=True) + client.get("/api/v1/outcomes").get_data(as_text=True)
+    assert "mariam@example.org" not in text and "secretary-login" not in text
+
+
+def test_outcomes_show_actions_and_progress(client, data):
+    body = client.get("/api/v1/outcomes?per_page=10").get_json()
+    cards = next(o for o in body["data"] if o["title"].startswith("Ask the mayor"))
+    assert cards["progress"] == 30 and cards["actions"][0]["status"] == "in_progress"
+    assert cards["minutes_id"] == data.id and cards["proposal_id"] == 5
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ("per_page=abc", "per_page"), ("page=0", "page"), ("page=-1", "page"), ("since=yesterday", "since"),
+    ("until=2026-13-45", "until"), ("colour=blue", "colour"), ("page=1&page=2", "page"),
+    ("page=99999999999999999999", "page"),
+])
+def test_malformed_parameters_get_a_json_400(client, data, spec, query, parameter):
+    response = client.get(f"/api/v1/outcomes?{query}")
+    assert response.status_code == 400 and response.is_json
+    body = response.get_json()
+    validate(spec, body, "Error")
+    assert body["error"]["parameter"] == parameter
+
+
+def test_enormous_page_sizes_are_capped(client, data):
+    body = client.get("/api/v1/outcomes?per_page=100000000").get_json()
+    assert body["meta"]["per_page"] == 100
+
+
+def test_pagination_links(client, data):
+    body = client.get("/api/v1/outcomes?per_page=1").get_json()
+    assert body["meta"] == {"page": 1, "per_page": 1, "total": 3, "pages": 3}
+    assert body["links"]["prev"] is None and "page=2" in body["links"]["next"]
+    far = client.get("/api/v1/outcomes?per_page=1&page=50").get_json()
+    assert far["data"] == [] and far["links"]["next"] is None
+
+
+def test_date_filters(client, data):
+    assert len(client.get("/api/v1/outcomes?since=2026-03-12&until=2026-03-12").get_json()["data"]) == 2
+    assert client.get("/api/v1/outcomes?since=2026-03-13").get_json()["data"] == []
+    assert len(client.get("/api/v1/minutes?since=2000-01-01T00:00:00Z").get_json()["data"]) == 1
+    assert client.get("/api/v1/minutes?until=2000-01-01").get_json()["data"] == []
+
+
+def test_csv_has_the_same_columns_and_no_formulas(client, data, spec):
+    response = client.get("/api/v1/outcomes.csv?per_page=10")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0] == spec["components"]["schemas"]["Outcome"]["required"]
+    assert len(rows) == 4
+    assert not any(cell.startswith("=") for row in rows[1:] for cell in row)
+    assert client.get("/api/v1/outcomes.csv?per_page=x").status_code == 400
+
+
+def test_unknown_resource_and_item_are_json_404(client, data):
+    for path in ("/api/v1/ballots", "/api/v1/outcomes/999999"):
+        response = client.get(path)
+        assert response.status_code == 404 and response.is_json
+
+
+def test_writes_are_not_possible(client, data):
+    response = client.post("/api/v1/outcomes")
+    assert response.status_code in (400, 405)
+
+
+def test_open_data_page_for_people(client, data):
+    from tests.helpers import text_of
+
+    response = client.get("/api/")
+    assert response.status_code == 200 and "text/html" in response.content_type
+    page = text_of(response)
+    assert "minutes" in page and "outcomes" in page and "OpenAPI" in page
