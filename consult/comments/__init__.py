@@ -1,5 +1,27 @@
-"""Comments: see the module map in the README."""
+"""Comments on any content: threaded three levels deep, with alignment, edit history and moderation."""
 
 from flask import Blueprint
 
 bp = Blueprint("comments", __name__)
+
+from consult.comments import models, policies, views  # noqa: E402,F401
+from consult.comments import personal as _personal  # noqa: E402,F401
+from consult.core import targets  # noqa: E402
+
+targets.register("comment", models.Comment)
+
+
+@bp.app_template_global()
+def comment_thread(target):
+    """The whole thread on ``target`` for ``comments/_section.html``: a constant number of queries."""
+    from consult.comments.services import load_thread
+
+    return load_thread(target)
+
+
+@bp.app_template_global()
+def new_comment_form():
+    """An empty comment form (the section shows it when the page did not pass one with errors)."""
+    from consult.comments.forms import CommentForm
+
+    return CommentForm(formdata=None)

@@ -1,0 +1,125 @@
+"""Comment views: post and reply (htmx fragment or post/redirect/get), edit, delete, history."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.accounts.forms import ConfirmForm
+from consult.comments import bp
+from consult.comments import services as comments
+from consult.comments.forms import CommentForm, EditCommentForm
+from consult.comments.models import Comment
+from consult.core import targets
+from consult.core.errors import DomainError
+from consult.core.policy import require
+from consult.core.rendering import redirect_to, render, safe_next, wants_fragment
+from consult.extensions import db, limiter
+from consult.notifications.labels import label_of, url_of
+
+
+def _post_limit():
+    return current_app.config["RATELIMIT_POST"]
+
+
+def _load_target(target_type: str, target_id: int):
+    target = targets.resolve(target_type, target_id)
+    if target is None:
+        abort(404)
+    return target
+
+
+def _load_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+def _target_page(target, next_url: str | None = None) -> str:
+    return safe_next(next_url, url_of(target) or url_for("core.home"))
+
+
+def _section(target, *, form=None, reply_to=None, next_url=None, status=200):
+    """The comments section as an htmx fragment, with the item's counter updated out of band."""
+    html = render_template("comments/_section_response.html", target=target, comment_form=form,
+                           reply_to=reply_to, comment_next=safe_next(next_url, ""))
+    return make_response(html, status)
+
+
+@bp.route("/comments/<target_type>/<int:target_id>", methods=["POST"])
+@limiter.limit(_post_limit, methods=["POST"])
+def post(target_type, target_id):
+    """Post a comment on an item, or a reply (``parent_id``) to one of its comments.
+
+    Without JavaScript the answer is a redirect to the item's page at the new comment, or the form with its
+    errors (422). With htmx the comments section is swapped in place, the counter out of band.
+    """
+    target = _load_target(target_type, target_id)
+    require("comment.post", target)
+    form = CommentForm()
+    parent = None
+    if form.parent_id.data:
+        try:
+            parent = db.session.get(Comment, int(form.parent_id.data))
+        except ValueError:
+            parent = None
+        if parent is None:
+            form.add_error(None, _("The comment you reply to no longer exists."))
+    if form.validate_on_submit() and not form.form_errors:
+        try:
+            comment = comments.post_comment(current_user, target, form.body.data, form.alignment.data, parent)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            if wants_fragment():
+                return _section(target, next_url=form.next.data, status=200)
+            flash(_("Your comment is posted."), "success")
+            return redirect_to(_target_page(target, form.next.data) + "#" + comment.anchor)
+    reply_to = parent.id if parent is not None else None
+    if wants_fragment():
+        return _section(target, form=form, reply_to=reply_to, next_url=form.next.data, status=422)
+    return render("comments/form_page.html", target=target, form=form, parent=parent,
+                  back=_target_page(target, form.next.data), label=label_of(target), status=422)
+
+
+@bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])
+@limiter.limit(_post_limit, methods=["POST"])
+def edit(comment_id):
+    """The author changes their comment; the earlier version stays visible in the history."""
+    comment = _load_comment(comment_id)
+    require("comment.edit", comment)
+    target = targets.resolve(comment.target_type, comment.target_id)
+    form = EditCommentForm(obj=comment)
+    if form.validate_on_submit():
+        try:
+            comments.edit_comment(comment, current_user, form.body.data, form.alignment.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("Your comment is saved."), "success")
+            return redirect_to(_target_page(target) + "#" + comment.anchor)
+    return render("comments/edit.html", comment=comment, form=form, back=_target_page(target),
+                  label=label_of(target), status=422 if form.errors else 200)
+
+
+@bp.route("/comments/<int:comment_id>/delete", methods=["POST"])
+def delete(comment_id):
+    """The author deletes their comment; "deleted" stays in the thread so that replies keep their place."""
+    comment = _load_comment(comment_id)
+    require("comment.delete", comment)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    target = targets.resolve(comment.target_type, comment.target_id)
+    comments.delete_comment(comment, current_user)
+    flash(_("Your comment is deleted."), "success")
+    return redirect_to(_target_page(target, request.form.get("next")) + "#" + comment.anchor)
+
+
+@bp.route("/comments/<int:comment_id>/history")
+def history(comment_id):
+    """Every earlier version of a comment, so that edits are visible to everyone."""
+    comment = _load_comment(comment_id)
+    target = targets.resolve(comment.target_type, comment.target_id)
+    return render("comments/history.html", comment=comment, back=_target_page(target), label=label_of(target))
