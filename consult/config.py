@@ -74,6 +74,7 @@ class Defaults:
     #: minutes an in-person verification code from the profile stays valid
     IN_PERSON_CODE_MINUTES = 15
 
+    MODERATION_HIDE_THRESHOLD = 3  # reports that hide content until a moderator reviews it
     PROPOSAL_EDIT_WINDOW_MINUTES = 60  # the author may edit a published proposal this long
     PROPOSAL_BODY_MAX_CHARS = 20_000
     PROPOSAL_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024

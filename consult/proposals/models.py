@@ -121,6 +121,12 @@ class Proposal(TimestampMixin, db.Model):
         """The path of the proposal's page (for notifications, moderation and feeds)."""
         return f"/proposals/{self.id}"
 
+    def comment_decision(self, person):
+        """Whether ``person`` may comment here now (asked by the comments module)."""
+        from consult.core.policy import policies
+
+        return policies.decide("proposal.comment", person, self)
+
     @property
     def is_draft(self) -> bool:
         return self.state == DRAFT

@@ -92,6 +92,11 @@ policies.register("proposal.withdraw", is_signed_in & is_author & is_published &
 _support = (is_signed_in & is_not_blocked & is_published & is_open
             & phase_allows("support", _l("Supports are closed in the current phase of this process.")) & eligible)
 policies.register("proposal.support", _support)
+policies.register(
+    "proposal.comment",
+    is_signed_in & is_not_blocked & is_published
+    & phase_allows("comment", _l("Comments are closed in the current phase of this process.")),
+)
 policies.register("proposal.unsupport", _support)
 policies.register(
     "proposal.translate",
