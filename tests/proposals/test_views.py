@@ -212,7 +212,8 @@ def test_translation_is_shown_with_a_link_to_the_original(client, process, resid
     assert "Cartes de résident" in original
     other = text_of(client.get(f"/proposals/{proposal.id}?lang=it"))
     assert "Cartes de résident" in other
-    # the same language as the original is refused with a message
+    # the same language as the original is refused with a message (back in English: ?lang= saved Italian)
+    client.get("/?lang=en")
     refused = client.post_form(f"/proposals/{proposal.id}/translate", {"language": "fr", "title": "T", "body": "B"})
     assert refused.status_code == 422 and "already written in this language" in text_of(refused)
 
