@@ -18,7 +18,6 @@ Rules kept here (views, CLI, demo and tests all come through these functions):
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,7 +28,7 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import audit, signals
+from consult.core import audit, signals, uploads
 from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import YES, Decision
@@ -265,7 +264,7 @@ def delete_item(item: AgendaItem) -> None:
         raise Conflict(_l("This item has votes and cannot be removed."))
     session = item.session
     for path in [a.stored_name for a in item.attachments]:
-        _remove_file(path)
+        uploads.remove(ATTACHMENT_AREA, path)
     db.session.delete(item)
     db.session.flush()
     db.session.expire(session, ["items"])
@@ -315,59 +314,21 @@ def add_speaker(item: AgendaItem, name: str) -> Speaker:
 
 # ------------------------------------------------------------------------------------------------ attachments
 
-SIGNATURES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"GIF87a", "image/gif", "gif"),
-    (b"GIF89a", "image/gif", "gif"),
-)
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """(content type, extension) from the file's first bytes, for the kinds accepted; else None."""
-    for magic, content_type, ext in SIGNATURES:
-        if data.startswith(magic):
-            return content_type, ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp", "webp"
-    return None
+ATTACHMENT_AREA = "meetings"
 
 
 def uploads_folder() -> Path:
-    folder = Path(current_app.instance_path) / "uploads" / "meetings"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _remove_file(stored_name: str) -> None:
-    try:
-        (uploads_folder() / stored_name).unlink()
-    except FileNotFoundError:
-        pass
+    return uploads.folder(ATTACHMENT_AREA)
 
 
 def add_attachment(item: AgendaItem, data: bytes, filename: str | None) -> Attachment:
     """Attach a PDF or image. The type is read from the content; the stored name is made by the server."""
     _check_unlocked(item.session)
     limit = int(current_app.config.get("MEETINGS_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
-    if not data:
-        raise DomainError(_l("The file is empty."), field="file")
-    if len(data) > limit:
-        raise DomainError(_l("The file is too big. The limit is %(mb)s MB.", mb=limit // (1024 * 1024) or 1),
-                          field="file")
-    found = sniff(data)
-    if found is None:
-        raise DomainError(_l("Only PDF documents and images (PNG, JPEG, GIF, WebP) can be attached."),
-                          field="file")
-    content_type, ext = found
-    stem = Path((filename or "").replace("\\", "/")).name.rsplit(".", 1)[0]
-    stem = "".join(ch for ch in stem if ch.isalnum() or ch in " -_").strip()[:80] or "document"
-    stored = f"{secrets.token_hex(16)}.{ext}"
-    attachment = Attachment(item_id=item.id, filename=f"{stem}.{ext}", stored_name=stored,
-                            content_type=content_type, size=len(data))
-    path = uploads_folder() / stored
-    path.write_bytes(data)
+    stored = uploads.store(data, filename, area=ATTACHMENT_AREA, max_bytes=limit, field="file")
+    attachment = Attachment(item_id=item.id, filename=stored.download_name, stored_name=stored.stored_name,
+                            content_type=stored.media_type, size=stored.size)
+    path = uploads_folder() / stored.stored_name
     item.attachments.append(attachment)
     try:
         db.session.flush()
