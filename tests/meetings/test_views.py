@@ -186,7 +186,7 @@ def test_attachments_lying_about_their_type_or_too_big_are_refused(client, runni
     download = client.get(f"/attachments/{attached.id}")
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert "attachment" in download.headers["Content-Disposition"]
-    assert "Budget 2027.pdf" in download.headers["Content-Disposition"]
+    assert "Budget-2027.pdf" in download.headers["Content-Disposition"]
 
 
 def test_roll_call_form_saves_all_or_nothing(client, council_setup, db):
