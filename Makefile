@@ -6,8 +6,8 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app consult
 PORT ?= 5000
 HOST ?= 127.0.0.1
-WORKERS ?= 2
-THREADS ?= 16
+WORKERS ?= 1
+THREADS ?= 64
 LANGS := fr es it pt ar
 
 .PHONY: run test install install-dev system-deps chromium compile-translations translations bench lint clean help

@@ -1,0 +1,97 @@
+"""Debate forms (CSRF is checked globally)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
+
+from consult.core.forms import BaseForm, strip_filter
+from consult.debates.polls import METHODS
+
+
+class DebateForm(BaseForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)],
+                                filters=[strip_filter], description=_l("You can use Markdown."))
+    starts_at = DateTimeLocalField(_l("Starts at"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M")
+    ends_at = DateTimeLocalField(_l("Ends at"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)], filters=[strip_filter])
+    stream_url = StringField(_l("Stream link"), validators=[Optional(), URL(require_tld=False), Length(max=500)],
+                             filters=[strip_filter], description=_l("A link to watch or join online."))
+    languages = StringField(_l("Languages used"), validators=[Optional(), Length(max=200)], filters=[strip_filter],
+                            description=_l("For example: Italian, French, Arabic"))
+    interpretation = BooleanField(_l("Interpretation is offered"))
+    allow_anonymous = BooleanField(_l("People can take part without an account"), default=True)
+    registration_required = BooleanField(_l("People register for a place"))
+    capacity = IntegerField(_l("Places in the room"), validators=[Optional(), NumberRange(min=1, max=100000)])
+    speech_limit_seconds = IntegerField(_l("Time for one speech (seconds)"), default=120,
+                                        validators=[InputRequired(), NumberRange(min=10, max=3600)])
+    first_time_priority = BooleanField(_l("People who have not spoken yet go first"), default=True)
+
+
+class PanelistForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
+    role = SelectField(_l("Role"), choices=[("expert", _l("Expert")), ("moderator", _l("Moderator"))])
+    bio = TextAreaField(_l("Short bio"), validators=[Optional(), Length(max=500)], filters=[strip_filter])
+
+
+class SegmentForm(BaseForm):
+    title = StringField(_l("Segment title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
+    planned_minutes = IntegerField(_l("Planned minutes"), default=10,
+                                   validators=[InputRequired(), NumberRange(min=1, max=600)])
+
+
+class QuestionForm(BaseForm):
+    text = TextAreaField(_l("Your question"), validators=[DataRequired(), Length(min=3, max=1000)],
+                         filters=[strip_filter], description=_l("Write in any language."))
+    language = StringField(_l("Language of your question (optional)"), validators=[Optional(), Length(max=12)],
+                           filters=[strip_filter])
+
+
+class SpeakForm(BaseForm):
+    name = StringField(_l("Your name for the moderator"), validators=[Optional(), Length(max=120)],
+                       filters=[strip_filter])
+
+
+class AddSpeakerForm(BaseForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
+    role = SelectField(_l("Role"), choices=[("public", _l("Public")), ("expert", _l("Expert")),
+                                            ("moderator", _l("Moderator"))])
+    kind = SelectField(_l("Kind"), choices=[("speech", _l("Speech")), ("point_of_order", _l("Point of order"))])
+    note = StringField(_l("Point of order about (optional)"), validators=[Optional(), Length(max=300)],
+                       filters=[strip_filter])
+
+
+class StartSpeechForm(BaseForm):
+    limit_seconds = IntegerField(_l("Seconds"), validators=[Optional(), NumberRange(min=10, max=3600)])
+
+
+class QuestionStatusForm(BaseForm):
+    status = SelectField(_l("Status"), choices=[
+        ("shortlisted", _l("Shortlisted")), ("live", _l("Live")), ("answered", _l("Answered")),
+        ("hidden", _l("Hidden")), ("new", _l("New"))])
+    reason = StringField(_l("Reason for hiding"), validators=[Optional(), Length(max=300)], filters=[strip_filter])
+
+
+class PollForm(BaseForm):
+    question = StringField(_l("Poll question"), validators=[DataRequired(), Length(max=300)], filters=[strip_filter])
+    method = SelectField(_l("Kind of poll"), choices=list(METHODS.items()))
+    options = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=2000)],
+                            description=_l("Not needed for yes / no / abstain."))
+
+
+class JoinForm(BaseForm):
+    code = StringField(_l("Join code"), validators=[DataRequired(), Length(max=20)], filters=[strip_filter])
+
+
+class ActionForm(BaseForm):
+    action = HiddenField()

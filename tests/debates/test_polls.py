@@ -1,0 +1,77 @@
+"""Live polls through the votes engine: prepared, opened, answered from phones, projected, closed."""
+
+from __future__ import annotations
+
+import pytest
+
+from consult.debates import polls
+from consult.debates import services as s
+from consult.debates.models import DebatePoll
+from tests.helpers import text_of
+
+pytestmark = pytest.mark.skipif(not polls.available(), reason="the votes engine is not installed")
+
+
+@pytest.fixture
+def live(db, make_user, make_debate):
+    mod = make_user("mod", roles=("moderator",))
+    debate = make_debate(mod)
+    s.start_debate(debate, mod)
+    db.session.commit()
+    return debate
+
+
+def test_live_poll_from_console_to_projector(app, client, db, live):
+    client.sign_in("mod")
+    response = client.post_form(f"/debates/{live.id}/console/polls",
+                                {"poll-question": "Should the city put up a 'Welcoming city' sign?",
+                                 "poll-method": "yes_no_abstain", "poll-options": ""})
+    assert response.status_code == 303, text_of(response)
+    link = db.session.query(DebatePoll).one()
+    assert link.status == "draft"
+    for action in ("open", "project"):
+        assert client.post_form(f"/debates/{live.id}/console/polls/{link.id}", {"action": action}).status_code == 303
+
+    phone = app.test_client()
+    page = phone.get(f"/debates/{live.id}")
+    assert "Should the city put up" in text_of(page)
+    yes = next(o for o in polls.options(link) if o["label"] == "Yes")
+    vote_url = f"/debates/{live.id}/polls/{link.id}/vote"
+    assert phone.post_form(vote_url, {"option": yes["id"]}).status_code == 303
+    again = phone.post_form(vote_url, {"option": yes["id"]})
+    assert again.status_code == 409 and "already voted" in text_of(again)
+    bad = app.test_client().post_form(vote_url, {"option": "999999"})
+    assert bad.status_code == 422
+
+    projector = client.get(f"/debates/{live.id}/projector")
+    cells = text_of(projector)
+    assert "Yes 1" in cells and "No 0" in cells
+
+    assert client.post_form(f"/debates/{live.id}/console/state", {"action": "end"}).status_code == 303
+    db.session.refresh(link)
+    assert link.status == "closed"
+    from consult.debates.record import debate_record
+
+    record = debate_record(db.session.get(type(live), live.id))
+    assert record["polls"][0]["turnout"] == 1
+    assert {"label": "Yes", "count": 1} in record["polls"][0]["results"]
+
+
+def test_poll_needs_two_options(client, db, live):
+    client.sign_in("mod")
+    response = client.post_form(f"/debates/{live.id}/console/polls",
+                                {"poll-question": "Which day?", "poll-method": "single", "poll-options": "Monday"})
+    assert response.status_code == 422 and "at least two options" in text_of(response)
+    assert db.session.query(DebatePoll).count() == 0
+
+
+def test_only_moderators_manage_polls(app, client, db, live):
+    client.sign_in("mod")
+    client.post_form(f"/debates/{live.id}/console/polls",
+                     {"poll-question": "Which day?", "poll-method": "single", "poll-options": "Monday\nTuesday"})
+    link = db.session.query(DebatePoll).one()
+    client.sign_out()
+    assert app.test_client().post_form(f"/debates/{live.id}/console/polls/{link.id}",
+                                       {"action": "open"}).status_code == 303  # to sign in
+    db.session.refresh(link)
+    assert link.status == "draft"
