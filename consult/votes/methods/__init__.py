@@ -1,0 +1,109 @@
+"""Voting methods: one small module each, one interface.
+
+Every method module defines a :class:`Method` with
+
+* ``parse_form(form, spec)``: read the ballot page's fields (no JavaScript needed) into a raw choice;
+* ``validate(raw, spec)``: return the *canonical* choice (JSON-able, one spelling per meaning) or raise
+  :class:`BallotError` with a translated message;
+* ``tally(groups, spec)``: count ``(canonical choice, weight)`` pairs and return a JSON-able dict with at least
+  ``ballots`` (total weight), ``counts`` (``{option id as str: number}``) and ``winners`` (option ids; several on a
+  tie).
+
+Canonical choices are stored as compact JSON text (:func:`encode`), so identical ballots are identical strings:
+the service groups them with SQL ``GROUP BY choice`` and the methods count groups with weights. That keeps the
+count of a million ballots close to the cost of the ``GROUP BY`` itself, for every method.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from consult.core.errors import DomainError
+
+
+class BallotError(DomainError):
+    """The ballot breaks the method's rules (nothing is recorded)."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a method needs to know about a poll."""
+
+    option_ids: tuple[int, ...]
+    max_choices: int | None = None
+    points_budget: int | None = None
+    min_score: int = 0
+    max_score: int = 5
+    #: option id -> code ("yes", "no", "abstain") for yes/no/abstain polls
+    codes: dict = field(default_factory=dict)
+
+
+def encode(choice) -> str:
+    """The one text spelling of a canonical choice."""
+    return json.dumps(choice, separators=(",", ":"), sort_keys=True)
+
+
+def decode(text: str):
+    return json.loads(text)
+
+
+def as_option(value, spec: Spec) -> int:
+    """An option id from a form value or JSON, refused when it is not one of this poll's options."""
+    try:
+        option_id = int(value)
+    except (TypeError, ValueError):
+        raise BallotError(_l("This choice is not one of the options of this poll.")) from None
+    if option_id not in spec.option_ids:
+        raise BallotError(_l("This choice is not one of the options of this poll."))
+    return option_id
+
+
+def as_int(value, message) -> int:
+    if isinstance(value, bool):
+        raise BallotError(message)
+    if isinstance(value, int):
+        return value
+    text = str(value).strip() if value is not None else ""
+    if text == "":
+        return 0
+    try:
+        return int(text)
+    except ValueError:
+        raise BallotError(message) from None
+
+
+def top(counts: dict[str, float], spec: Spec) -> list[int]:
+    """Options with the highest count (several on a tie; none when nothing was counted)."""
+    if not counts:
+        return []
+    best = max(counts.values())
+    if best <= 0:
+        return []
+    return [oid for oid in spec.option_ids if counts.get(str(oid), 0) == best]
+
+
+def _registry():
+    from consult.votes.methods import approval, points, ranked_irv, schulze, score, single, yes_no_abstain
+
+    return {m.METHOD.name: m.METHOD for m in (yes_no_abstain, single, approval, ranked_irv, schulze, score, points)}
+
+
+_METHODS: dict | None = None
+
+
+def get(name: str):
+    global _METHODS
+    if _METHODS is None:
+        _METHODS = _registry()
+    try:
+        return _METHODS[name]
+    except KeyError:
+        raise BallotError(_l("Unknown voting method.")) from None
+
+
+def names() -> list[str]:
+    get("single")
+    return list(_METHODS)

@@ -1,0 +1,56 @@
+"""Points: share a budget of points between options (for example 10 points for 3 projects).
+
+A ballot may use fewer points than the budget, never more; it must give at least one point. The option with
+the most points in total wins.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from consult.votes.methods import BallotError, Spec, as_int, as_option, top
+
+DEFAULT_BUDGET = 10
+
+
+class Points:
+    name = "points"
+    label = _l("Points (share your points)")
+    explanation = _l("You have %(budget)s points. Share them between the options you prefer: give more points to "
+                     "what matters more to you. You do not have to use all your points.")
+    paper = False
+
+    def parse_form(self, form, spec: Spec):
+        return {str(oid): form.get(f"points-{oid}", "") for oid in spec.option_ids}
+
+    def validate(self, raw, spec: Spec):
+        if not isinstance(raw, dict):
+            raise BallotError(_l("Please give points to at least one option."), field="points")
+        budget = spec.points_budget or DEFAULT_BUDGET
+        given: dict[str, int] = {}
+        for key, value in raw.items():
+            oid = as_option(key, spec)
+            number = as_int(value, _l("Points must be whole numbers."))
+            if number < 0:
+                raise BallotError(_l("Points cannot be negative."), field="points")
+            if number:
+                given[str(oid)] = number
+        used = sum(given.values())
+        if used > budget:
+            raise BallotError(_l("You gave %(used)s points but you have only %(budget)s.", used=used, budget=budget),
+                              field="points")
+        if used == 0:
+            raise BallotError(_l("Please give points to at least one option."), field="points")
+        return given
+
+    def tally(self, groups, spec: Spec) -> dict:
+        sums = {str(oid): 0 for oid in spec.option_ids}
+        total = 0
+        for choice, weight in groups:
+            total += weight
+            for key, value in choice.items():
+                sums[key] += value * weight
+        return {"ballots": total, "counts": sums, "winners": top(sums, spec)}
+
+
+METHOD = Points()

@@ -1,0 +1,282 @@
+"""Poll pages: list, ballot (with a confirmation step), tracker, results, CSV, trackers, admin pages.
+
+Each view: load (404) → authorize (policy) → validate (method or form, 422) → service → render / redirect.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+
+from flask import abort, current_app, flash, make_response, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from consult.core.errors import DomainError
+from consult.core.models import get_or_404
+from consult.core.policy import can, require
+from consult.core.rendering import redirect_to, render
+from consult.extensions import limiter
+from consult.votes import bp, methods
+from consult.votes import services as votes
+from consult.votes.forms import PaperTallyForm, PollForm, TrackerForm
+from consult.votes.methods import BallotError
+from consult.votes.models import Poll
+
+ANON_COOKIE = "consult_poll_key"
+TRACKER_SESSION = "vote_trackers"
+
+
+def _limit_votes():
+    return limiter.limit(lambda: current_app.config["RATELIMIT_VOTE"], methods=["POST"])
+
+
+def _anon_key(poll: Poll) -> str | None:
+    """Anonymous voters in open (live) polls are told apart by a random browser key, nothing else."""
+    if poll.mode != "open" or current_user.is_authenticated:
+        return None
+    return request.cookies.get(ANON_COOKIE)
+
+
+def _with_anon_cookie(poll: Poll, response):
+    if poll.mode == "open" and not current_user.is_authenticated and not request.cookies.get(ANON_COOKIE):
+        response.set_cookie(ANON_COOKIE, secrets.token_urlsafe(24), max_age=60 * 60 * 24 * 30, httponly=True,
+                            samesite="Lax", secure=request.is_secure)
+    return response
+
+
+def _decision(poll: Poll):
+    if poll.mode == "open" and not current_user.is_authenticated:
+        return votes.voter_decision(poll, current_user, anon_key=request.cookies.get(ANON_COOKIE) or "new")
+    return can("votes.vote", poll)
+
+
+def _page_context(poll: Poll, **extra):
+    anon = _anon_key(poll)
+    visible = votes.results_visible(poll)
+    ctx = {
+        "poll": poll,
+        "method": methods.get(poll.method),
+        "decision": _decision(poll),
+        "voted": votes.has_voted(poll, current_user, anon),
+        "result": votes.results(poll) if visible else None,
+        "owner": votes.owner_of(poll),
+        "named_votes": votes.named_votes(poll) if poll.mode == "named" and visible else [],
+        "raw": {},
+        "error": None,
+        "verdicts": votes.VERDICTS,
+        "can_manage": can("votes.manage", poll),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+def _load(poll_id: int) -> Poll:
+    poll = get_or_404(Poll, poll_id)
+    require("votes.view", poll)
+    return poll
+
+
+@bp.route("/polls")
+def index():
+    """Open and closed polls, for everyone to read."""
+    polls = votes.list_polls(include_drafts=bool(can("votes.manage")))
+    return render("votes/index.html", polls=polls, methods=methods)
+
+
+@bp.route("/polls/<int:poll_id>")
+def poll(poll_id: int):
+    """The ballot page: who may vote and how the method works; the ballot, the "you voted" state or results."""
+    poll = _load(poll_id)
+    response = render("votes/poll.html", "votes/_ballot.html", **_page_context(poll))
+    response.headers["Vary"] = "HX-Request"
+    return _with_anon_cookie(poll, response)
+
+
+def _refuse(poll: Poll, err: DomainError, raw=None):
+    status = getattr(err, "status_code", 422)
+    return render("votes/poll.html", "votes/_ballot.html", status=status,
+                  **_page_context(poll, error=str(err.message), raw=raw or {}))
+
+
+def _require_vote(poll: Poll):
+    decision = _decision(poll)
+    if not decision:
+        if decision.needs_sign_in:
+            require("votes.vote", poll)
+        abort(403, description=decision)
+
+
+@bp.route("/polls/<int:poll_id>/confirm", methods=["POST"])
+@_limit_votes()
+def confirm(poll_id: int):
+    """Confirmation step: the ballot is checked and shown in words; nothing is recorded yet."""
+    poll = _load(poll_id)
+    _require_vote(poll)
+    method = methods.get(poll.method)
+    raw = method.parse_form(request.form, votes.spec_for(poll))
+    try:
+        canonical = votes.validate_choice(poll, raw)
+    except BallotError as err:
+        return _refuse(poll, err, raw=request.form)
+    return render("votes/confirm.html", "votes/_confirm.html", poll=poll, summary=votes.choice_summary(poll, canonical),
+                  choice=methods.encode(canonical), form_values=request.form)
+
+
+@bp.route("/polls/<int:poll_id>/vote", methods=["POST"])
+@_limit_votes()
+def vote(poll_id: int):
+    """Cast the confirmed ballot: participation and ballot in one transaction; the tracker is shown once."""
+    poll = _load(poll_id)
+    _require_vote(poll)
+    try:
+        choice = json.loads(request.form.get("choice", ""))
+    except ValueError:
+        return _refuse(poll, BallotError(_("This ballot could not be read. Please fill it in again.")))
+    anon = _anon_key(poll)
+    try:
+        tracker = votes.cast_ballot(poll, current_user, choice, anon_key=anon)
+    except DomainError as err:
+        return _refuse(poll, err)
+    trackers = dict(session.get(TRACKER_SESSION, {}))
+    trackers[str(poll.id)] = tracker
+    session[TRACKER_SESSION] = trackers
+    flash(_("Thank you: your vote has been recorded."), "success")
+    return redirect_to(url_for("votes.voted", poll_id=poll.id))
+
+
+@bp.route("/polls/<int:poll_id>/voted")
+def voted(poll_id: int):
+    """The inclusion tracker, shown once: it is taken out of the session as the page is made."""
+    poll = _load(poll_id)
+    trackers = dict(session.get(TRACKER_SESSION, {}))
+    tracker = trackers.pop(str(poll.id), None)
+    session[TRACKER_SESSION] = trackers
+    response = make_response(render("votes/voted.html", poll=poll, tracker=tracker,
+                                    fingerprint=votes.fingerprint(votes.tracker_hash(tracker)) if tracker else None))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/polls/<int:poll_id>/results")
+def results(poll_id: int):
+    """Results, when the poll shows them: chart, table, rounds, channels, verdict, turnout."""
+    poll = _load(poll_id)
+    require("votes.see_results", poll)
+    response = render("votes/results.html", "votes/_results.html", poll=poll, result=votes.results(poll),
+                      verdicts=votes.VERDICTS, live=not poll.is_closed)
+    response.headers["Vary"] = "HX-Request"
+    return response
+
+
+@bp.route("/polls/<int:poll_id>/results.csv")
+def results_csv(poll_id: int):
+    poll = _load(poll_id)
+    require("votes.see_results", poll)
+    response = make_response(votes.result_csv(poll))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="poll-{poll.id}-results.csv"'
+    return response
+
+
+@bp.route("/polls/<int:poll_id>/trackers")
+def trackers(poll_id: int):
+    """The public list of counted ballots' tracker fingerprints, and a check for one tracker."""
+    poll = _load(poll_id)
+    form = TrackerForm(request.args)
+    checked = None
+    if "tracker" in request.args and form.validate():
+        checked = {"fingerprint": votes.fingerprint(votes.tracker_hash(form.tracker.data)),
+                   "counted": votes.is_counted(poll, form.tracker.data)}
+    return render("votes/trackers.html", poll=poll, fingerprints=votes.counted_trackers(poll), form=form,
+                  checked=checked)
+
+
+# ------------------------------------------------------------------------------------------------ officials
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+@bp.route("/polls/new", methods=["GET", "POST"])
+def new():
+    """Admins create stand-alone polls; councils and debates create theirs through the service."""
+    require("votes.manage")
+    form = PollForm()
+    if form.validate_on_submit():
+        try:
+            poll = votes.create_poll(
+                question=form.question.data, method=form.method.data, options=_lines(form.options.data),
+                mode=form.mode.data, opens_at=form.opens_at.data, closes_at=form.closes_at.data,
+                quorum=form.quorum.data, majority=form.majority.data, max_choices=form.max_choices.data,
+                points_budget=form.points_budget.data, results_before_close=form.results_before_close.data,
+                allow_change=form.allow_change.data, description=form.description.data or "",
+                created_by=current_user)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("The poll has been created as a draft. Check it, then open it."), "success")
+            return redirect_to(url_for("votes.manage", poll_id=poll.id))
+    return render("votes/new.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/polls/<int:poll_id>/manage")
+def manage(poll_id: int):
+    poll = get_or_404(Poll, poll_id)
+    require("votes.manage", poll)
+    return render("votes/manage.html", poll=poll, paper_form=PaperTallyForm(), tallies=votes.paper_tallies(poll),
+                  method=methods.get(poll.method), counts={})
+
+
+@bp.route("/polls/<int:poll_id>/open", methods=["POST"])
+def open_(poll_id: int):
+    poll = get_or_404(Poll, poll_id)
+    require("votes.manage", poll)
+    try:
+        votes.open_poll(poll, by=current_user)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect_to(url_for("votes.manage", poll_id=poll.id))
+    flash(_("The poll is open."), "success")
+    return redirect_to(url_for("votes.manage", poll_id=poll.id))
+
+
+@bp.route("/polls/<int:poll_id>/close", methods=["POST"])
+def close(poll_id: int):
+    poll = get_or_404(Poll, poll_id)
+    require("votes.manage", poll)
+    try:
+        votes.close_poll(poll, by=current_user)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect_to(url_for("votes.manage", poll_id=poll.id))
+    flash(_("The poll is closed and counted."), "success")
+    return redirect_to(url_for("votes.results", poll_id=poll.id))
+
+
+@bp.route("/polls/<int:poll_id>/paper", methods=["POST"])
+def paper(poll_id: int):
+    """Officials enter or correct one channel's paper counts (audited)."""
+    poll = get_or_404(Poll, poll_id)
+    require("votes.enter_paper", poll)
+    form = PaperTallyForm()
+    counts, bad = {}, False
+    for option in poll.options:
+        value = request.form.get(f"count-{option.id}", "").strip() or "0"
+        if not value.isdigit():
+            bad = True
+        counts[str(option.id)] = int(value) if value.isdigit() else 0
+    if form.validate_on_submit() and not bad:
+        try:
+            votes.record_paper_tally(poll, channel=form.channel.data, counts=counts, blank=form.blank.data or 0,
+                                     invalid=form.invalid.data or 0, ballots=form.ballots.data, by=current_user)
+        except DomainError as err:
+            form.add_error(err.field if err.field in ("channel", "blank", "ballots") else None, err.message)
+        else:
+            flash(_("The paper count has been saved."), "success")
+            return redirect_to(url_for("votes.manage", poll_id=poll.id))
+    if bad:
+        form.add_error(None, _("Counts must be whole numbers, 0 or more."))
+    return render("votes/manage.html", poll=poll, paper_form=form, tallies=votes.paper_tallies(poll),
+                  method=methods.get(poll.method), counts=request.form, status=422)

@@ -1,0 +1,249 @@
+"""Poll pages through the Flask client: full pages, htmx fragments, the confirmation step, refusals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from consult.votes import services as votes
+from consult.votes.models import Ballot, Participation, Poll
+from tests.helpers import count, text_of
+
+
+def _ids(poll):
+    return [o.id for o in poll.options]
+
+
+def test_index_and_ballot_page_explain_who_and_how(client, make_poll):
+    poll = make_poll("ranked_irv")
+    page = client.get("/polls")
+    assert page.status_code == 200 and poll.question in text_of(page)
+    page = client.get(f"/polls/{poll.id}")
+    text = text_of(page)
+    assert page.status_code == 200
+    assert "Verified residents of the city, whatever their nationality" in text
+    assert "Give number 1 to your favourite option" in text
+    assert "Please sign in first" in text  # a visitor is told how to take part
+    assert "Results are shown when the poll closes" in text
+
+
+def test_unverified_person_sees_why_and_how_to_verify(client, make_user, make_poll):
+    poll = make_poll()
+    make_user("newcomer")
+    client.sign_in("newcomer")
+    page = client.get(f"/polls/{poll.id}")
+    assert "Verifying your residence takes a few minutes" in text_of(page)
+    assert 'href="/verify"' in page.get_data(as_text=True)
+    response = client.post_form(f"/polls/{poll.id}/vote", {"choice": json.dumps(_ids(poll)[0])})
+    assert response.status_code == 403
+    assert count(Participation) == 0 and count(Ballot) == 0
+
+
+def test_resident_votes_single_choice_with_confirmation_and_tracker_once(client, make_user, make_poll):
+    poll = make_poll()
+    make_user("yusuf", verified=True, birth_year=1999)
+    client.sign_in("yusuf")
+    page = client.get(f"/polls/{poll.id}")
+    html = page.get_data(as_text=True)
+    assert f'<label for="option-{_ids(poll)[1]}">Park</label>' in html
+    confirm = client.post_form(f"/polls/{poll.id}/confirm", {"option": str(_ids(poll)[1])})
+    assert confirm.status_code == 200 and "Confirm your vote" in text_of(confirm) and "Park" in text_of(confirm)
+    assert count(Participation) == 0  # nothing recorded before confirming
+    done = client.post_form(f"/polls/{poll.id}/vote", {"choice": str(_ids(poll)[1])})
+    assert done.status_code == 303 and done.headers["Location"].endswith(f"/polls/{poll.id}/voted")
+    first = client.get(f"/polls/{poll.id}/voted")
+    tracker = first.get_data(as_text=True).split('id="tracker">')[1].split("<")[0]
+    assert len(tracker) == 19
+    again = client.get(f"/polls/{poll.id}/voted")
+    assert tracker not in again.get_data(as_text=True)  # shown once
+    page = client.get(f"/polls/{poll.id}")
+    assert "You voted in this poll" in text_of(page) and "Check my ballot" not in text_of(page)
+    # a replayed form is refused with a clear message, nothing more recorded
+    replay = client.post_form(f"/polls/{poll.id}/vote", {"choice": str(_ids(poll)[0])})
+    assert replay.status_code == 409 and "already voted" in text_of(replay)
+    assert count(Participation) == 1 and count(Ballot) == 1
+
+
+def test_ranked_ballot_without_javascript_and_duplicate_ranks(client, make_user, make_poll):
+    poll = make_poll("ranked_irv")
+    a, b, c = _ids(poll)
+    make_user("yusuf", verified=True, birth_year=1999)
+    client.sign_in("yusuf")
+    bad = client.post_form(f"/polls/{poll.id}/confirm", {f"rank-{a}": "1", f"rank-{b}": "1"})
+    assert bad.status_code == 422 and "same rank" in text_of(bad) and "Nothing has been recorded" in text_of(bad)
+    assert 'value="1" selected' in bad.get_data(as_text=True)  # what was chosen is kept
+    ok = client.post_form(f"/polls/{poll.id}/confirm", {f"rank-{a}": "2", f"rank-{c}": "1", f"rank-{b}": ""})
+    assert "1. Clinic" in text_of(ok) and "2. Library" in text_of(ok)
+    assert client.post_form(f"/polls/{poll.id}/vote", {"choice": json.dumps([c, a])}).status_code == 303
+    assert json.loads(votes_choice()) == [c, a]
+
+
+def votes_choice():
+    from consult.extensions import db
+
+    return db.session.scalar(sa.select(Ballot.choice))
+
+
+def test_bad_input_is_refused_with_4xx_and_nothing_saved(client, make_user, make_poll):
+    poll = make_poll("points", points_budget=10)
+    other = make_poll()
+    make_user("yusuf", verified=True, birth_year=1999)
+    client.sign_in("yusuf")
+    a = _ids(poll)[0]
+    cases = [
+        ("confirm", {f"points-{a}": "11"}, 422, "only 10"),
+        ("vote", {"choice": "not json"}, 422, "could not be read"),
+        ("vote", {"choice": json.dumps({str(_ids(other)[0]): 3})}, 422, "not one of the options"),
+        ("vote", {"choice": json.dumps({str(a): 30})}, 422, "only 10"),
+    ]
+    for step, data, status, message in cases:
+        response = client.post_form(f"/polls/{poll.id}/{step}", data)
+        assert response.status_code == status, (data, response.status_code)
+        assert message in text_of(response)
+    assert client.post_form("/polls/999999/vote", {"choice": "1"}).status_code == 404
+    assert count(Participation) == 0 and count(Ballot) == 0
+
+
+def test_htmx_gets_the_fragment(htmx_client, make_user, make_poll):
+    poll = make_poll()
+    page = htmx_client.get(f"/polls/{poll.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and html.lstrip().startswith('<section id="ballot"') and "<html" not in html
+    assert "HX-Request" in page.headers["Vary"]
+
+
+def test_results_hidden_until_close_then_chart_table_csv_trackers(client, make_user, make_poll):
+    poll = make_poll("ranked_irv")
+    a, b, c = _ids(poll)
+    for ranking in ([a, b], [b], [c, b]):
+        votes.cast_ballot(poll, make_user(verified=True, birth_year=1990), ranking)
+    from consult.extensions import db
+
+    db.session.commit()
+    assert client.get(f"/polls/{poll.id}/results").status_code == 403
+    assert client.get(f"/polls/{poll.id}/results.csv").status_code == 403
+    votes.close_poll(db.session.get(Poll, poll.id))
+    db.session.commit()
+    page = client.get(f"/polls/{poll.id}/results")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "<title id=" in html and "<desc id=" in html and 'role="img"' in html
+    assert "<caption>Results in figures</caption>" in html and "Instant-runoff rounds" in html
+    assert "Park" in text_of(page) and "Decided" in text_of(page)
+    csv = client.get(f"/polls/{poll.id}/results.csv")
+    assert csv.headers["Content-Type"].startswith("text/csv") and "verdict,decided" in csv.get_data(as_text=True)
+    trackers = client.get(f"/polls/{poll.id}/trackers")
+    assert "3 counted ballots" in text_of(trackers)
+    check = client.get(f"/polls/{poll.id}/trackers?tracker=AAAA-BBBB-CCCC-DDDD")
+    assert "No counted ballot has this tracker" in text_of(check)
+    fragment = client.get(f"/polls/{poll.id}/results", headers={"HX-Request": "true"})
+    assert fragment.get_data(as_text=True).lstrip().startswith('<div id="results"')
+
+
+def test_admin_creates_opens_enters_paper_and_closes(client, make_user, make_poll):
+    make_user("admin", roles=("admin",))
+    client.sign_in("admin")
+    assert client.get("/polls/new").status_code == 200
+    bad = client.post_form("/polls/new", {"question": "Which?", "method": "single", "mode": "secret",
+                                          "majority": "simple", "options": "only one"})
+    assert bad.status_code == 422 and "at least two options" in text_of(bad)
+    response = client.post_form("/polls/new", {"question": "Which project first?", "method": "single",
+                                               "mode": "secret", "majority": "simple",
+                                               "options": "Language café\nWelcome desk\n"})
+    assert response.status_code == 303
+    from consult.extensions import db
+
+    poll = db.session.scalar(sa.select(Poll).where(Poll.question == "Which project first?"))
+    assert poll.status == "draft" and [o.label for o in poll.options] == ["Language café", "Welcome desk"]
+    assert client.post_form(f"/polls/{poll.id}/open").status_code == 303
+    a, b = _ids(poll)
+    bad = client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "x"})
+    assert bad.status_code == 422
+    ok = client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "4",
+                                                      f"count-{b}": "1", "blank": "1", "invalid": "0"})
+    assert ok.status_code == 303
+    assert client.post_form(f"/polls/{poll.id}/close").status_code == 303
+    page = client.get(f"/polls/{poll.id}/results")
+    assert "Where the ballots come from" in text_of(page) and "Town hall" in text_of(page)
+    assert client.post_form(f"/polls/{poll.id}/open").status_code == 303  # refused with a message
+    db.session.refresh(poll)
+    assert poll.status == "closed"
+
+
+def test_non_admin_cannot_manage(client, make_user, make_poll):
+    poll = make_poll()
+    make_user("yusuf", verified=True, birth_year=1999)
+    client.sign_in("yusuf")
+    assert client.get("/polls/new").status_code == 403
+    assert client.post_form(f"/polls/{poll.id}/close").status_code == 403
+    assert client.get(f"/polls/{make_poll(open=False).id}").status_code == 403  # drafts are not published
+
+
+def test_open_poll_anonymous_vote_with_browser_key(client, make_poll):
+    poll = make_poll(mode="open")
+    page = client.get(f"/polls/{poll.id}")
+    assert "consult_poll_key" in page.headers.get("Set-Cookie", "")
+    assert client.post_form(f"/polls/{poll.id}/vote", {"choice": str(_ids(poll)[0])}).status_code == 303
+    assert client.post_form(f"/polls/{poll.id}/vote", {"choice": str(_ids(poll)[0])}).status_code == 409
+    page = client.get(f"/polls/{poll.id}")
+    assert "You voted in this poll" in text_of(page) and "Current count" in text_of(page)
+
+
+def test_casting_is_rate_limited(app, client, make_user, make_poll):
+    poll = make_poll()
+    make_user("yusuf", verified=True, birth_year=1999)
+    client.sign_in("yusuf")
+    old = app.config["RATELIMIT_VOTE"]
+    app.config["RATELIMIT_VOTE"] = "2 per minute"
+    try:
+        statuses = [client.post_form(f"/polls/{poll.id}/confirm", {"option": "x"}).status_code for _ in range(3)]
+    finally:
+        app.config["RATELIMIT_VOTE"] = old
+    assert statuses == [422, 422, 429]
+    assert count(Participation) == 0
+
+
+def test_personal_data_lists_polls_voted_in_without_secret_choices(db, make_user, make_poll):
+    from consult.core.personal_data import export_sections
+
+    secret, named = make_poll(), make_poll(mode="named")
+    person = make_user(verified=True, birth_year=1990)
+    votes.cast_ballot(secret, person, str(_ids(secret)[0]))
+    votes.cast_ballot(named, person, str(_ids(named)[1]))
+    data = export_sections(person)["votes"]["voted_in"]
+    assert [(d["poll_id"], d["named_choice"]) for d in data] == [(secret.id, None), (named.id, ["Park"])]
+
+
+BALLOTS = {
+    "yes_no_abstain": lambda ids: {"option": str(ids[0])},
+    "single": lambda ids: {"option": str(ids[1])},
+    "approval": lambda ids: {"option": [str(ids[0]), str(ids[2])]},
+    "ranked_irv": lambda ids: {f"rank-{ids[2]}": "1", f"rank-{ids[0]}": "2"},
+    "schulze": lambda ids: {f"rank-{ids[1]}": "1"},
+    "score": lambda ids: {f"score-{ids[0]}": "5", f"score-{ids[1]}": "2"},
+    "points": lambda ids: {f"points-{ids[0]}": "6", f"points-{ids[2]}": "4"},
+}
+
+
+@pytest.mark.parametrize("method", list(BALLOTS))
+def test_resident_votes_in_each_method_and_sees_results_after_close(client, make_user, make_poll, method):
+    from consult.extensions import db
+
+    poll = make_poll(method)
+    make_user("yusuf", verified=True, birth_year=1999)
+    client.sign_in("yusuf")
+    page = client.get(f"/polls/{poll.id}")
+    assert page.status_code == 200 and "Check my ballot" in text_of(page)
+    confirm = client.post_form(f"/polls/{poll.id}/confirm", BALLOTS[method](_ids(poll)))
+    assert confirm.status_code == 200, text_of(confirm)[-300:]
+    choice = confirm.get_data(as_text=True).split('name="choice" value="')[1].split('"')[0]
+    import html
+
+    assert client.post_form(f"/polls/{poll.id}/vote", {"choice": html.unescape(choice)}).status_code == 303
+    votes.close_poll(db.session.get(Poll, poll.id))
+    db.session.commit()
+    result = client.get(f"/polls/{poll.id}")
+    assert "Results in figures" in text_of(result) and "1 person voted" in text_of(result)
+    assert count(Ballot) == 1
