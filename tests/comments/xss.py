@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 XSS = [
@@ -35,11 +36,20 @@ class _Checker(HTMLParser):
                 self.problems.append(f"{tag}[{name}={value}]")
 
 
-def unsafe_markup(html: str, allowed_scripts: int) -> list[str]:
-    """Problems found in ``html``; ``allowed_scripts`` is the number of the layout's own script tags."""
+LAYOUT_SCRIPT = re.compile(r'<script src="/static/[^"]+" defer></script>')
+
+
+def unsafe_markup(html: str, allowed_scripts: int | None = None) -> list[str]:
+    """Problems found in ``html``: any script tag other than the layout's own files from /static/ counts.
+
+    ``allowed_scripts`` is kept for callers that state how many layout scripts they expect (at least).
+    """
     checker = _Checker()
     checker.feed(html)
     problems = list(checker.problems)
-    if html.lower().count("<script") > allowed_scripts:
+    layout = len(LAYOUT_SCRIPT.findall(html))
+    if allowed_scripts is not None and layout < allowed_scripts:
+        problems.append("layout scripts missing")
+    if html.lower().count("<script") > layout:
         problems.append("script")
     return problems

@@ -51,6 +51,8 @@ def test_upgrade_from_nothing_matches_the_models(tmp_path, empty_database_url):
                 continue
             if entry[0] == "remove_index" and _is_search_index(getattr(entry[1], "name", "") or ""):
                 continue
+            if entry[0] == "add_table" and entry[1].name.startswith("test_"):
+                continue  # tables that only the test suite defines (e.g. a sample commentable item)
             problems.append(diff)
         assert problems == []
         db.engine.dispose()
