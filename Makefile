@@ -67,7 +67,7 @@ run: system-deps $(VENV)/.installed compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty --quiet
 	$(FLASK) demo accounts
-	@echo "Serving on http://$(HOST):$(PORT) (gunicorn, $(WORKERS) workers x $(THREADS) threads)"
+	@echo "Serving on http://$(HOST):$(PORT) (gunicorn: workers=$(WORKERS), threads=$(THREADS))"
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --worker-class gthread \
 	  --bind $(HOST):$(PORT) --access-logfile - "consult:create_app()"
 
