@@ -13,6 +13,7 @@ bp = Blueprint("debates", __name__)
 
 from consult.core import navigation, targets  # noqa: E402
 from consult.debates import models, policies, views  # noqa: E402,F401
+from consult.debates import personal as _personal  # noqa: E402,F401
 from consult.debates import polls as _polls  # noqa: E402
 
 navigation.register("debates.index", _l("Debates"), 60, "/debates")

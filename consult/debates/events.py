@@ -136,6 +136,8 @@ class _Listener:
         with self._lock:
             if self.active:
                 return
+            if self._thread is not None and self._thread.is_alive():
+                return  # started but not connected yet: it turns active once it listens (no second thread)
             url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             ready = threading.Event()
             self._thread = threading.Thread(target=self._run, args=(url, ready), name="debates-listen", daemon=True)
@@ -153,12 +155,14 @@ class _Listener:
                 with psycopg.connect(url, autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
                     ready.set()
+                    self.active = True
                     for note in conn.notifies():
                         try:
                             broker.publish(*parse_payload(note.payload))
                         except ValueError:
                             log.warning("ignored a malformed debate event")
             except Exception:  # the database went away: reconnect, keep the process alive
+                self.active = False  # meanwhile this process's own changes reach its screens directly
                 log.exception("debate event listener lost its connection; retrying")
                 time.sleep(1)
 

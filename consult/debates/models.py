@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, utcnow
@@ -25,6 +26,14 @@ PANEL_ROLES = ("moderator", "expert")
 QUESTION_STATUSES = ("new", "shortlisted", "live", "answered", "hidden")
 REQUEST_KINDS = ("speech", "point_of_order")
 REQUEST_STATUSES = ("waiting", "speaking", "done", "withdrawn")
+#: what a name column holds once the account behind it was deleted (no pseudonym can be empty)
+FORMER = ""
+
+
+def _former_participant() -> str:
+    from flask_babel import gettext
+
+    return gettext("Former participant")
 
 
 class Debate(TimestampMixin, db.Model):
@@ -155,8 +164,9 @@ class SpeakerRequest(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False, index=True)
-    #: the name shown in the queue (the pseudonym, or what the moderator typed)
-    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    #: the name shown in the queue (the pseudonym, or what the moderator typed); :data:`FORMER` once the
+    #: account that asked was deleted (read it through :attr:`name`)
+    stored_name: Mapped[str] = mapped_column("name", sa.String(120), nullable=False)
     #: ``u:<id>`` / ``a:<key>`` for people who asked from their phone; ``n:<name>`` for people added in the room
     participant_key: Mapped[str] = mapped_column(sa.String(80), nullable=False, index=True)
     #: ``moderator``, ``expert`` or ``public``
@@ -174,6 +184,21 @@ class SpeakerRequest(db.Model):
     seconds: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     segment_id: Mapped[int | None] = mapped_column(sa.Integer)
 
+    @hybrid_property
+    def name(self) -> str:
+        """The name shown: "Former participant" (translated) once the account was deleted. In queries it is
+        the stored column."""
+        return _former_participant() if self.stored_name == FORMER else self.stored_name
+
+    @name.inplace.setter
+    def _name_setter(self, value: str) -> None:
+        self.stored_name = value
+
+    @name.inplace.expression
+    @classmethod
+    def _name_expression(cls):
+        return cls.stored_name
+
 
 class Question(db.Model):
     """A question from the public, in any language. ``likes`` is kept equal to the QuestionLike rows."""
@@ -186,14 +211,30 @@ class Question(db.Model):
     #: language the person wrote in (None: not said)
     language: Mapped[str | None] = mapped_column(sa.String(12))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
-    #: the pseudonym shown, or None for anonymous questions
-    author_name: Mapped[str | None] = mapped_column(sa.String(120))
+    #: the pseudonym shown, None for anonymous questions, :data:`FORMER` once the author's account was deleted
+    #: (read it through :attr:`author_name`)
+    stored_author_name: Mapped[str | None] = mapped_column("author_name", sa.String(120))
     participant_key: Mapped[str] = mapped_column(sa.String(80), nullable=False, index=True)
     status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="new")
     hidden_reason: Mapped[str | None] = mapped_column(sa.String(300))
     likes: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    @hybrid_property
+    def author_name(self) -> str | None:
+        """The name shown: the pseudonym, None (anonymous), or "Former participant" (translated). In queries
+        it is the stored column."""
+        return _former_participant() if self.stored_author_name == FORMER else self.stored_author_name
+
+    @author_name.inplace.setter
+    def _author_name_setter(self, value: str | None) -> None:
+        self.stored_author_name = value or None
+
+    @author_name.inplace.expression
+    @classmethod
+    def _author_name_expression(cls):
+        return cls.stored_author_name
 
 
 class QuestionLike(db.Model):
