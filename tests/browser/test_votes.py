@@ -83,3 +83,64 @@ def test_vote_pages_results_and_unverified_notice_pass_axe(live_server, new_cont
     other.goto(f"{live_server}/polls/{single}")
     expect(other.get_by_role("link", name="Verify my residence")).to_be_visible()
     axe_check(other)
+
+
+# ------------------------------------------------------------------------------------ every method, in the browser
+
+from tests.votes.conftest import make_poll  # noqa: E402,F401 - the votes factory, shared with this module
+
+
+def _rank(page, ranks):
+    for label, n in ranks.items():
+        page.get_by_label(label, exact=True).select_option(str(n))
+
+
+def _fill(page, values):
+    for label, value in values.items():
+        page.get_by_label(label, exact=True).fill(value)
+
+
+#: method -> (how the ballot is filled in, a line the confirmation step shows)
+BALLOTS = {
+    "yes_no_abstain": (lambda p: p.get_by_label("Yes", exact=True).check(), "Yes"),
+    "single": (lambda p: p.get_by_label("Park", exact=True).check(), "Park"),
+    "approval": (lambda p: [p.get_by_label(x, exact=True).check() for x in ("Library", "Clinic")], "Clinic"),
+    "ranked_irv": (lambda p: _rank(p, {"Park": 1, "Library": 2}), "1. Park"),
+    "schulze": (lambda p: _rank(p, {"Clinic": 1, "Park": 2, "Library": 3}), "1. Clinic"),
+    "score": (lambda p: _fill(p, {"Library": "5", "Park": "2", "Clinic": "0"}), "Library"),
+    "points": (lambda p: _fill(p, {"Library": "6", "Park": "4"}), "Park"),
+}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("method", list(BALLOTS))
+def test_verified_resident_votes_with_each_method(method, live_server, new_context, make_user, make_poll):  # noqa: F811
+    """Ballot → confirmation in words → cast → tracker shown once → "you voted" on the poll page."""
+    make_user("amina", display_name="Amina", verified=True, birth_year=1988)
+    poll_id = make_poll(method).id
+    fill, summary = BALLOTS[method]
+    page = new_context().new_page()
+    sign_in(page, live_server, "amina")
+
+    page.goto(f"{live_server}/polls/{poll_id}")
+    fill(page)
+    page.get_by_role("button", name="Check my ballot").click()
+    expect(page.get_by_role("heading", name="Confirm your vote")).to_be_visible()
+    expect(page.locator(".confirm-summary")).to_contain_text(summary)
+    page.get_by_role("button", name="Cast my vote").click()
+    expect(page.locator("#tracker")).to_have_text(votes.TRACKER_PATTERN)
+    tracker = page.locator("#tracker").inner_text().strip()
+
+    page.reload()  # the tracker is shown only once
+    expect(page.get_by_text("The tracker was shown only once and cannot be shown again.")).to_be_visible()
+    expect(page.locator("#tracker")).to_have_count(0)
+    assert tracker not in page.content()
+    page.goto(f"{live_server}/polls/{poll_id}")
+    expect(page.get_by_text("You voted in this poll.")).to_be_visible()
+    expect(page.get_by_role("button", name="Check my ballot")).to_have_count(0)
+    db.session.rollback()  # see the server's commits
+    poll = votes.get_poll(poll_id)
+    votes.close_poll(poll)
+    db.session.commit()
+    assert votes.is_counted(poll, tracker)
+    assert votes.results(poll).voters == 1
