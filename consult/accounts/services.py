@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from consult.accounts.models import GLOBAL_ROLES, ResetCode, RoleGrant, User, UserSession
 from consult.accounts.passwords import hash_password, needs_rehash, verify_password
 from consult.core import audit
+from consult.core.db import read_connection
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
 from consult.extensions import db
@@ -76,10 +77,20 @@ def sign_up(username: str, display_name: str, password: str, language: str = "en
 
 
 def authenticate(username: str, password: str) -> User:
-    """Return the person for these credentials, or refuse without saying which part was wrong."""
-    user = get_user_by_username(username)
-    valid = verify_password(user.password_hash if user else None, password)
-    if not valid or user is None or user.is_deleted:
+    """Return the person for these credentials, or refuse without saying which part was wrong.
+
+    The slow password check runs on a short read of its own, before the request's write transaction starts,
+    so that on SQLite it never holds the single write lock.
+    """
+    with read_connection() as conn:
+        row = conn.execute(
+            sa.select(User.id, User.password_hash, User.deleted_at).where(User.username == normalise_username(username))
+        ).first()
+    valid = verify_password(row.password_hash if row else None, password)
+    if not valid or row is None or row.deleted_at is not None:
+        raise DomainError(_l("The username or password is not correct."))
+    user = db.session.get(User, row.id)
+    if user is None or user.password_hash != row.password_hash:  # changed meanwhile: ask again
         raise DomainError(_l("The username or password is not correct."))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)

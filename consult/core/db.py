@@ -11,8 +11,9 @@ from __future__ import annotations
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import wraps
 
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -30,6 +31,25 @@ def write_transaction():
         yield
     finally:
         _write_intent.reset(token)
+
+
+def read_only(view):
+    """Mark a POST view that writes nothing (a confirmation step): its transaction takes no write lock."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.consult_read_only = True
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def read_connection():
+    """A separate connection for a short read outside the request's transaction (never takes the write lock).
+
+    Used before slow work that must not hold SQLite's single write lock, e.g. checking a password hash.
+    """
+    return db.engine.connect().execution_options(consult_read_only=True)
 
 
 @event.listens_for(Engine, "connect")
@@ -54,8 +74,10 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
 def _sqlite_begin(connection):
     if connection.dialect.name != "sqlite":
         return
-    if has_request_context():
-        immediate = request.method not in READ_METHODS
+    if connection.get_execution_options().get("consult_read_only"):
+        immediate = False
+    elif has_request_context():
+        immediate = request.method not in READ_METHODS and not g.get("consult_read_only", False)
     else:
         immediate = _write_intent.get()
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

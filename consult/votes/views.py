@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, make_response, request, session, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.core.db import read_only
 from consult.core.errors import DomainError
 from consult.core.models import get_or_404
 from consult.core.policy import can, require
@@ -109,6 +110,7 @@ def _require_vote(poll: Poll):
 
 @bp.route("/polls/<int:poll_id>/confirm", methods=["POST"])
 @_limit_votes()
+@read_only
 def confirm(poll_id: int):
     """Confirmation step: the ballot is checked and shown in words; nothing is recorded yet."""
     poll = _load(poll_id)

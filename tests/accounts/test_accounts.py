@@ -274,3 +274,28 @@ def test_cli_help_texts(runner):
     for args in (["users", "--help"], ["demo", "--help"], ["users", "create", "--help"]):
         result = runner.invoke(args=args)
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_password_check_does_not_wait_for_the_write_lock(app, make_user, db):
+    """On SQLite, a wrong password is answered while another request holds the write lock."""
+    import sqlite3
+    import time
+
+    from sqlalchemy.engine import make_url
+
+    from consult.core.errors import DomainError
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    make_user("amina")
+    blocker = sqlite3.connect(make_url(str(db.engine.url)).database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        with app.test_request_context("/sign-in", method="POST"):
+            started = time.monotonic()
+            with pytest.raises(DomainError):
+                accounts.authenticate("amina", "not the password")
+            assert time.monotonic() - started < 2
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
