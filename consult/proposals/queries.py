@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import session
 from sqlalchemy.orm import joinedload, selectinload
 
+from consult.core.text import plain_excerpt
 from consult.extensions import db
 from consult.processes.models import Process
 from consult.proposals import search
@@ -52,9 +54,12 @@ def random_seed() -> int:
 
 def list_query(filters: Filters):
     """Published, visible proposals matching the filters, in the chosen order."""
-    # select-in loading keeps the count query lean (no joins) and adds a fixed number of small queries
+    # the many-to-one rows come joined in the page query (no extra round trips); the pagination count drops
+    # the eager joins (``lazyload("*")``), so it stays a lean index scan. A card shows only the author's public
+    # name, so the author's own eager relationships (grants, residence) are not loaded with it.
     query = (sa.select(Proposal)
-             .options(selectinload(Proposal.author), selectinload(Proposal.theme), selectinload(Proposal.district))
+             .options(joinedload(Proposal.author).lazyload("*"), joinedload(Proposal.theme),
+                      joinedload(Proposal.district))
              .where(Proposal.hidden_at.is_(None)))
     if filters.process_id:
         query = query.where(Proposal.process_id == filters.process_id)
@@ -80,6 +85,14 @@ def list_query(filters: Filters):
     else:
         query = query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
     return query
+
+
+@lru_cache(maxsize=4096)
+def card_excerpt(text: str | None) -> str:
+    """The plain-text excerpt a proposal card shows (the first 320 characters of the Markdown, cut at 180).
+    Rendering Markdown is the costliest step of a card, and the same texts are listed again and again, so the
+    result is memoised by text (a pure function of it; a bounded cache)."""
+    return plain_excerpt((text or "")[:320], 180)
 
 
 def translations_for(proposal_ids, language: str) -> dict[int, ProposalTranslation]:

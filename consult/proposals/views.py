@@ -69,7 +69,7 @@ def index():
     language = current_language()
     return render("proposals/index.html", fragment="proposals/_list.html", form=form, page=page,
                   translations=queries.translations_for(ids, language), supported=proposals.supports_of(current_user, ids),
-                  feed_url=_feed_url(), filters=filters)
+                  feed_url=_feed_url(), filters=filters, card_excerpt=queries.card_excerpt)
 
 
 @bp.route("/proposals/feed.atom")

@@ -1,0 +1,27 @@
+"""The list page's speed-ups keep its output: memoised card excerpts, joined author/theme/district."""
+
+from __future__ import annotations
+
+from consult.core.text import plain_excerpt
+from consult.proposals import services as proposals
+from consult.proposals.queries import card_excerpt
+from tests.helpers import text_of
+
+
+def test_card_excerpt_is_the_markdown_excerpt_of_the_first_320_characters():
+    body = "A **card** for every [resident](https://example.org) " + "word " * 100
+    assert card_excerpt(body) == plain_excerpt(body[:320], 180)
+    assert card_excerpt(body) == card_excerpt(body)  # memoised, same answer
+    assert card_excerpt("") == "" and card_excerpt(None) == ""
+
+
+def test_the_list_shows_excerpt_theme_and_author_of_each_card(client, db, process, make_resident):
+    author = make_resident(username="amal")
+    proposal = proposals.create_draft(process, author, title="Library hours", body="Open the *library* on Sunday.",
+                                      language="en", theme_id=process.themes[0].id)
+    proposals.publish(proposal, author)
+    db.session.commit()
+    page = text_of(client.get("/proposals"))
+    assert "Open the library on Sunday." in page
+    assert process.themes[0].name in page
+    assert author.public_name in page
