@@ -112,7 +112,6 @@ def demo_load(if_empty, quiet):
 def demo_accounts():
     """Print the demo accounts and their password."""
     from consult.demo import ACCOUNTS, demo_password
-
     from consult.demo.residency import CARD_CODES, REGISTER
 
     click.echo(f"Demo accounts (password for all: {demo_password()}):")
