@@ -107,4 +107,4 @@ def load() -> None:
         services.submit(minutes, actor=writer)
         services.approve(minutes, actor=approver)
         services.publish(minutes, actor=writer)
-    db.session.commit()
+    db.session.flush()

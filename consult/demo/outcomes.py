@@ -115,4 +115,4 @@ def load() -> None:
                 sa.select(sa.func.count()).select_from(FollowUpComment)):
             services.post_follow_up(cards, "The pilot works in Centro Storico. In Stazione, people still wait "
                                            "for the printed cards: please give a date.", author=monitor)
-    db.session.commit()
+    db.session.flush()
