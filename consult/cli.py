@@ -108,6 +108,41 @@ def demo_load(if_empty, quiet):
         demo_accounts.callback()
 
 
+@demo_cli.command("generate")
+@click.option("--scale", type=click.Choice(["small", "city"]), default="small", show_default=True,
+              help="small: a quick sample (tests); city: 100,000 residents, 10 years of councils, 1,000,000 "
+                   "supports and ballots.")
+@click.option("--seed", type=int, default=1, show_default=True, help="The same seed makes the same data.")
+@click.option("--quiet", is_flag=True, help="No progress bars, only the summary.")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Change one count of the scale, e.g. --set proposals=500 (repeatable).")
+def demo_generate(scale, seed, quiet, overrides):
+    """Fill the database with a generated city: residents, processes, proposals, supports, comments, councils,
+    minutes, polls, ballots and debates (adds to what is there; accounts made have no password)."""
+    from consult.demo.generate import SCALES, generate
+
+    counts = {}
+    for item in overrides:
+        name, _, value = item.partition("=")
+        if name.strip() not in SCALES[scale] or not value.strip().isdigit():
+            raise click.BadParameter(f"use NAME=NUMBER with NAME one of {', '.join(SCALES[scale])}",
+                                     param_hint="--set")
+        counts[name.strip()] = int(value)
+    try:
+        result = generate(scale, seed=seed, overrides=counts, progress=not quiet)
+    except Exception:
+        db.session.rollback()
+        raise
+    click.echo(f"Generated the {scale!r} city (seed {seed}):")
+    for name, value in result.items():
+        if not name.startswith("seconds_"):
+            click.echo(f"  {name:<26} {value:>10,}")
+    click.echo("Time per step (seconds):")
+    for name, value in result.items():
+        if name.startswith("seconds_"):
+            click.echo(f"  {name[8:]:<26} {value:>10.1f}")
+
+
 @demo_cli.command("accounts")
 def demo_accounts():
     """Print the demo accounts and their password."""

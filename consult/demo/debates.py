@@ -41,8 +41,9 @@ def _person(username):
 
 
 @contextmanager
-def _demo_clock(start):
-    """Let the debate services read time from a clock the demo moves forward (``tick(minutes=...)``)."""
+def demo_clock(start):
+    """Let the debate services read time from a clock the demo moves forward (``tick(minutes=...)``); the
+    city-scale generator (consult/demo/generate/civic.py) plays its past debates with it too."""
     now = [start]
 
     def tick(**delta):
@@ -59,7 +60,7 @@ def _demo_clock(start):
 
 def _past(moderator) -> None:
     start = (utcnow() - timedelta(days=21)).replace(hour=17, minute=0, second=0, microsecond=0)
-    with _demo_clock(start) as tick:
+    with demo_clock(start) as tick:
         _play_past(moderator, start, tick)
 
 
