@@ -20,6 +20,22 @@ def comment_thread(target):
 
 
 @bp.app_template_global()
+def comment_html(body):
+    """A comment's text as safe HTML (``|markdown``, memoised by text)."""
+    from consult.comments.services import comment_html as html
+
+    return html(body)
+
+
+@bp.app_template_global()
+def comment_clock():
+    """``clock(moment)`` = ``moment|datetime("short")`` for this request, memoised per locale and time zone."""
+    from consult.comments.services import comment_clock as clock
+
+    return clock()
+
+
+@bp.app_template_global()
 def new_comment_form():
     """An empty comment form (the section shows it when the page did not pass one with errors)."""
     from consult.comments.forms import CommentForm

@@ -12,16 +12,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 
 import sqlalchemy as sa
+from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
 
 from consult.comments.models import ALIGNMENTS, MAX_DEPTH, Comment, CommentRevision
 from consult.core import targets
 from consult.core.errors import DomainError, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import policies
+from consult.core.text import render_markdown
 from consult.extensions import db
 
 MAX_LENGTH = 5000
@@ -123,13 +128,14 @@ class Thread:
 
 
 def load_thread(target) -> Thread:
-    """The whole conversation on ``target`` in one query (authors eager-loaded), as a tree, oldest first.
+    """The whole conversation on ``target`` in one query (authors joined, without their own relationships:
+    a comment shows only the author's public name), as a tree, oldest first.
 
     ``count`` is the number of comments not deleted by their authors, as ``comment_count`` keeps it.
     """
     target_type, target_id = targets.ref(target)
     rows = db.session.scalars(
-        sa.select(Comment).options(joinedload(Comment.author))
+        sa.select(Comment).options(joinedload(Comment.author).lazyload("*"))
         .where(Comment.target_type == target_type, Comment.target_id == target_id)
         .order_by(Comment.created_at, Comment.id)).unique().all()
     nodes = {c.id: ThreadNode(c) for c in rows}
@@ -141,5 +147,27 @@ def load_thread(target) -> Thread:
     return Thread(target, target_type, target_id, roots, count)
 
 
-def comments_by(user) -> list[Comment]:
-    return list(db.session.scalars(sa.select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)))
+@lru_cache(maxsize=4096)
+def comment_html(body: str | None) -> Markup:
+    """A comment's Markdown as safe HTML, memoised by text: ``render_markdown`` is a pure function of the text
+    and by far the costliest step of a long thread, which is read again and again (a bounded cache)."""
+    return render_markdown(body)
+
+
+@lru_cache(maxsize=8192)
+def _short_datetime(moment: datetime, _locale: str, _timezone: str) -> str:
+    return format_datetime(moment, "short")
+
+
+def comment_clock():
+    """``clock(moment)``: ``moment|datetime("short")`` in this reader's locale and time zone (read once),
+    memoised under both."""
+    locale, timezone = str(get_locale()), str(get_timezone())
+    return lambda moment: _short_datetime(moment, locale, timezone)
+
+
+def comments_by(user, *, with_revisions: bool = False) -> list[Comment]:
+    query = sa.select(Comment).where(Comment.author_id == user.id).order_by(Comment.id)
+    if with_revisions:
+        query = query.options(selectinload(Comment.revisions))
+    return list(db.session.scalars(query))

@@ -62,9 +62,11 @@ def post(target_type, target_id):
     parent = None
     if form.parent_id.data:
         try:
-            parent = db.session.get(Comment, int(form.parent_id.data))
+            parent_id = int(form.parent_id.data)
         except ValueError:
-            parent = None
+            parent_id = 0
+        # beyond any id (and beyond what the database can compare): no such comment
+        parent = db.session.get(Comment, parent_id) if 0 < parent_id <= 2**31 - 1 else None
         if parent is None:
             form.add_error(None, _("The comment you reply to no longer exists."))
     if form.validate_on_submit() and not form.form_errors:

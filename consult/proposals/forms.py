@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from consult.core.forms import BaseForm, strip_filter
 from consult.extensions import db
 from consult.processes.forms import MultiCheckboxField
-from consult.processes.models import Process, Theme
+from consult.processes.models import Process
 from consult.proposals.models import OFFICIAL_STATES, PUBLIC_STATES, STATE_LABELS
 from consult.residency.models import District
 
@@ -101,16 +101,17 @@ class FilterForm(BaseForm):
     state = SelectField(_l("State"), validate_choice=False)
     sort = SelectField(_l("Order"), choices=list(SORT_LABELS.items()), validate_choice=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: tuple | None = None, **kwargs):
+        """``choices``: ``queries.filter_choices()`` when the caller has them already (else they are read)."""
         super().__init__(*args, **kwargs)
-        # plain column queries: the filter needs names, not whole processes with their phases
-        processes = db.session.execute(sa.select(Process.id, Process.title).order_by(Process.title)).all()
-        self.process_id.choices = [(0, str(_l("All processes")))] + [(p.id, p.title) for p in processes]
-        themes = db.session.execute(sa.select(Theme.id, Theme.name, Process.title).join(Process)
-                                    .order_by(Process.title, Theme.position, Theme.id)).all()
+        if choices is None:
+            from consult.proposals.queries import filter_choices
+
+            choices = filter_choices()
+        processes, themes, districts = choices
+        self.process_id.choices = [(0, str(_l("All processes")))] + [(p[0], p[1]) for p in processes]
         many = len(processes) > 1
         self.theme.choices = [(0, str(_l("All themes")))] + [
-            (t.id, f"{t.title}: {t.name}" if many else t.name) for t in themes]
-        districts = db.session.execute(sa.select(District.id, District.name).order_by(District.name)).all()
-        self.district.choices = [(0, str(_l("All districts")))] + [(d.id, d.name) for d in districts]
+            (t[0], f"{t[2]}: {t[1]}" if many else t[1]) for t in themes]
+        self.district.choices = [(0, str(_l("All districts")))] + [(d[0], d[1]) for d in districts]
         self.state.choices = [("", str(_l("All open and answered")))] + [(s, STATE_LABELS[s]) for s in PUBLIC_STATES]

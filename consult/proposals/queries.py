@@ -1,7 +1,8 @@
 """Read models for proposal pages: a constant number of queries whatever the data size.
 
-The list page runs: count + page of proposals (author, theme, district, process joined) + the reader's
-translations for that page + the reader's supports for that page. The proposal page loads its translations,
+The list page runs: the filter form's choices (processes, themes, districts) + the page of card rows (author,
+theme, district and the reader's translation joined; plain rows, no entities) + the count + the reader's supports
+for that page. The proposal page loads its translations,
 answers (with texts), sources (with authors) and "merged into" in a fixed number of select-in queries.
 """
 
@@ -13,11 +14,13 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import session
-from sqlalchemy.orm import joinedload, selectinload
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
+from consult.accounts.models import User
 from consult.core.text import plain_excerpt
 from consult.extensions import db
-from consult.processes.models import Process
+from consult.processes.models import Process, Theme
 from consult.proposals import search
 from consult.proposals.models import (
     MERGED,
@@ -27,6 +30,7 @@ from consult.proposals.models import (
     ProposalAnswer,
     ProposalTranslation,
 )
+from consult.residency.models import District
 
 SORTS = ("newest", "supported", "commented", "random")
 SEED_KEY = "proposals_seed"
@@ -52,39 +56,123 @@ def random_seed() -> int:
     return seed
 
 
-def list_query(filters: Filters):
-    """Published, visible proposals matching the filters, in the chosen order."""
-    # the many-to-one rows come joined in the page query (no extra round trips); the pagination count drops
-    # the eager joins (``lazyload("*")``), so it stays a lean index scan. A card shows only the author's public
-    # name, so the author's own eager relationships (grants, residence) are not loaded with it.
-    query = (sa.select(Proposal)
-             .options(joinedload(Proposal.author).lazyload("*"), joinedload(Proposal.theme),
-                      joinedload(Proposal.district))
-             .where(Proposal.hidden_at.is_(None)))
+@lru_cache(maxsize=1)
+def _listed():
+    """Visible, and not withdrawn or merged (built once)."""
+    return (Proposal.hidden_at.is_(None),
+            Proposal.state.in_([s for s in PUBLIC_STATES if s not in (WITHDRAWN, MERGED)]))
+
+
+def _conditions(filters: Filters) -> list:
+    """The WHERE clauses of a list: published, visible proposals matching the filters."""
+    conditions = [_listed()[0]]
     if filters.process_id:
-        query = query.where(Proposal.process_id == filters.process_id)
+        conditions.append(Proposal.process_id == filters.process_id)
     if filters.theme_id:
-        query = query.where(Proposal.theme_id == filters.theme_id)
+        conditions.append(Proposal.theme_id == filters.theme_id)
     if filters.district_id:
-        query = query.where(Proposal.district_id == filters.district_id)
+        conditions.append(Proposal.district_id == filters.district_id)
     if filters.state in PUBLIC_STATES:
-        query = query.where(Proposal.state == filters.state)
+        conditions.append(Proposal.state == filters.state)
     else:
         # withdrawn and merged proposals stay reachable, but only lists that ask for them show them
-        query = query.where(Proposal.state.in_([s for s in PUBLIC_STATES if s not in (WITHDRAWN, MERGED)]))
+        conditions.append(_listed()[1])
     condition = search.matching(filters.q)
     if condition is not None:
-        query = query.where(condition)
+        conditions.append(condition)
+    return conditions
+
+
+def _order(filters: Filters) -> list:
     if filters.sort == "supported":
-        query = query.order_by(Proposal.support_count.desc(), Proposal.id.desc())
-    elif filters.sort == "commented":
-        query = query.order_by(Proposal.comment_count.desc(), Proposal.id.desc())
-    elif filters.sort == "random":
+        return [Proposal.support_count.desc(), Proposal.id.desc()]
+    if filters.sort == "commented":
+        return [Proposal.comment_count.desc(), Proposal.id.desc()]
+    if filters.sort == "random":
         # a stable shuffle: a multiplicative hash of the id with the visitor's seed (portable integer SQL)
-        query = query.order_by((Proposal.id * random_seed()) % 1_000_003, Proposal.id)
-    else:
-        query = query.order_by(Proposal.published_at.desc(), Proposal.id.desc())
-    return query
+        return [(Proposal.id * random_seed()) % 1_000_003, Proposal.id]
+    return [Proposal.published_at.desc(), Proposal.id.desc()]
+
+
+def list_query(filters: Filters):
+    """Published, visible proposals matching the filters, in the chosen order, as ORM entities (the feed)."""
+    # the many-to-one rows come joined in the page query (no extra round trips). A card shows only the
+    # author's public name, so the author's own eager relationships (grants, residence) are not loaded with it.
+    return (sa.select(Proposal)
+            .options(joinedload(Proposal.author).lazyload("*"), joinedload(Proposal.theme),
+                     joinedload(Proposal.district))
+            .where(*_conditions(filters)).order_by(*_order(filters)))
+
+
+EXCERPT_SOURCE = 320
+
+
+@lru_cache(maxsize=1)
+def _card_select():
+    """The list as plain rows, one per card, with everything a card shows (no ORM entities are built): the
+    author's name, theme and district, and the reader's translation when there is one (the unique
+    ``(proposal_id, language)`` constraint keeps it to one row per proposal). Bodies come cut to the first
+    ``EXCERPT_SOURCE`` characters, all the card excerpt needs. Built once (building it costs more than running
+    it); the reader's language is the bound parameter ``card_language``."""
+    tr = aliased(ProposalTranslation)
+    return (sa.select(Proposal.id, Proposal.title, sa.func.substr(Proposal.body, 1, EXCERPT_SOURCE).label("body"),
+                      Proposal.language, Proposal.state, Proposal.support_count, Proposal.comment_count,
+                      Theme.name.label("theme"), District.name.label("district"),
+                      Proposal.author_id, User.display_name.label("author_name"),
+                      (User.deleted_at.is_not(None)).label("author_deleted"),
+                      tr.title.label("tr_title"), sa.func.substr(tr.body, 1, EXCERPT_SOURCE).label("tr_body"))
+            .select_from(Proposal)
+            .outerjoin(Theme, Theme.id == Proposal.theme_id)
+            .outerjoin(District, District.id == Proposal.district_id)
+            .outerjoin(User, User.id == Proposal.author_id)
+            .outerjoin(tr, sa.and_(tr.proposal_id == Proposal.id, tr.language == sa.bindparam("card_language"))))
+
+
+class RowPage(Pagination):
+    """A page of plain rows (``Row`` tuples, not entities) with the pager's attributes; the count query
+    counts matching proposals only (no joins). Both run on the session's connection without the ORM layer:
+    there are no entities to build."""
+
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return db.session.connection().execute(select, {"card_language": self._query_args["language"]}).all()
+
+    def _query_count(self) -> int:
+        return db.session.connection().execute(
+            sa.select(sa.func.count()).where(*self._query_args["conditions"])).scalar_one()
+
+
+def card_page(filters: Filters, language: str, page: int, per_page: int) -> RowPage:
+    """One page of the list as card rows: two queries (the rows, the count) whatever the page size."""
+    conditions = _conditions(filters)
+    return RowPage(page=page, per_page=per_page, max_per_page=None, error_out=False, language=language,
+                   select=_card_select().where(*conditions).order_by(*_order(filters)), conditions=conditions)
+
+
+@lru_cache(maxsize=1)
+def _choices_select():
+    """Processes, themes and districts in one round trip: ``(kind, id, name, process title)`` rows, each kind
+    in its own order (processes and districts by name, themes by process, then position)."""
+    blank = sa.literal("", sa.String)
+    zero = sa.literal(0, sa.Integer)
+    processes = sa.select(sa.literal(0, sa.Integer).label("kind"), Process.id, Process.title.label("name"),
+                          blank.label("process"), Process.title.label("s1"), zero.label("s2"), Process.id.label("s3"))
+    themes = (sa.select(sa.literal(1, sa.Integer), Theme.id, Theme.name, Process.title, Process.title,
+                        Theme.position, Theme.id).join(Process, Process.id == Theme.process_id))
+    districts = sa.select(sa.literal(2, sa.Integer), District.id, District.name, blank, District.name, zero,
+                          District.id)
+    union = sa.union_all(processes, themes, districts).subquery()
+    return sa.select(union.c.kind, union.c.id, union.c.name, union.c.process).order_by(
+        union.c.kind, union.c.s1, union.c.s2, union.c.s3)
+
+
+def filter_choices() -> tuple[tuple, tuple, tuple]:
+    """Processes ``(id, title)``, themes ``(id, name, process title)`` and districts ``(id, name)`` for the
+    filter form, as plain tuples (also part of the key of its kept HTML). One query."""
+    kinds: tuple[list, list, list] = ([], [], [])
+    for kind, id_, name, process in db.session.connection().execute(_choices_select()):
+        kinds[kind].append((id_, name, process) if kind == 1 else (id_, name))
+    return tuple(kinds[0]), tuple(kinds[1]), tuple(kinds[2])
 
 
 @lru_cache(maxsize=4096)
@@ -95,26 +183,19 @@ def card_excerpt(text: str | None) -> str:
     return plain_excerpt((text or "")[:320], 180)
 
 
-def translations_for(proposal_ids, language: str) -> dict[int, ProposalTranslation]:
-    """The translations into ``language`` of the listed proposals (one query)."""
-    if not proposal_ids:
-        return {}
-    rows = db.session.scalars(sa.select(ProposalTranslation).where(
-        ProposalTranslation.proposal_id.in_(list(proposal_ids)), ProposalTranslation.language == language))
-    return {t.proposal_id: t for t in rows}
-
-
 def proposal_page(proposal_id: int) -> Proposal | None:
     """One proposal with everything its page shows."""
+    # people are shown by their public name only, so their own eager relationships (grants) are not loaded;
+    # the process's phases and rule serve the policies, its themes and districts are not on the page
     return db.session.scalar(
         sa.select(Proposal).where(Proposal.id == proposal_id).options(
-            joinedload(Proposal.author), joinedload(Proposal.theme), joinedload(Proposal.district),
-            joinedload(Proposal.process),
-            selectinload(Proposal.translations),
+            joinedload(Proposal.author).lazyload("*"), joinedload(Proposal.theme), joinedload(Proposal.district),
+            joinedload(Proposal.process).options(lazyload(Process.themes), lazyload(Process.districts)),
+            selectinload(Proposal.translations).joinedload(ProposalTranslation.translator).lazyload("*"),
             selectinload(Proposal.answers).selectinload(ProposalAnswer.texts),
-            selectinload(Proposal.sources).joinedload(Proposal.author),
+            selectinload(Proposal.sources).joinedload(Proposal.author).lazyload("*"),
             joinedload(Proposal.merged_into),
-            joinedload(Proposal.merged_by),
+            joinedload(Proposal.merged_by).lazyload("*"),
         )
     )
 

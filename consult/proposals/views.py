@@ -5,21 +5,22 @@ from __future__ import annotations
 from datetime import UTC
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, request, send_from_directory, url_for
+from flask import abort, current_app, flash, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from consult.core.errors import DomainError
+from consult.core.forms import UNREADABLE
 from consult.core.i18n import current_language, language_name
 from consult.core.models import get_or_404
-from consult.core.pagination import paginate
+from consult.core.pagination import MAX_PER_PAGE
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
-from consult.core.text import plain_excerpt
+from consult.core.text import plain_excerpt, xml_text
 from consult.extensions import db, limiter
 from consult.processes.models import Process
-from consult.proposals import attachments, bp, queries
+from consult.proposals import attachments, bp, cards, queries
 from consult.proposals import services as proposals
 from consult.proposals.forms import (
     AnswerForm,
@@ -29,7 +30,7 @@ from consult.proposals.forms import (
     TranslationForm,
     place_choices,
 )
-from consult.proposals.models import DRAFT, OPEN_STATES, Proposal
+from consult.proposals.models import DRAFT, OPEN_STATES, PUBLIC_STATES, Proposal
 
 
 def _limit():
@@ -43,14 +44,28 @@ def _load(proposal_id: int) -> Proposal:
     return proposal
 
 
-def _filters() -> tuple[FilterForm, queries.Filters]:
-    form = FilterForm(formdata=request.args)
-    form.validate()
-    sort = form.sort.data if form.sort.data in queries.SORTS else "newest"
-    state = form.state.data if form.state.data in dict(form.state.choices) else None
-    return form, queries.Filters(process_id=form.process_id.data or None, theme_id=form.theme.data or None,
-                                 district_id=form.district.data or None, state=state or None,
-                                 q=(form.q.data or None) if not form.q.errors else None, sort=sort)
+FILTER_ARGS = ("q", "process_id", "theme", "district", "state", "sort")
+SEARCH_MAX = 200
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.args.get(name) or 0) or None
+    except ValueError:
+        return None
+
+
+def _filters() -> queries.Filters:
+    """The list's filters from the query string, read the way ``FilterForm`` reads them (a value it would
+    refuse filters nothing), without building the form: it is only rendered when its HTML is not kept."""
+    q = (request.args.get("q") or "").strip()
+    if len(q) > SEARCH_MAX or UNREADABLE in q or "\x00" in q:
+        q = ""
+    state = request.args.get("state")
+    sort = request.args.get("sort")
+    return queries.Filters(process_id=_int_arg("process_id"), theme_id=_int_arg("theme"),
+                           district_id=_int_arg("district"), state=state if state in PUBLIC_STATES else None,
+                           q=q or None, sort=sort if sort in queries.SORTS else "newest")
 
 
 def _feed_url() -> str:
@@ -58,18 +73,41 @@ def _feed_url() -> str:
     return url_for("proposals.feed", **args)
 
 
+def _filter_form(parts: cards.ListParts, feed_url: str):
+    """The filter form's HTML (kept per choices, submitted values and language)."""
+    choices = queries.filter_choices()
+
+    def render_form() -> str:
+        form = FilterForm(formdata=request.args, choices=choices)
+        form.validate()
+        return render_template("proposals/_filters.html", form=form, feed_url=feed_url)
+
+    values = tuple(request.args.get(name) for name in FILTER_ARGS)
+    return parts.filter_form((choices, feed_url), values, render_form)
+
+
+def _page_args(per_page: int = 20) -> tuple[int, int]:
+    page = request.args.get("page", 1, type=int) or 1
+    size = request.args.get("per_page", per_page, type=int) or per_page
+    return max(page, 1), min(max(size, 1), MAX_PER_PAGE)
+
+
 @bp.route("/proposals")
 def index():
     """All published proposals that are not hidden: filter by process, theme, district, state; search; sort.
-    The htmx filter form gets just the list."""
+    The htmx filter form gets just the list.
+
+    The cards come from plain rows (no ORM entities) and their HTML is kept per content and language
+    (``consult.proposals.cards``); the reader's own "You support it" is added around the kept copy."""
     require("proposal.list")
-    form, filters = _filters()
-    page = paginate(queries.list_query(filters), per_page=20)
-    ids = [p.id for p in page.items]
-    language = current_language()
-    return render("proposals/index.html", fragment="proposals/_list.html", form=form, page=page,
-                  translations=queries.translations_for(ids, language), supported=proposals.supports_of(current_user, ids),
-                  feed_url=_feed_url(), filters=filters, card_excerpt=queries.card_excerpt)
+    filters = _filters()
+    feed_url = _feed_url()
+    parts = cards.ListParts()
+    filters_html = None if wants_fragment() else _filter_form(parts, feed_url)
+    page = queries.card_page(filters, parts.language, *_page_args())
+    supported = proposals.supports_of(current_user, [row.id for row in page.items])
+    return render("proposals/index.html", fragment="proposals/_list.html", page=page, supported=supported,
+                  feed_url=feed_url, filters=filters, filters_html=filters_html, parts=parts)
 
 
 @bp.route("/proposals/feed.atom")
@@ -78,7 +116,7 @@ def feed():
     from feedgen.feed import FeedGenerator
 
     require("proposal.list")
-    _form, filters = _filters()
+    filters = _filters()
     filters.sort = "newest"
     items = db.session.scalars(queries.list_query(filters).limit(50)).unique().all()
     generator = FeedGenerator()
@@ -93,11 +131,11 @@ def feed():
         link = url_for("proposals.show", proposal_id=proposal.id, _external=True)
         entry.id(link)
         entry.link(href=link)
-        entry.title(proposal.title)
-        entry.summary(plain_excerpt(proposal.body, 500))
+        entry.title(xml_text(proposal.title))
+        entry.summary(xml_text(plain_excerpt(proposal.body, 500)))
         entry.published(proposal.published_at.replace(tzinfo=UTC))
         entry.updated(proposal.updated_at.replace(tzinfo=UTC))
-        entry.author(name=proposal.author.public_name if proposal.author else _("Moderators (merge)"))
+        entry.author(name=xml_text(proposal.author.public_name) if proposal.author else _("Moderators (merge)"))
     response = current_app.response_class(generator.atom_str(pretty=True), mimetype="application/atom+xml")
     return response
 
