@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta
 
-import icalendar
 import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
@@ -13,7 +12,7 @@ from consult.accounts.services import get_user_by_username
 from consult.core.errors import DomainError
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render
-from consult.councils import bp
+from consult.councils import bp, queries
 from consult.councils import services as councils
 from consult.councils.forms import CouncilForm, MembershipForm
 from consult.councils.models import Council, Membership
@@ -64,11 +63,21 @@ def show(slug):
     council = _council(slug)
     require("council.view", council)
     officer = bool(can("council.manage_sessions", council))
-    upcoming, past = meetings.sessions_of(council, include_drafts=officer)
     return render("councils/show.html", council=council, members=councils.active_memberships(council),
-                  former=councils.past_memberships(council), upcoming=upcoming, past=past,
+                  former=councils.past_memberships(council),
+                  sessions=queries.overview(council, include_drafts=officer),
                   decisions=meetings.decisions_of(council), officer=officer,
                   queue=meetings.qualified_proposals(council) if officer else [])
+
+
+@bp.route("/councils/<slug>/sessions")
+def sessions(slug):
+    """The archive of the council's past sessions, most recent first, a page at a time (``?page=``)."""
+    council = _council(slug)
+    require("council.view", council)
+    officer = bool(can("council.manage_sessions", council))
+    return render("councils/sessions.html", "councils/_past_sessions.html", council=council,
+                  page=queries.past_page(council, include_drafts=officer))
 
 
 @bp.route("/councils/<slug>/edit", methods=["GET", "POST"])
@@ -139,6 +148,8 @@ def calendar(slug):
     council = _council(slug)
     require("council.view", council)
     upcoming, past = meetings.sessions_of(council)
+    import icalendar  # only here: about 3 MB a web worker need not hold for other pages
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//Consult//Council sessions//EN")
     cal.add("version", "2.0")

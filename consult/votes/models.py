@@ -126,7 +126,7 @@ class Ballot(db.Model):
     __tablename__ = "vote_ballot"
 
     id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
-    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("vote_poll.id", ondelete="CASCADE"), nullable=False, index=True)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("vote_poll.id", ondelete="CASCADE"), nullable=False)
     #: the canonical choice as compact JSON text (identical ballots are identical text, see methods.encode)
     choice: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: SHA-256 of the inclusion tracker shown once to the voter
@@ -136,6 +136,8 @@ class Ballot(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("poll_id", "replace_key", name="uq_vote_ballot_replace"),
+        #: the public tracker list is read page by page in tracker order, and looked up by tracker
+        sa.Index("ix_vote_ballot_poll_tracker", "poll_id", "tracker_hash"),
         {"sqlite_with_rowid": False},
     )
 

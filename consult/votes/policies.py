@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from consult.core.policy import Decision, Predicate, is_admin, policies
+from consult.core.policy import Decision, Predicate, is_admin, is_signed_in, policies
 
 
 def _vote(person, poll):
@@ -33,5 +33,5 @@ policies.register("votes.view", Predicate(_view, "votes.view", _l("This poll is 
 policies.register("votes.vote", can_vote)
 policies.register("votes.see_results", Predicate(_results, "votes.see_results"))
 #: polls are created and run by admins for now; owner modules create theirs through the services
-policies.register("votes.manage", is_admin)
-policies.register("votes.enter_paper", is_admin)
+policies.register("votes.manage", is_signed_in & is_admin)
+policies.register("votes.enter_paper", is_signed_in & is_admin)

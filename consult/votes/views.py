@@ -18,7 +18,7 @@ from consult.core.models import get_or_404
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render
 from consult.extensions import limiter
-from consult.votes import bp, methods
+from consult.votes import bp, methods, queries
 from consult.votes import services as votes
 from consult.votes.forms import PaperTallyForm, PollForm, TrackerForm
 from consult.votes.methods import BallotError
@@ -80,9 +80,9 @@ def _load(poll_id: int) -> Poll:
 
 @bp.route("/polls")
 def index():
-    """Open and closed polls, for everyone to read."""
-    polls = votes.list_polls(include_drafts=bool(can("votes.manage")))
-    return render("votes/index.html", polls=polls, methods=methods)
+    """Open and closed polls, for everyone to read, a page at a time (``?page=``; htmx gets the list)."""
+    page = queries.poll_page(include_drafts=bool(can("votes.manage")))
+    return render("votes/index.html", "votes/_list.html", page=page, methods=methods)
 
 
 @bp.route("/polls/<int:poll_id>")
@@ -183,14 +183,18 @@ def results_csv(poll_id: int):
 
 @bp.route("/polls/<int:poll_id>/trackers")
 def trackers(poll_id: int):
-    """The public list of counted ballots' tracker fingerprints, and a check for one tracker."""
+    """The public list of counted ballots' tracker fingerprints, a page at a time (htmx gets the list), and
+    "find my tracker": the whole tracker typed in a GET form says whether it was counted and on which page of
+    the list its fingerprint is, which anyone could read in the list itself."""
     poll = _load(poll_id)
     form = TrackerForm(request.args)
+    page = queries.tracker_page(poll)
     checked = None
-    if "tracker" in request.args and form.validate():
+    if page is not None and "tracker" in request.args and form.validate():
+        found_on = queries.tracker_list_page(poll, form.tracker.data, page.per_page)
         checked = {"fingerprint": votes.fingerprint(votes.tracker_hash(form.tracker.data)),
-                   "counted": votes.is_counted(poll, form.tracker.data)}
-    return render("votes/trackers.html", poll=poll, fingerprints=votes.counted_trackers(poll), form=form,
+                   "counted": found_on is not None, "page": found_on}
+    return render("votes/trackers.html", "votes/_trackers.html", poll=poll, page=page, form=form,
                   checked=checked)
 
 

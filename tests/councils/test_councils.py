@@ -156,3 +156,66 @@ def test_download_my_data_lists_seats_and_named_votes(running, db):
     data = export_sections(setup.users["member1"])["councils"]
     assert data["seats"][0]["council"] == "Council of Cultures" and data["seats"][0]["role"] == "member"
     assert data["named_votes"] == [{"motion_id": motion.id, "motion": "Named one", "choice": "no"}]
+
+
+def _session(setup, title, starts_at, *, status="convened", minutes=120):
+    session = meetings.create_session(setup.council, title=title, starts_at=utcnow() + timedelta(days=30),
+                                      planned_minutes=minutes, place="Town hall")
+    session.starts_at, session.status = starts_at, status
+    return session
+
+
+def test_council_page_shows_upcoming_and_latest_past_sessions_with_an_archive(client, council_setup, db):
+    from consult.councils import queries
+    from tests.helpers import QueryCounter
+
+    setup = council_setup
+    now = utcnow()
+    _session(setup, "Still running", now - timedelta(minutes=30))  # convened, planned end not reached: upcoming
+    _session(setup, "Long over", now - timedelta(hours=3))  # convened but never closed, planned end passed: past
+    _session(setup, "Held late", now + timedelta(days=2), status="in_progress")  # in progress: upcoming
+    _session(setup, "Next month", now + timedelta(days=30))
+    _session(setup, "Planned draft", now + timedelta(days=40), status="draft")
+    db.session.commit()
+    with QueryCounter() as few:
+        page = client.get("/councils/council-of-cultures/")
+    text = text_of(page)
+    upcoming, past = text.split("Past sessions", 1)
+    assert "Still running" in upcoming and "Held late" in upcoming and "Next month" in upcoming
+    assert "Long over" in past and "Planned draft" not in text
+    assert "All past sessions" not in text
+    for n in range(queries.RECENT_SHOWN + 3):
+        _session(setup, f"Old session {n:02d}", now - timedelta(days=400 - n * 30), status="closed")
+    db.session.commit()
+    with QueryCounter() as more:
+        page = client.get("/councils/council-of-cultures/")
+    assert more.count == few.count
+    past = text_of(page).split("Past sessions", 1)[1].split("Decisions", 1)[0]
+    shown = [n for n in range(queries.RECENT_SHOWN + 3) if f"Old session {n:02d}" in past]
+    assert shown == [4, 5, 6, 7] and "Long over" in past  # the five most recent past sessions
+    assert 'href="/councils/council-of-cultures/sessions"' in page.get_data(as_text=True)
+
+    archive = client.get("/councils/council-of-cultures/sessions?per_page=4")
+    text = text_of(archive)
+    assert archive.status_code == 200 and "9 past sessions" in text and "Page 1 of 3" in text
+    assert "Long over" in text and "Old session 07" in text and "Old session 05" in text
+    assert "Old session 04" not in text and "Still running" not in text and "Next month" not in text
+    last = text_of(client.get("/councils/council-of-cultures/sessions?per_page=4&page=3"))
+    assert "Old session 00" in last and "Old session 01" not in last
+    fragment = client.get("/councils/council-of-cultures/sessions?page=2", headers={"HX-Request": "true"})
+    assert fragment.get_data(as_text=True).lstrip().startswith('<section id="past-sessions"')
+    assert client.get("/councils/nowhere/sessions").status_code == 404
+
+
+def test_officers_see_draft_sessions_in_the_overview(db, council_setup):
+    from consult.councils import queries
+
+    setup = council_setup
+    _session(setup, "Planned draft", utcnow() + timedelta(days=40), status="draft")
+    _session(setup, "Old draft", utcnow() - timedelta(days=40), status="draft")
+    db.session.commit()
+    public = queries.overview(setup.council)
+    assert public.upcoming == [] and public.recent == []
+    officer = queries.overview(setup.council, include_drafts=True)
+    assert [s.title for s in officer.upcoming] == ["Planned draft"]
+    assert [s.title for s in officer.recent] == ["Old draft"]
