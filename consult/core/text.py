@@ -6,7 +6,9 @@ allow-list, so whatever the renderer produces, no script, style, event handler o
 
 from __future__ import annotations
 
+import functools
 import html as html_lib
+import re
 
 import nh3
 from markdown_it import MarkdownIt
@@ -28,10 +30,25 @@ def _demote_headings(html: str) -> str:
     return html
 
 
+#: stored texts are shown again and again: the HTML of the most recent ones is kept (bounded, a pure function)
+_CACHED_SOURCE_CHARS = 20_000
+
+
 def render_markdown(source: str | None) -> Markup:
     """Markdown to safe HTML (the only way user text becomes markup)."""
     if not source:
         return Markup("")
+    if len(source) <= _CACHED_SOURCE_CHARS:
+        return _render_cached(str(source))
+    return _render(source)
+
+
+@functools.lru_cache(maxsize=1024)
+def _render_cached(source: str) -> Markup:
+    return _render(source)
+
+
+def _render(source: str) -> Markup:
     html = _demote_headings(_md.render(source))
     clean = nh3.clean(
         html,
@@ -50,3 +67,12 @@ def plain_excerpt(source: str | None, length: int = 200) -> str:
     text = html_lib.unescape(nh3.clean(_md.render(source), tags=set()))
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+#: characters XML 1.0 cannot carry (C0 controls but tab and newlines, surrogates, U+FFFE/U+FFFF)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str | None) -> str:
+    """``value`` without the characters an XML document (an Atom feed) cannot hold."""
+    return _NOT_XML.sub("", value or "")

@@ -12,7 +12,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_pgettext
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, with_expression
 
 from consult.core.models import TimestampMixin, utcnow
 from consult.extensions import db
@@ -20,7 +21,8 @@ from consult.extensions import db
 DRAFT, CONVENED, IN_PROGRESS, CLOSED = "draft", "convened", "in_progress", "closed"
 SESSION_STATUSES = (DRAFT, CONVENED, IN_PROGRESS, CLOSED)
 SESSION_STATUS_LABELS = {
-    DRAFT: _l("Draft"), CONVENED: _l("Convened"), IN_PROGRESS: _l("In progress"), CLOSED: _l("Closed"),
+    DRAFT: lazy_pgettext("session status", "Draft"), CONVENED: lazy_pgettext("session status", "Convened"),
+    IN_PROGRESS: lazy_pgettext("session status", "In progress"), CLOSED: lazy_pgettext("session status", "Closed"),
 }
 
 ITEM_KINDS = ("information", "deliberation", "decision")
@@ -74,6 +76,11 @@ class CouncilSession(TimestampMixin, db.Model):
         back_populates="session", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
     attendance: Mapped[list[Attendance]] = relationship(back_populates="session", cascade="all, delete-orphan")
+    #: roll-call counts, filled only by a query that asks for them (``attendance_counts_expressions``), so a
+    #: list of sessions needs no attendance rows; None otherwise
+    present_total: Mapped[int | None] = query_expression()
+    excused_total: Mapped[int | None] = query_expression()
+    absent_total: Mapped[int | None] = query_expression()
 
     @property
     def is_closed(self) -> bool:
@@ -249,3 +256,17 @@ class MotionVote(db.Model):
     choice: Mapped[str] = mapped_column(sa.String(8), nullable=False)
 
     membership = relationship("Membership", lazy="joined")
+
+
+def attendance_counts_expressions():
+    """Loader options filling ``present_total``, ``excused_total`` and ``absent_total`` of each session loaded
+    (one correlated count each, in the same query)."""
+
+    def count(status):
+        return (sa.select(sa.func.count()).select_from(Attendance)
+                .where(Attendance.session_id == CouncilSession.id, Attendance.status == status)
+                .correlate(CouncilSession).scalar_subquery())
+
+    return (with_expression(CouncilSession.present_total, count(PRESENT)),
+            with_expression(CouncilSession.excused_total, count(EXCUSED)),
+            with_expression(CouncilSession.absent_total, count(ABSENT)))

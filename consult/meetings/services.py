@@ -28,6 +28,7 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from consult.accounts.models import User
 from consult.core import audit, signals, uploads
 from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.models import utcnow
@@ -345,17 +346,28 @@ def attachment_path(attachment: Attachment) -> Path:
 # ------------------------------------------------------------------------------------------------ roll call
 
 
-def memberships_for(session: CouncilSession) -> list[Membership]:
+def _seated_on(session: CouncilSession):
     day = session.starts_at.date()
-    return list(db.session.scalars(sa.select(Membership).where(
-        Membership.council_id == session.council_id, Membership.starts_on <= day,
-        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))))
+    return (Membership.council_id == session.council_id, Membership.starts_on <= day,
+            sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))
+
+
+def memberships_for(session: CouncilSession) -> list[Membership]:
+    # the members' names come with them; their role grants only if something asks
+    return list(db.session.scalars(sa.select(Membership).where(*_seated_on(session)).options(
+        sa.orm.joinedload(Membership.user).lazyload(User.grants))))
+
+
+def _seats(session: CouncilSession) -> list[tuple[int, str]]:
+    """(membership id, role) of the seats active on the session's day: one light query, no objects."""
+    return [tuple(row) for row in db.session.execute(
+        sa.select(Membership.id, Membership.role).where(*_seated_on(session)))]
 
 
 def ensure_roll(session: CouncilSession) -> list[Attendance]:
     """One attendance row per seat active on the session's day (absent until marked)."""
     known = {a.membership_id for a in session.attendance}
-    for membership in memberships_for(session):
+    for membership in memberships_for(session):  # loaded, so the new rows' seats need no query each
         if membership.id not in known:
             session.attendance.append(Attendance(membership_id=membership.id, status="absent"))
     db.session.flush()
@@ -418,12 +430,11 @@ def mark_presence(attendance: Attendance, event: str, *, now: datetime | None = 
 
 def quorum(session: CouncilSession) -> dict:
     """Live quorum: voting members on the session's day, those in the room now, and how many are needed."""
-    members = [m for m in memberships_for(session) if m.role in VOTING_ROLES]
-    voting_ids = {m.id for m in members}
+    voting_ids = {seat_id for seat_id, role in _seats(session) if role in VOTING_ROLES}
     present = sum(1 for a in session.attendance if a.membership_id in voting_ids and a.is_in_room)
-    required = rules.quorum_required(len(members), session.council.quorum_percent)
-    return {"members": len(members), "present": present, "required": required,
-            "reached": bool(members) and present >= required}
+    required = rules.quorum_required(len(voting_ids), session.council.quorum_percent)
+    return {"members": len(voting_ids), "present": present, "required": required,
+            "reached": bool(voting_ids) and present >= required}
 
 
 # ------------------------------------------------------------------------------------------------ motions

@@ -16,10 +16,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from consult.accounts.models import User
 from consult.core.errors import DomainError
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
-from consult.councils.models import Council
+from consult.councils.models import Council, Membership
 from consult.extensions import db, limiter
 from consult.meetings import bp
 from consult.meetings import services as meetings
@@ -44,6 +45,7 @@ from consult.meetings.models import (
     Attendance,
     CouncilSession,
     Motion,
+    MotionVote,
 )
 from consult.meetings.record import session_record
 
@@ -110,11 +112,14 @@ def _load_page_session(session_id) -> CouncilSession:
     """The session with everything its page shows, in a constant number of queries."""
     items = selectinload(CouncilSession.items)
     session = db.session.scalar(sa.select(CouncilSession).where(CouncilSession.id == session_id).options(
-        items.selectinload(AgendaItem.motions).selectinload(Motion.named_votes),
+        items.selectinload(AgendaItem.motions).selectinload(Motion.named_votes)
+        .joinedload(MotionVote.membership).joinedload(Membership.user).lazyload(User.grants),
         items.selectinload(AgendaItem.speakers),
         items.selectinload(AgendaItem.attachments),
         items.selectinload(AgendaItem.proposal_links),
-        selectinload(CouncilSession.attendance)))
+        # the names are shown, the members' role grants are not (they load if a check asks for them)
+        selectinload(CouncilSession.attendance).joinedload(Attendance.membership).joinedload(Membership.user)
+        .lazyload(User.grants)))
     if session is None:
         abort(404)
     return session
@@ -125,16 +130,18 @@ def session_page(session_id):
     """A session: convocation, agenda, roll call, quorum, motions and votes, decisions."""
     session = _load_page_session(session_id)
     require("session.view", session)
-    return render("meetings/session.html", "meetings/_live.html", **_page_context(session),
-                  item_form=_item_form(session), motion_form=MotionForm(formdata=None),
-                  hands_form=HandsForm(formdata=None), speaker_form=SpeakerForm(formdata=None),
-                  attachment_form=AttachmentForm(formdata=None))
+    context = _page_context(session)
+    # the forms are shown to those who run an open session only; nobody else pays for building them
+    forms = {"item_form": _item_form(session), "motion_form": MotionForm(formdata=None),
+             "hands_form": HandsForm(formdata=None), "speaker_form": SpeakerForm(formdata=None),
+             "attachment_form": AttachmentForm(formdata=None)} if context["manage"] and not session.is_closed else {}
+    return render("meetings/session.html", "meetings/_live.html", **context, **forms)
 
 
 @bp.route("/sessions/<int:session_id>/record.json")
 def session_record_json(session_id):
     """The session record (raw material of minutes) as JSON, for published sessions."""
-    session = db.get_or_404(CouncilSession, session_id)
+    session = _load_page_session(session_id)
     require("session.view", session)
     return jsonify(session_record(session))
 

@@ -8,7 +8,7 @@ from feedgen.feed import FeedGenerator
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
-from consult.core.text import plain_excerpt
+from consult.core.text import plain_excerpt, xml_text
 
 
 def _aware(moment):
@@ -29,9 +29,9 @@ def minutes_feed(items) -> bytes:
         entry = feed.add_entry()
         link = url_for("minutes.show", minutes_id=minutes.id, _external=True)
         entry.id(link)
-        entry.title(minutes.title)
+        entry.title(xml_text(minutes.title))
         entry.link(href=link)
         entry.published(_aware(minutes.published_at))
         entry.updated(_aware(minutes.published_at))
-        entry.summary(plain_excerpt(minutes.body, 400))
+        entry.summary(xml_text(plain_excerpt(minutes.body, 400)))
     return feed.atom_str(pretty=True)

@@ -117,13 +117,15 @@ def _published_minutes_are_immutable(session, flush_context, instances):
     """The last line of defence: whatever a service does, published minutes do not change."""
     from consult.core.errors import Conflict
 
-    refused = Conflict(_l("Published minutes cannot be changed. Start a correction instead."))
+    def refused() -> Conflict:  # built (and translated) only when raised: this runs on every flush of the app
+        return Conflict(_l("Published minutes cannot be changed. Start a correction instead."))
+
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, Minutes):
             history = sa.inspect(obj).attrs.status.history
             was = history.deleted[0] if history.deleted else obj.status
             if was == PUBLISHED and (obj in session.deleted or session.is_modified(obj, include_collections=False)):
-                raise refused
+                raise refused()
         if isinstance(obj, MinutesRevision) and (
                 obj in session.deleted or session.is_modified(obj, include_collections=False)):
             raise Conflict(_l("Revisions of minutes are never changed or deleted."))
@@ -134,4 +136,4 @@ def _published_minutes_are_immutable(session, flush_context, instances):
                 history = sa.inspect(parent).attrs.status.history
                 was = history.deleted[0] if history.deleted else parent.status
                 if was == PUBLISHED:
-                    raise refused
+                    raise refused()

@@ -13,6 +13,7 @@ import importlib
 import importlib.util
 
 import sqlalchemy as sa
+from flask import g, has_request_context, request
 
 from consult.core.models import utcnow
 from consult.extensions import db
@@ -43,14 +44,30 @@ def holds_council_office(person, council_id: int | None, office: str) -> bool:
         return False
     if person.has_role(office, "council", council_id):
         return True
+    return office in _offices_held(person.id, council_id)
+
+
+def _offices_held(user_id: int, council_id: int) -> frozenset[str]:
+    """The offices a person holds in a council today; asked once per council on a page (GET), so a list that
+    checks every row costs one query."""
+    cache = g.setdefault("consult_council_offices", {}) if has_request_context() and request.method in (
+        "GET", "HEAD") else None
+    if cache is not None and (user_id, council_id) in cache:
+        return cache[(user_id, council_id)]
+    offices = _query_offices(user_id, council_id)
+    if cache is not None:
+        cache[(user_id, council_id)] = offices
+    return offices
+
+
+def _query_offices(user_id: int, council_id: int) -> frozenset[str]:
     model = _membership_model()
     if model is None:
-        return False
+        return frozenset()
     column = next((getattr(model, c) for c in _OFFICE_COLUMNS if hasattr(model, c)), None)
     if column is None:
-        return False
-    query = sa.select(sa.func.count()).select_from(model).where(
-        model.council_id == council_id, model.user_id == person.id, column == office)
+        return frozenset()
+    query = sa.select(column).where(model.council_id == council_id, model.user_id == user_id)
     today = utcnow().date()
     if hasattr(model, "starts_on"):
         query = query.where(model.starts_on <= today)
@@ -59,9 +76,9 @@ def holds_council_office(person, council_id: int | None, office: str) -> bool:
     if hasattr(model, "ended_at"):
         query = query.where(model.ended_at.is_(None))
     try:
-        return bool(db.session.scalar(query))
+        return frozenset(db.session.scalars(query))
     except sa.exc.SQLAlchemyError:
-        return False
+        return frozenset()
 
 
 def councils_with_office(person, offices: tuple[str, ...]) -> set[int]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import defer, lazyload
 
 from consult.core import audit
 from consult.core.errors import Conflict, DomainError
@@ -224,15 +225,19 @@ def approve_by_motion(minutes: Minutes, motion, *, reference: str) -> Minutes | 
 # --- reading ---------------------------------------------------------------------------------------------
 
 
+#: what a list of related minutes needs: not their record snapshots (JSON decoded per row) nor their approvers
+_LISTED = (defer(Minutes.record), lazyload(Minutes.approved_by))
+
+
 def corrections_of(minutes: Minutes) -> list[Minutes]:
     """Published corrections of these minutes, oldest first (shown as "corrected on …")."""
-    return list(db.session.scalars(sa.select(Minutes).where(
+    return list(db.session.scalars(sa.select(Minutes).options(*_LISTED).where(
         Minutes.corrects_id == minutes.id, Minutes.status == PUBLISHED).order_by(Minutes.published_at)))
 
 
 def translations_of(minutes: Minutes) -> list[Minutes]:
     source_id = minutes.translation_of_id or minutes.id
-    return list(db.session.scalars(sa.select(Minutes).where(
+    return list(db.session.scalars(sa.select(Minutes).options(*_LISTED).where(
         Minutes.translation_of_id == source_id, Minutes.status == PUBLISHED).order_by(Minutes.language)))
 
 

@@ -5,10 +5,13 @@ Each view: load (404) → authorize with ``require`` → validate (422) → serv
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import defer, joinedload
 
+from consult.accounts.models import User
 from consult.core.errors import DomainError
 from consult.core.models import get_or_404 as _get_or_404
 from consult.core.pagination import paginate
@@ -26,6 +29,15 @@ def get_or_404(model, ident):
     if not 0 < ident <= 2**31 - 1:
         abort(404)
     return _get_or_404(model, ident)
+
+
+def _shown(minutes_id) -> Minutes:
+    """The minutes for their page: the record snapshot (JSON) loads only if asked, the approver without grants."""
+    if not 0 < minutes_id <= 2**31 - 1:
+        abort(404)
+    minutes = db.session.scalar(sa.select(Minutes).where(Minutes.id == minutes_id).options(
+        defer(Minutes.record), joinedload(Minutes.approved_by).lazyload(User.grants)))
+    return minutes if minutes is not None else abort(404)
 
 
 def _page_context(minutes: Minutes, mode_form: ApprovalModeForm | None = None) -> dict:
@@ -52,7 +64,7 @@ def index():
 @bp.route("/minutes/<int:minutes_id>")
 def show(minutes_id):
     """The minutes as a web page: public once published, otherwise for the officers."""
-    minutes = get_or_404(Minutes, minutes_id)
+    minutes = _shown(minutes_id)
     require("minutes.view", minutes)
     return render("minutes/show.html", approve_form=ApproveForm(), translate_form=_translate_form(minutes),
                   **_page_context(minutes))

@@ -12,6 +12,7 @@ from consult.accounts import services as accounts
 from consult.extensions import db as _db
 from consult.minutes import services as minutes_services
 from consult.outcomes import services as outcome_services
+from tests.meetings.conftest import council_setup, running_session  # noqa: F401 - fixture
 from tests.minutes.fixtures import record
 
 
@@ -145,3 +146,21 @@ def test_open_data_page_for_people(client, data):
     assert response.status_code == 200 and "text/html" in response.content_type
     page = text_of(response)
     assert "minutes" in page and "outcomes" in page and "OpenAPI" in page
+
+
+def test_sessions_give_agenda_and_attendance_counts(client, council_setup, db):  # noqa: F811 - the fixture
+    """The list counts the roll call in the query and reads all agendas in one query: same figures as the rows."""
+    from consult.api.resources.sessions import _agenda
+    from consult.meetings import services as meetings
+
+    session, item = running_session(council_setup, db, present=("pres", "member1"))
+    meetings.add_item(session, title="Sub-item", parent=item)
+    meetings.add_item(session, title="Library hours", kind="information")
+    db.session.commit()
+    expected = _agenda(session)  # from the items themselves (no request: nothing prefetched)
+    assert [a["title"] for a in expected] == ["Resident cards", "Library hours"]
+    listed = next(s for s in client.get("/api/v1/sessions").get_json()["data"] if s["id"] == session.id)
+    one = client.get(f"/api/v1/sessions/{session.id}").get_json()["data"]
+    for body in (listed, one):
+        assert body["attendance"] == {"present": 2, "excused": 0, "absent": 4}
+        assert body["agenda"] == expected

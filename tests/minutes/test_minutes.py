@@ -263,6 +263,29 @@ def test_published_minutes_cannot_change(client, officers):
     assert _db.session.get(Minutes, minutes.id).body == body
 
 
+def test_the_flush_guard_builds_its_error_only_when_it_refuses(db, officers, monkeypatch):
+    """The guard runs on every flush of the app: it must not make (and translate) an error each time."""
+    import consult.core.errors
+
+    built = []
+
+    class Counted(Conflict):
+        def __init__(self, *args, **kwargs):
+            built.append(args)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(consult.core.errors, "Conflict", Counted)
+    minutes = published_minutes(officers)
+    officers.member.display_name = "Chen Li"
+    _db.session.flush()
+    assert built == []
+    minutes.body = "tampered"
+    with pytest.raises(Conflict):
+        _db.session.flush()
+    assert len(built) == 1
+    _db.session.rollback()
+
+
 def test_correction_is_a_new_approved_document_visibly_linked(client, officers):
     minutes = published_minutes(officers)
     client.sign_in("secretary")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import defer, lazyload
 
 from consult.api.machinery import Field, Resource, builder
 
@@ -17,7 +18,9 @@ def minutes() -> Resource:
     return Resource(
         name="minutes", title="Minutes", model=Minutes,
         description="Published minutes of council sessions and debates.",
-        query=lambda: sa.select(Minutes).where(Minutes.status == PUBLISHED).order_by(
+        # the fields never read the record snapshot (a JSON document per row) nor who approved
+        query=lambda: sa.select(Minutes).options(defer(Minutes.record), lazyload(Minutes.approved_by)).where(
+            Minutes.status == PUBLISHED).order_by(
             Minutes.published_at.desc(), Minutes.id.desc()),
         date_column=lambda: Minutes.published_at, date_description="publication date",
         fields=[

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from consult.api.machinery import Field, Resource, builder
 from consult.api.resources import installed
@@ -19,7 +20,7 @@ def proposals() -> Resource | None:
         description="Published proposals (public fields only).",
         query=lambda: sa.select(Proposal).where(
             Proposal.state.in_(PUBLIC_STATES), Proposal.hidden_at.is_(None), Proposal.published_at.is_not(None),
-        ).order_by(Proposal.published_at.desc(), Proposal.id.desc()),
+        ).order_by(Proposal.published_at.desc(), Proposal.id.desc()).options(selectinload(Proposal.author)),
         date_column=lambda: Proposal.published_at, date_description="publication date",
         fields=[
             Field("id", "integer"),

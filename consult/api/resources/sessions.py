@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload
 
-from consult.api.machinery import Field, Resource, builder
+from consult.api.machinery import Field, Resource, builder, prefetched
 from consult.api.resources import installed
+from consult.extensions import db
 
 AGENDA_SCHEMA = {
     "type": "array",
@@ -21,12 +22,34 @@ ATTENDANCE_SCHEMA = {
 
 
 def _agenda(session):
+    agendas = prefetched("sessions")
+    if agendas is not None:
+        return agendas.get(session.id, [])
     return [{"position": i, "title": item.title, "kind": item.kind}
             for i, item in enumerate(sorted(session.items, key=lambda it: (it.position, it.id)), start=1)
             if getattr(item, "parent_id", None) is None]
 
 
+def _agendas(sessions) -> dict[int, list[dict]]:
+    """What ``_agenda`` gives for each of these sessions (main items, numbered by their place among all the
+    items), from one query and no item objects."""
+    from consult.meetings.models import AgendaItem
+
+    agendas: dict[int, list[dict]] = {s.id: [] for s in sessions}
+    seen: dict[int, int] = dict.fromkeys(agendas, 0)
+    rows = db.session.execute(sa.select(AgendaItem.session_id, AgendaItem.parent_id, AgendaItem.title,
+                                        AgendaItem.kind).where(AgendaItem.session_id.in_(list(agendas)))
+                              .order_by(AgendaItem.session_id, AgendaItem.position, AgendaItem.id))
+    for session_id, parent_id, title, kind in rows:
+        seen[session_id] += 1
+        if parent_id is None:
+            agendas[session_id].append({"position": seen[session_id], "title": title, "kind": kind})
+    return agendas
+
+
 def _attendance(session):
+    if session.present_total is not None:  # counted by the query (attendance_counts_expressions)
+        return {"present": session.present_total, "excused": session.excused_total, "absent": session.absent_total}
     counts = {"present": 0, "excused": 0, "absent": 0}
     for row in session.attendance:
         if row.status in counts:
@@ -38,15 +61,16 @@ def _attendance(session):
 def sessions() -> Resource | None:
     if not installed("consult.meetings.models"):
         return None
-    from consult.meetings.models import DRAFT, CouncilSession
+    from consult.meetings.models import DRAFT, CouncilSession, attendance_counts_expressions
 
     return Resource(
         name="sessions", title="Session", model=CouncilSession,
         description="Council sessions (convened, held or closed), with their agenda and attendance counts.",
+        # only what the fields read: no member (nor their account) behind the attendance counts
         query=lambda: sa.select(CouncilSession).options(
-            selectinload(CouncilSession.items), selectinload(CouncilSession.attendance)).where(
+            lazyload(CouncilSession.items), *attendance_counts_expressions(), lazyload(CouncilSession.council)).where(
             CouncilSession.status != DRAFT).order_by(CouncilSession.starts_at.desc(), CouncilSession.id.desc()),
-        date_column=lambda: CouncilSession.starts_at, date_description="start",
+        date_column=lambda: CouncilSession.starts_at, date_description="start", prefetch=_agendas,
         fields=[
             Field("id", "integer"),
             Field("council_id", "integer"),
