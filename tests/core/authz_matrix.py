@@ -1,0 +1,287 @@
+"""Who may use which route: the expected answer of every route of the URL map for every role.
+
+Read by ``test_authorization_matrix.py``. One line per (method, rule); the columns are the roles of
+``tests/routes.ROLES``, each played by a demo account (password ``consult-demo``) on the demo objects listed in
+``tests/routes.DemoObjects``: THE Council of Cultures (its secretary, member, observer), THE upcoming debate
+(moderated by ``moderator``), its convened session and first agenda item, the open poll, a published proposal
+and a comment written by someone who plays none of the roles, the resident's notification.
+
+Symbols:
+
+====  =======================================================================================================
+ok    200
+in    a redirect to sign in (visitors)
+no    403 (the page gives the reason)
+nf    404
+go    a redirect somewhere else (GET)
+bad   422 (a GET whose query string is missing)
+400   400 (a GET whose query string is missing)
+do    POST only: authorization let the empty form through, and the form, the state or the service answered
+      (200, 303 not to sign in, 400, 409 or 422)
+====  =======================================================================================================
+
+A refused answer (``in``, ``no``, ``nf``) must also leave the database untouched: the test fails if the request
+sent any INSERT, UPDATE or DELETE.
+
+Notes on lines that may surprise:
+
+* comments (``POST /comments/...``) and reports need only an account, not a verified residence (by design:
+  ``proposal.comment`` does not ask for verification); supporting, proposing and voting do.
+* ``admin`` and ``registrar`` are not verified residents in the demo: they cannot support, propose or vote.
+* follow-up comments on outcomes are for the council's monitoring committee (``resident`` and ``observer`` in the
+  demo) and admins, not for every member.
+* the live debate routes (questions, likes, speaking, debate polls) are open to visitors: the demo debates allow
+  anonymous participation.
+* ``/minutes/<id>/...``: both demo minutes are published, so approving, submitting or editing them is refused to
+  everyone (corrections go through ``correct``); drafting history (``revisions``, ``diff``) is for the secretary.
+* the second agenda item of the convened session carries an attachment (``tests/routes.add_missing_objects``).
+"""
+
+from __future__ import annotations
+
+from tests.routes import ROLES
+
+SYMBOLS = {"ok", "in", "no", "nf", "go", "bad", "400", "do"}
+#: answers that refuse: such a request must not write anything
+REFUSED = {"in", "no", "nf"}
+
+#: routes not visited, with the reason
+SKIPPED: dict[str, str] = {}
+
+# method rule                                                      vis unv res mem obs sec mod reg adm
+TABLE = """
+GET /                                                              ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /admin/eligibility                                             in  no  no  no  no  no  no  no  ok
+GET /admin/eligibility/<int:rule_id>                               in  no  no  no  no  no  no  no  ok
+POST /admin/eligibility/<int:rule_id>                              in  no  no  no  no  no  no  no  do
+GET /admin/eligibility/new                                         in  no  no  no  no  no  no  no  ok
+POST /admin/eligibility/new                                        in  no  no  no  no  no  no  no  do
+GET /admin/users                                                   in  no  no  no  no  no  no  ok  ok
+GET /admin/users/<int:user_id>                                     in  no  no  no  no  no  no  ok  ok
+POST /admin/users/<int:user_id>/reset-code                         in  no  no  no  no  no  no  do  do
+POST /admin/users/<int:user_id>/roles                              in  no  no  no  no  no  no  no  do
+POST /admin/users/<int:user_id>/roles/<role>/revoke                in  no  no  no  no  no  no  no  do
+GET /api/                                                          ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /api/openapi.json                                              ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /api/v1/                                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /api/v1/<name>                                                 ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /api/v1/<name>/<int:ident>                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /attachments/<int:attachment_id>                               ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /attendance/<int:attendance_id>/<any(arrive,leave):event>     in  no  no  no  no  do  no  no  do
+POST /comments/<int:comment_id>/delete                             in  no  no  no  no  no  no  no  no
+GET /comments/<int:comment_id>/edit                                in  no  no  no  no  no  no  no  no
+POST /comments/<int:comment_id>/edit                               in  no  no  no  no  no  no  no  no
+GET /comments/<int:comment_id>/history                             ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /comments/<target_type>/<int:target_id>                       in  do  do  do  do  do  do  do  do
+GET /councils/                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /councils/<slug>/                                              ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /councils/<slug>/edit                                          in  no  no  no  no  no  no  no  ok
+POST /councils/<slug>/edit                                         in  no  no  no  no  no  no  no  do
+GET /councils/<slug>/members                                       in  no  no  no  no  no  no  no  ok
+POST /councils/<slug>/members                                      in  no  no  no  no  no  no  no  do
+POST /councils/<slug>/members/<int:membership_id>/end              in  no  no  no  no  no  no  no  do
+GET /councils/<slug>/sessions                                      ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /councils/<slug>/sessions.ics                                  ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /councils/<slug>/sessions/new                                  in  no  no  no  no  ok  no  no  ok
+POST /councils/<slug>/sessions/new                                 in  no  no  no  no  do  no  no  do
+GET /councils/new                                                  in  no  no  no  no  no  no  no  ok
+POST /councils/new                                                 in  no  no  no  no  no  no  no  do
+GET /d/<code>                                                      go  go  go  go  go  go  go  go  go
+GET /debates/                                                      ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /debates/<int:debate_id>                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /debates/<int:debate_id>/console                               in  no  no  no  no  no  ok  no  ok
+POST /debates/<int:debate_id>/console/panelists                    in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/polls                        in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/polls/<int:link_id>          in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/priority                     in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/questions/<int:question_id>  in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/segment                      in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/segments                     in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/speakers                     in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/speakers/<int:request_id>    in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/speech/stop                  in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/state                        in  no  no  no  no  no  do  no  do
+GET /debates/<int:debate_id>/edit                                  in  no  no  no  no  no  ok  no  ok
+POST /debates/<int:debate_id>/edit                                 in  no  no  no  no  no  do  no  do
+GET /debates/<int:debate_id>/events                                ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /debates/<int:debate_id>/polls/<int:link_id>/vote             do  do  do  do  do  do  do  do  do
+GET /debates/<int:debate_id>/projector                             ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /debates/<int:debate_id>/questions                            do  do  do  do  do  do  do  do  do
+GET /debates/<int:debate_id>/questions                             ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /debates/<int:debate_id>/questions/<int:question_id>/like     do  do  do  do  do  do  do  do  do
+GET /debates/<int:debate_id>/record.json                           in  no  no  no  no  no  ok  no  ok
+POST /debates/<int:debate_id>/register                             in  do  do  do  do  do  do  do  do
+POST /debates/<int:debate_id>/speak                                do  do  do  do  do  do  do  do  do
+POST /debates/<int:debate_id>/speak/withdraw                       do  do  do  do  do  do  do  do  do
+POST /debates/<int:debate_id>/unregister                           in  do  do  do  do  do  do  do  do
+GET /debates/join                                                  bad bad bad bad bad bad bad bad bad
+GET /debates/new                                                   in  no  no  no  no  no  ok  no  ok
+POST /debates/new                                                  in  no  no  no  no  no  do  no  do
+POST /follow/<target_type>/<int:target_id>                         in  do  do  do  do  do  do  do  do
+GET /go/<target_type>/<int:target_id>                              go  go  go  go  go  go  go  go  go
+GET /healthz                                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /items/<int:item_id>/attachments                              in  no  no  no  no  do  no  no  do
+POST /items/<int:item_id>/delete                                   in  no  no  no  no  do  no  no  do
+GET /items/<int:item_id>/edit                                      in  no  no  no  no  ok  no  no  ok
+POST /items/<int:item_id>/edit                                     in  no  no  no  no  do  no  no  do
+POST /items/<int:item_id>/motions                                  in  no  no  no  no  do  no  no  do
+POST /items/<int:item_id>/move                                     in  no  no  no  no  do  no  no  do
+POST /items/<int:item_id>/progress                                 in  no  no  no  no  do  no  no  do
+POST /items/<int:item_id>/speakers                                 in  no  no  no  no  do  no  no  do
+GET /language/<lang>                                               go  go  go  go  go  go  go  go  go
+GET /minutes/                                                      ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /minutes/<int:minutes_id>                                      ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /minutes/<int:minutes_id>.json                                 ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /minutes/<int:minutes_id>.md                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /minutes/<int:minutes_id>.pdf                                  ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /minutes/<int:minutes_id>/approval-mode                       in  no  no  no  no  no  no  no  no
+POST /minutes/<int:minutes_id>/approve                             in  no  no  no  no  no  no  no  no
+POST /minutes/<int:minutes_id>/correct                             in  no  no  no  no  do  no  no  do
+GET /minutes/<int:minutes_id>/diff                                 in  no  no  no  no  400 no  no  400
+GET /minutes/<int:minutes_id>/edit                                 in  no  no  no  no  no  no  no  no
+POST /minutes/<int:minutes_id>/edit                                in  no  no  no  no  no  no  no  no
+POST /minutes/<int:minutes_id>/preview                             in  no  no  no  no  no  no  no  no
+GET /minutes/<int:minutes_id>/print                                ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /minutes/<int:minutes_id>/publish                             in  no  no  no  no  no  no  no  no
+POST /minutes/<int:minutes_id>/return                              in  no  no  no  no  no  no  no  no
+GET /minutes/<int:minutes_id>/revisions                            in  no  no  no  no  ok  no  no  ok
+POST /minutes/<int:minutes_id>/submit                              in  no  no  no  no  no  no  no  no
+POST /minutes/<int:minutes_id>/translate                           in  no  no  no  no  do  no  no  do
+GET /minutes/feed.atom                                             ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /moderation                                                    in  no  no  no  no  no  ok  no  ok
+GET /moderation/item/<target_type>/<int:target_id>                 in  no  no  no  no  no  ok  no  ok
+POST /moderation/item/<target_type>/<int:target_id>/dismiss        in  no  no  no  no  no  do  no  do
+POST /moderation/item/<target_type>/<int:target_id>/hide           in  no  no  no  no  no  do  no  do
+POST /moderation/item/<target_type>/<int:target_id>/notes          in  no  no  no  no  no  do  no  do
+POST /moderation/item/<target_type>/<int:target_id>/restore        in  no  no  no  no  no  do  no  do
+GET /moderation/log                                                ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /moderation/notes/<int:note_id>/delete                        in  no  no  no  no  no  do  no  do
+POST /moderation/people/<int:user_id>/block                        in  no  no  no  no  no  do  no  do
+POST /moderation/people/<int:user_id>/unblock                      in  no  no  no  no  no  do  no  do
+POST /motions/<int:motion_id>/close                                in  no  no  no  no  do  no  no  do
+POST /motions/<int:motion_id>/open                                 in  no  no  no  no  do  no  no  do
+POST /motions/<int:motion_id>/vote                                 in  no  no  do  no  do  no  no  no
+GET /notifications                                                 in  ok  ok  ok  ok  ok  ok  ok  ok
+POST /notifications/<int:notification_id>/open                     in  nf  do  nf  nf  nf  nf  nf  nf
+POST /notifications/read                                           in  do  do  do  do  do  do  do  do
+GET /outcomes/                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /outcomes/<int:outcome_id>                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /outcomes/<int:outcome_id>/actions                            in  no  no  no  no  do  no  no  do
+POST /outcomes/<int:outcome_id>/follow-ups                         in  no  do  no  do  no  no  no  do
+POST /outcomes/actions/<int:action_id>/update                      in  no  no  no  no  do  no  no  do
+GET /outcomes/councils/<int:council_id>                            ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /outcomes/councils/<int:council_id>/monitors                  in  no  no  no  no  no  no  no  do
+POST /outcomes/councils/<int:council_id>/monitors/<int:user_id>/remove in  no  no  no  no  no  no  no  do
+POST /outcomes/councils/<int:council_id>/new                       in  no  no  no  no  do  no  no  do
+GET /outcomes/feed.atom                                            ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /outcomes/processes/<int:process_id>                           ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /polls                                                         ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /polls/<int:poll_id>                                           ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /polls/<int:poll_id>/close                                    in  no  no  no  no  no  no  no  do
+POST /polls/<int:poll_id>/confirm                                  in  no  do  do  do  do  do  no  no
+GET /polls/<int:poll_id>/manage                                    in  no  no  no  no  no  no  no  ok
+POST /polls/<int:poll_id>/open                                     in  no  no  no  no  no  no  no  do
+POST /polls/<int:poll_id>/paper                                    in  no  no  no  no  no  no  no  do
+GET /polls/<int:poll_id>/results                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /polls/<int:poll_id>/results.csv                               ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /polls/<int:poll_id>/trackers                                  ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /polls/<int:poll_id>/vote                                     in  no  do  do  do  do  do  no  no
+GET /polls/<int:poll_id>/voted                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /polls/new                                                     in  no  no  no  no  no  no  no  ok
+POST /polls/new                                                    in  no  no  no  no  no  no  no  do
+GET /privacy                                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /processes                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /processes/<int:process_id>                                    ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /processes/<int:process_id>/edit                               in  no  no  no  no  no  no  no  ok
+POST /processes/<int:process_id>/edit                              in  no  no  no  no  no  no  no  do
+GET /processes/<int:process_id>/merge                              in  no  no  no  no  no  ok  no  ok
+POST /processes/<int:process_id>/merge                             in  no  no  no  no  no  do  no  do
+GET /processes/<int:process_id>/phases/<int:phase_id>              in  no  no  no  no  no  no  no  ok
+POST /processes/<int:process_id>/phases/<int:phase_id>             in  no  no  no  no  no  no  no  do
+POST /processes/<int:process_id>/phases/<int:phase_id>/delete      in  no  no  no  no  no  no  no  do
+GET /processes/<int:process_id>/phases/new                         in  no  no  no  no  no  no  no  ok
+POST /processes/<int:process_id>/phases/new                        in  no  no  no  no  no  no  no  do
+GET /processes/<int:process_id>/proposals/new                      in  no  ok  ok  ok  ok  ok  no  no
+POST /processes/<int:process_id>/proposals/new                     in  no  do  do  do  do  do  no  no
+GET /processes/new                                                 in  no  no  no  no  no  no  no  ok
+POST /processes/new                                                in  no  no  no  no  no  no  no  do
+GET /profile                                                       in  ok  ok  ok  ok  ok  ok  ok  ok
+POST /profile                                                      in  do  do  do  do  do  do  do  do
+POST /profile/delete                                               in  do  do  do  do  do  do  do  do
+GET /profile/my-data                                               in  ok  ok  ok  ok  ok  ok  ok  ok
+GET /profile/my-data.json                                          in  ok  ok  ok  ok  ok  ok  ok  ok
+POST /profile/password                                             in  do  do  do  do  do  do  do  do
+GET /proposals                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /proposals/<int:proposal_id>                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /proposals/<int:proposal_id>/answer                            in  no  no  no  no  no  ok  no  ok
+POST /proposals/<int:proposal_id>/answer                           in  no  no  no  no  no  do  no  do
+GET /proposals/<int:proposal_id>/attachment                        nf  nf  nf  nf  nf  nf  nf  nf  nf
+GET /proposals/<int:proposal_id>/edit                              in  no  no  no  no  no  no  no  no
+POST /proposals/<int:proposal_id>/edit                             in  no  no  no  no  no  no  no  no
+GET /proposals/<int:proposal_id>/preview                           in  no  no  no  no  no  no  no  no
+POST /proposals/<int:proposal_id>/publish                          in  no  no  no  no  no  no  no  no
+POST /proposals/<int:proposal_id>/support                          in  no  do  do  do  do  do  no  no
+GET /proposals/<int:proposal_id>/translate                         in  no  no  no  no  no  no  no  no
+POST /proposals/<int:proposal_id>/translate                        in  no  no  no  no  no  no  no  no
+POST /proposals/<int:proposal_id>/unsupport                        in  no  do  do  do  do  do  no  no
+POST /proposals/<int:proposal_id>/withdraw                         in  no  no  no  no  no  no  no  no
+GET /proposals/feed.atom                                           ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /registrar                                                     in  no  no  no  no  no  no  ok  ok
+GET /registrar/accounts/<int:user_id>                              in  no  no  no  no  no  no  ok  ok
+POST /registrar/accounts/<int:user_id>/<any(renew,revoke):action>  in  no  no  no  no  no  no  do  do
+GET /registrar/cards                                               in  no  no  no  no  no  no  ok  ok
+POST /registrar/cards                                              in  no  no  no  no  no  no  do  do
+POST /registrar/cards/<int:batch_id>/revoke                        in  no  no  no  no  no  no  do  do
+POST /registrar/cards/revoke-code                                  in  no  no  no  no  no  no  do  do
+POST /registrar/claims/<int:claim_id>/<any(move,dismiss):action>   in  no  no  no  no  no  no  do  do
+GET /registrar/in-person                                           in  no  no  no  no  no  no  ok  ok
+POST /registrar/in-person                                          in  no  no  no  no  no  no  do  do
+POST /registrar/in-person/confirm                                  in  no  no  no  no  no  no  do  do
+GET /registrar/register                                            in  no  no  no  no  no  no  ok  ok
+POST /registrar/register                                           in  no  no  no  no  no  no  do  do
+GET /report/<target_type>/<int:target_id>                          in  ok  ok  ok  ok  ok  ok  ok  ok
+POST /report/<target_type>/<int:target_id>                         in  do  do  do  do  do  do  do  do
+GET /reset                                                         ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /reset                                                        do  do  do  do  do  do  do  do  do
+GET /reset-code                                                    ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /reset-code                                                   do  do  do  do  do  do  do  do  do
+GET /reset/<token>                                                 ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /reset/<token>                                                do  do  do  do  do  do  do  do  do
+GET /sessions/<int:session_id>                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /sessions/<int:session_id>/<any(convene,start,close):step>    in  no  no  no  no  do  no  no  do
+GET /sessions/<int:session_id>/edit                                in  no  no  no  no  ok  no  no  ok
+POST /sessions/<int:session_id>/edit                               in  no  no  no  no  do  no  no  do
+POST /sessions/<int:session_id>/items                              in  no  no  no  no  do  no  no  do
+GET /sessions/<int:session_id>/record.json                         ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /sessions/<int:session_id>/roll-call                           in  no  no  no  no  ok  no  no  ok
+POST /sessions/<int:session_id>/roll-call                          in  no  no  no  no  do  no  no  do
+GET /sign-in                                                       ok  go  go  go  go  go  go  go  go
+POST /sign-in                                                      do  do  do  do  do  do  do  do  do
+POST /sign-out                                                     do  do  do  do  do  do  do  do  do
+GET /sign-up                                                       ok  go  go  go  go  go  go  go  go
+POST /sign-up                                                      do  do  do  do  do  do  do  do  do
+POST /unfollow/<target_type>/<int:target_id>                       in  do  do  do  do  do  do  do  do
+GET /verify                                                        ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /verify/code                                                  in  do  do  do  do  do  do  do  do
+GET /verify/in-person                                              in  ok  ok  ok  ok  ok  ok  ok  ok
+POST /verify/in-person                                             in  do  do  do  do  do  do  do  do
+POST /verify/register                                              in  do  do  do  do  do  do  do  do
+"""
+
+
+def _parse(table: str) -> dict[str, dict[str, str]]:
+    matrix = {}
+    for number, line in enumerate(table.strip().splitlines(), start=1):
+        method, rule, *symbols = line.split()
+        assert len(symbols) == len(ROLES), f"line {number} ({rule}): {len(symbols)} columns, {len(ROLES)} roles"
+        unknown = set(symbols) - SYMBOLS
+        assert not unknown, f"line {number} ({rule}): unknown symbols {unknown}"
+        assert method != "GET" or "do" not in symbols, f"line {number}: 'do' is for POST"
+        key = f"{method} {rule}"
+        assert key not in matrix, f"line {number}: {key} twice"
+        matrix[key] = dict(zip(ROLES, symbols, strict=True))
+    return matrix
+
+
+#: "METHOD rule" → {role: symbol}
+MATRIX = _parse(TABLE)

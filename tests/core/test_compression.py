@@ -1,0 +1,64 @@
+"""Text responses are gzipped for clients that ask for it (gunicorn does not compress); the live event stream,
+PDFs and CSV files never are."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+STATIC = Path(__file__).resolve().parents[2] / "consult" / "static"
+
+
+def test_pages_are_gzipped_for_clients_that_ask(client, db):
+    response = client.get("/privacy", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    vary = response.headers["Vary"]
+    assert "Accept-Encoding" in vary and "HX-Request" in vary
+    body = response.get_data()
+    html = gzip.decompress(body).decode()
+    assert "</html>" in html and len(body) < len(html) / 2
+    assert response.headers["Content-Security-Policy"]
+
+    plain = client.get("/privacy")
+    assert "Content-Encoding" not in plain.headers
+    assert plain.get_data(as_text=True) == html
+
+
+@pytest.mark.parametrize("path", ["css/consult.css", "vendor/htmx/htmx.min.js"])
+def test_static_text_files_are_gzipped(client, path):
+    response = client.get(f"/static/{path}", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.get_data()) == (STATIC / path).read_bytes()
+    response.close()
+
+
+def test_json_is_gzipped(client, db):
+    response = client.get("/api/openapi.json", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(response.get_data()).startswith(b"{")
+
+
+def test_the_live_event_stream_is_never_compressed(app, client, db, make_user):
+    from consult.debates import services
+
+    moderator = make_user("mod", roles=("moderator",))
+    debate = services.create_debate(moderator, title="Streamed", description="", starts_at=datetime(2030, 1, 1),
+                                    place="Hall", allow_anonymous=True)
+    services.add_segment(debate, "Opening", 5)
+    db.session.commit()
+    old = dict(app.config)
+    app.config.update(DEBATES_SSE_HEARTBEAT_SECONDS=0.2, DEBATES_SSE_MAX_SECONDS=2)
+    try:
+        response = client.get(f"/debates/{debate.id}/events", headers={"Accept-Encoding": "gzip, br"},
+                              buffered=False)
+        assert response.status_code == 200 and response.mimetype == "text/event-stream"
+        assert "Content-Encoding" not in response.headers
+        assert next(iter(response.response)).startswith(b"retry:")
+        response.close()
+    finally:
+        app.config.update(old)
