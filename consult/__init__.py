@@ -33,12 +33,28 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+#: gzip for text responses (gunicorn does not compress); Flask's static files are streamed, so gzip for streams too
+COMPRESSION = {
+    "COMPRESS_ALGORITHM": ["gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_MIN_SIZE": 500,
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                           "application/atom+xml", "application/xml", "text/xml", "image/svg+xml"],
+}
+
+
 def _init_extensions(app: Flask) -> None:
     from consult.core import db as _sqlite_setup  # noqa: F401 - registers the SQLite engine events
     from consult.core import templating
     from consult.core.i18n import select_locale, text_direction
-    from consult.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from consult.extensions import babel, compress, csrf, db, htmx, limiter, login_manager, migrate
 
+    # first registered, so its after_request runs last: gzip of the final body (HTML, CSS, JS, JSON, feeds);
+    # never server-sent events (text/event-stream is not in the list) nor PDFs, CSV or images
+    for key, value in COMPRESSION.items():
+        app.config.setdefault(key, value)
+    compress.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
                      render_as_batch=True, compare_type=True)

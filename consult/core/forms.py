@@ -7,7 +7,8 @@ from urllib.parse import parse_qsl
 from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from wtforms import Field, FileField
 
 UNREADABLE = "\ufffd"  # what a decoder puts in place of bytes that are not valid UTF-8
 
@@ -46,6 +47,21 @@ class BaseForm(FlaskForm):
         # CSRFProtect checks every non-GET request before any view runs; forms need no token field of their own
         csrf = False
         locales = False  # follow Flask-Babel's locale for WTForms' own messages
+
+        def wrap_formdata(self, form, formdata):
+            """The posted form only: an uploaded file counts only for a file field (a file sent under a text
+            field's name would reach text validators and templates), and a JSON body is not a form."""
+            automatic = formdata is not None and not hasattr(formdata, "getlist")  # Flask-WTF's "from the request"
+            if automatic and has_request_context() and request.is_json:
+                return None
+            data = FlaskForm.Meta.wrap_formdata(self, form, formdata)
+            if automatic and data is not None and has_request_context():
+                if request.files:
+                    names = {name for name, unbound in form._unbound_fields
+                             if issubclass(unbound.field_class, FileField)}
+                    files = MultiDict([(k, v) for k, v in request.files.items(multi=True) if k in names])
+                    return CombinedMultiDict((files, request.form))
+            return data
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask import request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_translations
 from flask_wtf.csrf import generate_csrf
+from jinja2 import pass_context
 from markupsafe import Markup
 
 from consult.core import navigation
@@ -33,6 +34,20 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+@pass_context
+def localised_ngettext(context, singular: str, plural: str, num, **variables):
+    """Jinja's ``ngettext``, with ``%(num)s`` written in the reader's locale ("1 234" in French)."""
+    text = get_translations().ungettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    if "num" not in variables and isinstance(num, int | float):
+        variables["num"] = format_decimal(num)
+        text = text.replace("%(num)d", "%(num)s")
+    else:
+        variables.setdefault("num", num)
+    return text % variables
+
+
 def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
@@ -55,4 +70,5 @@ def init_app(app) -> None:
         url_with_language=url_with_language,
         page_url=page_url,
         csrf_field=csrf_field,
+        ngettext=localised_ngettext,
     )

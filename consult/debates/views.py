@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import secrets
 
-import segno
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, request, session, stream_with_context, url_for
 from flask_babel import gettext as _
@@ -89,6 +88,8 @@ def join_url(debate) -> str:
 
 def qr_svg(debate) -> Markup:
     """The join link as a QR code, an inline SVG made on the server (no script, no other host)."""
+    import segno  # only here: the projector page is the one that needs it
+
     qr = segno.make(join_url(debate), error="m")
     out = io.BytesIO()
     qr.save(out, kind="svg", xmldecl=False, svgns=True, scale=8, border=2, svgclass="qr",

@@ -1,4 +1,4 @@
-"""Demo polls: closed votes with results in several methods, one with a paper channel, and one open poll.
+"""Demo polls: a closed vote with results in each of the seven methods, one with a paper channel, and one open poll.
 
 Everything goes through the vote services, as residents and officials would. The demo accounts are looked up
 by username (the verified ones vote).
@@ -77,6 +77,37 @@ def load() -> None:
     _cast_all(budget, [{b[0]: 5, b[1]: 5}, {b[1]: 10}, {b[0]: 3, b[2]: 7}, {b[0]: 4, b[1]: 4, b[2]: 2},
                        {b[2]: 10}, {b[0]: 6, b[1]: 4}, {b[1]: 8, b[2]: 2}])
     votes.close_poll(budget, by=admin)
+
+    desk = votes.create_poll(question="Where should the first welcome desk open?", method="single",
+                             options=["Central station", "Town hall", "Porto market", "Collina library"],
+                             created_by=admin,
+                             description="One choice. The desk gives information in several languages and helps "
+                                         "newcomers with their first steps in the city.")
+    votes.open_poll(desk, by=admin)
+    d = [str(opt.id) for opt in desk.options]
+    _cast_all(desk, [d[0], d[0], d[1], d[0], d[3], d[2], d[0]])
+    votes.close_poll(desk, by=admin)
+
+    services = votes.create_poll(
+        question="How well does Porto Aperto welcome newcomers today? Score each service from 0 to 5",
+        method="score", options=["Information in several languages", "Housing help", "Language courses",
+                                 "Access to the city's consultations"], created_by=admin)
+    votes.open_poll(services, by=admin)
+    v = [str(opt.id) for opt in services.options]
+    _cast_all(services, [{v[0]: 2, v[1]: 1, v[2]: 4, v[3]: 3}, {v[0]: 1, v[1]: 0, v[2]: 5, v[3]: 2},
+                         {v[0]: 3, v[1]: 1, v[2]: 4, v[3]: 1}, {v[0]: 2, v[1]: 2, v[2]: 3, v[3]: 4},
+                         {v[0]: 1, v[1]: 0, v[2]: 4, v[3]: 2}, {v[0]: 2, v[1]: 1, v[2]: 5, v[3]: 3},
+                         {v[0]: 0, v[1]: 1, v[2]: 3, v[3]: 2}])
+    votes.close_poll(services, by=admin)
+
+    website = votes.create_poll(question="Which languages should the city website speak first? (up to three)",
+                                method="approval", options=["Arabic", "English", "French", "Spanish", "Ukrainian",
+                                                            "Wolof"], max_choices=3, created_by=admin)
+    votes.open_poll(website, by=admin)
+    w = [str(opt.id) for opt in website.options]
+    _cast_all(website, [[w[0], w[1], w[2]], [w[0], w[4]], [w[1], w[2], w[5]], [w[0], w[2]], [w[0], w[3], w[4]],
+                        [w[2], w[5]], [w[0], w[1]]])
+    votes.close_poll(website, by=admin)
 
     evening = votes.create_poll(question="Which evening suits you for the next open council session?",
                                 method="approval", options=["Monday", "Wednesday", "Thursday"], max_choices=2,

@@ -8,6 +8,8 @@ from feedgen.feed import FeedGenerator
 from flask import current_app, url_for
 from flask_babel import gettext as _
 
+from consult.core.text import xml_text
+
 
 def _aware(moment):
     return moment.replace(tzinfo=UTC)
@@ -28,9 +30,9 @@ def updates_feed(updates) -> bytes:
         title = update.outcome.title
         if update.action is not None:
             title = f"{title}: {update.action.title} ({update.status_label}, {update.progress} %)"
-        entry.title(title)
+        entry.title(xml_text(title))
         entry.link(href=f"{link}#update-{update.id}")
         entry.updated(_aware(update.created_at))
         entry.published(_aware(update.created_at))
-        entry.summary(update.text or title)
+        entry.summary(xml_text(update.text or title))
     return feed.atom_str(pretty=True)

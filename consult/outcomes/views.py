@@ -106,10 +106,11 @@ def _detail(outcome, status=200, **forms):
     }
     if failed is not None:
         update_forms[failed[0]] = failed[1]
+    council_link = queries.public_link("council", outcome.council_id)  # one query for the name and the link
     return render("outcomes/show.html", outcome=outcome, updates=queries.updates_of(outcome),
                   follow_ups=queries.follow_ups_of(outcome),
-                  council_name=queries.name_of("council", outcome.council_id),
-                  council_link=queries.public_link("council", outcome.council_id),
+                  council_name=council_link[0] if council_link else None,
+                  council_link=council_link,
                   proposal_link=queries.public_link("proposal", outcome.proposal_id),
                   update_forms=update_forms, failed_id=failed[0] if failed else None, status=status, **forms)
 

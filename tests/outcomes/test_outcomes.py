@@ -85,7 +85,7 @@ def test_officer_posts_dated_updates_and_followers_hear_of_it(client, people):
         outcome_updated.disconnect(listener)
     assert heard == [(outcome.id, "The letter was sent to the mayor.")]
     page = text_of(client.get(f"/outcomes/{outcome.id}"))
-    assert "The letter was sent to the mayor." in page and "40 %" in page
+    assert "The letter was sent to the mayor." in page and "40%" in page
 
 
 def test_bad_update_is_refused_and_saves_nothing(client, people):
