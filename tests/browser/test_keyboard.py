@@ -46,6 +46,8 @@ function describe(el) {
 FOCUSED_JS = "() => {" + _IN_SENTENCE + """
   const el = document.activeElement;
   if (!el || el === document.body || el === document.documentElement) return null;
+  // a skip link's target (<main tabindex="-1">) is focused by the script, never by Tab: not a control
+  if (el.tabIndex < 0 && el.getAttribute('tabindex') === '-1') return null;
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow !== 'none';
