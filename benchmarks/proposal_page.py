@@ -22,7 +22,7 @@ import time
 from datetime import timedelta
 
 from benchmarks import write_result
-from benchmarks.proposals_list import _measure, run_gunicorn
+from benchmarks.proposals_list import _measure, print_figures, run_gunicorn
 
 
 def _comments(proposal_id: int, author_ids: list[int], n: int, seed: int = 7) -> list[dict]:
@@ -135,17 +135,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv if argv is not None else [])
     result = run(args.proposals, args.comments, args.requests, args.http_requests, args.clients,
                  not args.no_gunicorn)
-    print("in-process (test client):")
-    for name, figure in result["pages"].items():
-        print(f"  {name:24} {figure['ratio_to_bare']:6.3f} × bare page   {figure['queries']} queries   "
-              f"({figure['per_second']}/s; bare page {result['bare_per_second']}/s)")
-    served = result["gunicorn"]
-    if served:
-        print(f"gunicorn on loopback ({served['clients']} clients, {served['requests_per_page']} requests a page):")
-        for name, figure in served["pages"].items():
-            low, high = figure["ratio_range"]
-            print(f"  {name:24} {figure['ratio_to_bare']:6.3f} × bare page (rounds {low}–{high})   "
-                  f"({figure['per_second']}/s; bare page {served['bare_per_second']}/s)")
+    print_figures(result, width=24)
     write_result("proposal_page", result)
 
 

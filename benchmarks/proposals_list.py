@@ -173,6 +173,21 @@ def run(n_proposals: int, n_supports: int, n_requests: int, http_requests: int =
                 "goal_list_ratio": GOAL_LIST, "python": sys.version.split()[0], "machine": platform.machine()}
 
 
+def print_figures(result: dict, *, width: int) -> None:
+    """Print a run's in-process and gunicorn figures (shared with benchmarks/proposal_page.py)."""
+    print("in-process (test client):")
+    for name, figure in result["pages"].items():
+        print(f"  {name:{width}} {figure['ratio_to_bare']:6.3f} × bare page   {figure['queries']} queries   "
+              f"({figure['per_second']}/s; bare page {result['bare_per_second']}/s)")
+    served = result["gunicorn"]
+    if served:
+        print(f"gunicorn on loopback ({served['clients']} clients, {served['requests_per_page']} requests a page):")
+        for name, figure in served["pages"].items():
+            low, high = figure["ratio_range"]
+            print(f"  {name:{width}} {figure['ratio_to_bare']:6.3f} × bare page (rounds {low}–{high})   "
+                  f"({figure['per_second']}/s; bare page {served['bare_per_second']}/s)")
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=10_000)
@@ -184,17 +199,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv if argv is not None else [])
     result = run(args.proposals, args.supports, args.requests, args.http_requests, args.clients,
                  not args.no_gunicorn)
-    print("in-process (test client):")
-    for name, figure in result["pages"].items():
-        print(f"  {name:16} {figure['ratio_to_bare']:6.3f} × bare page   {figure['queries']} queries   "
-              f"({figure['per_second']}/s; bare page {result['bare_per_second']}/s)")
+    print_figures(result, width=16)
     served = result["gunicorn"]
     if served:
-        print(f"gunicorn on loopback ({served['clients']} clients, {served['requests_per_page']} requests a page):")
-        for name, figure in served["pages"].items():
-            low, high = figure["ratio_range"]
-            print(f"  {name:16} {figure['ratio_to_bare']:6.3f} × bare page (rounds {low}–{high})   "
-                  f"({figure['per_second']}/s; bare page {served['bare_per_second']}/s)")
         ratio = served["pages"]["list"]["ratio_to_bare"]
         print(f"list goal ≥ {GOAL_LIST} under gunicorn: {'met' if ratio >= GOAL_LIST else 'NOT met'} ({ratio})")
     RESULTS.mkdir(exist_ok=True)

@@ -20,14 +20,6 @@ def comment_thread(target):
 
 
 @bp.app_template_global()
-def comment_html(body):
-    """A comment's text as safe HTML (``|markdown``, memoised by text)."""
-    from consult.comments.services import comment_html as html
-
-    return html(body)
-
-
-@bp.app_template_global()
 def comment_clock():
     """``clock(moment)`` = ``moment|datetime("short")`` for this request, memoised per locale and time zone."""
     from consult.comments.services import comment_clock as clock

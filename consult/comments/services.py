@@ -18,7 +18,6 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
 from consult.comments.models import ALIGNMENTS, MAX_DEPTH, Comment, CommentRevision
@@ -147,11 +146,8 @@ def load_thread(target) -> Thread:
     return Thread(target, target_type, target_id, roots, count)
 
 
-@lru_cache(maxsize=4096)
-def comment_html(body: str | None) -> Markup:
-    """A comment's Markdown as safe HTML, memoised by text: ``render_markdown`` is a pure function of the text
-    and by far the costliest step of a long thread, which is read again and again (a bounded cache)."""
-    return render_markdown(body)
+#: a comment's Markdown as safe HTML: ``render_markdown`` keeps the HTML of recent texts itself
+comment_html = render_markdown
 
 
 @lru_cache(maxsize=8192)

@@ -30,7 +30,8 @@ def _demote_headings(html: str) -> str:
     return html
 
 
-#: stored texts are shown again and again: the HTML of the most recent ones is kept (bounded, a pure function)
+#: stored texts are shown again and again: the HTML of the most recent ones is kept (bounded, a pure function);
+#: enough entries for a long comment thread (500 comments) and the other pages read meanwhile
 _CACHED_SOURCE_CHARS = 20_000
 
 
@@ -43,7 +44,7 @@ def render_markdown(source: str | None) -> Markup:
     return _render(source)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=4096)
 def _render_cached(source: str) -> Markup:
     return _render(source)
 
