@@ -274,7 +274,7 @@ def test_paper_channels_combine_with_audit_trail(db, make_user, make_poll):
     votes.record_paper_tally(poll, channel="Town hall", counts={str(ids(poll)[1]): 1}, by=admin)
     result = votes.results(poll)
     assert {o.label: o.count for o in result.options}["Park"] == 2
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("votes.paper%"))).all()
+    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("votes.paper%")).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["votes.paper_tally_entered", "votes.paper_tally_corrected"]
     assert entries[1].details["before"]["counts"][str(ids(poll)[1])] == 5
     with pytest.raises(DomainError):
