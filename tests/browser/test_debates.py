@@ -43,6 +43,12 @@ def _wait_for_streams(debate_id, n, timeout=8.0):
     assert broker.count(debate_id) >= n, f"only {broker.count(debate_id)} event streams connected"
 
 
+def _htmx_idle(page, timeout=TIMEOUT):
+    """Wait until no htmx request, swap or settle is under way on ``page``."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')",
+                           timeout=timeout)
+
+
 def test_an_action_in_one_screen_appears_in_the_others(live_server, new_context, live_debate):
     base, d = live_server, live_debate
     mod = new_context().new_page()
@@ -73,20 +79,25 @@ def test_an_action_in_one_screen_appears_in_the_others(live_server, new_context,
     mod.locator("#console-questions").get_by_role("button", name="Show on screen").first.click()
     expect(projector.locator("#p-question")).to_contain_text("Who tells the story", timeout=TIMEOUT)
     expect(mod.locator("#console-questions")).to_contain_text("On screen now", timeout=TIMEOUT)
-    mod.wait_for_load_state()
+    _htmx_idle(mod)
     mod.locator("#speaker-name").fill("Amina")
     mod.get_by_role("button", name="Add to the queue").click()
     expect(mod.locator("#console-speakers")).to_contain_text("Amina", timeout=TIMEOUT)
     expect(projector.locator("#p-speakers")).to_contain_text("Amina", timeout=TIMEOUT)
+    _htmx_idle(mod)
     mod.locator("#console-speakers").get_by_role("button", name="Give the floor").first.click()
     expect(projector.locator("#p-speakers .speaker-now__name")).to_have_text("Amina", timeout=TIMEOUT)
     expect(phone2.locator("#live-speakers .speaker-now__name")).to_have_text("Amina", timeout=TIMEOUT)
     expect(projector.locator("#p-speakers .timer--down")).to_have_text(
         __import__("re").compile(r"^1:5\d|^2:00$"), timeout=TIMEOUT)
 
-    # the moderator moves to the next segment
+    # the moderator moves to the next segment (once the console has finished its own page swap, so the click
+    # is not on a button that is being replaced)
     expect(mod.locator("#console-speakers")).to_contain_text("Stop the speech", timeout=TIMEOUT)
+    _htmx_idle(mod)
     mod.get_by_role("button", name="Next segment").click()
+    expect(mod.locator("#console-status tr[aria-current=step]")).to_contain_text("Questions from the public",
+                                                                               timeout=TIMEOUT)
     expect(projector.locator("#p-status")).to_contain_text("Questions from the public", timeout=TIMEOUT)
 
     axe_check(phone1)
