@@ -20,7 +20,20 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-compress = Compress()
+class SecretSafeCompress(Compress):
+    """Flask-Compress, except for answers marked ``Cache-Control: no-store``.
+
+    Those pages show a secret once (a ballot's tracker, a reset or verification code, a printed batch of
+    codes). Compressing a secret next to text an attacker can choose lets the compressed size reveal it
+    (BREACH), so they go out as they are; they are small, and every other page keeps gzip."""
+
+    def after_request(self, response):
+        if response is not None and "no-store" in (response.headers.get("Cache-Control") or ""):
+            return response
+        return super().after_request(response)
+
+
+compress = SecretSafeCompress()
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 babel = Babel()
 htmx = HTMX()

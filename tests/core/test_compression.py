@@ -62,3 +62,4 @@ def test_the_live_event_stream_is_never_compressed(app, client, db, make_user):
         response.close()
     finally:
         app.config.update(old)
+

@@ -247,3 +247,19 @@ def test_resident_votes_in_each_method_and_sees_results_after_close(client, make
     result = client.get(f"/polls/{poll.id}")
     assert "Results in figures" in text_of(result) and "1 person voted" in text_of(result)
     assert count(Ballot) == 1
+
+
+def test_the_tracker_page_is_never_compressed(client, make_user, make_poll):
+    """BREACH: the tracker page (``no-store``) goes out uncompressed even to a client asking for gzip."""
+    poll = make_poll()
+    option = poll.options[0].id
+    make_user("yusuf", verified=True, birth_year=1999)
+    client.sign_in("yusuf")
+    client.post_form(f"/polls/{poll.id}/vote", {"choice": str(option)})
+    response = client.get(f"/polls/{poll.id}/voted", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
+    assert "Content-Encoding" not in response.headers
+    assert 'id="tracker">' in response.get_data(as_text=True)
+    # the poll's own page, without a secret, is compressed
+    page = client.get(f"/polls/{poll.id}", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
