@@ -83,19 +83,26 @@ def draft_markdown(record: dict) -> str:
 
 def _lines(record: dict):
     start, end = _parse(record.get("starts_at")), _parse(record.get("ends_at"))
-    yield f"**{_('Body')}:** {_md(record.get('body'))}  "
+    label = _("Body")
+    yield f"**{label}:** {_md(record.get('body'))}  "
     if start:
-        yield f"**{_('Date')}:** {format_date(start, 'full')}, {format_time(start, 'short')}  "
+        label = _("Date")
+        yield f"**{label}:** {format_date(start, 'full')}, {format_time(start, 'short')}  "
     if end:
-        yield f"**{_('Ended at')}:** {format_time(end, 'short')}  "
+        label = _("Ended at")
+        yield f"**{label}:** {format_time(end, 'short')}  "
     if record.get("place"):
-        yield f"**{_('Place')}:** {_md(record['place'])}  "
+        label = _("Place")
+        yield f"**{label}:** {_md(record['place'])}  "
     if record.get("online_link"):
-        yield f"**{_('Online')}:** {_md(record['online_link'])}  "
+        label = _("Online")
+        yield f"**{label}:** {_md(record['online_link'])}  "
     if record.get("chaired_by"):
-        yield f"**{_('Chaired by')}:** {', '.join(_md(n) for n in record['chaired_by'])}  "
+        label = _("Chaired by")
+        yield f"**{label}:** {', '.join(_md(n) for n in record['chaired_by'])}  "
     if record.get("written_by"):
-        yield f"**{_('Minutes written by')}:** {', '.join(_md(n) for n in record['written_by'])}  "
+        label = _("Minutes written by")
+        yield f"**{label}:** {', '.join(_md(n) for n in record['written_by'])}  "
     yield ""
     yield from _attendance(record, start)
     yield from _agenda(record)
@@ -114,9 +121,11 @@ def _attendance(record: dict, start):
     absent = attendance.get("absent") or []
     if not (present or excused or absent or record.get("quorum")):
         return
-    yield f"### {_('Attendance')}"
+    label = _("Attendance")
+    yield f"### {label}"
     yield ""
-    yield f"**{ngettext('%(num)s present', '%(num)s present', len(present))}:**"
+    label = ngettext("%(num)s present", "%(num)s present", len(present))
+    yield f"**{label}:**"
     yield ""
     for entry in present:
         notes = []
@@ -127,21 +136,26 @@ def _attendance(record: dict, start):
             notes.append(_("left at %(time)s", time=format_time(left, "short")))
         yield f"- {_person(entry)}" + (f" — {', '.join(notes)}" if notes else "")
     if not present:
-        yield f"- {_('Nobody')}"
+        label = _("Nobody")
+        yield f"- {label}"
     yield ""
-    yield f"**{ngettext('%(num)s excused', '%(num)s excused', len(excused))}:**"
+    label = ngettext("%(num)s excused", "%(num)s excused", len(excused))
+    yield f"**{label}:**"
     yield ""
     for entry in excused:
         yield f"- {_person(entry)}"
     if not excused:
-        yield f"- {_('Nobody')}"
+        label = _("Nobody")
+        yield f"- {label}"
     yield ""
-    yield f"**{ngettext('%(num)s absent', '%(num)s absent', len(absent))}:**"
+    label = ngettext("%(num)s absent", "%(num)s absent", len(absent))
+    yield f"**{label}:**"
     yield ""
     for entry in absent:
         yield f"- {_person(entry)}"
     if not absent:
-        yield f"- {_('Nobody')}"
+        label = _("Nobody")
+        yield f"- {label}"
     yield ""
     quorum = record.get("quorum")
     if quorum:
@@ -155,7 +169,8 @@ def _agenda(record: dict):
     items = record.get("items") or []
     if not items:
         return
-    yield f"### {_('Agenda')}"
+    label = _("Agenda")
+    yield f"### {label}"
     yield ""
     for item in items:
         yield f"- {_md(item.get('number'))}\\. {_md(item.get('title'))}"
@@ -171,24 +186,28 @@ def _agenda(record: dict):
             yield _block(item["description"])
             yield ""
         if item.get("notes"):
-            yield f"**{_('Notes')}:**"
+            label = _("Notes")
+            yield f"**{label}:**"
             yield ""
             yield _block(item["notes"])
             yield ""
         speakers = sorted(item.get("speakers") or [], key=lambda s: s.get("order") or 0)
         if speakers:
-            yield f"**{_('Speakers')}:** " + ", ".join(_md(s.get("name")) for s in speakers)
+            label = _("Speakers")
+            yield f"**{label}:** " + ", ".join(_md(s.get("name")) for s in speakers)
             yield ""
         for number, motion in enumerate(item.get("motions") or [], start=1):
             yield from _motion(number, motion)
         if item.get("decisions"):
-            yield f"**{_('Decisions')}:**"
+            label = _("Decisions")
+            yield f"**{label}:**"
             yield ""
             for decision in item["decisions"]:
                 yield f"- {_md(decision)}"
             yield ""
         if item.get("actions"):
-            yield f"**{_('Action items')}:**"
+            label = _("Action items")
+            yield f"**{label}:**"
             yield ""
             for action in item["actions"]:
                 due = _parse(action.get("due"))
@@ -198,21 +217,26 @@ def _agenda(record: dict):
                 yield f"- {_md(action.get('text'))}" + (f" ({extra})" if extra else "")
             yield ""
         if item.get("proposals"):
-            yield f"**{_('Proposals')}:** " + ", ".join(
+            label = _("Proposals")
+            yield f"**{label}:** " + ", ".join(
                 f"{_md(p.get('title'))} (#{p.get('id')})" for p in item["proposals"])
             yield ""
 
 
 def _motion(number: int, motion: dict):
-    yield f"**{_('Motion %(number)s', number=number)}:** {_md(motion.get('text'))}"
+    label = _("Motion %(number)s", number=number)
+    yield f"**{label}:** {_md(motion.get('text'))}"
     yield ""
-    yield f"- {_('Majority rule')}: {_rule(motion.get('rule'))} ({_mode(motion.get('mode'))})"
+    label = _("Majority rule")
+    yield f"- {label}: {_rule(motion.get('rule'))} ({_mode(motion.get('mode'))})"
     yield "- " + _("Votes: in favour %(yes)s, against %(no)s, abstaining %(abstain)s",
                    yes=motion.get("yes", 0), no=motion.get("no", 0), abstain=motion.get("abstain", 0))
-    yield f"- {_('Verdict')}: **{_verdict(motion.get('verdict'))}**"
+    label = _("Verdict")
+    yield f"- {label}: **{_verdict(motion.get('verdict'))}**"
     named = motion.get("named_votes") or []
     if named:
-        yield f"- {_('Named vote')}: " + ", ".join(
+        label = _("Named vote")
+        yield f"- {label}: " + ", ".join(
             f"{_md(v.get('name'))}: {_choice(v.get('choice'))}" for v in named)
     yield ""
 
@@ -220,7 +244,8 @@ def _motion(number: int, motion: dict):
 def _debate(record: dict):
     segments = record.get("segments") or []
     if segments:
-        yield f"### {_('Parts of the debate')}"
+        label = _("Parts of the debate")
+        yield f"### {label}"
         yield ""
         for segment in segments:
             times = " – ".join(t for t in (_time(segment.get("started_at")), _time(segment.get("ended_at"))) if t)
@@ -229,7 +254,8 @@ def _debate(record: dict):
         yield ""
     speakers = record.get("speakers") or []
     if speakers:
-        yield f"### {_('Speakers')}"
+        label = _("Speakers")
+        yield f"### {label}"
         yield ""
         for speaker in speakers:
             seconds = int(speaker.get("seconds") or 0)
@@ -241,7 +267,8 @@ def _debate(record: dict):
         yield ""
     questions = [q for q in record.get("questions") or [] if q.get("status") in (None, "", "answered")]
     if questions:
-        yield f"### {_('Questions answered')}"
+        label = _("Questions answered")
+        yield f"### {label}"
         yield ""
         for question in questions:
             yield f"- {_md(question.get('text'))} (" + ngettext("%(num)s like", "%(num)s likes",
@@ -249,7 +276,8 @@ def _debate(record: dict):
         yield ""
     polls = record.get("polls") or []
     if polls:
-        yield f"### {_('Poll results')}"
+        label = _("Poll results")
+        yield f"### {label}"
         yield ""
         for poll in polls:
             yield f"**{_md(poll.get('question'))}** (" + ngettext(

@@ -181,8 +181,10 @@ def start_correction(minutes: Minutes, *, actor) -> Minutes:
     return correction
 
 
-def start_translation(minutes: Minutes, language: str, *, actor, languages) -> Minutes:
-    """A translation of published minutes into another language, marked as such; one per language."""
+def start_translation(minutes: Minutes, language: str, *, actor, languages, title: str | None = None) -> Minutes:
+    """A translation of published minutes into another language, marked as such; one per language.
+
+    ``title`` is the translated title (the original's title when not given)."""
     _require_state(minutes, PUBLISHED, message=_l("Only published minutes can be translated."))
     if language not in languages or language == minutes.language:
         raise DomainError(_l("Choose another language."), field="language")
@@ -193,7 +195,8 @@ def start_translation(minutes: Minutes, language: str, *, actor, languages) -> M
         return existing
     translation = Minutes(
         source_type=source.source_type, source_id=source.source_id, council_id=source.council_id,
-        kind=TRANSLATION, translation_of_id=source.id, title=source.title, language=language,
+        kind=TRANSLATION, translation_of_id=source.id, title=((title or "").strip() or source.title)[:200],
+        language=language,
         held_at=source.held_at, record=source.record, status=DRAFT, approval_mode=source.approval_mode,
     )
     db.session.add(translation)

@@ -117,6 +117,24 @@ def test_every_source_string_is_translated_in_every_catalog():
     assert not problems, problems
 
 
+def test_no_translated_string_hides_inside_an_f_string():
+    """The extractor does not look inside f-strings: ``f"{_('Verdict')}"`` would never reach the catalogs (and the
+    test above would not miss it), so the page would stay in English. (Python 3.11 reads an f-string as one STRING token.)"""
+    import io
+    import tokenize
+
+    call = re.compile(r"\{\s*(?:_|_l|gettext|ngettext|pgettext|lazy_gettext|lazy_pgettext)\(")
+    hidden = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "consult", "**", "*.py"), recursive=True)):
+        with open(path, encoding="utf-8") as source:
+            tokens = tokenize.generate_tokens(io.StringIO(source.read()).readline)
+            for token in tokens:
+                if token.type == tokenize.STRING and re.match(r"(?i)r?fr?['\"]", token.string) \
+                        and call.search(token.string):
+                    hidden.append(f"{os.path.relpath(path, ROOT)}:{token.start[0]}")
+    assert not hidden, hidden
+
+
 def test_placeholders_survive_translation():
     for lang in LANGS[1:]:
         for message in _catalog(lang):
