@@ -261,9 +261,11 @@ def _debate(record: dict):
             seconds = int(speaker.get("seconds") or 0)
             minutes, rest = divmod(seconds, 60)
             role = f" ({_role(speaker['role'])})" if speaker.get("role") else ""
-            yield "- " + _md(speaker.get("name")) + role + ": " + ngettext(
-                "%(num)s speech", "%(num)s speeches", speaker.get("speeches") or 0) + ", " + _(
-                "speaking time %(minutes)s min %(seconds)s s", minutes=minutes, seconds=rest)
+            line = "- " + _md(speaker.get("name")) + role + ": " + ngettext(
+                "%(num)s speech", "%(num)s speeches", speaker.get("speeches") or 0)
+            if seconds:  # speeches listed without a clock have no time to report
+                line += ", " + _("speaking time %(minutes)s min %(seconds)s s", minutes=minutes, seconds=rest)
+            yield line
         yield ""
     questions = [q for q in record.get("questions") or [] if q.get("status") in (None, "", "answered")]
     if questions:

@@ -476,3 +476,14 @@ def test_a_failing_draft_never_stops_the_session_from_closing(db, monkeypatch):
 
     council_session_closed.send(SimpleNamespace(id=43, council_id=COUNCIL), actor=None)  # no exception
     assert services.original_for("council_session", 43) is None
+
+
+def test_speakers_listed_without_a_clock_get_no_speaking_time(app):
+    from consult.minutes.drafting import draft_markdown
+
+    data = record(speakers=[{"name": "Fatou", "role": "member", "speeches": 2, "seconds": 0},
+                            {"name": "Chen", "role": "member", "speeches": 1, "seconds": 75}])
+    with app.test_request_context():
+        body = draft_markdown(data)
+    assert "Fatou (member): 2 speeches\n" in body
+    assert "Chen (member): 1 speech, speaking time 1 min 15 s" in body
