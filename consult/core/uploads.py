@@ -1,6 +1,10 @@
 """Uploaded files (proposal attachments, agenda documents): checked by their first bytes, never by their name
 or declared type, stored under random server-made names in ``<instance>/uploads/<area>/``, and served with a
-Content-Disposition header by the views of each domain."""
+Content-Disposition header by the views of each domain.
+
+Files follow the database transaction they belong to: a file written during a transaction that is rolled back
+is deleted again, and a file removed during a transaction is deleted only once that transaction commits (a
+refused deletion leaves the document in place)."""
 
 from __future__ import annotations
 
@@ -13,8 +17,12 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from consult.core.errors import DomainError
+
+_WRITTEN, _DOOMED = "consult_uploads_written", "consult_uploads_doomed"
 
 #: first bytes → (media type, extension)
 SIGNATURES = (
@@ -71,11 +79,38 @@ def store(data: bytes, filename: str | None, *, area: str, max_bytes: int, field
         raise DomainError(_l("This file is not an image (PNG, JPEG, GIF, WebP) or a PDF document."), field=field)
     media_type, extension = kind
     stored = f"{secrets.token_hex(16)}.{extension}"
-    (folder(area) / stored).write_bytes(data)
+    path = folder(area) / stored
+    path.write_bytes(data)
+    _pending(_WRITTEN).append(path)
     return StoredFile(stored, media_type, safe_filename(filename, extension), len(data))
 
 
 def remove(area: str, stored: str | None) -> None:
-    """Delete a stored file (names not made by :func:`store` are ignored)."""
+    """Delete a stored file when the current transaction commits (names not made by :func:`store` are ignored)."""
     if stored and STORED_NAME.fullmatch(stored):
-        (folder(area) / stored).unlink(missing_ok=True)
+        _pending(_DOOMED).append(folder(area) / stored)
+
+
+def _pending(key: str) -> list:
+    from consult.extensions import db
+
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even before any SQL, is an event that deletes what was written
+    return session.info.setdefault(key, [])
+
+
+@event.listens_for(Session, "after_commit")
+def _files_after_commit(session) -> None:
+    session.info.pop(_WRITTEN, None)
+    for path in session.info.pop(_DOOMED, ()):
+        path.unlink(missing_ok=True)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _files_after_rollback(session, previous_transaction) -> None:
+    if previous_transaction.parent is not None:  # a savepoint: the outer transaction goes on
+        return
+    session.info.pop(_DOOMED, None)
+    for path in session.info.pop(_WRITTEN, ()):
+        path.unlink(missing_ok=True)
