@@ -26,6 +26,15 @@ def poll_page(*, include_drafts: bool = False):
     return paginate(query, per_page=POLLS_PER_PAGE)
 
 
+def all_fingerprints(poll: Poll) -> list[str] | None:
+    """Every counted ballot's fingerprint of a closed poll, in the list's order (one query); ``None`` before."""
+    if not poll.is_closed:
+        return None
+    hashes = db.session.scalars(sa.select(Ballot.tracker_hash).where(Ballot.poll_id == poll.id)
+                                .order_by(Ballot.tracker_hash))
+    return [fingerprint(h) for h in hashes]
+
+
 class _Fingerprints:
     """A page of tracker hashes shown as fingerprints (the page object of ``paginate``, items mapped)."""
 

@@ -198,6 +198,19 @@ def trackers(poll_id: int):
                   checked=checked)
 
 
+@bp.route("/polls/<int:poll_id>/trackers.csv")
+def trackers_csv(poll_id: int):
+    """The whole list of counted ballots' fingerprints in one file, for anyone who audits the count."""
+    poll = _load(poll_id)
+    fingerprints = queries.all_fingerprints(poll)
+    if fingerprints is None:
+        abort(404)
+    response = make_response("fingerprint\r\n" + "".join(f"{fp}\r\n" for fp in fingerprints))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="poll-{poll.id}-counted-ballots.csv"'
+    return response
+
+
 # ------------------------------------------------------------------------------------------------ officials
 
 

@@ -124,6 +124,7 @@ def test_results_hidden_until_close_then_chart_table_csv_trackers(client, make_u
     db.session.commit()
     assert client.get(f"/polls/{poll.id}/results").status_code == 403
     assert client.get(f"/polls/{poll.id}/results.csv").status_code == 403
+    assert client.get(f"/polls/{poll.id}/trackers.csv").status_code == 404  # not before the poll closes
     votes.close_poll(db.session.get(Poll, poll.id))
     db.session.commit()
     page = client.get(f"/polls/{poll.id}/results")
@@ -136,6 +137,13 @@ def test_results_hidden_until_close_then_chart_table_csv_trackers(client, make_u
     assert csv.headers["Content-Type"].startswith("text/csv") and "verdict,decided" in csv.get_data(as_text=True)
     trackers = client.get(f"/polls/{poll.id}/trackers")
     assert "3 counted ballots" in text_of(trackers)
+    listed = [li.split("<code>")[1].split("</code>")[0] for li in trackers.get_data(as_text=True).split("<li>")[1:]
+              if "<code>" in li]
+    download = client.get(f"/polls/{poll.id}/trackers.csv")
+    assert download.status_code == 200 and download.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert download.get_data(as_text=True).split("\r\n") == ["fingerprint", *listed, ""]
+    assert len(listed) == 3 and listed == sorted(listed)
     check = client.get(f"/polls/{poll.id}/trackers?tracker=AAAA-BBBB-CCCC-DDDD")
     assert "No counted ballot has this tracker" in text_of(check)
     fragment = client.get(f"/polls/{poll.id}/results", headers={"HX-Request": "true"})
