@@ -63,3 +63,25 @@ def test_the_live_event_stream_is_never_compressed(app, client, db, make_user):
     finally:
         app.config.update(old)
 
+
+
+def test_a_large_page_is_compressed_at_the_faster_level(app):
+    from flask import Response
+
+    from consult.extensions import compress
+
+    rows = "".join(f"<li>Comment {n}: people who live here decide together.</li>" for n in range(4000))
+    html = f"<!doctype html><html><body><ol>{rows}</ol></body></html>"
+    assert len(html) > compress.LARGE_BODY
+    with app.test_request_context(headers={"Accept-Encoding": "gzip"}):
+        large = compress.after_request(Response(html, mimetype="text/html"))
+        small = compress.after_request(Response(html[:20_000], mimetype="text/html"))
+    with app.test_request_context():
+        unasked = compress.after_request(Response(html, mimetype="text/html"))
+    body = large.get_data()
+    assert large.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in large.headers["Vary"]
+    assert gzip.decompress(body).decode() == html
+    assert int(large.headers["Content-Length"]) == len(body)
+    assert body == gzip.compress(html.encode(), compresslevel=compress.LARGE_BODY_LEVEL, mtime=0)
+    assert small.headers["Content-Encoding"] == "gzip" and gzip.decompress(small.get_data()).decode() == html[:20_000]
+    assert "Content-Encoding" not in unasked.headers and unasked.get_data(as_text=True) == html
