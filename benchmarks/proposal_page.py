@@ -3,7 +3,8 @@
 A scratch SQLite database gets a process with P proposals (1,000 by default) through
 ``consult.proposals.generate``; one of them gets C comments (500 by default: bulk inserts, threaded three
 levels deep, from many authors, some edited, deleted or hidden) and a few official answers in two languages.
-The page is requested through the WSGI app in-process (its SQL query count is printed too), then the same
+The page is requested through the WSGI app in-process (its SQL query count is printed too, and its CPU time per
+request next to that of a bare page rendering the same base layout, ``cpu_ratio_to_bare``), then the same
 database is served by gunicorn exactly as in ``benchmarks/proposals_list.py`` (same bare page, same clients),
 for anonymous readers. A proposal of the same data without comments is measured alongside.
 JSON goes to ``benchmarks/results/proposal_page.json``.
@@ -97,6 +98,17 @@ def build(tmp: str, n_proposals: int, n_comments: int):
         return app, proposal.id, stats
 
 
+def _cpu_ms(client, url: str, n: int) -> float:
+    """CPU time (this process: the app and the test client) per request, after two warm-up requests."""
+    client.get(url)
+    client.get(url)
+    start = time.process_time()
+    for _ in range(n):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return (time.process_time() - start) / n * 1000
+
+
 def run(n_proposals: int, n_comments: int, n_requests: int, http_requests: int, clients: int,
         use_gunicorn: bool) -> dict:
     from consult.extensions import db
@@ -106,22 +118,35 @@ def run(n_proposals: int, n_comments: int, n_requests: int, http_requests: int, 
         app, proposal_id, stats = build(tmp, n_proposals, n_comments)
         fill_seconds = time.perf_counter() - t
         url = f"/proposals/{proposal_id}"
+        from flask import render_template_string
+
+        # the yardstick of benchmarks/_bare_app.py: the base layout around an empty content block
+        app.add_url_rule("/_bench/bare", "bench_bare", lambda: render_template_string(
+            '{% extends "base.html" %}{% block content %}{% endblock %}'))
         client = app.test_client()
         with app.app_context():
+            cpu = {"bare": _cpu_ms(client, "/_bench/bare", n_requests), "proposal_500_comments": _cpu_ms(
+                client, url, n_requests), "proposal_no_comments": _cpu_ms(client, f"/proposals/{proposal_id + 1}",
+                                                                          n_requests)}
             bare, bare_q = _measure(client, "/privacy", n_requests, db)
             rate, queries = _measure(client, url, n_requests, db)
             small, small_q = _measure(client, f"/proposals/{proposal_id + 1}", n_requests, db)
             db.session.remove()
             db.engine.dispose()
         figures = {"proposal_500_comments": {"ratio_to_bare": round(rate / bare, 3), "queries": queries,
-                                             "per_second": round(rate, 1)},
+                                             "per_second": round(rate, 1),
+                                             "cpu_ms": round(cpu["proposal_500_comments"], 2),
+                                             "cpu_ratio_to_bare": round(cpu["bare"] / cpu["proposal_500_comments"], 3)},
                    "proposal_no_comments": {"ratio_to_bare": round(small / bare, 3), "queries": small_q,
-                                            "per_second": round(small, 1)}}
+                                            "per_second": round(small, 1),
+                                            "cpu_ms": round(cpu["proposal_no_comments"], 2),
+                                            "cpu_ratio_to_bare": round(cpu["bare"] / cpu["proposal_no_comments"], 3)}}
         served = (run_gunicorn(tmp, f"sqlite:///{tmp}/bench.sqlite3",
                                {"proposal_500_comments": url, "proposal_no_comments": f"/proposals/{proposal_id + 1}"},
                                http_requests, clients) if use_gunicorn else None)
         return {"comments": n_comments, "data": stats, "fill_seconds": round(fill_seconds, 1),
-                "bare_per_second": round(bare, 1), "bare_queries": bare_q, "pages": figures, "gunicorn": served}
+                "bare_per_second": round(bare, 1), "bare_queries": bare_q,
+                "bare_cpu_ms": round(cpu["bare"], 2), "pages": figures, "gunicorn": served}
 
 
 def main(argv=None) -> None:
@@ -136,6 +161,9 @@ def main(argv=None) -> None:
     result = run(args.proposals, args.comments, args.requests, args.http_requests, args.clients,
                  not args.no_gunicorn)
     print_figures(result, width=24)
+    print(f"CPU time per request, in-process (bare page {result['bare_cpu_ms']} ms):")
+    for name, figure in result["pages"].items():
+        print(f"  {name:24} {figure['cpu_ms']:7.2f} ms   cpu_ratio_to_bare {figure['cpu_ratio_to_bare']:.3f}")
     write_result("proposal_page", result)
 
 

@@ -20,6 +20,22 @@ def comment_thread(target):
 
 
 @bp.app_template_global()
+def comment_thread_stamp(target):
+    """The state of the thread on ``target`` (one aggregate query) for ``comments/_section.html``."""
+    from consult.comments.thread import load_stamp
+
+    return load_stamp(target)
+
+
+@bp.app_template_global()
+def comment_thread_html(thread, **options):
+    """The thread's list for this reader, kept between readers (``consult.comments.thread``)."""
+    from consult.comments.thread import thread_html
+
+    return thread_html(thread, **options)
+
+
+@bp.app_template_global()
 def comment_clock():
     """``clock(moment)`` = ``moment|datetime("short")`` for this request, memoised per locale and time zone."""
     from consult.comments.services import comment_clock as clock

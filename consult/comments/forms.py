@@ -20,8 +20,9 @@ class CommentForm(BaseForm):
     alignment = RadioField(_l("Your position"), choices=alignment_choices(), default="neutral",
                            validate_choice=True,
                            validators=[DataRequired(_l("Please choose in favour, against or neutral."))])
-    parent_id = HiddenField()
-    next = HiddenField()
+    # hidden fields show no label: an empty one spares loading WTForms' own translations on every page
+    parent_id = HiddenField(label="")
+    next = HiddenField(label="")
     submit = SubmitField(_l("Post comment"))
 
 

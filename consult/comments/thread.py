@@ -1,0 +1,304 @@
+"""The comments section's thread as plain rows, and its HTML kept between readers.
+
+Each view first reads the thread's *stamp*, one aggregate query: how many comments (deleted, hidden, edited,
+with an author) and earlier versions of edited comments, the sums of their ids and of their authors' ids, the
+latest change of a comment (every write through the ORM moves ``updated_at``: an edit, a deletion, a hide or a
+restore) and the latest change of an author's account (a new name, an erased account: "Former participant").
+The stamp is part of the key of the kept HTML, so any of those changes the key at once: nothing is invalidated,
+nothing stale is shown. The same query brings the thread's rows (plain rows, no ORM objects), but only when the
+stamp differs from that of the rows the process already holds for the item: a page runs one query for its
+thread whether its copy is kept or not.
+
+The rest of the key is what differs between readers: language and time zone, the page the forms return to,
+whether the reader is signed in, may reply, may report, is blocked, and (only for a reader who wrote comments
+in this thread) who they are, because they see edit and delete links on their own comments. The CSRF token,
+which is each reader's own, is put in on the way out. A thread re-shown with a refused reply form is rendered
+for that request only.
+
+The kept copies live in the process (each worker keeps its own), in bounded least-recently-used stores: at
+most 12 million characters of HTML (a 500-comment thread is 0.3-1 million) and 8 million of rows, so a worker
+stays within its memory budget whatever people read.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache, cached_property
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from flask_babel import get_locale, get_timezone
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import aliased
+
+from consult.comments.models import Comment, CommentRevision
+from consult.core import targets
+from consult.core.policy import can
+from consult.core.templating import csrf_field
+from consult.extensions import db
+
+#: stands for the reader's CSRF input in a kept copy; unguessable, so no comment text can contain it
+_CSRF_MARK = f"<!--csrf-{secrets.token_hex(12)}-->"
+
+
+class ThreadComment:
+    """One comment of the thread, from a plain row: what the thread shows and what its policies read."""
+
+    __slots__ = ("id", "parent_id", "depth", "author_id", "body", "alignment", "created_at", "edited_at",
+                 "deleted_at", "hidden_at", "hidden_reason", "author_name", "author_erased")
+
+    def __init__(self, row: tuple):
+        (self.id, self.parent_id, self.depth, self.author_id, self.body, self.alignment, self.created_at,
+         self.edited_at, self.deleted_at, self.hidden_at, self.hidden_reason, self.author_name,
+         self.author_erased) = row
+        self.created_at = _moment(self.created_at)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.id}"
+
+    @property
+    def shows_author(self) -> bool:
+        """False when the comment shows "Former participant" (no author any more, or an erased account)."""
+        return self.author_id is not None and not self.author_erased
+
+
+@dataclass
+class Node:
+    comment: ThreadComment
+    replies: list[Node]
+
+
+class ThreadRows:
+    """The conversation on one item as plain rows, oldest first; the tree is built only when rendered."""
+
+    def __init__(self, target_type: str, target_id: int, rows: tuple[tuple, ...]):
+        self.target_type, self.target_id, self.rows = target_type, target_id, rows
+
+    @property
+    def key(self) -> str:
+        return f"{self.target_type}-{self.target_id}"
+
+    @cached_property
+    def roots(self) -> list[Node]:
+        nodes = {row[0]: Node(ThreadComment(row), []) for row in self.rows}
+        roots = []
+        for node in nodes.values():
+            parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
+            (parent.replies if parent else roots).append(node)
+        return roots
+
+
+class ThreadStamp:
+    """What identifies the state of the conversation on one item (see the module's docstring), its rows, and
+    how many of its comments the reader wrote."""
+
+    def __init__(self, target_type: str, target_id: int, stamp: tuple, own: int, rows: ThreadRows):
+        self.target_type, self.target_id, self.stamp, self.own, self.rows = target_type, target_id, stamp, own, rows
+        #: comments in the thread (deleted ones too: they keep their place)
+        self.total = stamp[1]
+        #: comments not deleted by their authors (as ``comment_count`` keeps it)
+        self.count = stamp[1] - stamp[2]
+
+    @property
+    def key(self) -> str:
+        return f"{self.target_type}-{self.target_id}"
+
+
+class _Raw(sa.types.TypeDecorator):
+    """A timestamp as the driver gives it (SQLite: text, PostgreSQL: datetime): keeping rows needs no more,
+    and the few times a thread is rendered convert the creation times (``_moment``)."""
+
+    impl = sa.types.NullType
+    cache_ok = True
+
+
+def _moment(value) -> datetime | None:
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _row_columns(comment, user) -> tuple:
+    """The columns of a ``ThreadComment``, in its order."""
+    return (comment.id, comment.parent_id, comment.depth, comment.author_id, comment.body, comment.alignment,
+            *(sa.type_coerce(column, _Raw) for column in (comment.created_at, comment.edited_at,
+                                                          comment.deleted_at, comment.hidden_at)),
+            comment.hidden_reason, user.display_name, user.deleted_at.is_not(None))
+
+
+def load_rows(target_type: str, target_id: int) -> ThreadRows:
+    """The thread on an item in one query of plain rows (the ORM would only add its bookkeeping to them)."""
+    from consult.accounts.models import User
+
+    result = db.session.connection().execute(
+        sa.select(*_row_columns(Comment, User)).outerjoin(User, User.id == Comment.author_id)
+        .where(Comment.target_type == target_type, Comment.target_id == target_id)
+        .order_by(Comment.created_at, Comment.id))
+    return ThreadRows(target_type, target_id, tuple(map(tuple, result)))
+
+
+#: how many aggregates the stamp has (``s0`` ... in ``_thread_select``)
+STAMP_SIZE = 11
+
+
+@cache
+def _thread_select():
+    """The one statement a thread needs (built once: building it costs more than running it). Parameters:
+    ``target_type``, ``target_id``, ``me`` (the reader's id or None), ``all_rows`` (no rows held), and ``k0`` ...
+    (the stamp of the rows held). Each result row has the stamp's aggregates, the reader's own comments and a
+    comment's columns; with the held stamp, one row with the stamp and no comment."""
+    from consult.accounts.models import User
+
+    f = sa.func
+    target_type, target_id = sa.bindparam("target_type", type_=sa.String), sa.bindparam("target_id", type_=sa.Integer)
+    in_thread = (Comment.target_type == target_type, Comment.target_id == target_id)
+    # every edit keeps a revision: their number moves with each edit even when the clock would not tell
+    revisions = (sa.select(f.count()).select_from(CommentRevision)
+                 .join(Comment, Comment.id == CommentRevision.comment_id).where(*in_thread).scalar_subquery())
+    aggregates = (revisions, f.count(), f.count(Comment.deleted_at), f.count(Comment.hidden_at),
+                  f.count(Comment.edited_at), f.count(Comment.author_id), f.sum(Comment.id),
+                  f.sum(Comment.author_id), f.max(Comment.updated_at), f.max(User.updated_at),
+                  f.count(User.deleted_at))
+    assert len(aggregates) == STAMP_SIZE
+    own = f.coalesce(f.sum(sa.case((Comment.author_id == sa.bindparam("me", type_=sa.Integer), 1), else_=0)), 0)
+    stamp_of = (sa.select(*(value.label(f"s{n}") for n, value in enumerate(aggregates)), own.label("own"))
+                .select_from(Comment).outerjoin(User, User.id == Comment.author_id).where(*in_thread)
+                .cte("thread_stamp"))
+    stamp_columns = [stamp_of.c[f"s{n}"] for n in range(STAMP_SIZE)]
+    held = sa.and_(*(column.is_not_distinct_from(sa.bindparam(f"k{n}")) for n, column in enumerate(stamp_columns)))
+    changed = sa.or_(sa.bindparam("all_rows", type_=sa.Boolean), sa.not_(held))
+    comment, user = aliased(Comment, name="c"), aliased(User, name="u")
+    return (sa.select(*stamp_columns, stamp_of.c.own, *_row_columns(comment, user)).select_from(stamp_of)
+            .outerjoin(comment, sa.and_(comment.target_type == target_type, comment.target_id == target_id,
+                                        changed))
+            .outerjoin(user, user.id == comment.author_id)
+            .order_by(comment.created_at, comment.id))
+
+
+def _rows_size(rows: tuple[tuple, ...]) -> int:
+    return sum(len(row[4] or "") + 100 for row in rows)
+
+
+def load_stamp(target) -> ThreadStamp:
+    """The thread's stamp, and its rows, in one query: the rows come only when the stamp differs from that of
+    the rows this process already holds for the item (otherwise those are used)."""
+    target_type, target_id = targets.ref(target)
+    held = rows_store().get((target_type, target_id))
+    params = {"target_type": target_type, "target_id": target_id,
+              "me": current_user.id if current_user.is_authenticated else None, "all_rows": held is None,
+              **{f"k{n}": None if held is None else held[0][n] for n in range(STAMP_SIZE)}}
+    result = db.session.connection().execute(_thread_select(), params).all()
+    size = STAMP_SIZE
+    first = result[0]
+    stamp, own = tuple(first[:size]), first[size] or 0
+    fresh = tuple(tuple(row[size + 1:]) for row in result if row[size + 1] is not None)
+    if fresh or stamp[1] == 0:
+        rows = ThreadRows(target_type, target_id, fresh)
+        rows_store().put((target_type, target_id), (stamp, rows), _rows_size(fresh))
+    elif held is not None and stamp == held[0]:
+        rows = held[1]
+    else:  # pragma: no cover - the database saw the held stamp where Python does not: read the rows
+        rows = load_rows(target_type, target_id)
+        rows_store().put((target_type, target_id), (stamp, rows), _rows_size(rows.rows))
+    return ThreadStamp(target_type, target_id, stamp, own, rows)
+
+
+class HtmlStore:
+    """A bounded least-recently-used store (of HTML strings, or of rows), by entries and by total size
+    (characters)."""
+
+    def __init__(self, max_entries: int = 128, max_chars: int = 48_000_000):
+        self.max_entries, self.max_chars = max_entries, max_chars
+        self._items: OrderedDict[object, tuple[object, int]] = OrderedDict()
+        self._chars = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return item[0]
+
+    def put(self, key, value, size: int | None = None) -> None:
+        size = len(value) if size is None else size
+        if size > self.max_chars:
+            return
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._chars -= old[1]
+            self._items[key] = (value, size)
+            self._chars += size
+            while len(self._items) > self.max_entries or self._chars > self.max_chars:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._chars -= dropped
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._chars = 0
+
+
+def _app_store(name: str, entries: int, chars: int) -> HtmlStore:
+    app = current_app._get_current_object()
+    kept = app.extensions.get(name)
+    if kept is None:
+        kept = app.extensions.setdefault(name, HtmlStore(entries, chars))
+    return kept
+
+
+def store() -> HtmlStore:
+    """This app's kept thread HTML (an app in tests has its own; several apps never share copies)."""
+    return _app_store("comment_threads", 128, 12_000_000)
+
+
+def rows_store() -> HtmlStore:
+    """This app's latest rows of each recently shown thread, with their stamp."""
+    return _app_store("comment_thread_rows", 256, 8_000_000)
+
+
+def _reader(thread: ThreadStamp, may_post: bool) -> tuple:
+    """What in the thread's HTML depends on the reader (see the module's docstring)."""
+    if not current_user.is_authenticated:
+        return ("visitor",)
+    # may report others' comments (decided, as for every row, on a comment of someone else)
+    others = ThreadComment((None,) * len(ThreadComment.__slots__))
+    return ("reader", bool(may_post), bool(can("moderation.report", others)),
+            bool(getattr(current_user, "is_blocked", False)), current_user.id if thread.own else None)
+
+
+def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, reply_to=None) -> Markup:
+    """The ``<ol>`` of the thread for this reader, from the kept copy when one has the same key."""
+    context = dict(may_post=may_post, next_path=next_path)
+    if reply_to and form is not None and form.errors:  # a refused reply is shown with its errors, once
+        return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=form, reply_to=reply_to,
+                                      thread=thread.rows, **context))
+    key = (thread.target_type, thread.target_id, thread.stamp, str(get_locale()), str(get_timezone()), next_path,
+           _reader(thread, bool(may_post)))
+    kept = store()
+    html = kept.get(key)
+    if html is None:
+        html = render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None, reply_to=None,
+                               thread=thread.rows, **context)
+        kept.put(key, html)
+    return Markup(html.replace(_CSRF_MARK, str(csrf_field())))
