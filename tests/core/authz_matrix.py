@@ -185,7 +185,7 @@ POST /polls/<int:poll_id>/paper                                    in  no  no  n
 GET /polls/<int:poll_id>/results                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /polls/<int:poll_id>/results.csv                               ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /polls/<int:poll_id>/trackers                                  ok  ok  ok  ok  ok  ok  ok  ok  ok
-GET /polls/<int:poll_id>/trackers.csv                              ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /polls/<int:poll_id>/trackers.csv                              nf  nf  nf  nf  nf  nf  nf  nf  nf
 POST /polls/<int:poll_id>/vote                                     in  no  do  do  do  do  do  no  no
 GET /polls/<int:poll_id>/voted                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /polls/new                                                     in  no  no  no  no  no  no  no  ok
