@@ -15,7 +15,25 @@ MAX_DEPTH = 3
 ALIGNMENTS = ("in_favour", "against", "neutral")
 
 
-class Comment(TimestampMixin, db.Model):
+class CommentFacts:
+    """What a comment's state means, for the model and for the thread's plain rows alike."""
+
+    __slots__ = ()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def anchor(self) -> str:
+        return f"comment-{self.id}"
+
+
+class Comment(CommentFacts, TimestampMixin, db.Model):
     __tablename__ = "comment"
     __table_args__ = (
         sa.Index("ix_comment_target", "target_type", "target_id", "created_at"),
@@ -48,18 +66,6 @@ class Comment(TimestampMixin, db.Model):
     revisions: Mapped[list[CommentRevision]] = relationship(
         back_populates="comment", cascade="all, delete-orphan", passive_deletes=True,
         order_by="CommentRevision.id")
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def anchor(self) -> str:
-        return f"comment-{self.id}"
 
     @property
     def url(self) -> str | None:

@@ -36,7 +36,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import aliased
 
-from consult.comments.models import Comment, CommentRevision
+from consult.comments.models import Comment, CommentFacts, CommentRevision
 from consult.core import targets
 from consult.core.policy import can
 from consult.core.templating import csrf_field
@@ -46,7 +46,7 @@ from consult.extensions import db
 _CSRF_MARK = f"<!--csrf-{secrets.token_hex(12)}-->"
 
 
-class ThreadComment:
+class ThreadComment(CommentFacts):
     """One comment of the thread, from a plain row: what the thread shows and what its policies read."""
 
     __slots__ = ("id", "parent_id", "depth", "author_id", "body", "alignment", "created_at", "edited_at",
@@ -57,18 +57,6 @@ class ThreadComment:
          self.edited_at, self.deleted_at, self.hidden_at, self.hidden_reason, self.author_name,
          self.author_erased) = row
         self.created_at = _moment(self.created_at)
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def anchor(self) -> str:
-        return f"comment-{self.id}"
 
     @property
     def shows_author(self) -> bool:
