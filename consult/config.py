@@ -66,6 +66,7 @@ class Defaults:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "consult@localhost"
+    MAIL_BACKGROUND = True  # notification mail leaves in a background thread, one SMTP connection per batch
 
     PLATFORM_NAME = "Consult"
     CITY_NAME = "Porto Aperto"

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from consult.core import targets
-from consult.core.mail import mail_enabled, send_mail
+from consult.core.mail import mail_enabled, send_later
 from consult.core.models import utcnow
 from consult.extensions import db
 from consult.notifications.labels import label_of
@@ -173,8 +173,8 @@ def _link(notification: Notification) -> str | None:
 @sa.event.listens_for(Session, "after_commit")
 def _send_pending_mail(session):
     pending = session.info.pop("consult_pending_mail", None)
-    for to, subject, body in pending or ():
-        send_mail(to, subject, body)
+    if pending:
+        send_later(pending)
 
 
 @sa.event.listens_for(Session, "after_rollback")

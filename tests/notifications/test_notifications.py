@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import threading
 import time
 
 import pytest
@@ -137,6 +138,41 @@ def test_email_goes_to_followers_with_an_address_after_commit(app, db, item, mak
     body = messages[0].get_payload(decode=True).decode()
     assert "There is news about the outcome of “Open a welcome desk at the station”." in body
     assert f"/go/testitem/{item.id}" in body
+
+
+def test_many_followers_are_mailed_in_the_background_over_one_connection(app, db, item, make_user, smtp,
+                                                                         monkeypatch):
+    from consult.core import mail
+
+    followers = [make_user(f"follower{n}", email=f"f{n}@example.org") for n in range(5)]
+    for person in followers:
+        notifications.follow(person, item)
+    db.session.commit()
+    connections = []
+    real_smtp = mail.smtplib.SMTP
+
+    def counting_smtp(*args, **kwargs):
+        connections.append(threading.current_thread().name)
+        return real_smtp(*args, **kwargs)
+
+    monkeypatch.setattr(mail.smtplib, "SMTP", counting_smtp)
+    with app.test_request_context("/"):
+        notifications.notify_followers(item, "outcome_updated")
+        db.session.commit()
+    assert mail.wait_for_outbox(10)
+    assert sorted(m["To"] for m in smtp.messages) == sorted(f"f{n}@example.org" for n in range(5))
+    assert connections == ["consult-mail"]  # one connection, not in the request's thread
+
+
+def test_mail_can_be_sent_in_the_request_thread(app, db, item, make_user, smtp, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_BACKGROUND", False)
+    chen = make_user("chen", email="chen@example.org")
+    notifications.follow(chen, item)
+    db.session.commit()
+    with app.test_request_context("/"):
+        notifications.notify_followers(item, "outcome_updated")
+        db.session.commit()
+    assert [m["To"] for m in smtp.messages] == ["chen@example.org"]  # already there: sent before commit returned
 
 
 def test_rolled_back_action_sends_no_email(app, db, item, make_user, smtp):
