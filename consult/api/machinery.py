@@ -90,6 +90,9 @@ class Resource:
     #: getters need for all of them at once (one query instead of a collection per row); getters read it
     #: with ``prefetched(name)``
     prefetch: Callable[[list], dict] | None = None
+    #: optional: the list's total for these arguments without counting its rows (e.g. from a kept tally), or
+    #: None to count them
+    count: Callable[[ListArgs], int | None] | None = None
 
     def serialize(self, obj) -> dict:
         return {f.name: f.value(obj) for f in self.fields}
@@ -222,7 +225,9 @@ def _filter_dates(resource: Resource, query, args: ListArgs):
 def list_page(resource: Resource, args: ListArgs) -> dict:
     """One page of a resource list, with ``meta`` (counts) and ``links`` (self, next, prev)."""
     query = _filter_dates(resource, resource.query(), args)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
+    total = resource.count(args) if resource.count is not None else None
+    if total is None:
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
     rows = db.session.scalars(query.limit(args.per_page).offset((args.page - 1) * args.per_page)).unique().all()
     pages = max(1, -(-total // args.per_page))
 

@@ -57,8 +57,7 @@ class Proposal(TimestampMixin, db.Model):
     __tablename__ = "proposal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    process_id: Mapped[int] = mapped_column(sa.ForeignKey("process.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    process_id: Mapped[int] = mapped_column(sa.ForeignKey("process.id", ondelete="CASCADE"), nullable=False)
     #: who wrote it (null for a merge made by the moderators, or after the author's account was erased)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"), index=True)
     #: the moderator who merged the sources into this proposal
@@ -68,8 +67,8 @@ class Proposal(TimestampMixin, db.Model):
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: the language it is written in (an interface language code)
     language: Mapped[str] = mapped_column(sa.String(8), nullable=False, default="en")
-    theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("process_theme.id", ondelete="SET NULL"), index=True)
-    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("district.id", ondelete="SET NULL"), index=True)
+    theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("process_theme.id", ondelete="SET NULL"))
+    district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("district.id", ondelete="SET NULL"))
     #: one of ``STATES``
     state: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=DRAFT)
     #: when it left the draft (the author's edit window counts from here)
@@ -114,6 +113,17 @@ class Proposal(TimestampMixin, db.Model):
         sa.Index("ix_proposal_newest", "published_at", "id", "state", "hidden_at"),
         sa.Index("ix_proposal_supported", "support_count", "id", "state", "hidden_at"),
         sa.Index("ix_proposal_commented", "comment_count", "id", "state", "hidden_at"),
+        # a list filtered by process, theme, district or state: that filter's rows newest first, and covering
+        # for every sort (a page reads 20 entries; another sort orders the filter's entries, never the table's).
+        # These also serve the foreign keys' lookups (ON DELETE). The unfiltered list's states are written
+        # ``state NOT IN (...)`` so that SQLite's planner does not take ix_proposal_state for it.
+        sa.Index("ix_proposal_process", "process_id", "published_at", "id", "state", "hidden_at", "support_count",
+                 "comment_count"),
+        sa.Index("ix_proposal_theme", "theme_id", "published_at", "id", "state", "hidden_at", "support_count",
+                 "comment_count"),
+        sa.Index("ix_proposal_district", "district_id", "published_at", "id", "state", "hidden_at",
+                 "support_count", "comment_count"),
+        sa.Index("ix_proposal_state", "state", "published_at", "id", "hidden_at", "support_count", "comment_count"),
     )
 
     @property
@@ -149,6 +159,29 @@ class Proposal(TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.state}>"
+
+
+class ProposalTally(db.Model):
+    """How many visible proposals each (process, theme, district, state, published) group has: the exact total
+    of a list without counting proposal rows, so a list's count costs the same at any number of proposals.
+
+    Kept by database triggers on ``proposal`` (``consult.proposals.tally``) in the transaction of every change,
+    whatever makes it (services, moderation, bulk inserts, a theme or district deleted, a process deleted).
+    Hidden proposals are not counted. Rows are never deleted: a group keeps its row at 0.
+    """
+
+    __tablename__ = "proposal_tally"
+
+    process_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    #: the theme, or 0 for none
+    theme_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    #: the district, or 0 for none
+    district_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    state: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    #: whether ``published_at`` is set (the open-data API lists only those)
+    published: Mapped[bool] = mapped_column(sa.Boolean, primary_key=True)
+    #: visible proposals in the group
+    proposals: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
 
 class ProposalSupport(db.Model):
