@@ -110,4 +110,5 @@ def pdf_from_html(html: str) -> bytes:
 
 
 def to_pdf(minutes: Minutes, **context) -> bytes:
-    return pdf_from_html(document_html(minutes, **context))
+    # the stylesheet is given to WeasyPrint from the static folder: the page's own <link> is left out
+    return pdf_from_html(document_html(minutes, for_pdf=True, **context))
