@@ -2,8 +2,23 @@
 
 from __future__ import annotations
 
+import functools
+from datetime import datetime as _datetime
+
+from babel import dates, numbers
 from flask import request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent, get_translations
+from flask.globals import _cv_app
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_percent,
+    get_babel,
+    get_locale,
+    get_timezone,
+    get_translations,
+    to_user_timezone,
+)
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -34,18 +49,160 @@ def page_url(number: int) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+# ---------------------------------------------------------------------------------------------- cheaper i18n
+#
+# A page formats tens of dates and translates tens of strings; through Flask-Babel each call looks up the locale,
+# the time zone, the domain and the catalogue again, and Babel parses the date pattern again. The functions below
+# give the same output for less: the catalogue is looked up once per locale and context, and formatted dates and
+# numbers are kept (bounded, a pure function of value, pattern, locale and time zone).
+
+
+def _babel_state():
+    """Flask-Babel's state in the current app context (its chosen locale, time zone, domain), or None."""
+    app_ctx = _cv_app.get(None)
+    return app_ctx.g.__dict__.get("_flask_babel") if app_ctx is not None else None
+
+
+def _locale():
+    """``flask_babel.get_locale()``, read directly once chosen."""
+    locale = getattr(_babel_state(), "babel_locale", None)
+    return locale if locale is not None else get_locale()
+
+
+def _timezone():
+    """``flask_babel.get_timezone()``, read directly once chosen."""
+    tzinfo = getattr(_babel_state(), "babel_tzinfo", None)
+    return tzinfo if tzinfo is not None else get_timezone()
+
+
+def translations():
+    """``flask_babel.get_translations()``, looked up once per app context while its locale and domain stay."""
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None)
+    domain = getattr(state, "babel_domain", None)
+    if locale is None or domain is None:  # not chosen yet (or refreshed): Flask-Babel chooses and keeps them
+        return get_translations()
+    memo = state.__dict__.get("consult_translations")
+    if memo is not None and memo[0] is locale and memo[1] is domain:
+        return memo[2]
+    found = get_translations()
+    state.consult_translations = (locale, domain, found)
+    return found
+
+
+def _pattern(kind: str, format: str | None) -> str | None:
+    """Flask-Babel's choice of pattern: the configured default, or a named length (``short``...) mapped."""
+    app_ctx = _cv_app.get(None)
+    formats = (app_ctx.app.extensions["babel"] if app_ctx is not None else get_babel()).instance.date_formats
+    if format is None:
+        format = formats[kind]
+    if format in ("short", "medium", "full", "long"):
+        mapped = formats[f"{kind}.{format}"]
+        if mapped is not None:
+            format = mapped
+    return format
+
+
+_FORMATTED = 8192
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _formatted_datetime(value, value_tz, fold, pattern, locale, tzinfo) -> str:
+    return dates.format_datetime(value, pattern, locale=locale, tzinfo=tzinfo)
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _formatted_date(value, value_tz, fold, pattern, locale) -> str:
+    return dates.format_date(value, pattern, locale=locale)
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _formatted_decimal(number, number_type, written, format, locale) -> str:
+    return numbers.format_decimal(number, format=format, locale=locale)
+
+
+def cached_format_datetime(datetime=None, format=None, rebase=True) -> str:
+    """``flask_babel.format_datetime`` (the ``datetime`` filter), same output, formatted once."""
+    if not isinstance(datetime, _datetime):  # None is "now"
+        return format_datetime(datetime, format, rebase)
+    # the time zone and fold are part of the key: equal instants may be written differently
+    return _formatted_datetime(datetime, datetime.tzinfo, datetime.fold, _pattern("datetime", format), _locale(),
+                               _timezone() if rebase else None)
+
+
+def cached_format_date(date=None, format=None, rebase=True) -> str:
+    """``flask_babel.format_date`` (the ``date`` filter), same output, formatted once."""
+    if date is None:
+        return format_date(date, format, rebase)
+    if rebase and isinstance(date, _datetime):
+        date = to_user_timezone(date)
+    return _formatted_date(date, getattr(date, "tzinfo", None), getattr(date, "fold", 0), _pattern("date", format),
+                           _locale())
+
+
+def cached_format_decimal(number, format=None) -> str:
+    """``flask_babel.format_decimal`` (the ``decimal`` filter), same output, formatted once."""
+    try:
+        # equal numbers may be written differently (-0.0 and 0.0, Decimal("1.50") and 1.5): their text is in the key
+        return _formatted_decimal(number, type(number), str(number), format, _locale())
+    except TypeError:  # not hashable
+        return format_decimal(number, format)
+
+
+@pass_context
+def gettext_alias(context, string: str, /, **variables):
+    """Jinja's ``_()`` (the i18n extension's newstyle ``gettext``) without its two indirect calls: the string
+    translated, made markup under autoescape, and always formatted with ``variables`` (escaped). A string without
+    variables gives the same text every time in a language: it is kept with the catalogue."""
+    catalogue = translations()
+    autoescape = context.eval_ctx.autoescape
+    if not variables:
+        done = catalogue.__dict__.get("consult_plain_texts")
+        if done is None:
+            done = catalogue.__dict__.setdefault("consult_plain_texts", {})
+        text = done.get((string, autoescape))
+        if text is not None:
+            return text
+    text = catalogue.ugettext(string)
+    if autoescape:
+        text = Markup(text)
+    text = text % variables
+    if not variables and len(done) < _PLAIN_TEXTS:  # template strings are few; a computed one is not kept forever
+        done[(string, autoescape)] = text
+    return text
+
+
+#: how many texts without variables are kept per catalogue
+_PLAIN_TEXTS = 4096
+
+
 @pass_context
 def localised_ngettext(context, singular: str, plural: str, num, **variables):
-    """Jinja's ``ngettext``, with ``%(num)s`` written in the reader's locale ("1 234" in French)."""
-    text = get_translations().ungettext(singular, plural, num)
-    if context.eval_ctx.autoescape:
+    """Jinja's ``ngettext``, with ``%(num)s`` written in the reader's locale ("1 234" in French). Without other
+    variables, the text for a number is kept with the catalogue (as ``gettext_alias``)."""
+    catalogue = translations()
+    autoescape = context.eval_ctx.autoescape
+    key = done = None
+    if not variables and isinstance(num, int | float):
+        key = (singular, plural, num, type(num), autoescape)
+        done = catalogue.__dict__.get("consult_plural_texts")
+        if done is None:
+            done = catalogue.__dict__.setdefault("consult_plural_texts", {})
+        text = done.get(key)
+        if text is not None:
+            return text
+    text = catalogue.ungettext(singular, plural, num)
+    if autoescape:
         text = Markup(text)
     if "num" not in variables and isinstance(num, int | float):
-        variables["num"] = format_decimal(num)
+        variables["num"] = cached_format_decimal(num)
         text = text.replace("%(num)d", "%(num)s")
     else:
         variables.setdefault("num", num)
-    return text % variables
+    text = text % variables
+    if key is not None and len(done) < _PLAIN_TEXTS:
+        done[key] = text
+    return text
 
 
 def init_app(app) -> None:
@@ -55,11 +212,19 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         markdown=render_markdown,
         excerpt=plain_excerpt,
-        datetime=format_datetime,
-        date=format_date,
-        decimal=format_decimal,
+        datetime=cached_format_datetime,
+        date=cached_format_date,
+        decimal=cached_format_decimal,
         percent=format_percent,
         language_name=language_name,
+    )
+    # the callables Flask-Babel installed, with the catalogue looked up once (the same strings come out)
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals.update(
         can=can,
@@ -71,4 +236,5 @@ def init_app(app) -> None:
         page_url=page_url,
         csrf_field=csrf_field,
         ngettext=localised_ngettext,
+        _=gettext_alias,
     )

@@ -80,6 +80,25 @@ def voters_count(motion) -> int:
                              .where(Participation.poll_id == motion.poll_id)) or 0
 
 
+def participation(poll_ids, person) -> tuple[dict[int, int], set[int]]:
+    """For these polls: how many have voted in each, and which ones the person has voted in (one query)."""
+    import sqlalchemy as sa
+
+    from consult.extensions import db
+    from consult.votes.models import Participation
+
+    me = person.id if getattr(person, "is_authenticated", False) else None
+    mine = sa.func.sum(sa.case((Participation.voter_id == me, 1), else_=0)) if me is not None else sa.literal(0)
+    counts, voted = {}, set()
+    for poll_id, voters, own in db.session.execute(
+            sa.select(Participation.poll_id, sa.func.count(), mine)
+            .where(Participation.poll_id.in_(list(poll_ids))).group_by(Participation.poll_id)):
+        counts[poll_id] = voters
+        if own:
+            voted.add(poll_id)
+    return counts, voted
+
+
 def close_and_count(motion, by=None) -> tuple[int, int, int]:
     """Close the poll and return (yes, no, abstain)."""
     engine = _engine()

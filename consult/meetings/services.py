@@ -486,24 +486,33 @@ def voter_membership(motion: Motion, person) -> Membership | None:
     return active_membership(person, motion.item.session.council, VOTING_ROLES)
 
 
+#: why a person may not vote (``vote_decision``; the session page's read model gives the same answers)
+VOTE_NOT_OPEN = _l("This vote is not open.")
+VOTE_BY_HANDS = _l("This vote is counted by show of hands in the room.")
+VOTE_SIGN_IN = _l("Please sign in first.")
+VOTE_MEMBERS_ONLY = _l("Only voting members of this council can vote. "
+                       "Observers attend without a vote.")
+VOTE_IN_ROOM_ONLY = _l("Only members marked present in the room can vote. "
+                       "Ask the secretary to record your arrival.")
+VOTE_ALREADY = _l("You have already voted on this motion.")
+
+
 def vote_decision(motion: Motion | None, person, *, engine: bool = False) -> Decision:
     """May this person vote on this motion now? (open, voting member, in the room, not voted yet)."""
     if motion is None or motion.status != MOTION_OPEN or motion.item.session.status != IN_PROGRESS:
-        return Decision("refused", _l("This vote is not open."))
+        return Decision("refused", VOTE_NOT_OPEN)
     if motion.mode == "hands":
-        return Decision("refused", _l("This vote is counted by show of hands in the room."))
+        return Decision("refused", VOTE_BY_HANDS)
     if not getattr(person, "is_authenticated", False):
-        return Decision("sign_in", _l("Please sign in first."))
+        return Decision("sign_in", VOTE_SIGN_IN)
     membership = voter_membership(motion, person)
     if membership is None:
-        return Decision("refused", _l("Only voting members of this council can vote. "
-                                      "Observers attend without a vote."))
+        return Decision("refused", VOTE_MEMBERS_ONLY)
     attendance = _attendance_of(motion.item.session, membership)
     if attendance is None or not attendance.is_in_room:
-        return Decision("refused", _l("Only members marked present in the room can vote. "
-                                      "Ask the secretary to record your arrival."))
+        return Decision("refused", VOTE_IN_ROOM_ONLY)
     if not engine and has_voted(motion, person, membership):
-        return Decision("refused", _l("You have already voted on this motion."))
+        return Decision("refused", VOTE_ALREADY)
     return YES
 
 

@@ -22,7 +22,7 @@ from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
 from consult.councils.models import Council, Membership
 from consult.extensions import db, limiter
-from consult.meetings import bp
+from consult.meetings import bp, queries
 from consult.meetings import services as meetings
 from consult.meetings.forms import (
     AttachmentForm,
@@ -69,21 +69,15 @@ def _session_form_values(form):
 
 
 def _page_context(session):
-    numbered = meetings.numbered_items(session)
-    proposal_ids = [link.proposal_id for _, item in numbered for link in item.proposal_links]
-    motions = [m for _, item in numbered for m in item.motions]
-    voted = {m.id: meetings.has_voted(m, current_user) for m in motions
-             if m.status == "open" and current_user.is_authenticated and m.mode != "hands"}
+    """What the session page and its fragments show, from the read model (plain rows, constant queries)."""
+    page = queries.session_page(session, current_user)
     return {
-        "session": session, "council": session.council, "numbered": numbered,
-        "titles": meetings.proposal_titles(proposal_ids),
-        "manage": bool(can("session.manage", session)),
-        "quorum": meetings.quorum(session) if session.attendance else None,
-        "roll": meetings.roll(session), "voted": voted,
-        "vote_decisions": {m.id: meetings.vote_decision(m, current_user) for m in motions if m.status == "open"},
-        "votes_cast": {m.id: meetings.votes_cast(m) for m in motions if m.status == "open"},
-        "attendance_labels": ATTENDANCE_LABELS, "choice_labels": CHOICE_LABELS,
-        "local": meetings.utc_to_local, "rule_labels": RULE_LABELS, "mode_labels": MODE_LABELS,
+        "session": session, "council": session.council, "agenda": page.agenda, "top_items": page.top_items,
+        "titles": page.titles, "manage": bool(can("session.manage", session)),
+        "quorum": page.quorum, "roll": page.roll, "voted": page.voted,
+        "vote_decisions": page.vote_decisions, "votes_cast": page.votes_cast,
+        "attendance_labels": page.labels.all(ATTENDANCE_LABELS), "choice_labels": page.labels.all(CHOICE_LABELS),
+        "rule_labels": page.labels.all(RULE_LABELS), "mode_labels": page.labels.all(MODE_LABELS),
     }
 
 
@@ -128,11 +122,11 @@ def _load_page_session(session_id) -> CouncilSession:
 @bp.route("/sessions/<int:session_id>")
 def session_page(session_id):
     """A session: convocation, agenda, roll call, quorum, motions and votes, decisions."""
-    session = _load_page_session(session_id)
+    session = queries.load_session(session_id) or abort(404)
     require("session.view", session)
     context = _page_context(session)
     # the forms are shown to those who run an open session only; nobody else pays for building them
-    forms = {"item_form": _item_form(session), "motion_form": MotionForm(formdata=None),
+    forms = {"item_form": _item_form(session, top_items=context["top_items"]), "motion_form": MotionForm(formdata=None),
              "hands_form": HandsForm(formdata=None), "speaker_form": SpeakerForm(formdata=None),
              "attachment_form": AttachmentForm(formdata=None)} if context["manage"] and not session.is_closed else {}
     return render("meetings/session.html", "meetings/_live.html", **context, **forms)
@@ -187,10 +181,11 @@ def session_step(session_id, step):
 # ------------------------------------------------------------------------------------------------ agenda
 
 
-def _item_form(session, item=None, formdata=None):
+def _item_form(session, item=None, formdata=None, top_items=None):
     form = ItemForm(formdata=formdata, obj=item) if item is not None else ItemForm(formdata=formdata)
+    top_items = session.top_items if top_items is None else top_items
     form.parent_id.choices = [("", _("Main item"))] + [
-        (str(i.id), _("Under: %(title)s", title=i.title)) for i in session.top_items if item is None or i.id != item.id]
+        (str(i.id), _("Under: %(title)s", title=i.title)) for i in top_items if item is None or i.id != item.id]
     if item is not None:
         del form.parent_id  # an item keeps its place in the tree; it moves with the up/down buttons
     if item is not None and request.method == "GET":
@@ -257,7 +252,6 @@ def move_item(item_id):
         abort(400)
     meetings.move_item(item, form.direction.data)
     if wants_fragment():
-        db.session.refresh(session)
         return render("meetings/_agenda.html", **_page_context(session))
     return redirect_to(_session_url(session, f"item-{item.id}"))
 
@@ -350,35 +344,49 @@ def _time_on(session, raw: str):
     return meetings.local_to_utc(datetime.combine(day, clock))
 
 
+def _roll_call_page(session, error=None, status=200, unsaved=frozenset()):
+    roll, quorum = queries.roll_call_page(session, with_seats=session.status in ("convened", "in_progress"))
+    for row in roll:
+        if row.membership_id in unsaved:  # made by a refused POST: rolled back, so named after the seat again
+            row.id = None
+    return render("meetings/roll_call.html", session=session, roll=roll, error=error, quorum=quorum,
+                  attendance_labels=queries.Labels().all(ATTENDANCE_LABELS), local=meetings.utc_to_local, status=status)
+
+
 @bp.route("/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
 def roll_call(session_id):
-    """Record who is present, excused or absent, with late arrivals and departures."""
+    """Record who is present, excused or absent, with late arrivals and departures.
+
+    The page lists every seat of the session's day; a GET writes nothing. The attendance rows are made by the
+    first roll call saved (or when the session starts); until then a seat's fields are named ``m<membership>``.
+    """
     session = db.get_or_404(CouncilSession, session_id)
     require("session.manage", session)
-    if request.method == "GET" and session.status in ("convened", "in_progress"):
-        meetings.ensure_roll(session)
-    error = None
-    if request.method == "POST":
-        try:
-            entries = []
-            for row in session.attendance:
-                status = request.form.get(f"status-{row.id}")
-                if status is None:
-                    continue
-                entries.append({"attendance_id": row.id, "status": status,
-                                "arrived_at": _time_on(session, request.form.get(f"arrived-{row.id}")),
-                                "left_at": _time_on(session, request.form.get(f"left-{row.id}"))})
-            meetings.record_attendance(session, entries, by=_actor())
-        except DomainError as err:
-            error = str(err.message)
-            return render("meetings/roll_call.html", session=session, roll=meetings.roll(session), error=error,
-                          quorum=meetings.quorum(session), attendance_labels=ATTENDANCE_LABELS,
-                          local=meetings.utc_to_local, status=err.status_code)
-        flash(_("The roll call has been saved."), "success")
-        return redirect_to(_session_url(session, "attendance"))
-    return render("meetings/roll_call.html", session=session, roll=meetings.roll(session), error=error,
-                  quorum=meetings.quorum(session) if session.attendance else None,
-                  attendance_labels=ATTENDANCE_LABELS, local=meetings.utc_to_local)
+    if request.method == "GET":
+        return _roll_call_page(session)
+    known = {row.membership_id for row in session.attendance}
+    try:
+        if session.status in ("convened", "in_progress"):
+            meetings.ensure_roll(session)
+        entries = []
+        for row in session.attendance:
+            key = str(row.id)
+            status = request.form.get(f"status-{key}")
+            if status is None:
+                key = f"m{row.membership_id}"
+                status = request.form.get(f"status-{key}")
+            if status is None:
+                continue
+            entries.append({"attendance_id": row.id, "status": status,
+                            "arrived_at": _time_on(session, request.form.get(f"arrived-{key}")),
+                            "left_at": _time_on(session, request.form.get(f"left-{key}"))})
+        meetings.record_attendance(session, entries, by=_actor())
+    except DomainError as err:
+        # nothing is saved (the 4xx answer rolls back), the rows made above included
+        unsaved = {row.membership_id for row in session.attendance} - known
+        return _roll_call_page(session, error=str(err.message), status=err.status_code, unsaved=unsaved)
+    flash(_("The roll call has been saved."), "success")
+    return redirect_to(_session_url(session, "attendance"))
 
 
 @bp.route("/attendance/<int:attendance_id>/<any(arrive, leave):event>", methods=["POST"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
@@ -33,18 +35,36 @@ def _agenda(session):
 def _agendas(sessions) -> dict[int, list[dict]]:
     """What ``_agenda`` gives for each of these sessions (main items, numbered by their place among all the
     items), from one query and no item objects."""
-    from consult.meetings.models import AgendaItem
-
     agendas: dict[int, list[dict]] = {s.id: [] for s in sessions}
     seen: dict[int, int] = dict.fromkeys(agendas, 0)
-    rows = db.session.execute(sa.select(AgendaItem.session_id, AgendaItem.parent_id, AgendaItem.title,
-                                        AgendaItem.kind).where(AgendaItem.session_id.in_(list(agendas)))
-                              .order_by(AgendaItem.session_id, AgendaItem.position, AgendaItem.id))
+    rows = db.session.execute(_agenda_statement(), {"ids": list(agendas)})
     for session_id, parent_id, title, kind in rows:
         seen[session_id] += 1
         if parent_id is None:
             agendas[session_id].append({"position": seen[session_id], "title": title, "kind": kind})
     return agendas
+
+
+@functools.cache
+def _agenda_statement() -> sa.Select:
+    """The items of a page of sessions (built once: building costs more than running it)."""
+    from consult.meetings.models import AgendaItem
+
+    item = AgendaItem.__table__
+    return (sa.select(item.c.session_id, item.c.parent_id, item.c.title, item.c.kind)
+            .where(item.c.session_id.in_(sa.bindparam("ids", expanding=True)))
+            .order_by(item.c.session_id, item.c.position, item.c.id))
+
+
+@functools.cache
+def _sessions_query() -> sa.Select:
+    """The published sessions, newest first, with their attendance counts (built once)."""
+    from consult.meetings.models import DRAFT, CouncilSession, attendance_counts_expressions
+
+    # only what the fields read: no member (nor their account) behind the attendance counts
+    return sa.select(CouncilSession).options(
+        lazyload(CouncilSession.items), *attendance_counts_expressions(), lazyload(CouncilSession.council)).where(
+        CouncilSession.status != DRAFT).order_by(CouncilSession.starts_at.desc(), CouncilSession.id.desc())
 
 
 def _attendance(session):
@@ -61,15 +81,12 @@ def _attendance(session):
 def sessions() -> Resource | None:
     if not installed("consult.meetings.models"):
         return None
-    from consult.meetings.models import DRAFT, CouncilSession, attendance_counts_expressions
+    from consult.meetings.models import CouncilSession
 
     return Resource(
         name="sessions", title="Session", model=CouncilSession,
         description="Council sessions (convened, held or closed), with their agenda and attendance counts.",
-        # only what the fields read: no member (nor their account) behind the attendance counts
-        query=lambda: sa.select(CouncilSession).options(
-            lazyload(CouncilSession.items), *attendance_counts_expressions(), lazyload(CouncilSession.council)).where(
-            CouncilSession.status != DRAFT).order_by(CouncilSession.starts_at.desc(), CouncilSession.id.desc()),
+        query=_sessions_query,
         date_column=lambda: CouncilSession.starts_at, date_description="start", prefetch=_agendas,
         fields=[
             Field("id", "integer"),
