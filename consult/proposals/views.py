@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.core.errors import DomainError
 from consult.core.forms import UNREADABLE
-from consult.core.i18n import current_language, language_name
+from consult.core.i18n import current_language
 from consult.core.models import get_or_404
 from consult.core.pagination import MAX_PER_PAGE
 from consult.core.policy import can, require
@@ -20,7 +20,7 @@ from consult.core.rendering import redirect_to, render, wants_fragment
 from consult.core.text import plain_excerpt, xml_text
 from consult.extensions import db, limiter
 from consult.processes.models import Process
-from consult.proposals import attachments, bp, cards, queries
+from consult.proposals import attachments, bp, cards, page, queries
 from consult.proposals import services as proposals
 from consult.proposals.forms import (
     AnswerForm,
@@ -226,19 +226,26 @@ def publish(proposal_id):
 @bp.route("/proposals/<int:proposal_id>")
 def show(proposal_id):
     """One proposal in the reader's language when a translation exists (``?original=1`` shows the original),
-    with its supports, official answers, sources or "merged into", and the comments section."""
-    proposal = _load(proposal_id)
+    with its supports, official answers, sources or "merged into", and the comments section.
+
+    What the page shows comes as plain rows (``consult.proposals.page``) and the HTML of the parts that are the
+    same for every reader is kept per content and language; the proposal is one ORM entity without its
+    relationships (the policies' and the other sections' target); the policies are decided once."""
+    loaded = page.load(proposal_id)
+    if loaded is None:
+        abort(404)
+    proposal, view = loaded
     require("proposal.view", proposal)
-    language = current_language()
+    manage = can("proposal.manage", proposal)
+    may = {"edit": can("proposal.edit", proposal), "translate": can("proposal.translate", proposal),
+           "manage": manage, "withdraw": can("proposal.withdraw", proposal)}
     show_original = request.args.get("original") == "1"
-    title, body, translation = proposals.in_language(proposal, proposal.language if show_original else language)
-    answer = proposal.answers[0] if proposal.answers else None
-    answer_text = answer.text_for(language, proposal.language) if answer else None
-    return render("proposals/show.html", proposal=proposal, title=title, body=body, translation=translation,
-                  show_original=show_original, answer=answer, answer_text=answer_text,
-                  supported=proposal.id in proposals.supports_of(current_user, [proposal.id]),
-                  original_language=language_name(proposal.language),
-                  has_translation=any(t.language == language for t in proposal.translations))
+    language = current_language()
+    parts = page.parts(view, language=language, show_original=show_original,
+                       shows_body=not view.is_hidden or bool(manage))
+    title = view.in_language(view.language if show_original else language)[0]
+    return render("proposals/show.html", proposal=proposal, page=view, parts=parts, title=title, may=may,
+                  supported=proposal.id in proposals.supports_of(current_user, [proposal.id]))
 
 
 def _support_answer(proposal: Proposal, message: str):
