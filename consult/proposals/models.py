@@ -53,7 +53,33 @@ STATE_LABELS = {
 }
 
 
-class Proposal(TimestampMixin, db.Model):
+class ProposalFacts:
+    """What a proposal's state means, for the model and for the page's plain rows alike."""
+
+    __slots__ = ()
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == DRAFT
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def state_label(self):
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def has_image(self) -> bool:
+        return bool(self.attachment_name) and (self.attachment_type or "").startswith("image/")
+
+
+class Proposal(ProposalFacts, TimestampMixin, db.Model):
     __tablename__ = "proposal"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -136,26 +162,6 @@ class Proposal(TimestampMixin, db.Model):
         from consult.core.policy import policies
 
         return policies.decide("proposal.comment", person, self)
-
-    @property
-    def is_draft(self) -> bool:
-        return self.state == DRAFT
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
-    @property
-    def state_label(self):
-        return STATE_LABELS.get(self.state, self.state)
-
-    @property
-    def has_image(self) -> bool:
-        return bool(self.attachment_name) and (self.attachment_type or "").startswith("image/")
 
     def __repr__(self) -> str:
         return f"<Proposal {self.id} {self.state}>"

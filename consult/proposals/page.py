@@ -31,12 +31,11 @@ from consult.accounts.models import User
 from consult.extensions import db
 from consult.processes.models import Process, Theme
 from consult.proposals.models import (
-    DRAFT,
-    OPEN_STATES,
     STATE_LABELS,
     AnswerText,
     Proposal,
     ProposalAnswer,
+    ProposalFacts,
     ProposalSource,
     ProposalTranslation,
 )
@@ -90,7 +89,7 @@ class SourceView:
     author_name: str | None
 
 
-class PageView:
+class PageView(ProposalFacts):
     """Everything the reader-independent parts of the page show, as plain values."""
 
     has_notes = False
@@ -108,26 +107,6 @@ class PageView:
         if self.author_id is None:
             return None
         return _former_participant() if self.author_erased else self.author_display_name
-
-    @property
-    def is_draft(self) -> bool:
-        return self.state == DRAFT
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
-
-    @property
-    def is_open(self) -> bool:
-        return self.state in OPEN_STATES
-
-    @property
-    def state_label(self):
-        return STATE_LABELS.get(self.state, self.state)
-
-    @property
-    def has_image(self) -> bool:
-        return bool(self.attachment_name) and (self.attachment_type or "").startswith("image/")
 
     def in_language(self, language: str) -> tuple[str, str, TextView | None]:
         """``(title, body, translation_or_None)`` for a reader of ``language`` (as ``services.in_language``)."""
