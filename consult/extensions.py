@@ -36,17 +36,27 @@ class SecretSafeCompress(Compress):
     def after_request(self, response):
         if response is not None and "no-store" in (response.headers.get("Cache-Control") or ""):
             return response
-        if response is not None and self._large_and_eligible(response):
-            response.set_data(gzip.compress(response.get_data(), compresslevel=self.LARGE_BODY_LEVEL, mtime=0))
-            response.headers["Content-Encoding"] = "gzip"  # the parent class then leaves it as it is
+        if response is not None and self._eligible(response):
+            from flask import current_app
+
+            from consult.core import compression
+
+            # a page with a large fragment kept between requests: that fragment's deflate stream is kept too
+            parts = compression.included()
+            body = compression.stitched_gzip(response.get_data(), parts, current_app.config["COMPRESS_LEVEL"]) \
+                if parts else None
+            if body is None and (response.content_length or 0) > self.LARGE_BODY:
+                body = gzip.compress(response.get_data(), compresslevel=self.LARGE_BODY_LEVEL, mtime=0)
+            if body is not None:
+                response.set_data(body)
+                response.headers["Content-Encoding"] = "gzip"  # the parent class then leaves it as it is
         return super().after_request(response)
 
-    def _large_and_eligible(self, response) -> bool:
+    def _eligible(self, response) -> bool:
         from flask import request
 
         return (not response.is_streamed and 200 <= response.status_code < 300
                 and "Content-Encoding" not in response.headers
-                and (response.content_length or 0) > self.LARGE_BODY
                 and response.mimetype in self.compress_mimetypes_set
                 and request.accept_encodings["gzip"] > 0)
 

@@ -37,7 +37,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import aliased
 
 from consult.comments.models import Comment, CommentFacts, CommentRevision
-from consult.core import targets
+from consult.core import compression, targets
 from consult.core.policy import can
 from consult.core.templating import csrf_field
 from consult.extensions import db
@@ -289,4 +289,7 @@ def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, rep
         html = render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None, reply_to=None,
                                thread=thread.rows, **context)
         kept.put(key, html)
+    if _CSRF_MARK not in html:  # the same bytes for every reader of this key: gzip keeps their stream too
+        compression.include(html)
+        return Markup(html)
     return Markup(html.replace(_CSRF_MARK, str(csrf_field())))

@@ -63,6 +63,10 @@ def _pages(db) -> list[tuple[str, str, str | None]]:
                              .order_by(CouncilSession.id))
     minutes = db.session.scalar(sa.select(Minutes.id).where(Minutes.source_type == "council_session",
                                                             Minutes.source_id == held.id).order_by(Minutes.id))
+    # each language shows the minutes in that language when the demo's translator made it
+    translated = dict(db.session.execute(sa.select(Minutes.language, Minutes.id).where(
+        Minutes.translation_of_id == minutes, Minutes.status == "published")).all())
+    minutes_paths = {lang: f"/minutes/{translated.get(lang, minutes)}" for lang in LANGUAGES}
     card = db.session.scalar(sa.select(Proposal.id).order_by(Proposal.id))
     poll = db.session.scalar(sa.select(Poll.id).where(Poll.method == "ranked_irv", Poll.status == "closed"))
     upcoming = db.session.scalar(sa.select(Debate).where(Debate.status == "scheduled").order_by(Debate.id))
@@ -74,7 +78,7 @@ def _pages(db) -> list[tuple[str, str, str | None]]:
         ("proposals", "/proposals", None),
         ("proposal", f"/proposals/{card}", None),
         ("poll-results", f"/polls/{poll}/results", None),
-        ("minutes", f"/minutes/{minutes}", None),
+        ("minutes", minutes_paths, None),
         ("debate-projector", f"/debates/{upcoming.id}/projector", None),
         ("debate-console", f"/debates/{upcoming.id}/console", "moderator"),
     ]
@@ -153,6 +157,7 @@ def main(argv=None) -> int:
                         page.goto(f"{server.base}/?lang={lang}")
                         contexts[who] = (context, page)
                     page = contexts[who][1]
+                    path = path[lang] if isinstance(path, dict) else path
                     page.goto(server.base + path, wait_until="domcontentloaded")
                     page.wait_for_timeout(300)  # fonts and the live screens' first update
                     target = out / f"{name}-{lang}.png"

@@ -187,3 +187,39 @@ def test_an_unchanged_thread_is_not_read_again_and_a_changed_one_is(app, db, thr
         changed = load_stamp(proposal)
         assert changed.rows is not held.rows and changed.stamp != held.stamp
         assert "Edited words" in [row[4] for row in changed.rows.rows]
+
+
+def test_a_long_thread_is_gzipped_from_its_kept_stream(app, client, db, process, make_proposal, make_resident):
+    """The thread's deflate stream is kept with its HTML: the gzip answer is the same page, byte for byte."""
+    import gzip
+
+    from consult.core import compression
+
+    authors = [make_resident(username=f"writer{n}", display_name=f"Writer {n}") for n in range(4)]
+    proposal = make_proposal(process, authors[0])
+    for n in range(90):
+        comments.post_comment(authors[n % 4], proposal, f"Point {n}: " + "a welcoming city listens to everyone. " * 8,
+                              "neutral")
+    db.session.commit()
+    compression.kept.clear()
+    plain = client.get(f"/proposals/{proposal.id}").get_data()
+    assert plain.count(b'class="comment comment--depth-1"') == 90
+    for _ in range(2):
+        zipped = client.get(f"/proposals/{proposal.id}", headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(zipped.get_data()) == plain
+    assert compression.kept.misses == 1 and compression.kept.hits == 1  # compressed once, then taken as it is
+
+
+def test_stitched_gzip_is_one_valid_stream():
+    import gzip
+    import zlib
+
+    from consult.core import compression
+
+    part = "".join(f"<li>comment {n} — «مرحبا»</li>" for n in range(3000))
+    body = ("<html><p>before</p>" + part + "<p>between</p>" + part[:40_000] + "<p>after</p></html>").encode()
+    stitched = compression.stitched_gzip(body, [part, part[:40_000]], level=6)
+    assert gzip.decompress(stitched) == body
+    assert zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(stitched) == body
+    assert compression.stitched_gzip(b"<html>nothing kept here</html>", [part], level=6) is None

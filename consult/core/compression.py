@@ -1,0 +1,120 @@
+"""gzip for pages that carry a large fragment kept between requests, without compressing that fragment again.
+
+A long comment thread is rendered once and kept (``consult.comments.thread``); compressing its 300-500 KB on
+every request would then cost more than everything else the page does. The code that puts such a fragment in
+a page calls :func:`include`; when the answer is gzipped, :func:`stitched_gzip` compresses the page's own bytes
+around the fragment now and takes the fragment's deflate stream from a bounded store, where it was compressed
+the first time. Deflate streams joined this way are one valid stream: each piece but the last ends with a full
+flush (byte-aligned, no reference to earlier data), so a browser sees one ordinary gzip body (RFC 1952) whose
+checksum and length are those of the whole page.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+import zlib
+from collections import OrderedDict
+
+from flask import g, has_request_context
+
+#: fragments smaller than this are compressed with the page (no gain in keeping them apart)
+MIN_PART = 32 * 1024
+#: gzip header: deflate, no name or comment, no time, unknown system
+_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+_KEY = "consult_gzip_parts"
+
+
+class _Kept:
+    """Fragment text → (UTF-8 bytes, deflate stream), least recently used first out, bounded by entries and
+    bytes. A kept fragment is the same ``str`` object request after request, so its lookup is cheap."""
+
+    def __init__(self, entries: int = 32, max_bytes: int = 16 * 1024 * 1024):
+        self.entries, self.max_bytes = entries, max_bytes
+        self._items: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, text: str, level: int) -> tuple[bytes, bytes]:
+        with self._lock:
+            item = self._items.get(text)
+            if item is not None:
+                self._items.move_to_end(text)
+                self.hits += 1
+                return item
+            self.misses += 1
+        raw = text.encode("utf-8")
+        item = (raw, _deflate(raw, level, zlib.Z_FULL_FLUSH))
+        size = len(raw) + len(item[1])
+        if size <= self.max_bytes:
+            with self._lock:
+                if text not in self._items:
+                    self._items[text] = item
+                    self._bytes += size
+                while len(self._items) > self.entries or self._bytes > self.max_bytes:
+                    _old, (old_raw, old_deflated) = self._items.popitem(last=False)
+                    self._bytes -= len(old_raw) + len(old_deflated)
+        return item
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+kept = _Kept()
+
+
+def include(text: str) -> None:
+    """Say that ``text``, a large fragment kept between requests, is in this request's answer as it is."""
+    if len(text) >= MIN_PART and has_request_context():
+        parts = g.setdefault(_KEY, [])
+        if not any(part is text for part in parts):  # named twice (or g outlives the request): once is enough
+            parts.append(text)
+
+
+def included() -> list[str]:
+    """The fragments :func:`include` named in this request."""
+    if not has_request_context():
+        return []
+    return g.get(_KEY) or []
+
+
+def _deflate(data: bytes, level: int, mode: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(mode)
+
+
+def _find(body: bytes, raw: bytes) -> int:
+    """Where ``raw`` is in ``body``: its first bytes are looked for, then the whole is compared there (much
+    quicker than searching for a 300 KB needle)."""
+    head, at = raw[:256], -1
+    while True:
+        at = body.find(head, at + 1)
+        if at < 0 or body.startswith(raw, at):
+            return at
+
+
+def stitched_gzip(body: bytes, parts: list[str], level: int) -> bytes | None:
+    """``body`` as a gzip stream in which each part found in it is the kept deflate stream of that part; None
+    when no part is in the body (the caller compresses it the usual way)."""
+    found = []
+    for text in parts:
+        raw, deflated = kept.get(text, level)
+        at = _find(body, raw)
+        if at >= 0:
+            found.append((at, len(raw), deflated))
+    if not found:
+        return None
+    found.sort()
+    out, position = [_HEADER], 0
+    for at, length, deflated in found:
+        if at < position:  # overlapping parts: the first one found serves
+            continue
+        out.append(_deflate(body[position:at], level, zlib.Z_FULL_FLUSH))
+        out.append(deflated)
+        position = at + length
+    out.append(_deflate(body[position:], level, zlib.Z_FINISH))
+    out.append(struct.pack("<II", zlib.crc32(body) & 0xFFFFFFFF, len(body) & 0xFFFFFFFF))
+    return b"".join(out)
