@@ -23,14 +23,12 @@ stays within its memory budget whatever people read.
 from __future__ import annotations
 
 import secrets
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, cached_property
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from markupsafe import Markup
@@ -38,6 +36,7 @@ from sqlalchemy.orm import aliased
 
 from consult.comments.models import Comment, CommentFacts, CommentRevision
 from consult.core import compression, targets
+from consult.core.kept import KeptStore, app_store
 from consult.core.policy import can
 from consult.core.templating import csrf_field
 from consult.extensions import db
@@ -203,66 +202,14 @@ def load_stamp(target) -> ThreadStamp:
     return ThreadStamp(target_type, target_id, stamp, own, rows)
 
 
-class HtmlStore:
-    """A bounded least-recently-used store (of HTML strings, or of rows), by entries and by total size
-    (characters)."""
-
-    def __init__(self, max_entries: int = 128, max_chars: int = 48_000_000):
-        self.max_entries, self.max_chars = max_entries, max_chars
-        self._items: OrderedDict[object, tuple[object, int]] = OrderedDict()
-        self._chars = 0
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, key):
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return item[0]
-
-    def put(self, key, value, size: int | None = None) -> None:
-        size = len(value) if size is None else size
-        if size > self.max_chars:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._chars -= old[1]
-            self._items[key] = (value, size)
-            self._chars += size
-            while len(self._items) > self.max_entries or self._chars > self.max_chars:
-                _, (_, dropped) = self._items.popitem(last=False)
-                self._chars -= dropped
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._chars = 0
-
-
-def _app_store(name: str, entries: int, chars: int) -> HtmlStore:
-    app = current_app._get_current_object()
-    kept = app.extensions.get(name)
-    if kept is None:
-        kept = app.extensions.setdefault(name, HtmlStore(entries, chars))
-    return kept
-
-
-def store() -> HtmlStore:
+def store() -> KeptStore:
     """This app's kept thread HTML (an app in tests has its own; several apps never share copies)."""
-    return _app_store("comment_threads", 128, 12_000_000)
+    return app_store("comment_threads", 128, 12_000_000)
 
 
-def rows_store() -> HtmlStore:
+def rows_store() -> KeptStore:
     """This app's latest rows of each recently shown thread, with their stamp."""
-    return _app_store("comment_thread_rows", 256, 8_000_000)
+    return app_store("comment_thread_rows", 256, 8_000_000)
 
 
 def _reader(thread: ThreadStamp, may_post: bool) -> tuple:

@@ -12,11 +12,11 @@ checksum and length are those of the whole page.
 from __future__ import annotations
 
 import struct
-import threading
 import zlib
-from collections import OrderedDict
 
 from flask import g, has_request_context
+
+from consult.core.kept import KeptStore
 
 #: fragments smaller than this are compressed with the page (no gain in keeping them apart)
 MIN_PART = 32 * 1024
@@ -25,45 +25,9 @@ _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 _KEY = "consult_gzip_parts"
 
 
-class _Kept:
-    """Fragment text → (UTF-8 bytes, deflate stream), least recently used first out, bounded by entries and
-    bytes. A kept fragment is the same ``str`` object request after request, so its lookup is cheap."""
-
-    def __init__(self, entries: int = 32, max_bytes: int = 16 * 1024 * 1024):
-        self.entries, self.max_bytes = entries, max_bytes
-        self._items: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self.hits = self.misses = 0
-
-    def get(self, text: str, level: int) -> tuple[bytes, bytes]:
-        with self._lock:
-            item = self._items.get(text)
-            if item is not None:
-                self._items.move_to_end(text)
-                self.hits += 1
-                return item
-            self.misses += 1
-        raw = text.encode("utf-8")
-        item = (raw, _deflate(raw, level, zlib.Z_FULL_FLUSH))
-        size = len(raw) + len(item[1])
-        if size <= self.max_bytes:
-            with self._lock:
-                if text not in self._items:
-                    self._items[text] = item
-                    self._bytes += size
-                while len(self._items) > self.entries or self._bytes > self.max_bytes:
-                    _old, (old_raw, old_deflated) = self._items.popitem(last=False)
-                    self._bytes -= len(old_raw) + len(old_deflated)
-        return item
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-
-kept = _Kept()
+#: fragment text → (UTF-8 bytes, deflate stream); a kept fragment is the same ``str`` object request after
+#: request, so its lookup is cheap
+kept = KeptStore(32, 16 * 1024 * 1024)
 
 
 def include(text: str) -> None:
@@ -79,6 +43,11 @@ def included() -> list[str]:
     if not has_request_context():
         return []
     return g.get(_KEY) or []
+
+
+def _compressed(text: str, level: int) -> tuple[bytes, bytes]:
+    raw = text.encode("utf-8")
+    return raw, _deflate(raw, level, zlib.Z_FULL_FLUSH)
 
 
 def _deflate(data: bytes, level: int, mode: int) -> bytes:
@@ -101,7 +70,8 @@ def stitched_gzip(body: bytes, parts: list[str], level: int) -> bytes | None:
     when no part is in the body (the caller compresses it the usual way)."""
     found = []
     for text in parts:
-        raw, deflated = kept.get(text, level)
+        raw, deflated = kept.get_or_make(text, lambda text=text: _compressed(text, level),
+                                         size_of=lambda item: len(item[0]) + len(item[1]))
         at = _find(body, raw)
         if at >= 0:
             found.append((at, len(raw), deflated))

@@ -15,10 +15,10 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections import OrderedDict
 
 from flask import current_app, render_template
 
+from consult.core.kept import KeptStore
 from consult.debates import queries
 from consult.debates.events import broker, stamp_of
 from consult.extensions import db
@@ -35,28 +35,7 @@ TEMPLATES = {
 VIEW_PARTS = {"public": PARTS, "projector": ("status", "speakers", "question", "poll")}
 
 
-class _Cache:
-    def __init__(self, size: int = 256):
-        self._data: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-        self.size = size
-
-    def get(self, key):
-        with self._lock:
-            value = self._data.get(key)
-            if value is not None:
-                self._data.move_to_end(key)
-            return value
-
-    def put(self, key, value):
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self.size:
-                self._data.popitem(last=False)
-
-
-_cache = _Cache()
+_cache = KeptStore(256)
 _render_locks: dict = {}
 _render_locks_guard = threading.Lock()
 

@@ -10,14 +10,13 @@ the language. Both caches are bounded (least recently used entries go first) and
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, request
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from consult.core.kept import KeptStore
 from consult.proposals.models import STATE_LABELS
 from consult.proposals.queries import card_excerpt
 
@@ -25,36 +24,9 @@ from consult.proposals.queries import card_excerpt
 _SLOT = "\x00viewer\x00"
 
 
-class Kept:
-    """A bounded, thread-safe map of rendered HTML: the least recently used entry goes first."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self._items: OrderedDict = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, make: Callable):
-        with self._lock:
-            try:
-                self._items.move_to_end(key)
-                return self._items[key]
-            except KeyError:
-                pass
-        value = make()  # outside the lock: two threads may render the same thing once each, harmlessly
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-CARDS = Kept(4096)
-FORMS = Kept(512)
-PAGERS = Kept(512)
+CARDS = KeptStore(4096)
+FORMS = KeptStore(512)
+PAGERS = KeptStore(512)
 
 
 def _state_label(state: str):
@@ -80,17 +52,17 @@ class ListParts:
             head, _, tail = html.partition(_SLOT)
             return Markup(head), Markup(tail)
 
-        return CARDS.get((tuple(row), row._fields, self.locale), render)
+        return CARDS.get_or_make((tuple(row), row._fields, self.locale), render)
 
     def pager(self, page) -> Markup:
         """The shared pager macro's HTML for this page of this list (its links keep the query string)."""
         key = (page.page, page.pages, request.path, tuple(request.args.items(multi=True)), self.locale)
-        return PAGERS.get(key, lambda: Markup(self._env.get_template("_macros/forms.html").module.pager(page)))
+        return PAGERS.get_or_make(key, lambda: Markup(self._env.get_template("_macros/forms.html").module.pager(page)))
 
     def filter_form(self, choices: tuple, values: tuple, render: Callable[[], str]) -> Markup:
         """The filter form's HTML for these choices, submitted values and language; ``render()`` makes it
         when it is not kept yet."""
-        return FORMS.get((choices, values, self.locale), lambda: Markup(render()))
+        return FORMS.get_or_make((choices, values, self.locale), lambda: Markup(render()))
 
 
 def clear() -> None:

@@ -28,6 +28,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import aliased, defaultload, lazyload
 
 from consult.accounts.models import User
+from consult.core.kept import app_store
 from consult.extensions import db
 from consult.processes.models import Process, Theme
 from consult.proposals.models import (
@@ -224,9 +225,7 @@ class Parts:
 
 
 def _store():
-    from consult.comments.thread import _app_store
-
-    return _app_store("proposal_pages", 256, 16_000_000)
+    return app_store("proposal_pages", 256, 16_000_000)
 
 
 def parts(view: PageView, *, language: str, show_original: bool, shows_body: bool) -> Parts:

@@ -30,9 +30,7 @@ def all_fingerprints(poll: Poll) -> list[str] | None:
     """Every counted ballot's fingerprint of a closed poll, in the list's order (one query); ``None`` before."""
     if not poll.is_closed:
         return None
-    hashes = db.session.scalars(sa.select(Ballot.tracker_hash).where(Ballot.poll_id == poll.id)
-                                .order_by(Ballot.tracker_hash))
-    return [fingerprint(h) for h in hashes]
+    return [fingerprint(h) for h in db.session.scalars(_counted(poll))]
 
 
 class _Fingerprints:
@@ -46,13 +44,18 @@ class _Fingerprints:
         return getattr(self._page, name)
 
 
+def _counted(poll: Poll):
+    """The tracker hashes of a poll's counted ballots, in the list's order (of the hashes: it says nothing
+    about who voted or when)."""
+    return sa.select(Ballot.tracker_hash).where(Ballot.poll_id == poll.id).order_by(Ballot.tracker_hash)
+
+
 def tracker_page(poll: Poll):
     """One page of the fingerprints of a closed poll's counted ballots, in the order of their hashes (an order
     that says nothing about who voted or when); ``None`` while the poll is not closed."""
     if not poll.is_closed:
         return None
-    query = sa.select(Ballot.tracker_hash).where(Ballot.poll_id == poll.id).order_by(Ballot.tracker_hash)
-    return _Fingerprints(paginate(query, per_page=TRACKERS_PER_PAGE, max_per_page=TRACKERS_MAX_PER_PAGE))
+    return _Fingerprints(paginate(_counted(poll), per_page=TRACKERS_PER_PAGE, max_per_page=TRACKERS_MAX_PER_PAGE))
 
 
 def tracker_list_page(poll: Poll, tracker: str, per_page: int) -> int | None:

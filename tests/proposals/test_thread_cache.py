@@ -164,9 +164,9 @@ def test_htmx_answer_and_full_page_show_the_new_reply_with_its_controls(app, cli
 
 
 def test_the_store_is_bounded(app):
-    from consult.comments.thread import HtmlStore
+    from consult.core.kept import KeptStore
 
-    kept = HtmlStore(max_entries=3, max_chars=100)
+    kept = KeptStore(max_entries=3, max_size=100)
     for n in range(5):
         kept.put(n, "x" * 10)
     assert len(kept) == 3 and kept.get(0) is None and kept.get(4) == "x" * 10
