@@ -223,3 +223,13 @@ def test_stitched_gzip_is_one_valid_stream():
     assert gzip.decompress(stitched) == body
     assert zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(stitched) == body
     assert compression.stitched_gzip(b"<html>nothing kept here</html>", [part], level=6) is None
+
+
+def test_comment_text_and_names_keep_their_own_direction_in_arabic(client, thread):
+    """In a right-to-left page an English comment ends with its full stop on the right: each body has
+    ``dir="auto"`` and each name is isolated."""
+    proposal, _first, _second = thread
+    html = page(client, proposal, lang="ar")
+    assert 'dir="rtl"' in html
+    assert html.count('class="comment__body prose" dir="auto"') == 2
+    assert '<bdi class="comment__author">Amina</bdi>' in html
