@@ -93,6 +93,15 @@ class Resource:
     #: optional: the list's total for these arguments without counting its rows (e.g. from a kept tally), or
     #: None to count them
     count: Callable[[ListArgs], int | None] | None = None
+    #: True when ``query`` selects columns rather than mapped objects: each row is then a plain result row
+    #: whose columns are read by name (no ORM object is built for a page, which is most of a list's cost)
+    rows: bool = False
+
+    def fetch(self, query: sa.Select) -> list:
+        """The rows of ``query``: result rows for a column query, objects otherwise."""
+        if self.rows:
+            return db.session.execute(query).all()
+        return db.session.scalars(query).unique().all()
 
     def serialize(self, obj) -> dict:
         return {f.name: f.value(obj) for f in self.fields}
@@ -228,7 +237,7 @@ def list_page(resource: Resource, args: ListArgs) -> dict:
     total = resource.count(args) if resource.count is not None else None
     if total is None:
         total = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.limit(args.per_page).offset((args.page - 1) * args.per_page)).unique().all()
+    rows = resource.fetch(query.limit(args.per_page).offset((args.page - 1) * args.per_page))
     pages = max(1, -(-total // args.per_page))
 
     def link(page):
@@ -252,8 +261,8 @@ def detail(resource: Resource, ident: int):
         return None
     model = resource.model
     query = resource.query().where(model.id == ident)
-    row = db.session.scalars(query.limit(1)).unique().first()
-    return resource.serialize_all([row])[0] if row is not None else None
+    rows = resource.fetch(query.limit(1))
+    return resource.serialize_all(rows)[0] if rows else None
 
 
 def _cell(value) -> str:

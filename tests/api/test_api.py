@@ -14,6 +14,8 @@ from consult.minutes import services as minutes_services
 from consult.outcomes import services as outcome_services
 from tests.meetings.conftest import council_setup, running_session  # noqa: F401 - fixture
 from tests.minutes.fixtures import record
+from tests.proposals.conftest import admin, make_process, make_proposal  # noqa: F401 - fixtures
+from tests.votes.conftest import make_poll  # noqa: F401 - fixture
 
 
 @pytest.fixture
@@ -164,3 +166,46 @@ def test_sessions_give_agenda_and_attendance_counts(client, council_setup, db): 
     for body in (listed, one):
         assert body["attendance"] == {"present": 2, "excused": 0, "absent": 4}
         assert body["agenda"] == expected
+
+
+def test_proposals_give_the_authors_public_name_and_nothing_of_the_account(
+        client, db, make_process, make_user, make_proposal):  # noqa: F811 - fixtures
+    from consult.accounts.erasure import erase_account
+
+    process = make_process()
+    amal = make_user("amal-login", display_name="Amal", email="amal@example.org", verified=True, birth_year=1990)
+    kept = make_proposal(process, amal, title="Evening classes")
+    gone_author = make_user("gone-login", display_name="Gone", verified=True, birth_year=1990)
+    gone = make_proposal(process, gone_author, title="Market stalls")
+    make_proposal(process, amal, title="Still a draft", publish=False)
+    erase_account(gone_author)
+    db.session.commit()
+
+    response = client.get("/api/v1/proposals")
+    body = response.get_json()
+    by_id = {p["id"]: p for p in body["data"]}
+    assert set(by_id) == {kept.id, gone.id} and body["meta"]["total"] == 2
+    assert by_id[kept.id]["author"] == "Amal" and by_id[kept.id]["title"] == "Evening classes"
+    assert by_id[gone.id]["author"] == "Former participant"
+    assert client.get(f"/api/v1/proposals/{gone.id}").get_json()["data"]["author"] == "Former participant"
+    text = response.get_data(as_text=True)
+    assert "amal-login" not in text and "amal@example.org" not in text and "Gone" not in text
+
+
+def test_polls_list_their_options_in_order_and_no_drafts(client, db, make_poll):  # noqa: F811 - fixture
+    from consult.votes import services as votes
+
+    first = make_poll(options=("Library", "Park", "Clinic"), question="Where first?")
+    second = make_poll(options=("Yes", "No"), question="Second?")
+    make_poll(open=False, question="Not yet open?")
+    votes.close_poll(second)
+    db.session.commit()
+
+    body = client.get("/api/v1/polls").get_json()
+    by_id = {p["id"]: p for p in body["data"]}
+    assert set(by_id) == {first.id, second.id} and body["meta"]["total"] == 2
+    assert [o["label"] for o in by_id[first.id]["options"]] == ["Library", "Park", "Clinic"]
+    assert [o["id"] for o in by_id[first.id]["options"]] == [o.id for o in first.options]
+    assert by_id[first.id]["results"] is None and by_id[second.id]["results"] is not None
+    one = client.get(f"/api/v1/polls/{second.id}").get_json()["data"]
+    assert [o["label"] for o in one["options"]] == ["Yes", "No"]

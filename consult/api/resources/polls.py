@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 
-from consult.api.machinery import Field, Resource, builder
+from consult.api.machinery import Field, Resource, builder, prefetched
 from consult.api.resources import installed
+from consult.extensions import db
 
 OPTIONS_SCHEMA = {
     "type": "array",
@@ -49,17 +52,53 @@ def _results(poll):
     }
 
 
+#: the published columns (and what ``_results`` reads)
+_COLUMNS = ("id", "question", "method", "mode", "status", "owner_type", "owner_id", "opens_at", "closes_at",
+            "closed_at", "result")
+
+
+@functools.cache
+def _query() -> sa.Select:
+    """Open and closed polls, newest opening first, as rows of their columns (built once)."""
+    from consult.votes.models import STATUS_DRAFT, Poll
+
+    poll = Poll.__table__
+    return (sa.select(*(poll.c[name] for name in _COLUMNS)).where(poll.c.status != STATUS_DRAFT)
+            .order_by(poll.c.opens_at.desc().nulls_last(), poll.c.id.desc()))
+
+
+@functools.cache
+def _options_statement() -> sa.Select:
+    from consult.votes.models import PollOption
+
+    option = PollOption.__table__
+    return (sa.select(option.c.poll_id, option.c.id, option.c.label)
+            .where(option.c.poll_id.in_(sa.bindparam("ids", expanding=True)))
+            .order_by(option.c.poll_id, option.c.position, option.c.id))
+
+
+def _all_options(rows) -> dict[int, list[dict]]:
+    """The options of a page of polls, from one query."""
+    options: dict[int, list[dict]] = {row.id: [] for row in rows}
+    for poll_id, option_id, label in db.session.execute(_options_statement(), {"ids": list(options)}):
+        options[poll_id].append({"id": option_id, "label": label})
+    return options
+
+
+def _options(row) -> list[dict]:
+    return prefetched("polls").get(row.id, [])
+
+
 @builder
 def polls() -> Resource | None:
     if not installed("consult.votes.models"):
         return None
-    from consult.votes.models import STATUS_DRAFT, Poll
+    from consult.votes.models import Poll
 
     return Resource(
         name="polls", title="Poll", model=Poll,
         description="Polls that are open or closed; results only once closed.",
-        query=lambda: sa.select(Poll).where(Poll.status != STATUS_DRAFT).order_by(
-            Poll.opens_at.desc().nulls_last(), Poll.id.desc()),
+        query=_query, rows=True, prefetch=_all_options,
         date_column=lambda: Poll.opens_at, date_description="opening",
         fields=[
             Field("id", "integer"),
@@ -73,7 +112,7 @@ def polls() -> Resource | None:
             Field("closes_at", "date-time", nullable=True),
             Field("closed_at", "date-time", nullable=True),
             Field("options", "array", schema=OPTIONS_SCHEMA,
-                  getter=lambda p: [{"id": o.id, "label": o.label} for o in p.options]),
+                  getter=_options),
             Field("results", "object", getter=_results, schema=RESULTS_SCHEMA),
         ],
     )
