@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("comments", __name__)
 
-from consult.comments import models, policies, views  # noqa: E402,F401
+from consult.comments import models, policies, versions, views  # noqa: E402,F401
 from consult.comments import personal as _personal  # noqa: E402,F401
 from consult.core import targets  # noqa: E402
 

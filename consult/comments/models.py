@@ -94,3 +94,15 @@ class CommentRevision(db.Model):
     replaced_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
 
     comment: Mapped[Comment] = relationship(back_populates="revisions")
+
+
+class CommentThread(db.Model):
+    """The version of the conversation on one item: a new random number at every change of one of its comments
+    or of the name of one of their authors, set by database triggers (``consult.comments.versions``). A page
+    compares it with the version of the rows and HTML it keeps, instead of reading every comment."""
+
+    __tablename__ = "comment_thread"
+
+    target_type: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    target_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)

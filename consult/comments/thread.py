@@ -1,13 +1,12 @@
 """The comments section's thread as plain rows, and its HTML kept between readers.
 
-Each view first reads the thread's *stamp*, one aggregate query: how many comments (deleted, hidden, edited,
-with an author) and earlier versions of edited comments, the sums of their ids and of their authors' ids, the
-latest change of a comment (every write through the ORM moves ``updated_at``: an edit, a deletion, a hide or a
-restore) and the latest change of an author's account (a new name, an erased account: "Former participant").
-The stamp is part of the key of the kept HTML, so any of those changes the key at once: nothing is invalidated,
-nothing stale is shown. The same query brings the thread's rows (plain rows, no ORM objects), but only when the
-stamp differs from that of the rows the process already holds for the item: a page runs one query for its
-thread whether its copy is kept or not.
+Each view first reads the thread's *version*, one row of ``comment_thread`` that database triggers replace with a
+new random number at any change of what the thread shows: a comment's columns (a new comment, an edit, a
+deletion, a hide or a restore) or an author's public name (a new name, an erased account: "Former participant");
+see ``consult.comments.versions``. The version is part of the key of the kept HTML, so any of those changes the
+key at once: nothing is invalidated, nothing stale is shown. The same query brings the thread's rows (plain rows,
+no ORM objects), but only when the version differs from that of the rows the process already holds for the
+item: a page runs one query for its thread whether its copy is kept or not, and reads one row when it is.
 
 The rest of the key is what differs between readers: language and time zone, the page the forms return to,
 whether the reader is signed in, may reply, may report, is blocked, and (only for a reader who wrote comments
@@ -34,7 +33,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import aliased
 
-from consult.comments.models import Comment, CommentFacts, CommentRevision
+from consult.comments.models import Comment, CommentFacts, CommentThread
 from consult.core import compression, targets
 from consult.core.kept import KeptStore, app_store
 from consult.core.policy import can
@@ -90,15 +89,17 @@ class ThreadRows:
 
 
 class ThreadStamp:
-    """What identifies the state of the conversation on one item (see the module's docstring), its rows, and
-    how many of its comments the reader wrote."""
+    """The version of the conversation on one item (see the module's docstring), its rows, and how many of its
+    comments the reader wrote."""
 
-    def __init__(self, target_type: str, target_id: int, stamp: tuple, own: int, rows: ThreadRows):
-        self.target_type, self.target_id, self.stamp, self.own, self.rows = target_type, target_id, stamp, own, rows
+    def __init__(self, target_type: str, target_id: int, version: int | None, rows: ThreadRows, me: int | None):
+        self.target_type, self.target_id, self.version, self.rows = target_type, target_id, version, rows
         #: comments in the thread (deleted ones too: they keep their place)
-        self.total = stamp[1]
+        self.total = len(rows.rows)
         #: comments not deleted by their authors (as ``comment_count`` keeps it)
-        self.count = stamp[1] - stamp[2]
+        self.count = sum(1 for row in rows.rows if row[_DELETED_AT] is None)
+        #: the reader's comments in the thread
+        self.own = 0 if me is None else sum(1 for row in rows.rows if row[_AUTHOR_ID] == me)
 
     @property
     def key(self) -> str:
@@ -136,38 +137,27 @@ def load_rows(target_type: str, target_id: int) -> ThreadRows:
     return ThreadRows(target_type, target_id, tuple(map(tuple, result)))
 
 
-#: how many aggregates the stamp has (``s0`` ... in ``_thread_select``)
-STAMP_SIZE = 11
+#: where a row (``ThreadComment``'s order) has its author and its deletion
+_AUTHOR_ID, _DELETED_AT = ThreadComment.__slots__.index("author_id"), ThreadComment.__slots__.index("deleted_at")
 
 
 @cache
 def _thread_select():
     """The one statement a thread needs (built once: building it costs more than running it). Parameters:
-    ``target_type``, ``target_id``, ``me`` (the reader's id or None), ``all_rows`` (no rows held), and ``k0`` ...
-    (the stamp of the rows held). Each result row has the stamp's aggregates, the reader's own comments and a
-    comment's columns; with the held stamp, one row with the stamp and no comment."""
+    ``target_type``, ``target_id`` and ``held`` (the version of the rows held, or None). Each result row has the
+    thread's version and a comment's columns; when the version is the one held, one row with the version and no
+    comment. A thread without a version (no comment yet, or a database without the triggers) always brings its
+    rows."""
     from consult.accounts.models import User
 
-    f = sa.func
     target_type, target_id = sa.bindparam("target_type", type_=sa.String), sa.bindparam("target_id", type_=sa.Integer)
-    in_thread = (Comment.target_type == target_type, Comment.target_id == target_id)
-    # every edit keeps a revision: their number moves with each edit even when the clock would not tell
-    revisions = (sa.select(f.count()).select_from(CommentRevision)
-                 .join(Comment, Comment.id == CommentRevision.comment_id).where(*in_thread).scalar_subquery())
-    aggregates = (revisions, f.count(), f.count(Comment.deleted_at), f.count(Comment.hidden_at),
-                  f.count(Comment.edited_at), f.count(Comment.author_id), f.sum(Comment.id),
-                  f.sum(Comment.author_id), f.max(Comment.updated_at), f.max(User.updated_at),
-                  f.count(User.deleted_at))
-    assert len(aggregates) == STAMP_SIZE
-    own = f.coalesce(f.sum(sa.case((Comment.author_id == sa.bindparam("me", type_=sa.Integer), 1), else_=0)), 0)
-    stamp_of = (sa.select(*(value.label(f"s{n}") for n, value in enumerate(aggregates)), own.label("own"))
-                .select_from(Comment).outerjoin(User, User.id == Comment.author_id).where(*in_thread)
-                .cte("thread_stamp"))
-    stamp_columns = [stamp_of.c[f"s{n}"] for n in range(STAMP_SIZE)]
-    held = sa.and_(*(column.is_not_distinct_from(sa.bindparam(f"k{n}")) for n, column in enumerate(stamp_columns)))
-    changed = sa.or_(sa.bindparam("all_rows", type_=sa.Boolean), sa.not_(held))
+    version = (sa.select(sa.func.max(CommentThread.version).label("version"))
+               .where(CommentThread.target_type == target_type, CommentThread.target_id == target_id)
+               .cte("thread_version"))
+    held = sa.bindparam("held", type_=sa.BigInteger)
+    changed = sa.or_(held.is_(None), version.c.version.is_(None), version.c.version != held)
     comment, user = aliased(Comment, name="c"), aliased(User, name="u")
-    return (sa.select(*stamp_columns, stamp_of.c.own, *_row_columns(comment, user)).select_from(stamp_of)
+    return (sa.select(version.c.version, *_row_columns(comment, user)).select_from(version)
             .outerjoin(comment, sa.and_(comment.target_type == target_type, comment.target_id == target_id,
                                         changed))
             .outerjoin(user, user.id == comment.author_id)
@@ -179,27 +169,22 @@ def _rows_size(rows: tuple[tuple, ...]) -> int:
 
 
 def load_stamp(target) -> ThreadStamp:
-    """The thread's stamp, and its rows, in one query: the rows come only when the stamp differs from that of
-    the rows this process already holds for the item (otherwise those are used)."""
+    """The thread's version, and its rows, in one query of one row: the rows come only when the version differs
+    from that of the rows this process already holds for the item (otherwise those are used)."""
     target_type, target_id = targets.ref(target)
     held = rows_store().get((target_type, target_id))
-    params = {"target_type": target_type, "target_id": target_id,
-              "me": current_user.id if current_user.is_authenticated else None, "all_rows": held is None,
-              **{f"k{n}": None if held is None else held[0][n] for n in range(STAMP_SIZE)}}
+    params = {"target_type": target_type, "target_id": target_id, "held": None if held is None else held[0]}
     result = db.session.connection().execute(_thread_select(), params).all()
-    size = STAMP_SIZE
-    first = result[0]
-    stamp, own = tuple(first[:size]), first[size] or 0
-    fresh = tuple(tuple(row[size + 1:]) for row in result if row[size + 1] is not None)
-    if fresh or stamp[1] == 0:
-        rows = ThreadRows(target_type, target_id, fresh)
-        rows_store().put((target_type, target_id), (stamp, rows), _rows_size(fresh))
-    elif held is not None and stamp == held[0]:
+    version = result[0][0]
+    fresh = tuple(tuple(row[1:]) for row in result if row[1] is not None)
+    if held is not None and version is not None and version == held[0]:
         rows = held[1]
-    else:  # pragma: no cover - the database saw the held stamp where Python does not: read the rows
-        rows = load_rows(target_type, target_id)
-        rows_store().put((target_type, target_id), (stamp, rows), _rows_size(rows.rows))
-    return ThreadStamp(target_type, target_id, stamp, own, rows)
+    else:
+        rows = ThreadRows(target_type, target_id, fresh)
+        if version is not None:
+            rows_store().put((target_type, target_id), (version, rows), _rows_size(fresh))
+    me = current_user.id if current_user.is_authenticated else None
+    return ThreadStamp(target_type, target_id, version, rows, me)
 
 
 def store() -> KeptStore:
@@ -208,7 +193,7 @@ def store() -> KeptStore:
 
 
 def rows_store() -> KeptStore:
-    """This app's latest rows of each recently shown thread, with their stamp."""
+    """This app's latest rows of each recently shown thread, with their version."""
     return app_store("comment_thread_rows", 256, 8_000_000)
 
 
@@ -228,7 +213,10 @@ def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, rep
     if reply_to and form is not None and form.errors:  # a refused reply is shown with its errors, once
         return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=form, reply_to=reply_to,
                                       thread=thread.rows, **context))
-    key = (thread.target_type, thread.target_id, thread.stamp, str(get_locale()), str(get_timezone()), next_path,
+    if thread.version is None:  # no version (a database without the triggers): nothing can be kept safely
+        return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=None, reply_to=None,
+                                      thread=thread.rows, **context))
+    key = (thread.target_type, thread.target_id, thread.version, str(get_locale()), str(get_timezone()), next_path,
            _reader(thread, bool(may_post)))
     kept = store()
     html = kept.get(key)

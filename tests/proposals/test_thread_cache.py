@@ -182,10 +182,10 @@ def test_an_unchanged_thread_is_not_read_again_and_a_changed_one_is(app, db, thr
     with app.test_request_context("/"):
         held = load_stamp(proposal)
         again = load_stamp(proposal)
-        assert again.rows is held.rows and len(held.rows.rows) == 2 and again.stamp == held.stamp
+        assert again.rows is held.rows and len(held.rows.rows) == 2 and again.version == held.version
         comments.edit_comment(first, db.session.get(User, first.author_id), "Edited words", "neutral")
         changed = load_stamp(proposal)
-        assert changed.rows is not held.rows and changed.stamp != held.stamp
+        assert changed.rows is not held.rows and changed.version != held.version
         assert "Edited words" in [row[4] for row in changed.rows.rows]
 
 
@@ -233,3 +233,47 @@ def test_comment_text_and_names_keep_their_own_direction_in_arabic(client, threa
     assert 'dir="rtl"' in html
     assert html.count('class="comment__body prose" dir="auto"') == 2
     assert '<bdi class="comment__author">Amina</bdi>' in html
+
+
+def _version(db, proposal):
+    from consult.comments.models import CommentThread
+
+    db.session.expire_all()
+    row = db.session.get(CommentThread, ("proposal", proposal.id))
+    return row.version if row is not None else None
+
+
+def test_the_database_gives_the_thread_a_new_version_at_every_change_it_shows(app, db, thread, make_user):
+    """Triggers, not the services, move the version: a change made by plain SQL moves it too; what the thread
+    does not show (an account's sign-in, language or e-mail) does not."""
+    import sqlalchemy as sa
+
+    from consult.accounts.models import User
+    from consult.comments.models import Comment
+
+    proposal, first, second = thread
+    amina, bilal = db.session.get(User, first.author_id), db.session.get(User, second.author_id)
+    seen = [_version(db, proposal)]
+    assert seen[0] is not None
+
+    def moves(action):
+        action()
+        db.session.commit()
+        seen.append(_version(db, proposal))
+        assert seen[-1] not in seen[:-1], "the version did not change"
+
+    def stays(action):
+        action()
+        db.session.commit()
+        assert _version(db, proposal) == seen[-1], "the version changed for nothing the thread shows"
+
+    moves(lambda: comments.post_comment(bilal, proposal, "A third", "neutral"))
+    moves(lambda: comments.edit_comment(first, amina, "Edited", "neutral"))
+    moves(lambda: db.session.execute(sa.update(Comment).where(Comment.id == second.id).values(body="By SQL")))
+    moves(lambda: accounts.update_profile(bilal, display_name="Bilal B.", language="en", email=None))
+    stays(lambda: accounts.update_profile(bilal, display_name="Bilal B.", language="fr", email="b@example.org"))
+    stays(lambda: setattr(amina, "last_sign_in_at", amina.created_at))
+    moves(lambda: erase_account(bilal))
+    moves(lambda: db.session.execute(sa.delete(Comment).where(Comment.id == first.id)))
+    other = make_user("other", verified=True, birth_year=1990)
+    stays(lambda: accounts.update_profile(other, display_name="Someone else", language="en", email=None))
