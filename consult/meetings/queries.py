@@ -185,6 +185,8 @@ class SessionPage:
     votes_cast: dict[int, int]
     #: translates the page's other labels once each
     labels: Labels
+    #: a digest of every row read and of what was decided for the reader: equal digests, equal live part
+    digest: int = 0
 
     @property
     def top_items(self) -> list[ItemRow]:
@@ -251,15 +253,21 @@ def _statements() -> dict[str, sa.Select]:
     }
 
 
-def _items(session_id: int, names: _Names, labels: Labels) -> list[ItemRow]:
+def _items(session_id: int, names: _Names, labels: Labels, seen: list) -> list[ItemRow]:
+    """The agenda's items with their speakers, documents, proposals and motions; the rows read are added to
+    ``seen`` (what the page's digest is made of)."""
     run, params = _statements(), {"session_id": session_id}
-    items = [ItemRow(*row) for row in db.session.execute(run["items"], params)]
+    rows = db.session.execute(run["items"], params).all()
+    seen.append(tuple(rows))
+    items = [ItemRow(*row) for row in rows]
     if not items:
         return items
     for item in items:
         item.kind_label = labels(ITEM_KIND_LABELS, item.kind)
     by_id = {i.id: i for i in items}
-    for kind, item_id, ref, name, number, _sort in db.session.execute(run["extras"], params):
+    extras = db.session.execute(run["extras"], params).all()
+    seen.append(tuple(extras))
+    for kind, item_id, ref, name, number, _sort in extras:
         if kind == "s":
             by_id[item_id].speakers.append(name)
         elif kind == "a":
@@ -267,7 +275,9 @@ def _items(session_id: int, names: _Names, labels: Labels) -> list[ItemRow]:
         else:
             by_id[item_id].proposal_ids.append(ref)
     motions: dict[int, MotionRow] = {}
-    for row in db.session.execute(run["motions"], params):
+    motion_rows = db.session.execute(run["motions"], params).all()
+    seen.append(tuple(motion_rows))
+    for row in motion_rows:
         motion = motions.get(row[0])
         if motion is None:
             motions[row[0]] = motion = MotionRow(*row[:14])
@@ -292,13 +302,18 @@ def _agenda(items: list[ItemRow]):
 # ------------------------------------------------------------------------------------------------ roll call
 
 
-def _roll_and_seats(session: CouncilSession, names: _Names, labels: Labels, reader_id: int | None):
-    """(roll rows, the reader's voting seat today or None), from one query."""
+def _roll_and_seats(session: CouncilSession, names: _Names, labels: Labels, reader_id: int | None,
+                    seen: list | None = None):
+    """(roll rows, the reader's voting seat today or None), from one query; the rows read are added to
+    ``seen`` when given."""
     params = {"session_id": session.id, "council_id": session.council_id, "day": session.starts_at.date(),
               "reader_id": reader_id}
     rows, seat, today = [], None, utcnow().date()
+    read = db.session.execute(_statements()["roll"], params).all()
+    if seen is not None:
+        seen.append(tuple(read))
     for (attendance_id, membership_id, role, display_name, deleted_at, status, arrived_at, left_at, is_seated,
-         user_id, starts_on, ends_on) in db.session.execute(_statements()["roll"], params):
+         user_id, starts_on, ends_on) in read:
         if user_id == reader_id and role in VOTING_ROLES and starts_on <= today and (
                 ends_on is None or ends_on >= today):  # as ``councils.policies.active_membership``
             seat = membership_id
@@ -382,16 +397,20 @@ def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], rol
 
 def session_page(session: CouncilSession, person) -> SessionPage:
     """Everything the session page shows, for ``person`` (the reader, signed in or not)."""
-    names, labels = _Names(), Labels()
-    items = _items(session.id, names, labels)
+    names, labels, seen = _Names(), Labels(), []
+    items = _items(session.id, names, labels, seen)
     reader_id = person.id if getattr(person, "is_authenticated", False) else None
-    rows, seat = _roll_and_seats(session, names, labels, reader_id)
+    rows, seat = _roll_and_seats(session, names, labels, reader_id, seen)
     roll = [r for r in rows if r.id is not None]
     open_motions = [m for item in items for m in item.motions if m.status == MOTION_OPEN]
     voted, decisions, votes_cast = _votes_of_reader(session, open_motions, roll, person, seat)
     proposal_ids = [pid for item in items for pid in item.proposal_ids]
+    titles = meetings.proposal_titles(proposal_ids) if proposal_ids else {}
+    digest = hash((session.id, session.council_id, session.status, session.starts_at, session.council.quorum_percent,
+                   tuple(seen), tuple(sorted(titles.items())), tuple(sorted(votes_cast.items())),
+                   tuple(sorted(voted.items())),
+                   tuple((k, d.kind, str(d.reason)) for k, d in sorted(decisions.items()))))
     return SessionPage(
         session=session, agenda=_agenda(items), items=items, roll=roll,
-        quorum=quorum_of(session, rows) if roll else None,
-        titles=meetings.proposal_titles(proposal_ids) if proposal_ids else {},
-        voted=voted, vote_decisions=decisions, votes_cast=votes_cast, labels=labels)
+        quorum=quorum_of(session, rows) if roll else None, titles=titles,
+        voted=voted, vote_decisions=decisions, votes_cast=votes_cast, labels=labels, digest=digest)

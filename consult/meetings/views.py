@@ -10,14 +10,27 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, jsonify, request, send_file, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import User
 from consult.core.errors import DomainError
+from consult.core.kept import app_store
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
 from consult.councils.models import Council, Membership
@@ -78,7 +91,21 @@ def _page_context(session):
         "vote_decisions": page.vote_decisions, "votes_cast": page.votes_cast,
         "attendance_labels": page.labels.all(ATTENDANCE_LABELS), "choice_labels": page.labels.all(CHOICE_LABELS),
         "rule_labels": page.labels.all(RULE_LABELS), "mode_labels": page.labels.all(MODE_LABELS),
+        "digest": page.digest,
     }
+
+
+def _live_html(context: dict) -> Markup:
+    """The page's live part (roll call, quorum, agenda, motions and votes). For a reader to whom it shows no
+    form (nobody who runs the session, nobody who may vote right now: the forms carry the reader's CSRF token)
+    it is kept between requests, keyed by the digest of every row it shows and of what was decided for the
+    reader, with the language, time zone and whether the reader is signed in: the public polling a live
+    session every 15 seconds, and everyone reading a closed one, get the same copy until something changes."""
+    if context["manage"] or any(context["vote_decisions"].values()):
+        return Markup(render_template("meetings/_live.html", **context))
+    key = (context["digest"], str(get_locale()), str(get_timezone()), bool(current_user.is_authenticated))
+    return Markup(app_store("session_live", 256, 8_000_000).get_or_make(
+        key, lambda: render_template("meetings/_live.html", **context)))
 
 
 # ------------------------------------------------------------------------------------------------ sessions
@@ -129,7 +156,10 @@ def session_page(session_id):
     forms = {"item_form": _item_form(session, top_items=context["top_items"]), "motion_form": MotionForm(formdata=None),
              "hands_form": HandsForm(formdata=None), "speaker_form": SpeakerForm(formdata=None),
              "attachment_form": AttachmentForm(formdata=None)} if context["manage"] and not session.is_closed else {}
-    return render("meetings/session.html", "meetings/_live.html", **context, **forms)
+    live = _live_html(context)
+    if wants_fragment():  # the live part alone (what ``render`` would give for "meetings/_live.html")
+        return make_response(live)
+    return render("meetings/session.html", live=live, **context, **forms)
 
 
 @bp.route("/sessions/<int:session_id>/record.json")
