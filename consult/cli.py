@@ -124,7 +124,7 @@ def demo_generate(scale, seed, quiet, overrides):
     counts = {}
     for item in overrides:
         name, _, value = item.partition("=")
-        if name.strip() not in SCALES[scale] or not value.strip().isdigit():
+        if name.strip() not in SCALES[scale] or not value.strip().isdecimal():
             raise click.BadParameter(f"use NAME=NUMBER with NAME one of {', '.join(SCALES[scale])}",
                                      param_hint="--set")
         counts[name.strip()] = int(value)

@@ -159,7 +159,7 @@ def _int(name: str, default: int, minimum: int = 1) -> int:
     if raw is None:
         return default
     raw = raw.strip()
-    if not raw.isdigit() or len(raw) > 9:
+    if not raw.isdecimal() or len(raw) > 9:
         raise BadParameter(name, f"'{name}' must be a whole number of at least {minimum}.")
     value = int(raw)
     if value < minimum:

@@ -92,7 +92,7 @@ def edit(minutes_id):
         return render("minutes/edit.html", form=form, preview=preview, **_page_context(minutes))
     if form.validate_on_submit():
         try:
-            base = int(form.base.data) if (form.base.data or "").isdigit() else None
+            base = int(form.base.data) if (form.base.data or "").isdecimal() else None
             revision = services.save_revision(minutes, form.body.data, author=current_user, note=form.note.data,
                                               base=base)
         except DomainError as err:

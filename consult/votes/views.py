@@ -283,9 +283,9 @@ def paper(poll_id: int):
     counts, bad = {}, False
     for option in poll.options:
         value = request.form.get(f"count-{option.id}", "").strip() or "0"
-        if not value.isdigit():
+        if not value.isdecimal():
             bad = True
-        counts[str(option.id)] = int(value) if value.isdigit() else 0
+        counts[str(option.id)] = int(value) if value.isdecimal() else 0
     if form.validate_on_submit() and not bad:
         try:
             votes.record_paper_tally(poll, channel=form.channel.data, counts=counts, blank=form.blank.data or 0,

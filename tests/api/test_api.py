@@ -90,7 +90,7 @@ def test_outcomes_show_actions_and_progress(client, data):
 @pytest.mark.parametrize("query, parameter", [
     ("per_page=abc", "per_page"), ("page=0", "page"), ("page=-1", "page"), ("since=yesterday", "since"),
     ("until=2026-13-45", "until"), ("colour=blue", "colour"), ("page=1&page=2", "page"),
-    ("page=99999999999999999999", "page"),
+    ("page=99999999999999999999", "page"), ("page=%C2%B2", "page"), ("per_page=%E2%91%A0", "per_page"),
 ])
 def test_malformed_parameters_get_a_json_400(client, data, spec, query, parameter):
     response = client.get(f"/api/v1/outcomes?{query}")
