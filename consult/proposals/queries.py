@@ -107,7 +107,8 @@ def _conditions(filters: Filters) -> list:
     return conditions
 
 
-def _order(filters: Filters) -> list:
+def _order(filters: Filters, seed=None) -> list:
+    """The list's order; a random order uses ``seed`` (an expression, e.g. a bound parameter) or the visitor's."""
     if filters.sort == "supported":
         return [Proposal.support_count.desc(), Proposal.id.desc()]
     if filters.sort == "commented":
@@ -115,7 +116,8 @@ def _order(filters: Filters) -> list:
     if filters.sort == "random":
         # a stable shuffle: a multiplicative hash of the id with the visitor's seed (portable integer SQL), in
         # 64 bits: id × seed passes PostgreSQL's 32-bit integer from id 2,148 on (SQLite's are 64-bit anyway)
-        return [(sa.cast(Proposal.id, sa.BigInteger) * random_seed()) % 1_000_003, Proposal.id]
+        return [(sa.cast(Proposal.id, sa.BigInteger) * (random_seed() if seed is None else seed)) % 1_000_003,
+                Proposal.id]
     return [Proposal.published_at.desc(), Proposal.id.desc()]
 
 
@@ -159,6 +161,27 @@ def page_ids(conditions: list, order: list, limit: int, offset: int):
     return sa.select(Proposal.id).where(*conditions).order_by(*order).limit(limit).offset(offset).correlate(None)
 
 
+@lru_cache(maxsize=64)
+def _page_statement(process: bool, theme: bool, district: bool, state: bool, sort: str) -> sa.Select:
+    """The card rows of one page of a list that is not a search, for each shape of filters and order (built
+    once each, as building costs more than running it; at most 2 × 2 × 2 × 2 × 4 shapes). Parameters:
+    ``f_process``, ``f_theme``, ``f_district``, ``f_state`` for the filters given, ``seed`` for a random order,
+    ``limit``, ``offset`` and ``card_language``."""
+    filters = Filters(process_id=1 if process else None, theme_id=1 if theme else None,
+                      district_id=1 if district else None, state=PUBLIC_STATES[0] if state else None, sort=sort)
+    conditions = [_listed()[0]]
+    for given, column, name in ((process, Proposal.process_id, "f_process"), (theme, Proposal.theme_id, "f_theme"),
+                                (district, Proposal.district_id, "f_district")):
+        if given:
+            conditions.append(column == sa.bindparam(name, type_=sa.Integer))
+    conditions.append(Proposal.state == sa.bindparam("f_state", type_=sa.String) if state else _listed()[1])
+    order = _order(filters, seed=sa.bindparam("seed", type_=sa.BigInteger))
+    ids = (sa.select(Proposal.id).where(*conditions).order_by(*order)
+           .limit(sa.bindparam("limit", type_=sa.Integer)).offset(sa.bindparam("offset", type_=sa.Integer))
+           .correlate(None))
+    return _card_select().where(Proposal.id.in_(ids)).order_by(*order)
+
+
 class RowPage(Pagination):
     """A page of plain rows (``Row`` tuples, not entities) with the pager's attributes; the total comes from
     ``list_total`` (the tally). Both run on the session's connection without the ORM layer: there are no
@@ -168,10 +191,14 @@ class RowPage(Pagination):
         # the page's ids first, from the proposal table alone (a covering index of the order, or of the
         # filter), then the joins for those ids only: a deep page or a sort that orders all matches never
         # joins authors, themes and translations for the rows it skips
-        conditions, order = self._query_args["conditions"], self._query_args["order"]
-        ids = page_ids(conditions, order, self.per_page, self._query_offset)
-        select = _card_select().where(Proposal.id.in_(ids)).order_by(*order)
-        return db.session.connection().execute(select, {"card_language": self._query_args["language"]}).all()
+        args = self._query_args
+        params = {"card_language": args["language"], "limit": self.per_page, "offset": self._query_offset}
+        if args["statement"] is not None:  # not a search: the statement of its shape, built once
+            return db.session.connection().execute(args["statement"], {**params, **args["params"]}).all()
+        order = _order(args["filters"])
+        ids = page_ids(_conditions(args["filters"]), order, self.per_page, self._query_offset)
+        return db.session.connection().execute(_card_select().where(Proposal.id.in_(ids)).order_by(*order),
+                                               params).all()
 
     def _query_count(self) -> int:
         return list_total(self._query_args["filters"])
@@ -179,8 +206,16 @@ class RowPage(Pagination):
 
 def card_page(filters: Filters, language: str, page: int, per_page: int) -> RowPage:
     """One page of the list as card rows: two queries (the rows, the count) whatever the page size."""
+    statement, params = None, {}
+    if not search.words(filters.q):
+        state = filters.state in PUBLIC_STATES
+        sort = filters.sort if filters.sort in SORTS else "newest"
+        statement = _page_statement(bool(filters.process_id), bool(filters.theme_id), bool(filters.district_id),
+                                    state, sort)
+        params = {"f_process": filters.process_id, "f_theme": filters.theme_id, "f_district": filters.district_id,
+                  "f_state": filters.state if state else None, "seed": random_seed() if sort == "random" else None}
     return RowPage(page=page, per_page=per_page, max_per_page=None, error_out=False, language=language,
-                   conditions=_conditions(filters), order=_order(filters), filters=filters)
+                   filters=filters, statement=statement, params=params)
 
 
 @lru_cache(maxsize=1)
