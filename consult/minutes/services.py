@@ -14,11 +14,11 @@ Services flush and never commit.
 from __future__ import annotations
 
 import difflib
+import functools
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import defer, lazyload
 
 from consult.core import audit
 from consult.core.errors import Conflict, DomainError
@@ -228,20 +228,29 @@ def approve_by_motion(minutes: Minutes, motion, *, reference: str) -> Minutes | 
 # --- reading ---------------------------------------------------------------------------------------------
 
 
-#: what a list of related minutes needs: not their record snapshots (JSON decoded per row) nor their approvers
-_LISTED = (defer(Minutes.record), lazyload(Minutes.approved_by))
+@functools.cache
+def _related_statement() -> sa.Select:
+    """Published corrections of a text (``:id``) and published translations of its source (``:source``), as
+    plain rows: the notes that list them show a date, a language and a link (built once)."""
+    return (sa.select(Minutes.id, Minutes.kind, Minutes.language, Minutes.published_at, Minutes.corrects_id)
+            .where(Minutes.status == PUBLISHED,
+                   sa.or_(Minutes.corrects_id == sa.bindparam("id"), Minutes.translation_of_id == sa.bindparam("source")))
+            .order_by(Minutes.published_at, Minutes.language, Minutes.id))
 
 
-def corrections_of(minutes: Minutes) -> list[Minutes]:
+def related_of(minutes: Minutes) -> tuple[list, list]:
+    """(published corrections of these minutes, oldest first; published translations of their source, by
+    language), as rows with ``id``, ``language`` and ``published_at``, from one query."""
+    rows = db.session.execute(_related_statement(),
+                              {"id": minutes.id, "source": minutes.translation_of_id or minutes.id}).all()
+    corrections = [r for r in rows if r.corrects_id == minutes.id]
+    translations = sorted((r for r in rows if r.kind == "translation"), key=lambda r: r.language)
+    return corrections, translations
+
+
+def corrections_of(minutes: Minutes) -> list:
     """Published corrections of these minutes, oldest first (shown as "corrected on …")."""
-    return list(db.session.scalars(sa.select(Minutes).options(*_LISTED).where(
-        Minutes.corrects_id == minutes.id, Minutes.status == PUBLISHED).order_by(Minutes.published_at)))
-
-
-def translations_of(minutes: Minutes) -> list[Minutes]:
-    source_id = minutes.translation_of_id or minutes.id
-    return list(db.session.scalars(sa.select(Minutes).options(*_LISTED).where(
-        Minutes.translation_of_id == source_id, Minutes.status == PUBLISHED).order_by(Minutes.language)))
+    return related_of(minutes)[0]
 
 
 def revision(minutes: Minutes, number: int) -> MinutesRevision | None:

@@ -5,6 +5,8 @@ Each view: load (404) → authorize with ``require`` → validate (422) → serv
 
 from __future__ import annotations
 
+import functools
+
 import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, request, url_for
 from flask_babel import gettext as _
@@ -35,19 +37,25 @@ def _shown(minutes_id) -> Minutes:
     """The minutes for their page: the record snapshot (JSON) loads only if asked, the approver without grants."""
     if not 0 < minutes_id <= 2**31 - 1:
         abort(404)
-    minutes = db.session.scalar(sa.select(Minutes).where(Minutes.id == minutes_id).options(
-        defer(Minutes.record), joinedload(Minutes.approved_by).lazyload(User.grants)))
+    minutes = db.session.scalar(_shown_statement(), {"id": minutes_id})
     return minutes if minutes is not None else abort(404)
+
+
+@functools.cache
+def _shown_statement() -> sa.Select:
+    return sa.select(Minutes).where(Minutes.id == sa.bindparam("id")).options(
+        defer(Minutes.record), joinedload(Minutes.approved_by).lazyload(User.grants))
 
 
 def _page_context(minutes: Minutes, mode_form: ApprovalModeForm | None = None) -> dict:
     if mode_form is None:
         mode_form = ApprovalModeForm(formdata=None, data={"mode": minutes.approval_mode})
+    corrections, translations = services.related_of(minutes)
     return dict(
         minutes=minutes,
         mode_form=mode_form,
-        corrections=services.corrections_of(minutes),
-        translations=services.translations_of(minutes),
+        corrections=corrections,
+        translations=translations,
         direction=export.direction_of(minutes.language),
     )
 

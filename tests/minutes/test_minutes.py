@@ -314,6 +314,13 @@ def test_translation_is_marked_as_a_translation(client, officers, app):
     _db.session.commit()
     page = text_of(client.get(f"/minutes/{translation.id}"))
     assert "This is a translation into" in page and "Read the original" in page
+    # the original lists its published translations (a draft one is not listed)
+    draft = services.start_translation(minutes, "it", actor=officers.secretary, languages=app.config["LANGUAGES"])
+    _db.session.commit()
+    original = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
+    assert "Also available in:" in original and f'href="/minutes/{translation.id}"' in original
+    assert f'href="/minutes/{draft.id}"' not in original
+    assert "Also available in:" not in text_of(client.get(f"/minutes/{translation.id}"))  # no other translation
     with pytest.raises(DomainError):
         services.start_translation(minutes, "en", actor=officers.secretary, languages=app.config["LANGUAGES"])
 
