@@ -205,6 +205,13 @@ def localised_ngettext(context, singular: str, plural: str, num, **variables):
     return text
 
 
+def isolate(value) -> Markup:
+    """The ``bdi`` filter: someone's text (a name, a title, a reason) put inside a translated sentence, isolated
+    so that its direction (Arabic in an English sentence, Latin letters in an Arabic one) does not reorder the
+    sentence around it. Not for attributes or the page title, which take no markup."""
+    return Markup("<bdi>%s</bdi>") % value
+
+
 def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.trim_blocks = True
@@ -217,6 +224,7 @@ def init_app(app) -> None:
         decimal=cached_format_decimal,
         percent=format_percent,
         language_name=language_name,
+        bdi=isolate,
     )
     # the callables Flask-Babel installed, with the catalogue looked up once (the same strings come out)
     app.jinja_env.install_gettext_callables(

@@ -70,3 +70,13 @@ def test_english_stays_english(client, big_poll):
     assert "1,234" in html and "1,801 people voted." in html
     html, _ = _page(client, f"/polls/{big_poll.id}", "en")
     assert "Mar 14, 2030" in html
+
+
+def test_someones_text_inside_a_translated_sentence_is_isolated_and_escaped(app):
+    with app.test_request_context("/?lang=ar"):
+        from flask import render_template_string
+
+        html = render_template_string('{{ _("Reason: %(reason)s", reason=reason|bdi) }}',
+                                      reason="Spam <script>x</script>")
+    assert html.endswith("<bdi>Spam &lt;script&gt;x&lt;/script&gt;</bdi>")
+    assert html.count("<bdi>") == 1

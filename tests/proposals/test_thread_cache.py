@@ -66,7 +66,7 @@ def test_every_change_shows_at_once(app, client, db, thread):
     change(lambda: comments.edit_comment(first, amina, "Changed words", "against"), "Changed words", "First")
     change(lambda: accounts.update_profile(amina, display_name="Amina K.", language="en", email=None),
            "Amina K.")
-    change(lambda: moderation.hide(second, modo, "Off-topic here"), "Hidden by moderators: Off-topic here",
+    change(lambda: moderation.hide(second, modo, "Off-topic here"), "Hidden by moderators: <bdi>Off-topic here</bdi>",
            "Second words")
     change(lambda: moderation.restore(second, modo), "Second words", "Off-topic here")
     change(lambda: comments.post_comment(modo, proposal, "A brand new reply", parent=second), "A brand new reply")
