@@ -355,13 +355,13 @@ def _seated_on(session: CouncilSession):
 def memberships_for(session: CouncilSession) -> list[Membership]:
     # the members' names come with them; their role grants only if something asks
     return list(db.session.scalars(sa.select(Membership).where(*_seated_on(session)).options(
-        sa.orm.joinedload(Membership.user).lazyload(User.grants))))
+        sa.orm.joinedload(Membership.user).lazyload(User.grants)).order_by(Membership.id)))
 
 
 def _seats(session: CouncilSession) -> list[tuple[int, str]]:
     """(membership id, role) of the seats active on the session's day: one light query, no objects."""
     return [tuple(row) for row in db.session.execute(
-        sa.select(Membership.id, Membership.role).where(*_seated_on(session)))]
+        sa.select(Membership.id, Membership.role).where(*_seated_on(session)).order_by(Membership.id))]
 
 
 def ensure_roll(session: CouncilSession) -> list[Attendance]:

@@ -120,7 +120,7 @@ def notify_followers(target, event: str, actor=None, **params) -> list[Notificat
                     User.deleted_at.is_(None), User.is_blocked.is_(False)))
     if actor is not None:
         query = query.where(User.id != actor.id)
-    followers = db.session.scalars(query).all()
+    followers = db.session.scalars(query.order_by(User.id)).all()
     created = [Notification(user_id=u.id, event=event, target_type=target_type, target_id=target_id,
                             actor_id=getattr(actor, "id", None), params=params) for u in followers]
     db.session.add_all(created)

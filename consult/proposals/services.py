@@ -321,7 +321,7 @@ def merge(sources: list[Proposal], actor, *, title: str, body: str, language: st
             sa.select(sa.literal(target.id), ProposalSupport.user_id, sa.func.min(ProposalSupport.created_at),
                       sa.func.min(ProposalSupport.proposal_id))
             .where(ProposalSupport.proposal_id.in_(source_ids))
-            .group_by(ProposalSupport.user_id),
+            .group_by(ProposalSupport.user_id).order_by(ProposalSupport.user_id),
         )
     )
     carried = db.session.scalar(sa.select(sa.func.count()).select_from(ProposalSupport)

@@ -471,6 +471,7 @@ def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *, l
     """One past session, from the convocation to the close, then its minutes (published unless it is recent)."""
     from consult.councils.models import VOTING_ROLES
     from consult.meetings import services as meetings
+    from consult.meetings.models import Attendance
     from consult.minutes import draft_for_session
     from consult.minutes import services as minutes_services
 
@@ -493,9 +494,16 @@ def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *, l
             items.append((theme, sub))
     meetings.convene_session(session, now=starts - timedelta(days=council.convocation_days + rng.randint(1, 6)))
     session.created_at = session.convened_at - timedelta(days=rng.randint(1, 10))
+    # the roll in seat order before the sitting starts (``start_session`` then finds every seat on it): the
+    # service adds the rows in the order the database returns the seats, so their ids would differ between
+    # SQLite and PostgreSQL for the same seed
+    for membership in sorted(meetings.memberships_for(session), key=lambda m: m.id):
+        session.attendance.append(Attendance(membership_id=membership.id, status="absent"))
     meetings.start_session(session, now=starts + timedelta(minutes=rng.randint(0, 15)))
     entries = []
-    for row in session.attendance:
+    # in seat order: the draws must not depend on the order the database returns the rows in
+    attendance = sorted(session.attendance, key=lambda a: a.membership_id)
+    for row in attendance:
         x = rng.random()
         status = "present" if x < 0.86 else ("excused" if x < 0.96 else "absent")
         arrived = starts + timedelta(minutes=rng.randint(15, 50)) if status == "present" and rng.random() < 0.1 \
@@ -504,9 +512,9 @@ def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *, l
             else None
         entries.append({"attendance_id": row.id, "status": status, "arrived_at": arrived, "left_at": left})
     meetings.record_attendance(session, entries)
-    room = sorted((a.membership for a in session.attendance
+    room = sorted((a.membership for a in attendance
                    if a.is_in_room and a.membership.role in VOTING_ROLES), key=lambda m: m.id)
-    present_names = [a.membership.user.public_name for a in session.attendance if a.status == "present"]
+    present_names = [a.membership.user.public_name for a in attendance if a.status == "present"]
     at = starts + timedelta(minutes=10)
     for theme, item in items:
         notes = rng.choice(("", f"{rng.choice(present_names)} presented the item." if present_names else "",
