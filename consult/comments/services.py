@@ -47,6 +47,19 @@ def _adjust_count(target, delta: int) -> None:
         target.comment_count = max((target.comment_count or 0) + delta, 0)
 
 
+def check_reply(parent: Comment, target) -> int:
+    """The depth a reply to ``parent`` on ``target`` would have, or a ``DomainError`` saying why there can be none
+    (another item's comment, a deleted or hidden one, one already at the deepest level)."""
+    if (parent.target_type, parent.target_id) != targets.ref(target):
+        raise DomainError(_l("This reply does not belong to this page."))
+    if parent.is_deleted or parent.is_hidden:
+        raise DomainError(_l("You cannot reply to a deleted or hidden comment."))
+    if parent.depth >= MAX_DEPTH:
+        raise DomainError(_l("Replies can go only %(max)s levels deep. Please reply to an earlier comment "
+                             "in this conversation instead.", max=MAX_DEPTH))
+    return parent.depth + 1
+
+
 def post_comment(author, target, body: str, alignment: str = "neutral", parent: Comment | None = None) -> Comment:
     """Add a comment on ``target`` (or a reply to ``parent`` on the same item)."""
     decision = policies.decide("comment.post", author, target)
@@ -54,16 +67,7 @@ def post_comment(author, target, body: str, alignment: str = "neutral", parent: 
         raise NotAllowed(decision.reason)
     body, alignment = _check_text(body, alignment)
     target_type, target_id = targets.ref(target)
-    depth = 1
-    if parent is not None:
-        if (parent.target_type, parent.target_id) != (target_type, target_id):
-            raise DomainError(_l("This reply does not belong to this page."))
-        if parent.is_deleted or parent.is_hidden:
-            raise DomainError(_l("You cannot reply to a deleted or hidden comment."))
-        if parent.depth >= MAX_DEPTH:
-            raise DomainError(_l("Replies can go only %(max)s levels deep. Please reply to an earlier comment "
-                                 "in this conversation instead.", max=MAX_DEPTH))
-        depth = parent.depth + 1
+    depth = 1 if parent is None else check_reply(parent, target)
     comment = Comment(target_type=target_type, target_id=target_id, parent_id=getattr(parent, "id", None),
                       depth=depth, author_id=author.id, body=body, alignment=alignment)
     db.session.add(comment)

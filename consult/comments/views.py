@@ -15,6 +15,7 @@ from consult.core import targets
 from consult.core.errors import DomainError
 from consult.core.policy import require
 from consult.core.rendering import redirect_to, render, safe_next, wants_fragment
+from consult.core.templating import csrf_field
 from consult.extensions import db, limiter
 from consult.notifications.labels import label_of, url_of
 
@@ -84,6 +85,26 @@ def post(target_type, target_id):
         return _section(target, form=form, reply_to=reply_to, next_url=form.next.data, status=422)
     return render("comments/form_page.html", target=target, form=form, parent=parent,
                   back=_target_page(target, form.next.data), label=label_of(target), status=422)
+
+
+@bp.route("/comments/<int:comment_id>/reply")
+def reply(comment_id):
+    """The form to reply to a comment: a page of its own (with the comment quoted) without JavaScript; for htmx,
+    the form alone, put in place under the comment. The thread links here instead of carrying a form under
+    every comment."""
+    parent = _load_comment(comment_id)
+    target = _load_target(parent.target_type, parent.target_id)
+    require("comment.post", target)
+    comments.check_reply(parent, target)  # a refused reply: the error page says why
+    next_url = safe_next(request.args.get("next"), "")
+    form = CommentForm(formdata=None, data={"parent_id": str(parent.id), "next": next_url})
+    if wants_fragment():
+        target_type, target_id = targets.ref(target)
+        return render_template("comments/_reply_form.html", c=parent, form=form, failed=False, focus=True,
+                               csrf=csrf_field(), next_path=next_url, section_key=f"{target_type}-{target_id}",
+                               post_url=url_for("comments.post", target_type=target_type, target_id=target_id))
+    return render("comments/form_page.html", target=target, form=form, parent=parent,
+                  back=_target_page(target, next_url), label=label_of(target))
 
 
 @bp.route("/comments/<int:comment_id>/edit", methods=["GET", "POST"])

@@ -36,7 +36,8 @@ def test_post_and_reply_with_htmx_without_reload(live_server, new_context, make_
     expect(page.locator(".comment__body").first).to_contain_text("A desk at the station, please.")
     expect(page.locator(".comment-count")).to_contain_text("1 comment")
     assert page.evaluate("window.__marker") == "same page"  # no reload
-    page.locator(".comment__reply summary").first.click()
+    page.locator(".comment__reply a").first.click()  # the form comes in place (htmx), the cursor in it
+    expect(page.get_by_label("Your reply")).to_be_focused()
     page.get_by_label("Your reply").fill("")
     page.get_by_role("button", name="Post reply").click()
     expect(page.locator(".alert--error")).to_be_visible()

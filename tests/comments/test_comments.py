@@ -170,8 +170,65 @@ def test_reply_form_only_under_the_first_two_levels(client, item, make_user, db)
     db.session.commit()
     client.sign_in("amina")
     html = client.get(item.url).get_data(as_text=True)
-    assert f'name="parent_id" value="{c1.id}"' in html and f'name="parent_id" value="{c2.id}"' in html
-    assert f'name="parent_id" value="{c3.id}"' not in html
+    assert f'href="/comments/{c1.id}/reply?next=' in html and f'href="/comments/{c2.id}/reply?next=' in html
+    assert f"/comments/{c3.id}/reply" not in html
+    refused = client.get(f"/comments/{c3.id}/reply")
+    assert refused.status_code == 422 and "3 levels deep" in text_of(refused)
+
+
+def test_the_thread_links_to_reply_forms_instead_of_carrying_one_per_comment(client, item, make_user, db):
+    amina = make_user("amina")
+    for n in range(30):
+        comments.post_comment(amina, item, f"Comment {n}")
+    db.session.commit()
+    client.sign_in(make_user("bilal").username)
+    html = client.get(item.url).get_data(as_text=True)
+    thread = html.split('class="comment-thread"', 1)[1].split("</ol>")[0]
+    assert thread.count("<a href=\"/comments/") == 30 and "<form" not in thread and "csrf_token" not in thread
+
+
+def test_reply_page_without_javascript(client, item, make_user, db):
+    first = comments.post_comment(make_user("amina"), item, "A desk at the **station**")
+    db.session.commit()
+    client.sign_in(make_user("bilal").username)
+    page = client.get(f"/comments/{first.id}/reply", query_string={"next": item.url})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "<html" in html
+    assert "A desk at the <strong>station</strong>" in html  # the comment answered, quoted
+    assert f'name="parent_id" value="{first.id}"' in html and f'name="next" value="{item.url}"' in html
+    response = post(client, item, body="Yes, at the station.", parent_id=str(first.id))
+    assert response.status_code == 303 and response.headers["Location"].startswith(item.url + "#comment-")
+    reply = db.session.scalar(sa.select(Comment).where(Comment.parent_id == first.id))
+    assert reply.body == "Yes, at the station." and reply.depth == 2
+    # a page elsewhere is never where the form returns to
+    outside = client.get(f"/comments/{first.id}/reply", query_string={"next": "https://evil.example/"})
+    html = outside.get_data(as_text=True)
+    assert 'name="next" value=""' in html and 'href="https://evil.example/"' not in html
+
+
+def test_reply_form_fragment_for_htmx(client, item, make_user, db):
+    first = comments.post_comment(make_user("amina"), item, "First")
+    db.session.commit()
+    client.sign_in(make_user("bilal").username)
+    response = client.get(f"/comments/{first.id}/reply", query_string={"next": item.url},
+                          headers={"HX-Request": "true"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and html.lstrip().startswith("<form") and "<html" not in html
+    assert 'name="csrf_token"' in html and "autofocus" in html and f'hx-target="#comments-testitem-{item.id}"' in html
+
+
+def test_visitors_and_deleted_comments_get_no_reply_form(client, item, make_user, db):
+    amina = make_user("amina")
+    first = comments.post_comment(amina, item, "First")
+    gone = comments.post_comment(amina, item, "Gone")
+    comments.delete_comment(gone, amina)
+    db.session.commit()
+    visitor = client.get(f"/comments/{first.id}/reply")
+    assert visitor.status_code == 303 and "/sign-in" in visitor.headers["Location"]
+    client.sign_in("amina")
+    refused = client.get(f"/comments/{gone.id}/reply")
+    assert refused.status_code == 422 and "deleted or hidden" in text_of(refused)
+    assert client.get("/comments/999999/reply").status_code == 404
 
 
 def test_visitor_is_sent_to_sign_in_and_sees_why(client, item, db):

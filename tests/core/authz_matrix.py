@@ -72,6 +72,7 @@ POST /comments/<int:comment_id>/delete                             in  no  no  n
 GET /comments/<int:comment_id>/edit                                in  no  no  no  no  no  no  no  no
 POST /comments/<int:comment_id>/edit                               in  no  no  no  no  no  no  no  no
 GET /comments/<int:comment_id>/history                             ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /comments/<int:comment_id>/reply                               in  ok  ok  ok  ok  ok  ok  ok  ok
 POST /comments/<target_type>/<int:target_id>                       in  do  do  do  do  do  do  do  do
 GET /councils/                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /councils/<slug>/                                              ok  ok  ok  ok  ok  ok  ok  ok  ok
