@@ -188,13 +188,14 @@ def test_the_thread_links_to_reply_forms_instead_of_carrying_one_per_comment(cli
 
 
 def test_reply_page_without_javascript(client, item, make_user, db):
-    first = comments.post_comment(make_user("amina"), item, "A desk at the **station**")
+    first = comments.post_comment(make_user("amina", display_name="Amina"), item, "A desk at the **station**")
     db.session.commit()
     client.sign_in(make_user("bilal").username)
     page = client.get(f"/comments/{first.id}/reply", query_string={"next": item.url})
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "<html" in html
     assert "A desk at the <strong>station</strong>" in html  # the comment answered, quoted
+    assert "<h1>Your reply</h1>" in html and "Amina wrote:" in text_of(page)
     assert f'name="parent_id" value="{first.id}"' in html and f'name="next" value="{item.url}"' in html
     response = post(client, item, body="Yes, at the station.", parent_id=str(first.id))
     assert response.status_code == 303 and response.headers["Location"].startswith(item.url + "#comment-")
