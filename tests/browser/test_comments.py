@@ -63,6 +63,13 @@ def test_post_report_and_follow_without_javascript(live_server, new_context, mak
     expect(page.locator(".alert--success")).to_contain_text("Your comment is posted")
     expect(page.get_by_text("Without JavaScript it works too.")).to_be_visible()
     page.get_by_role("button", name="Stop following").wait_for()  # commenting made Amina follow
+    page.locator(".comment__reply a").first.click()  # without JavaScript, the reply form is a page of its own
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your reply")
+    page.get_by_label("Your comment").fill("A reply without JavaScript.")
+    page.get_by_role("main").get_by_role("button", name="Post comment").click()
+    page.wait_for_load_state()
+    expect(page.locator(".comment-thread--replies .comment__body")).to_contain_text("A reply without JavaScript.")
     page.locator(".comment__actions").first.get_by_role("link", name="Report").click()
     page.wait_for_load_state()
     page.get_by_label("False information or rumour").check()
