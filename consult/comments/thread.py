@@ -62,6 +62,10 @@ class ThreadComment(CommentFacts):
         return self.author_id is not None and not self.author_erased
 
 
+#: where a row (``ThreadComment``'s order) has its author and its deletion
+_AUTHOR_ID, _DELETED_AT = ThreadComment.__slots__.index("author_id"), ThreadComment.__slots__.index("deleted_at")
+
+
 @dataclass
 class Node:
     comment: ThreadComment
@@ -77,6 +81,20 @@ class ThreadRows:
     @property
     def key(self) -> str:
         return f"{self.target_type}-{self.target_id}"
+
+    @cached_property
+    def not_deleted(self) -> int:
+        """Comments not deleted by their authors (counted once per rows kept)."""
+        return sum(1 for row in self.rows if row[_DELETED_AT] is None)
+
+    @cached_property
+    def authors(self) -> dict[int, int]:
+        """How many comments each author wrote here (counted once per rows kept)."""
+        counts: dict[int, int] = {}
+        for row in self.rows:
+            if row[_AUTHOR_ID] is not None:
+                counts[row[_AUTHOR_ID]] = counts.get(row[_AUTHOR_ID], 0) + 1
+        return counts
 
     @cached_property
     def roots(self) -> list[Node]:
@@ -97,9 +115,9 @@ class ThreadStamp:
         #: comments in the thread (deleted ones too: they keep their place)
         self.total = len(rows.rows)
         #: comments not deleted by their authors (as ``comment_count`` keeps it)
-        self.count = sum(1 for row in rows.rows if row[_DELETED_AT] is None)
+        self.count = rows.not_deleted
         #: the reader's comments in the thread
-        self.own = 0 if me is None else sum(1 for row in rows.rows if row[_AUTHOR_ID] == me)
+        self.own = 0 if me is None else rows.authors.get(me, 0)
 
     @property
     def key(self) -> str:
@@ -135,10 +153,6 @@ def load_rows(target_type: str, target_id: int) -> ThreadRows:
         .where(Comment.target_type == target_type, Comment.target_id == target_id)
         .order_by(Comment.created_at, Comment.id))
     return ThreadRows(target_type, target_id, tuple(map(tuple, result)))
-
-
-#: where a row (``ThreadComment``'s order) has its author and its deletion
-_AUTHOR_ID, _DELETED_AT = ThreadComment.__slots__.index("author_id"), ThreadComment.__slots__.index("deleted_at")
 
 
 @cache
@@ -219,12 +233,15 @@ def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, rep
     key = (thread.target_type, thread.target_id, thread.version, str(get_locale()), str(get_timezone()), next_path,
            _reader(thread, bool(may_post)))
     kept = store()
-    html = kept.get(key)
-    if html is None:
-        html = render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None, reply_to=None,
-                               thread=thread.rows, **context)
-        kept.put(key, html)
-    if _CSRF_MARK not in html:  # the same bytes for every reader of this key: gzip keeps their stream too
+    entry = kept.get(key)
+    if entry is None:
+        html = Markup(render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None, reply_to=None,
+                                      thread=thread.rows, **context))
+        # kept as markup (returning it copies nothing), with whether it carries forms that need the token
+        entry = (html, _CSRF_MARK in html)
+        kept.put(key, entry, len(html))
+    html, has_forms = entry
+    if not has_forms:  # the same bytes for every reader of this key: gzip keeps their stream too
         compression.include(html)
-        return Markup(html)
-    return Markup(html.replace(_CSRF_MARK, str(csrf_field())))
+        return html
+    return Markup(str.replace(html, _CSRF_MARK, str(csrf_field())))
