@@ -103,9 +103,10 @@ def _live_html(context: dict) -> Markup:
     session every 15 seconds, and everyone reading a closed one, get the same copy until something changes."""
     if context["manage"] or any(context["vote_decisions"].values()):
         return Markup(render_template("meetings/_live.html", **context))
-    key = (context["digest"], str(get_locale()), str(get_timezone()), bool(current_user.is_authenticated))
-    return Markup(app_store("session_live", 256, 8_000_000).get_or_make(
-        key, lambda: render_template("meetings/_live.html", **context)))
+    key = (context["session"].id, context["digest"], str(get_locale()), str(get_timezone()),
+           bool(current_user.is_authenticated))
+    return app_store("session_live", 256, 8_000_000).get_or_make(
+        key, lambda: Markup(render_template("meetings/_live.html", **context)))
 
 
 # ------------------------------------------------------------------------------------------------ sessions
