@@ -18,6 +18,10 @@ def create_app(config: dict | None = None) -> Flask:
     from consult import config as configuration
 
     configuration.configure(app, config)
+    # before any route is added: an id in a URL beyond what a database column holds is simply not found
+    from consult.core.routing import RowIdConverter
+
+    app.url_map.converters["int"] = RowIdConverter
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -18,6 +18,7 @@ from consult.api.machinery import (
     resources,
     to_csv,
 )
+from consult.core import error_pages
 
 
 def _error(status: int, message: str, parameter: str | None = None):
@@ -35,6 +36,10 @@ def _bad_parameter(error: BadParameter):
 def _http_error(error: HTTPException):
     messages = {404: "Not found.", 405: "Only GET is allowed here.", 400: "Bad request."}
     return _error(error.code or 500, messages.get(error.code, error.name))
+
+
+# a URL under the API that matches no route (e.g. an id beyond any row) is answered in JSON too
+error_pages.answer_under("/api/v1/", _http_error)
 
 
 @bp.after_request

@@ -39,8 +39,21 @@ def _page(code: int, message=None, decision: Decision | None = None):
     return response
 
 
+#: path prefix → how errors there are answered, for parts of the site that are not pages (the JSON API); used for
+#: the errors no blueprint sees, such as a URL that matches no route
+_answers_under: dict[str, object] = {}
+
+
+def answer_under(prefix: str, answer) -> None:
+    """Answer HTTP errors (``answer(error)``) for every path under ``prefix``, routing errors included."""
+    _answers_under[prefix] = answer
+
+
 def handle_http_error(error: HTTPException):
     db.session.rollback()
+    for prefix, answer in _answers_under.items():
+        if request.path.startswith(prefix):
+            return answer(error)
     code = error.code or 500
     description = error.description
     if isinstance(description, Decision):

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from consult.core.errors import DomainError
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
+from consult.core.routing import row_id
 from consult.debates import bp, polls, queries, stream
 from consult.debates import services as debates
 from consult.debates.forms import (
@@ -454,7 +455,7 @@ def console_segment(debate_id):
     """Go to the next or previous segment, or to a chosen one."""
     debate = _load(debate_id)
     require("debate.moderate", debate)
-    target = request.form.get("segment_id", type=int)
+    target = row_id(request.form.get("segment_id"))
     segment = _child(Segment, target, debate) if target else None
     step = -1 if request.form.get("direction") == "previous" else 1
     return _console_action(debate, lambda: debates.go_to_segment(debate, current_user, segment, step=step),

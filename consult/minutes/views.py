@@ -19,6 +19,7 @@ from consult.core.models import get_or_404 as _get_or_404
 from consult.core.pagination import paginate
 from consult.core.policy import require
 from consult.core.rendering import redirect_to, render
+from consult.core.routing import row_id
 from consult.core.text import render_markdown
 from consult.extensions import db
 from consult.minutes import bp, export, queries, services
@@ -224,10 +225,8 @@ def diff(minutes_id):
     """What changed between two revisions (``?from=1&to=3``), as an accessible table."""
     minutes = get_or_404(Minutes, minutes_id)
     require("minutes.view_revisions", minutes)
-    try:
-        old_number = int(request.args.get("from", ""))
-        new_number = int(request.args.get("to", ""))
-    except ValueError:
+    old_number, new_number = row_id(request.args.get("from")), row_id(request.args.get("to"))
+    if old_number is None or new_number is None:  # not whole numbers (or beyond any revision)
         abort(400)
     old, new = services.revision(minutes, old_number), services.revision(minutes, new_number)
     if old is None or new is None:

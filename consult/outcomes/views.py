@@ -15,6 +15,7 @@ from consult.core.models import get_or_404 as _get_or_404
 from consult.core.pagination import paginate
 from consult.core.policy import require
 from consult.core.rendering import redirect_to, render
+from consult.core.routing import row_id
 from consult.extensions import limiter
 from consult.outcomes import bp, queries, services
 from consult.outcomes.forms import ActionForm, ActionUpdateForm, FollowUpForm, MonitorForm, OutcomeForm
@@ -33,10 +34,10 @@ def _int_arg(name):
     value = request.args.get(name)
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except ValueError:
+    number = row_id(value)
+    if number is None:  # not a whole number, or beyond any id
         abort(400)
+    return number
 
 
 @bp.route("/outcomes/")

@@ -17,6 +17,7 @@ from consult.core.models import get_or_404
 from consult.core.pagination import MAX_PER_PAGE
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
+from consult.core.routing import page_number, row_id
 from consult.core.text import plain_excerpt, xml_text
 from consult.extensions import db, limiter
 from consult.processes.models import Process
@@ -49,10 +50,7 @@ SEARCH_MAX = 200
 
 
 def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name) or 0) or None
-    except ValueError:
-        return None
+    return row_id(request.args.get(name))
 
 
 def _filters() -> queries.Filters:
@@ -87,9 +85,8 @@ def _filter_form(parts: cards.ListParts, feed_url: str):
 
 
 def _page_args(per_page: int = 20) -> tuple[int, int]:
-    page = request.args.get("page", 1, type=int) or 1
     size = request.args.get("per_page", per_page, type=int) or per_page
-    return max(page, 1), min(max(size, 1), MAX_PER_PAGE)
+    return page_number(request.args.get("page")), min(max(size, 1), MAX_PER_PAGE)
 
 
 @bp.route("/proposals")

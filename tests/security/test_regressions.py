@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
@@ -63,3 +64,37 @@ def test_feeds_leave_out_characters_xml_cannot_hold(client, process, resident, m
     response = client.get("/proposals/feed.atom")
     assert response.status_code == 200
     assert "feed and a bell<" in response.get_data(as_text=True)
+
+
+TOO_LARGE = "99999999999"  # beyond PostgreSQL's integer: "integer out of range" if it ever reached a query
+
+
+def test_every_route_with_an_id_finds_nothing_beyond_any_id(app, client, db):
+    """Every ``<int:...>`` of the URL map stops at the largest row id: no route is reached, on any database,
+    for any method (PostgreSQL answered 500 on, e.g., ``/proposals/99999999999``)."""
+    from consult.core.routing import MAX_ROW_ID
+
+    rules = [rule for rule in app.url_map.iter_rules() if any(
+        type(conv).__name__ == "RowIdConverter" for conv in rule._converters.values())]
+    assert len(rules) > 50
+    for rule in rules:
+        assert all(conv.max == MAX_ROW_ID for conv in rule._converters.values() if hasattr(conv, "max")), rule
+        url = rule.rule
+        for name, conv in rule._converters.items():
+            url = url.replace(f"<int:{name}>", TOO_LARGE).replace(f"<{name}>", "x")
+            url = re.sub(rf"<[a-z_]+:{name}>", "x", url)
+        method = "GET" if "GET" in rule.methods else sorted(rule.methods - {"HEAD", "OPTIONS"})[0]
+        # 405: another rule has the same path with a text part (e.g. a debate's join code) for other methods
+        response = client.open(url, method=method)
+        assert response.status_code in (404, 405), url
+        assert response.is_json == url.startswith("/api/v1/"), url  # the API answers in JSON even then
+
+
+@pytest.mark.parametrize("url, status", [
+    (f"/proposals?theme={TOO_LARGE}", 200), (f"/proposals?district={TOO_LARGE}", 200),
+    (f"/proposals?process={TOO_LARGE}", 200), (f"/proposals?page={TOO_LARGE}", 200),
+    (f"/minutes/?page={TOO_LARGE * 2}", 200), (f"/debates/?page={TOO_LARGE}", 200),
+    (f"/outcomes/?council={TOO_LARGE}", 400), (f"/outcomes/?proposal={TOO_LARGE}", 400),
+])
+def test_numbers_too_large_in_a_query_string_are_no_server_error(client, db, url, status):
+    assert client.get(url).status_code == status
