@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.core.forms import BaseForm, strip_filter
+from consult.core.routing import MAX_ROW_ID
 from consult.extensions import db
 from consult.processes.models import CAPABILITIES, CAPABILITY_LABELS, PHASE_KINDS, PHASE_LABELS
 from consult.residency.models import District, EligibilityRule
@@ -44,7 +45,7 @@ class ProcessForm(BaseForm):
         _l("Supports needed to qualify"),
         validators=[DataRequired(message=_l("Please give a number.")),
                     NumberRange(min=1, max=10_000_000, message=_l("Give a number of 1 or more."))])
-    council_id = IntegerField(_l("Council number"), validators=[Optional(), NumberRange(min=1)],
+    council_id = IntegerField(_l("Council number"), validators=[Optional(), NumberRange(min=1, max=MAX_ROW_ID)],
                               description=_l("Qualified proposals go to this council's list. Leave empty if none."))
     submit = SubmitField(_l("Save the process"))
 

@@ -59,13 +59,17 @@ class PollForm(BaseForm):
     submit = SubmitField(_l("Create the poll"))
 
 
+#: more paper ballots than any city casts in one channel (and within every database's integer)
+MAX_PAPER = 10_000_000
+
+
 class PaperTallyForm(BaseForm):
     channel = StringField(_l("Channel (for example: Town hall polling place)"),
                           validators=[DataRequired(), Length(max=80)], filters=[strip_filter])
-    blank = IntegerField(_l("Blank ballots"), default=0, validators=[Optional(), NumberRange(min=0)])
-    invalid = IntegerField(_l("Invalid ballots"), default=0, validators=[Optional(), NumberRange(min=0)])
+    blank = IntegerField(_l("Blank ballots"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
+    invalid = IntegerField(_l("Invalid ballots"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
     ballots = IntegerField(_l("Paper ballots cast (approval polls; otherwise computed)"),
-                           validators=[Optional(), NumberRange(min=0)])
+                           validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
     submit = SubmitField(_l("Save the paper count"))
 
 

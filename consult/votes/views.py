@@ -20,7 +20,7 @@ from consult.core.rendering import redirect_to, render
 from consult.extensions import limiter
 from consult.votes import bp, methods, queries
 from consult.votes import services as votes
-from consult.votes.forms import PaperTallyForm, PollForm, TrackerForm
+from consult.votes.forms import MAX_PAPER, PaperTallyForm, PollForm, TrackerForm
 from consult.votes.methods import BallotError
 from consult.votes.models import Poll
 
@@ -283,9 +283,10 @@ def paper(poll_id: int):
     counts, bad = {}, False
     for option in poll.options:
         value = request.form.get(f"count-{option.id}", "").strip() or "0"
-        if not value.isdecimal():
+        number = int(value) if value.isdecimal() and len(value) <= 9 else None
+        if number is None or number > MAX_PAPER:
             bad = True
-        counts[str(option.id)] = int(value) if value.isdecimal() else 0
+        counts[str(option.id)] = number if number is not None and number <= MAX_PAPER else 0
     if form.validate_on_submit() and not bad:
         try:
             votes.record_paper_tally(poll, channel=form.channel.data, counts=counts, blank=form.blank.data or 0,

@@ -171,6 +171,10 @@ def test_admin_creates_opens_enters_paper_and_closes(client, make_user, make_pol
     assert bad.status_code == 422
     # a digit-like sign that is no number (superscript two) is refused, not a server error
     assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "\u00b2"}).status_code == 422
+    # numbers beyond any count (and beyond PostgreSQL's integer) are refused, not a server error
+    assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "99999999999"}).status_code == 422
+    assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "1",
+                                                        "blank": "99999999999"}).status_code == 422
     # Arabic-Indic digits are numbers: "٤" is 4
     ok = client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "\u0664",
                                                       f"count-{b}": "1", "blank": "1", "invalid": "0"})
