@@ -75,6 +75,8 @@ def test_civic_generation_keeps_the_invariants_and_every_page_answers(generated,
             assert poll.result["online"] == fresh
             assert poll.result["tally"] == votes._compose(poll, fresh, voters)["tally"]
             assert poll.closed_at <= utcnow()
+            # counted when it closed (back-dated with it), not when the generator ran
+            assert poll.result["counted_at"] == poll.closed_at.isoformat(timespec="seconds"), poll.question
     assert sum(1 for p in polls if p.owner_type is None and p.is_open) >= 1
     # ballots have no voter, no time: the table has none of those columns
     assert set(Ballot.__table__.c.keys()) == {"id", "poll_id", "choice", "tracker_hash", "replace_key"}

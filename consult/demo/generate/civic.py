@@ -464,6 +464,8 @@ def _motion(ctx, item, room: list, at: datetime, text: str) -> tuple[object, dat
         meetings.close_motion(motion, now=decided)
         poll.opens_at, poll.closed_at = at, decided
         poll.created_at = at
+        if poll.result:  # counted at the vote, as the results page says, not when the generator ran
+            poll.result = dict(poll.result, counted_at=decided.isoformat(timespec="seconds"))
     return motion, decided
 
 
