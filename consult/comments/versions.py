@@ -19,7 +19,6 @@ with "move and copy") drops them with it: it must run ``create_triggers`` again.
 from __future__ import annotations
 
 from consult.core import schema_extras
-from consult.extensions import db
 
 _RANDOM = {"sqlite": "(random() >> 11)", "postgresql": "floor(random() * 9007199254740992)::bigint"}
 _AUTHOR_CHANGED = "OLD.display_name {op} NEW.display_name OR OLD.deleted_at {op} NEW.deleted_at"
@@ -90,15 +89,8 @@ def rebuild(dialect: str) -> tuple[str, ...]:
 
 def create_triggers(connection) -> None:
     """(Re)create the triggers and give every thread there is a version."""
-    dialect = connection.dialect.name
-    statements = SQLITE_TRIGGERS if dialect == "sqlite" else POSTGRES_TRIGGERS
-    for statement in (*statements, *rebuild(dialect)):
-        connection.exec_driver_sql(statement)
+    schema_extras.run(connection, {"sqlite": (*SQLITE_TRIGGERS, *rebuild("sqlite")),
+                                   "postgresql": (*POSTGRES_TRIGGERS, *rebuild("postgresql"))})
 
 
-def create_extras() -> None:
-    with db.engine.begin() as conn:
-        create_triggers(conn)
-
-
-schema_extras.register(create_extras)
+schema_extras.register_on_connection(create_triggers)

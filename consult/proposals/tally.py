@@ -99,17 +99,11 @@ REBUILD = (
 
 def create_triggers(connection) -> None:
     """(Re)create the triggers and recount the tally from the proposals there are."""
-    statements = SQLITE_TRIGGERS if connection.dialect.name == "sqlite" else POSTGRES_TRIGGERS
-    for statement in (*statements, *REBUILD):
-        connection.exec_driver_sql(statement)
+    schema_extras.run(connection, {"sqlite": (*SQLITE_TRIGGERS, *REBUILD),
+                                   "postgresql": (*POSTGRES_TRIGGERS, *REBUILD)})
 
 
-def create_extras() -> None:
-    with db.engine.begin() as conn:
-        create_triggers(conn)
-
-
-schema_extras.register(create_extras)
+schema_extras.register_on_connection(create_triggers)
 
 
 @lru_cache(maxsize=32)
