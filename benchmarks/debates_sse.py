@@ -193,7 +193,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=0, help="gunicorn threads per worker (default: clients+40)")
     parser.add_argument("--database-url", default=os.environ.get("CONSULT_BENCH_DATABASE_URL"))
     parser.add_argument("--app", default="consult:create_app()", help="gunicorn application spec")
-    args = parser.parse_args(argv if argv is not None else sys.argv[1:] if __name__ == "__main__" else [])
+    args = parser.parse_args(argv if argv is not None else [])
     args.actions = min(args.actions, 11)  # markers are points of order: the first 12 of the queue are shown
 
     RESULTS.mkdir(exist_ok=True)
@@ -377,4 +377,4 @@ def _print(result, path):
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

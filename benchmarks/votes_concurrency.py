@@ -19,6 +19,7 @@ such a voter has voted nothing and may try again.
 
 from __future__ import annotations
 
+import argparse
 import html
 import os
 import re
@@ -248,6 +249,14 @@ def _run(base: str, poll_id: int, option_ids: list[int]) -> tuple[dict, list[str
 
 
 def main(argv=None):
+    global VOTERS, POOL, WORKERS, THREADS
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--voters", type=int, default=VOTERS, help="residents who vote at once (default %(default)s)")
+    parser.add_argument("--pool", type=int, default=POOL, help="client threads (default %(default)s)")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (default %(default)s)")
+    parser.add_argument("--threads", type=int, default=THREADS, help="gunicorn threads per worker (default %(default)s)")
+    args = parser.parse_args(argv if argv is not None else [])
+    VOTERS, POOL, WORKERS, THREADS = args.voters, args.pool, args.workers, args.threads
     from consult import create_app
 
     with tempfile.TemporaryDirectory(prefix="consult-bench-votes-") as tmp:
@@ -318,4 +327,4 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

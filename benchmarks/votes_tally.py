@@ -133,7 +133,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ballots", type=int, default=1_000_000)
     parser.add_argument("--irv-ballots", type=int, default=100_000)
-    args = parser.parse_args(argv or [])
+    args = parser.parse_args(argv if argv is not None else [])
     run(args.ballots, args.irv_ballots)
 
 
