@@ -31,9 +31,6 @@ LARGER: dict[str, tuple[int, str]] = {
     "GET /profile/my-data": (30, "one query or two per section of the person's data, one section per domain"),
     "GET /profile/my-data.json": (30, "the same data as /profile/my-data"),
 }
-#: pages that fail because of code in consult/proposals/ or consult/comments/ (left to their owners), with the
-#: reason: each is a test of its own below, marked xfail, so the failure stays visible
-KNOWN: dict[str, str] = {}
 #: file downloads whose answer is not a page
 NOT_PAGES = {"meetings.attachment"}
 
@@ -172,13 +169,5 @@ def _problems(measured, keys) -> list[str]:
 def test_every_page_runs_a_bounded_number_of_queries_whatever_the_data_size(measured):
     before, after = measured
     assert len(after["visitor"]) > 50
-    keys = set(after["visitor"]) - set(KNOWN)
-    problems = _problems(measured, keys)
+    problems = _problems(measured, set(after["visitor"]))
     assert not problems, f"pages over {BUDGET} queries or whose count grows with the data:\n" + "\n".join(problems)
-
-
-@pytest.mark.parametrize("key", [pytest.param(key, marks=pytest.mark.xfail(reason=reason, strict=False))
-                                 for key, reason in sorted(KNOWN.items())])
-def test_known_pages_within_budget(measured, key):
-    problems = _problems(measured, {key})
-    assert not problems, KNOWN[key] + "\n" + "\n".join(problems)

@@ -11,8 +11,6 @@ import pytest
 from consult.extensions import db as _db
 from consult.minutes import services as minutes_services
 
-pytest.importorskip("consult.meetings.record")
-
 
 @pytest.fixture
 def closed_session(db, make_user):
@@ -64,7 +62,7 @@ def test_api_serves_sessions_and_councils_as_documented(client, closed_session):
 
 
 def test_ending_a_debate_drafts_its_minutes_for_its_moderator(client, make_user):
-    debates = pytest.importorskip("consult.debates.services")
+    from consult.debates import services as debates
     moderator = make_user("karim", display_name="Karim", roles=("moderator",))
     debate = debates.create_debate(moderator, title="Telling a different story", place="Library",
                                    starts_at=datetime(2030, 5, 2, 18, 0))

@@ -161,7 +161,7 @@ def test_a_decision_without_a_motion_is_an_outcome_too(db):
 
 
 def test_followers_of_an_outcome_are_notified(db, people):
-    notifications = pytest.importorskip("consult.notifications.services")
+    from consult.notifications import services as notifications
     from consult.notifications.models import Notification
 
     outcome = make_outcomes()[0]

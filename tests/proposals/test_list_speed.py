@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-from consult.core.text import plain_excerpt
 from consult.proposals import services as proposals
 from consult.proposals.queries import card_excerpt
 from tests.helpers import text_of
 
 
-def test_card_excerpt_is_the_markdown_excerpt_of_the_first_320_characters():
+def test_card_excerpt_is_the_plain_text_of_the_markdown_cut_at_180_characters():
     body = "A **card** for every [resident](https://example.org) " + "word " * 100
-    assert card_excerpt(body) == plain_excerpt(body[:320], 180)
-    assert card_excerpt(body) == card_excerpt(body)  # memoised, same answer
+    expected = ("A card for every resident " + "word " * 31)[:179] + "\u2026"
+    assert card_excerpt(body) == expected
+    assert len(expected) == 180 and "**" not in expected and "example.org" not in expected
     assert card_excerpt("") == "" and card_excerpt(None) == ""
+
+
+def test_card_excerpt_is_memoised_by_text():
+    card_excerpt.cache_clear()
+    body = "Open the *library* on Sunday."
+    first = card_excerpt(body)
+    assert card_excerpt(body) == first == "Open the library on Sunday."
+    assert card_excerpt.cache_info().hits == 1 and card_excerpt.cache_info().misses == 1
 
 
 def test_the_list_shows_excerpt_theme_and_author_of_each_card(client, db, process, make_resident):
