@@ -42,6 +42,12 @@ def _target_page(target, next_url: str | None = None) -> str:
     return safe_next(next_url, url_of(target) or url_for("core.home"))
 
 
+def _worded_as_reply(form: CommentForm) -> CommentForm:
+    """The form of the reply page: its text field is the reply (the button is worded in the template)."""
+    form.body.label.text = _("Your reply")
+    return form
+
+
 def _section(target, *, form=None, reply_to=None, next_url=None, status=200):
     """The comments section as an htmx fragment, with the item's counter updated out of band."""
     html = render_template("comments/_section_response.html", target=target, comment_form=form,
@@ -83,6 +89,8 @@ def post(target_type, target_id):
     reply_to = parent.id if parent is not None else None
     if wants_fragment():
         return _section(target, form=form, reply_to=reply_to, next_url=form.next.data, status=422)
+    if parent is not None:
+        _worded_as_reply(form)
     return render("comments/form_page.html", target=target, form=form, parent=parent,
                   back=_target_page(target, form.next.data), label=label_of(target), status=422)
 
@@ -103,7 +111,7 @@ def reply(comment_id):
         return render_template("comments/_reply_form.html", c=parent, form=form, failed=False, focus=True,
                                csrf=csrf_field(), next_path=next_url, section_key=f"{target_type}-{target_id}",
                                post_url=url_for("comments.post", target_type=target_type, target_id=target_id))
-    return render("comments/form_page.html", target=target, form=form, parent=parent,
+    return render("comments/form_page.html", target=target, form=_worded_as_reply(form), parent=parent,
                   back=_target_page(target, next_url), label=label_of(target))
 
 
