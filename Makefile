@@ -10,7 +10,7 @@ WORKERS ?= 1
 THREADS ?= 64
 LANGS := fr es it pt ar
 
-.PHONY: run test install install-dev system-deps chromium compile-translations translations bench lint clean help
+.PHONY: run test test-fast install install-dev system-deps chromium compile-translations translations bench lint clean help
 
 # Debian packages: pango and fonts for PDF minutes (WeasyPrint, Arabic included), Chromium for browser tests.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
@@ -18,6 +18,7 @@ SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-cor
 help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) (PORT overrides)"
 	@echo "make test   - install test tools (Chromium included) and run the whole suite"
+	@echo "make test-fast - the suite without browser, PostgreSQL-only and slow tests (the edit loop)"
 	@echo "make bench  - run the benchmarks (figures as ratios, JSON in benchmarks/results/)"
 	@echo "make translations - extract strings, update the catalogs, compile them"
 	@echo "make lint   - ruff"
@@ -73,6 +74,10 @@ run: system-deps $(VENV)/.installed compile-translations
 
 test: system-deps $(VENV)/.installed-dev chromium compile-translations
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The edit loop: no browser, no PostgreSQL, no slow sweeps (make test runs everything).
+test-fast: $(VENV)/.installed-dev compile-translations
+	$(VENV)/bin/pytest -q -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev compile-translations
 	$(PY) -m benchmarks
