@@ -39,6 +39,10 @@ class Decision:
 
     kind: str = ALLOWED
     reason: Any = None  # a lazy translated string
+    #: the page where the person removes the obstacle, when it is neither signing in nor verifying (an endpoint;
+    #: it is given ``next``, the page they were reading), and the words of that link (a lazy translated string)
+    endpoint: str | None = None
+    label: Any = None
 
     def __bool__(self) -> bool:
         return self.kind == ALLOWED
@@ -57,12 +61,22 @@ class Decision:
 
     @property
     def link(self) -> str | None:
-        """Where the person can remove the obstacle (sign in, verify residence)."""
+        """Where the person can remove the obstacle (sign in, verify residence, the decision's own page)."""
+        if self.endpoint:
+            back = request.full_path.rstrip("?") if request and request.method == "GET" else None
+            return url_for(self.endpoint, next=back)
         if self.kind == SIGN_IN:
             return url_for("accounts.sign_in", next=request.full_path if request else None)
         if self.kind == VERIFY:
             return url_for("residency.verify")
         return None
+
+    @property
+    def link_label(self) -> str:
+        """The words of :attr:`link`."""
+        if self.label is not None:
+            return str(self.label)
+        return str(_l("Sign in")) if self.kind == SIGN_IN else str(_l("Verify my residence"))
 
     @property
     def message(self) -> str:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -38,6 +41,24 @@ class RegisterVerifyForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.document_type.choices = [(k, str(v)) for k, v in document_type_labels()]
+        self.birth_date.description = keep_codes_whole(self.birth_date.description)
+
+
+#: dates and date formats quoted in help texts: written left to right and never broken across lines
+_CODES = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|YYYY-MM-DD|DD/MM/YYYY")
+
+
+def keep_codes_whole(text) -> Markup:
+    """The help text with each date or date format in it isolated and kept on one line (``<bdi dir="ltr"
+    class="nowrap">``): in Arabic, "1990-03-25" would otherwise break at a dash and its parts change places."""
+    parts, last = [], 0
+    text = str(text)
+    for match in _CODES.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        parts.append(Markup('<bdi dir="ltr" class="nowrap">%s</bdi>') % match.group(0))
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 class CardCodeForm(BaseForm):
@@ -47,6 +68,19 @@ class CardCodeForm(BaseForm):
         description=_l("12 letters and digits, for example ABCD-EFGH-JKLM. Dashes do not matter."),
     )
     submit = SubmitField(_l("Use this code"))
+
+
+class BirthYearForm(BaseForm):
+    """A resident whose verification recorded no birth year states it (recorded as self-declared)."""
+
+    birth_year = IntegerField(_l("Birth year"), validators=[
+        InputRequired(message=_l("Please enter a year such as 1990.")),
+        NumberRange(min=1880, max=2100, message=_l("Please enter a year such as 1990."))],
+        description=_l("Only the year, for example 1990."))
+    honour = BooleanField(_l("I state on my honour that this is the year I was born"),
+                          validators=[DataRequired(message=_l("Please confirm that this is the year you were "
+                                                              "born."))])
+    submit = SubmitField(_l("Save my birth year"))
 
 
 class RegisterImportForm(BaseForm):
@@ -115,4 +149,9 @@ class EligibilityRuleForm(BaseForm):
         min=0, max=120, message=_l("Between 0 and 120."))],
         description=_l("Counted from the birth year recorded at verification."))
     district_ids = MultiCheckboxField(_l("Districts (none checked: the whole city)"), coerce=int)
+    accept_declared_birth_year = BooleanField(
+        _l("Accept a birth year the resident states on their honour"), default=True,
+        description=_l("For proposing and supporting, when verification recorded no birth year (a resident card "
+                       "code records none). Votes always need a birth year recorded by the register or a "
+                       "registrar."))
     submit = SubmitField(_l("Save the rule"))

@@ -51,8 +51,12 @@ class ResidentStatus(TimestampMixin, db.Model):
     #: the registrar who confirmed it (in person, codes issued by them); null for self-service
     verified_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
-    #: kept only when the register or the registrar recorded it, for age rules
+    #: kept only for age rules: recorded by the register or a registrar, or stated by the person (below)
     birth_year: Mapped[int | None] = mapped_column(sa.Integer)
+    #: the birth year was stated by the person on their honour, not recorded by the register or a registrar:
+    #: it counts only where the rule accepts that, and never for votes (see ``policies.check_rule``)
+    birth_year_declared: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False,
+                                                      server_default=sa.false())
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("district.id", ondelete="SET NULL"))
     #: the register entry that verified this account (null for codes and in person). UNIQUE: one register
     #: entry verifies at most one account; erasing the account or revoking the verification clears it.
@@ -80,7 +84,8 @@ class ResidentStatus(TimestampMixin, db.Model):
 class EligibilityRule(TimestampMixin, db.Model):
     """Who may take part in a process, poll or council action: data, edited by admins.
 
-    Columns are limited on purpose to residence facts: verification level, minimum age, districts.
+    Columns are limited on purpose to residence facts: verification level, minimum age, districts, and whether
+    a birth year the resident states themselves meets the age limit when nobody recorded one.
     """
 
     __tablename__ = "eligibility_rule"
@@ -93,6 +98,10 @@ class EligibilityRule(TimestampMixin, db.Model):
     min_age: Mapped[int | None] = mapped_column(sa.Integer)
     #: district ids; empty means the whole city
     district_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    #: for proposing and supporting (not binding), a resident whose verification recorded no birth year (a card
+    #: code) may state it on their honour; votes always need a birth year recorded by the register or a registrar
+    accept_declared_birth_year: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True,
+                                                             server_default=sa.true())
 
     __table_args__ = (
         sa.CheckConstraint("min_level in ('signed_in', 'verified')", name="min_level_known"),

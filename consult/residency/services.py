@@ -77,8 +77,9 @@ def verify_account(user: User, method: str, *, by: User | None = None, birth_yea
                    district_id: int | None = None, register_entry: RegisterEntry | None = None) -> ResidentStatus:
     """Make ``user`` a verified resident (or renew): method and date recorded, expiry from the configuration.
 
-    Birth year and district are replaced only when the new method brings them. A register link is kept only
-    for the register method (other methods release it, so the entry may verify someone later).
+    Birth year and district are replaced only when the new method brings them (a birth year the person had
+    stated is then replaced by the recorded one). A register link is kept only for the register method (other
+    methods release it, so the entry may verify someone later).
     """
     if user.is_deleted:
         raise DomainError(_l("This account has been deleted."))
@@ -96,6 +97,7 @@ def verify_account(user: User, method: str, *, by: User | None = None, birth_yea
     status.verified_by_id = getattr(by, "id", None)
     if birth_year is not None:
         status.birth_year = birth_year
+        status.birth_year_declared = False
     if district_id is not None:
         status.district_id = district_id
     status.register_entry_id = register_entry.id if register_entry is not None else None
@@ -205,6 +207,31 @@ def renew_verification(user: User, registrar: User) -> ResidentStatus:
         raise Conflict(_l("Only a verification that has not been revoked can be renewed."))
     entry = db.session.get(RegisterEntry, status.register_entry_id) if status.register_entry_id else None
     return verify_account(user, status.method, by=registrar, register_entry=entry)
+
+
+def declare_birth_year(user: User, year: int) -> ResidentStatus:
+    """A verified resident states their birth year on their honour, for age rules that accept it.
+
+    Only when no birth year is recorded (a resident-card code brings none): a year stated once is not changed
+    by the person (a registrar records the right one in person), and a recorded year is never replaced by a
+    stated one. The audit log says that it was stated, not the year.
+    """
+    from consult.residency.policies import current_status
+
+    status = current_status(user)
+    if status is None:
+        raise NotAllowed(_l("Only verified residents can state their birth year. Please verify your residence "
+                            "first."))
+    if status.birth_year is not None:
+        raise Conflict(_l("Your birth year is already recorded. If it is wrong, a registrar can correct it at "
+                          "a help desk."), field="birth_year")
+    if not 1880 <= year <= utcnow().year:
+        raise DomainError(_l("The birth year is not possible."), field="birth_year")
+    status.birth_year = year
+    status.birth_year_declared = True
+    audit.record("residency.birth_year_declared", actor=user, subject=user)
+    db.session.flush()
+    return status
 
 
 def status_level(user) -> str:
@@ -376,8 +403,10 @@ def default_binding_rule() -> EligibilityRule:
 
 
 def save_rule(rule: EligibilityRule | None, *, name: str, min_level: str, min_age: int | None,
-              district_ids: list[int], by: User) -> EligibilityRule:
-    """Create or change an eligibility rule. Only residence facts can be set: level, age, districts."""
+              district_ids: list[int], by: User, accept_declared_birth_year: bool | None = None) -> EligibilityRule:
+    """Create or change an eligibility rule. Only residence facts can be set: level, age, districts, and
+    whether a birth year the resident states meets the age limit for proposing and supporting (None: as it
+    was; a new rule accepts it)."""
     if min_level not in LEVELS:
         raise DomainError(_l("Unknown level."), field="min_level")
     if min_age is not None and not 0 <= min_age <= 120:
@@ -390,6 +419,8 @@ def save_rule(rule: EligibilityRule | None, *, name: str, min_level: str, min_ag
         rule = EligibilityRule()
         db.session.add(rule)
     rule.name, rule.min_level, rule.min_age, rule.district_ids = name.strip(), min_level, min_age, sorted(known)
+    if accept_declared_birth_year is not None or creating:
+        rule.accept_declared_birth_year = accept_declared_birth_year is not False
     db.session.flush()
     audit.record("residency.rule_created" if creating else "residency.rule_changed", actor=by, subject=rule)
     db.session.flush()
@@ -409,6 +440,7 @@ def export_personal_data(user: User) -> dict:
         "expires_at": status.expires_at.isoformat() if status and status.expires_at else None,
         "revoked_at": status.revoked_at.isoformat() if status and status.revoked_at else None,
         "birth_year": status.birth_year if status else None,
+        "birth_year_self_declared": bool(status and status.birth_year is not None and status.birth_year_declared),
         "district": status.district.name if status and status.district else None,
         "verified_with_register": bool(status and status.register_entry_id),
     }

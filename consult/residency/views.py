@@ -17,11 +17,12 @@ from consult.accounts.models import User
 from consult.core.audit import AuditEntry
 from consult.core.errors import DomainError
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render
+from consult.core.rendering import redirect_to, render, safe_next
 from consult.extensions import db, limiter
 from consult.residency import bp
 from consult.residency import services as residency
 from consult.residency.forms import (
+    BirthYearForm,
     CardBatchForm,
     CardCodeForm,
     EligibilityRuleForm,
@@ -99,6 +100,25 @@ def verify_code():
             flash(_("You are now a verified resident. Thank you!"), "success")
             return redirect_to(url_for("accounts.profile"))
     return _render_verify(code_form=form, status=422, fragment="residency/_code_form.html")
+
+
+@bp.route("/verify/birth-year", methods=["GET", "POST"])
+def birth_year():
+    """State one's birth year on one's honour, where verification recorded none (a resident-card code): age
+    rules of proposing and supporting that accept it then let the person on. Then back to ``next``."""
+    require("residency.declare_birth_year")
+    next_url = safe_next(request.args.get("next"), url_for("accounts.profile"))
+    form = BirthYearForm()
+    if form.validate_on_submit():
+        try:
+            residency.declare_birth_year(current_user, form.birth_year.data)
+        except DomainError as err:
+            form.add_error(err.field, err.message)
+        else:
+            flash(_("Your birth year is saved, as stated by you."), "success")
+            return redirect_to(next_url)
+    return render("residency/birth_year.html", form=form, status_row=current_user.resident_status,
+                  status=422 if form.errors or form.form_errors else 200)
 
 
 @bp.route("/verify/in-person", methods=["GET", "POST"])
@@ -328,7 +348,8 @@ def rule_edit(rule_id):
     if form.validate_on_submit():
         try:
             residency.save_rule(rule, name=form.name.data, min_level=form.min_level.data, min_age=form.min_age.data,
-                                district_ids=form.district_ids.data or [], by=current_user)
+                                district_ids=form.district_ids.data or [], by=current_user,
+                                accept_declared_birth_year=form.accept_declared_birth_year.data)
         except DomainError as err:
             form.add_error(err.field, err.message)
         else:

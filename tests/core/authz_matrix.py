@@ -264,6 +264,8 @@ GET /sign-up                                                       ok  go  go  g
 POST /sign-up                                                      do  do  do  do  do  do  do  do  do
 POST /unfollow/<target_type>/<int:target_id>                       in  do  do  do  do  do  do  do  do
 GET /verify                                                        ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /verify/birth-year                                             in  no  ok  ok  ok  ok  ok  no  no
+POST /verify/birth-year                                            in  no  do  do  do  do  do  no  no
 POST /verify/code                                                  in  do  do  do  do  do  do  do  do
 GET /verify/in-person                                              in  ok  ok  ok  ok  ok  ok  ok  ok
 POST /verify/in-person                                             in  do  do  do  do  do  do  do  do

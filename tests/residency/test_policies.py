@@ -36,11 +36,12 @@ class Person(SimpleNamespace):
         return role in getattr(self, "roles", ())
 
 
-def status(birth_year=None, district_id=None, *, expired=False, revoked=False):
+def status(birth_year=None, district_id=None, *, expired=False, revoked=False, declared=False):
     now = utcnow()
     return ResidentStatus(method="register", verified_at=now - timedelta(days=10),
                           expires_at=now - timedelta(days=1) if expired else now + timedelta(days=100),
-                          revoked_at=now if revoked else None, birth_year=birth_year, district_id=district_id)
+                          revoked_at=now if revoked else None, birth_year=birth_year, district_id=district_id,
+                          birth_year_declared=declared)
 
 
 PEOPLE = {
@@ -50,6 +51,8 @@ PEOPLE = {
     "verified_16_d2": Person(resident_status=status(YEAR - 16, 2)),
     "verified_15_d1": Person(resident_status=status(YEAR - 15, 1)),
     "verified_no_age": Person(resident_status=status(None, None)),
+    "stated_30": Person(resident_status=status(YEAR - 30, None, declared=True)),
+    "stated_15": Person(resident_status=status(YEAR - 15, None, declared=True)),
     "expired_30_d1": Person(resident_status=status(YEAR - 30, 1, expired=True)),
     "revoked_30_d1": Person(resident_status=status(YEAR - 30, 1, revoked=True)),
     "blocked_verified": Person(resident_status=status(YEAR - 30, 1), is_blocked=True),
@@ -60,6 +63,8 @@ RULES = {
     "signed_in": EligibilityRule(name="open", min_level="signed_in", min_age=None, district_ids=[]),
     "binding_16": EligibilityRule(name="binding", min_level="verified", min_age=16, district_ids=[]),
     "district_1": EligibilityRule(name="district", min_level="verified", min_age=None, district_ids=[1]),
+    "recorded_16": EligibilityRule(name="recorded", min_level="verified", min_age=16, district_ids=[],
+                                   accept_declared_birth_year=False),
 }
 
 
@@ -73,7 +78,7 @@ def platform_policies() -> Policies:
     reg.register("ask", taking_part)
     reg.register("propose", taking_part & is_verified_resident)
     reg.register("support", taking_part & is_verified_resident & eligible)
-    reg.register("vote", taking_part & is_verified_resident & eligible)
+    reg.register("vote", taking_part & is_verified_resident & meets_eligibility(lambda obj: obj.rule, binding=True))
     return reg
 
 
@@ -101,6 +106,11 @@ TABLE = [
     ("verified_no_age", "vote", "binding_16", R),
     ("verified_no_age", "vote", "district_1", R),
     ("verified_no_age", "vote", "signed_in", A),
+    ("verified_no_age", "support", "binding_16", R),
+    ("stated_30", "support", "binding_16", A),
+    ("stated_30", "vote", "binding_16", R),
+    ("stated_30", "support", "recorded_16", R),
+    ("stated_15", "support", "binding_16", R),
     ("expired_30_d1", "vote", "binding_16", V),
     ("expired_30_d1", "comment", "none", A),
     ("revoked_30_d1", "vote", "binding_16", V),
@@ -128,6 +138,10 @@ def test_refusal_reasons_are_specific(app):
         assert "16" in young.message
         unknown_age = check_rule(PEOPLE["verified_no_age"], RULES["binding_16"])
         assert "birth year" in unknown_age.message
+        assert unknown_age.link.startswith("/verify/in-person")  # a vote: a registrar records it in person
+        to_state = check_rule(PEOPLE["verified_no_age"], RULES["binding_16"], binding=False)
+        assert "state your birth year" in to_state.message and to_state.link.startswith("/verify/birth-year")
+        assert "16" in check_rule(PEOPLE["stated_15"], RULES["binding_16"], binding=False).message
         assert "district" in check_rule(PEOPLE["verified_16_d2"], RULES["district_1"]).message
 
 
@@ -199,7 +213,8 @@ def test_no_column_about_nationality_citizenship_or_legal_status(app):
            if FORBIDDEN.search(c.name.lower())]
     assert bad == []
     rule_columns = set(EligibilityRule.__table__.columns.keys())
-    assert rule_columns == {"id", "name", "min_level", "min_age", "district_ids", "created_at", "updated_at"}
+    assert rule_columns == {"id", "name", "min_level", "min_age", "district_ids", "accept_declared_birth_year",
+                            "created_at", "updated_at"}
 
 
 def test_register_table_cannot_hold_a_plaintext_number(app, db):
