@@ -1,6 +1,45 @@
 /* Small progressive enhancements. Everything works without this file. No inline code (the CSP forbids it). */
 (function () {
   "use strict";
+
+  // A boosted navigation swaps the <body> only: htmx drops the answer's <head> (but its title) and never
+  // touches <html>. So a page that comes in another language (after signing in or out, a change of language
+  // in the profile) would keep the previous lang and dir (Arabic laid out left to right until a reload), and
+  // a page's own stylesheets (councils.css, minutes.css...) would be missing (the agenda's list numbers then
+  // showed beside the item numbers: "1. 1. Opening"). Whenever a whole page is swapped in, the document
+  // takes its lang, its dir and its stylesheets: the server's answer is the one source, whatever the form or
+  // link that led there.
+  var PAGE_START = /^\s*(?:<!doctype[^>]*>\s*)?(<html\b[^>]*>)\s*(<head\b[\s\S]*?<\/head>)?/i;
+
+  function adoptPage(responseText) {
+    var match = PAGE_START.exec(responseText.slice(0, 20000));
+    if (!match) { return; }  // a fragment: the page around it stays as it is
+    var parsed = new DOMParser().parseFromString(match[1] + (match[2] || "") + "</html>", "text/html");
+    var root = document.documentElement;
+    ["lang", "dir"].forEach(function (name) {
+      var value = parsed.documentElement.getAttribute(name);
+      if (value && root.getAttribute(name) !== value) { root.setAttribute(name, value); }
+    });
+    if (!match[2]) { return; }
+    var wanted = Array.prototype.map.call(parsed.head.querySelectorAll('link[rel="stylesheet"]'),
+      function (link) { return link.getAttribute("href"); });
+    Array.prototype.forEach.call(document.head.querySelectorAll('link[rel="stylesheet"]'), function (link) {
+      var at = wanted.indexOf(link.getAttribute("href"));
+      if (at === -1) { link.remove(); } else { wanted.splice(at, 1); }
+    });
+    wanted.forEach(function (href) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.appendChild(link);
+    });
+  }
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && typeof xhr.responseText === "string") { adoptPage(xhr.responseText); }
+  });
+
   document.addEventListener("htmx:afterSettle", function (event) {
     // After a boosted navigation, put keyboard and screen-reader focus on the new main content.
     if (event.detail && event.detail.boosted) {
