@@ -1,9 +1,11 @@
-"""Home, privacy notice, language switch and health check."""
+"""Home, privacy notice, language switch, health check and the icon at the site's root."""
 
 from __future__ import annotations
 
+import os
+
 import sqlalchemy as sa
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, send_from_directory, url_for
 
 from consult.core import bp
 from consult.core.i18n import apply_language_switch
@@ -28,6 +30,14 @@ def switch_language(lang):
     """Switch language without JavaScript; the choice is kept in the session (and the profile if signed in)."""
     apply_language_switch(lang)
     return redirect_to(safe_next(request.args.get("next"), url_for("core.home")))
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """The icon browsers (and feed readers, bookmarks) ask for at the site's root, for pages or files that name
+    none: the platform's icon (``static/img/icon.svg``) as a 16, 32 and 48 pixel ICO file."""
+    return send_from_directory(os.path.join(current_app.static_folder, "img"), "favicon.ico",
+                               mimetype="image/vnd.microsoft.icon")
 
 
 @bp.route("/healthz")

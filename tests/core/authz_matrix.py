@@ -118,6 +118,7 @@ POST /debates/<int:debate_id>/unregister                           in  do  do  d
 GET /debates/join                                                  bad bad bad bad bad bad bad bad bad
 GET /debates/new                                                   in  no  no  no  no  no  ok  no  ok
 POST /debates/new                                                  in  no  no  no  no  no  do  no  do
+GET /favicon.ico                                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /follow/<target_type>/<int:target_id>                         in  do  do  do  do  do  do  do  do
 GET /go/<target_type>/<int:target_id>                              go  go  go  go  go  go  go  go  go
 GET /healthz                                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
