@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import jsonify, make_response, request, url_for
 from werkzeug.exceptions import HTTPException
 
-from consult.api import bp
+from consult.api import bp, open_data
 from consult.api.machinery import (
     BadParameter,
     detail,
@@ -49,22 +49,17 @@ def _headers(response):
     return response
 
 
-@bp.route("/api/")
-def about():
-    """The open data page for people: what can be downloaded, and how."""
-    from consult.api.machinery import MAX_PER_PAGE
-    from consult.core.rendering import render
-
-    return render("api/index.html", resources=list(resources().values()), max_per_page=MAX_PER_PAGE)
-
-
 @bp.route("/api/v1/")
 def index():
-    """What the API offers."""
-    return jsonify({
+    """What the API offers; a browser (it prefers HTML) is sent to the open data page for people."""
+    if open_data.wants("html"):
+        return open_data.to_page()
+    response = jsonify({
         "openapi": url_for("api.openapi", _external=True),
         "resources": {name: url_for("api.list_resource", name=name, _external=True) for name in resources()},
     })
+    response.vary.add("Accept")
+    return response
 
 
 def _resource_or_404(name: str):

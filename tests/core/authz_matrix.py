@@ -166,6 +166,7 @@ POST /motions/<int:motion_id>/vote                                 in  no  no  d
 GET /notifications                                                 in  ok  ok  ok  ok  ok  ok  ok  ok
 POST /notifications/<int:notification_id>/open                     in  nf  do  nf  nf  nf  nf  nf  nf
 POST /notifications/read                                           in  do  do  do  do  do  do  do  do
+GET /open-data                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /outcomes/                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /outcomes/<int:outcome_id>                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /outcomes/<int:outcome_id>/actions                            in  no  no  no  no  do  no  no  do
