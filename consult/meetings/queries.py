@@ -358,6 +358,35 @@ def load_session(session_id: int) -> CouncilSession | None:
     return db.session.scalar(_session_statement(), {"session_id": session_id})
 
 
+def session_minutes(session: CouncilSession):
+    """The minutes drafted from this session (the original document, in whatever state), or None; one query.
+
+    The minutes module builds on meetings (it drafts from ``record.session_record``), so meetings looks them up
+    only when that module is installed, as it does the proposals. The policy ``minutes.view`` decides who sees
+    them: the record's snapshot is not loaded, nor the approver."""
+    if not _installed("consult.minutes.models"):
+        return None
+    from consult.minutes.models import ORIGINAL, Minutes
+
+    return db.session.scalar(_minutes_statement(Minutes, ORIGINAL), {"source_id": session.id})
+
+
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+@functools.cache
+def _minutes_statement(model, original: str) -> sa.Select:
+    return sa.select(model).where(model.source_type == "council_session",
+                                  model.source_id == sa.bindparam("source_id"), model.kind == original).options(
+        sa.orm.defer(model.record), sa.orm.lazyload(model.approved_by))
+
+
 def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], roll: list[RollRow], person,
                      seat: int | None):
     """(voted, decisions, votes cast) of the open motions for this reader, as ``services.vote_decision``."""

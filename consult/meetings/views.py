@@ -100,7 +100,9 @@ def _live_html(context: dict) -> Markup:
     form (nobody who runs the session, nobody who may vote right now: the forms carry the reader's CSRF token)
     it is kept between requests, keyed by the digest of every row it shows and of what was decided for the
     reader, with the language, time zone and whether the reader is signed in: the public polling a live
-    session every 15 seconds, and everyone reading a closed one, get the same copy until something changes."""
+    session every 15 seconds, and everyone reading a closed one, get the same copy until something changes.
+    Nothing else goes in it: what depends on more than these (the link to the minutes, seen by whom depends on
+    their state and on the reader's office) is on the page around it."""
     if context["manage"] or any(context["vote_decisions"].values()):
         return Markup(render_template("meetings/_live.html", **context))
     key = (context["session"].id, context["digest"], str(get_locale()), str(get_timezone()),
@@ -160,7 +162,17 @@ def session_page(session_id):
     live = _live_html(context)
     if wants_fragment():  # the live part alone (what ``render`` would give for "meetings/_live.html")
         return make_response(live)
-    return render("meetings/session.html", live=live, **context, **forms)
+    return render("meetings/session.html", live=live, session_minutes=_minutes_shown(session), **context, **forms)
+
+
+def _minutes_shown(session):
+    """The minutes of a closed session, when the reader may see them (published: everyone; a draft: those who
+    write or approve it). Shown outside the kept live part, whose key knows neither the minutes nor the reader's
+    right to see a draft."""
+    if not session.is_closed:
+        return None
+    minutes = queries.session_minutes(session)
+    return minutes if minutes is not None and can("minutes.view", minutes) else None
 
 
 @bp.route("/sessions/<int:session_id>/record.json")
