@@ -16,6 +16,14 @@ bp = Blueprint("minutes", __name__)
 from consult.minutes import models, policies, views  # noqa: E402,F401
 
 
+@bp.app_template_filter("minutes_title")
+def minutes_title(minutes):
+    """The title of ``minutes`` for a page, in their language, a name of the other direction in ``<bdi>``."""
+    from consult.minutes.drafting import display_title, title_markup
+
+    return title_markup(display_title(minutes))
+
+
 def guarded(receiver):
     """A receiver must never make the sender's action fail: its writes go in a savepoint, and an error in it
     is logged and undone while the session or debate still closes (the minutes can be drafted later)."""

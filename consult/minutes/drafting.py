@@ -1,15 +1,19 @@
 """From a session's structured record to a complete Markdown draft, with nothing to type.
 
 The record (docs/DEVELOPING.md, "Session records") is the only input; headings are written in the language of
-the record. Tallies are written as lists (user Markdown has no tables) so the text survives any editor.
+the record, and so is the title (:func:`title_for`: a translation's title is made in its own language). Tallies are written as lists (user Markdown has no tables) so the text survives any editor.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 
+from babel import Locale
 from flask_babel import force_locale, format_date, format_time, ngettext
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 
 def _parse(value) -> datetime | None:
@@ -68,11 +72,56 @@ def _choice(value: str) -> str:
     return {"yes": _("in favour"), "no": _("against"), "abstain": _("abstention")}.get(value, _md(value))
 
 
-def title_for(record: dict) -> str:
-    with force_locale(record.get("language") or "en"):
+#: Unicode's first-strong isolate and pop directional isolate: a name of the other direction kept whole in the
+#: title as plain text (Markdown, JSON, feeds, the PDF); pages show the run as <bdi> (:func:`title_markup`)
+FSI, PDI = "\u2068", "\u2069"
+_ISOLATED = re.compile(FSI + "([^" + FSI + PDI + "]*)" + PDI)
+
+
+def _direction_of(language: str) -> str:
+    try:
+        return Locale.parse(language).text_direction
+    except (ValueError, TypeError):
+        return "ltr"
+
+
+def _isolated(text: str, language: str) -> str:
+    """``text`` between FSI and PDI when it holds a letter written in the other direction than ``language``
+    (a session named in English inside Arabic minutes, or in Arabic inside French ones), so that the text
+    around it keeps its order: "المحضر: ⁨Extraordinary session⁩، 7 ديسمبر 2026"."""
+    other = ("R", "AL") if _direction_of(language) == "ltr" else ("L",)
+    if text and any(unicodedata.bidirectional(char) in other for char in text):
+        return FSI + text.replace(FSI, "").replace(PDI, "") + PDI
+    return text
+
+
+def title_for(record: dict, language: str | None = None) -> str:
+    """The title of minutes of ``record`` in ``language`` (the record's own by default): the word for minutes,
+    the session's or debate's name as it was given (isolated when of the other direction), the date written
+    as that language writes it."""
+    language = language or record.get("language") or "en"
+    with force_locale(language):
         start = _parse(record.get("starts_at"))
         when = format_date(start, "long") if start else ""
-        return _("Minutes: %(title)s, %(date)s", title=record.get("title") or "", date=when).rstrip(", ")
+        name = _isolated(str(record.get("title") or ""), language)
+        return _("Minutes: %(title)s, %(date)s", title=name, date=when).rstrip(", ،")
+
+
+def display_title(minutes) -> str:
+    """The title shown for ``minutes``: the stored one, except a translation that kept the original's title as
+    the platform made it (translations started before titles were made in their language): that title is
+    made again in the translation's language, from the record."""
+    if minutes.kind != "translation":
+        return minutes.title
+    record = minutes.record or {}
+    if (record.get("language") or "en") != minutes.language and minutes.title == title_for(record):
+        return title_for(record, minutes.language)[:200]
+    return minutes.title
+
+
+def title_markup(title: str) -> Markup:
+    """A title for a page: escaped, its isolated runs as ``<bdi>`` elements."""
+    return Markup(_ISOLATED.sub(r"<bdi>\1</bdi>", str(escape(title))))
 
 
 def draft_markdown(record: dict) -> str:

@@ -15,6 +15,7 @@ from babel import Locale
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from consult.minutes.drafting import display_title
 from consult.minutes.models import Minutes
 
 
@@ -26,7 +27,7 @@ def direction_of(language: str) -> str:
 
 
 def to_markdown(minutes: Minutes) -> str:
-    return f"# {minutes.title}\n\n{minutes.body.strip()}\n"
+    return f"# {display_title(minutes)}\n\n{minutes.body.strip()}\n"
 
 
 def to_json(minutes: Minutes, *, url: str | None = None) -> dict:
@@ -34,7 +35,7 @@ def to_json(minutes: Minutes, *, url: str | None = None) -> dict:
     return {
         "id": minutes.id,
         "kind": minutes.kind,
-        "title": minutes.title,
+        "title": display_title(minutes),
         "language": minutes.language,
         "status": minutes.status,
         "source": {"type": minutes.source_type, "id": minutes.source_id},

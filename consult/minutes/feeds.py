@@ -9,6 +9,7 @@ from flask import current_app, url_for
 from flask_babel import gettext as _
 
 from consult.core.text import plain_excerpt, xml_text
+from consult.minutes.drafting import display_title
 
 
 def _aware(moment):
@@ -29,7 +30,7 @@ def minutes_feed(items) -> bytes:
         entry = feed.add_entry()
         link = url_for("minutes.show", minutes_id=minutes.id, _external=True)
         entry.id(link)
-        entry.title(xml_text(minutes.title))
+        entry.title(xml_text(display_title(minutes)))
         entry.link(href=link)
         entry.published(_aware(minutes.published_at))
         entry.updated(_aware(minutes.published_at))

@@ -184,7 +184,8 @@ def start_correction(minutes: Minutes, *, actor) -> Minutes:
 def start_translation(minutes: Minutes, language: str, *, actor, languages, title: str | None = None) -> Minutes:
     """A translation of published minutes into another language, marked as such; one per language.
 
-    ``title`` is the translated title (the original's title when not given)."""
+    ``title`` is the translated title; when not given it is made from the record in the translation's language
+    (the word for minutes and the date translated, the session's name kept as it was given)."""
     _require_state(minutes, PUBLISHED, message=_l("Only published minutes can be translated."))
     if language not in languages or language == minutes.language:
         raise DomainError(_l("Choose another language."), field="language")
@@ -195,7 +196,8 @@ def start_translation(minutes: Minutes, language: str, *, actor, languages, titl
         return existing
     translation = Minutes(
         source_type=source.source_type, source_id=source.source_id, council_id=source.council_id,
-        kind=TRANSLATION, translation_of_id=source.id, title=((title or "").strip() or source.title)[:200],
+        kind=TRANSLATION, translation_of_id=source.id,
+        title=((title or "").strip() or title_for(source.record or {}, language))[:200],
         language=language,
         held_at=source.held_at, record=source.record, status=DRAFT, approval_mode=source.approval_mode,
     )
