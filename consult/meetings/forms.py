@@ -8,14 +8,18 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     IntegerField,
+    SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.core.forms import BaseForm, strip_filter
+from consult.core.routing import row_id
 from consult.meetings.models import (
     CHOICE_LABELS,
     CHOICES,
@@ -39,6 +43,49 @@ class SessionForm(BaseForm):
     submit = SubmitField(_l("Save the session"))
 
 
+class ProposalsField(SelectMultipleField):
+    """The proposals an item is linked to: checkboxes whose choices the view sets (``consult.meetings.picker``:
+    the chosen ones and those offered). Each value is a proposal number; ``12``, ``#12`` and ``3, 5`` are read
+    too. ``choices`` None: any number is taken (no proposals module to check against)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, coerce=int, choices=None, validate_choice=True, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.data, self.unreadable = [], []
+        for value in valuelist:
+            for part in str(value).replace(";", ",").split(","):
+                part = part.strip().lstrip("#").strip()
+                if not part:
+                    continue
+                number = row_id(part)
+                if number is None:
+                    self.unreadable.append(part)
+                elif number not in self.data:
+                    self.data.append(number)
+
+    def pre_validate(self, form):
+        if getattr(self, "unreadable", None):
+            raise ValidationError(_l("Proposal numbers are whole numbers."))
+        if self.choices is None:
+            return
+        known = {value for value, _label in self.choices}
+        unknown = [str(n) for n in self.data or () if n not in known]
+        if unknown:
+            raise ValidationError(_l("These proposals cannot be linked: %(numbers)s. They do not exist or are "
+                                     "not public.", numbers=", ".join(unknown)))
+
+
+class ProposalSearchForm(BaseForm):
+    """The picker's search (a GET form: its answer lists what it found, nothing is saved)."""
+
+    proposal_q = SearchField(_l("Find a proposal"), validators=[Length(max=200)], filters=[strip_filter],
+                             description=_l("Words from its title or text, or its number."))
+
+
 class ItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)],
@@ -47,8 +94,7 @@ class ItemForm(BaseForm):
     duration_minutes = IntegerField(_l("Expected length (minutes)"), validators=[Optional(), NumberRange(1, 600)])
     presenter = StringField(_l("Presented by"), validators=[Length(max=120)], filters=[strip_filter])
     parent_id = SelectField(_l("Place in the agenda"), coerce=str, choices=[("", _l("Main item"))], default="")
-    proposal_ids = StringField(_l("Linked proposals (numbers)"), validators=[Length(max=300)],
-                               filters=[strip_filter], description=_l("Separate numbers with commas."))
+    proposal_ids = ProposalsField(_l("Linked proposals"))
     submit = SubmitField(_l("Save the item"))
 
 

@@ -35,7 +35,7 @@ from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
 from consult.councils.models import Council, Membership
 from consult.extensions import db, limiter
-from consult.meetings import bp, queries
+from consult.meetings import bp, picker, queries
 from consult.meetings import services as meetings
 from consult.meetings.forms import (
     AttachmentForm,
@@ -44,6 +44,7 @@ from consult.meetings.forms import (
     MotionForm,
     MoveForm,
     NotesForm,
+    ProposalSearchForm,
     SessionForm,
     SpeakerForm,
     VoteForm,
@@ -159,6 +160,10 @@ def session_page(session_id):
     forms = {"item_form": _item_form(session, top_items=context["top_items"]), "motion_form": MotionForm(formdata=None),
              "hands_form": HandsForm(formdata=None), "speaker_form": SpeakerForm(formdata=None),
              "attachment_form": AttachmentForm(formdata=None)} if context["manage"] and not session.is_closed else {}
+    if forms:
+        # the picker's search only (no query for suggestions here): they come with htmx, or on the item page
+        forms.update(_picker(session, forms["item_form"], url_for("meetings.add_item", session_id=session.id),
+                             suggest=False))
     live = _live_html(context)
     if wants_fragment():  # the live part alone (what ``render`` would give for "meetings/_live.html")
         return make_response(live)
@@ -225,26 +230,56 @@ def session_step(session_id, step):
 
 
 def _item_form(session, item=None, formdata=None, top_items=None):
+    """The item form; its proposals are what was posted, what the picker's search carries (``proposal_ids`` in
+    the query string), or the item's links. Their choices are set here (one query), before any validation."""
     form = ItemForm(formdata=formdata, obj=item) if item is not None else ItemForm(formdata=formdata)
     top_items = session.top_items if top_items is None else top_items
     form.parent_id.choices = [("", _("Main item"))] + [
         (str(i.id), _("Under: %(title)s", title=i.title)) for i in top_items if item is None or i.id != item.id]
     if item is not None:
         del form.parent_id  # an item keeps its place in the tree; it moves with the up/down buttons
-    if item is not None and request.method == "GET":
-        form.proposal_ids.data = ", ".join(str(link.proposal_id) for link in item.proposal_links)
+    linked = [link.proposal_id for link in item.proposal_links] if item is not None else []
+    field = form.proposal_ids
+    if formdata is None and request.method == "GET":
+        if wants_fragment() or "proposal_ids" in request.args:  # the picker's search says what is checked
+            field.process_formdata(request.args.getlist("proposal_ids"))
+        else:
+            field.data = list(linked)
+    rows, _refused = picker.chosen(field.data or [], already_linked=linked)
+    field.choices = [(row.id, row.title) for row in rows] if picker.available() else None
+    form.chosen_proposals = rows
     return form
 
 
-def _proposal_ids(raw: str):
-    return [p.strip() for p in (raw or "").replace(";", ",").split(",") if p.strip()]
+def _picker(session, form, url: str, suggest: bool = True) -> dict:
+    """What the picker shows under the item form: the chosen proposals (checked), then those found by the search
+    in the query string (``proposal_q``) or, without one and with ``suggest``, the council's qualified proposals
+    (one query)."""
+    search = ProposalSearchForm(request.args if request.method == "GET" else None)
+    query = search.proposal_q.data if request.method == "GET" and search.validate() else None
+    chosen = form.chosen_proposals
+    offered = picker.find(query, session.council_id, exclude=[row.id for row in chosen] + list(
+        form.proposal_ids.data or ())) if query or suggest else []
+    return {"search_form": search, "picker_url": url, "picker_query": query or "", "chosen_proposals": chosen,
+            "offered_proposals": offered}
 
 
-@bp.route("/sessions/<int:session_id>/items", methods=["POST"])
+def _item_page(session, item, form, status=200):
+    """The item form page; for htmx (the picker's search) the list of proposals to check only."""
+    url = (url_for("meetings.edit_item", item_id=item.id) if item is not None
+           else url_for("meetings.add_item", session_id=session.id))
+    return render("meetings/item_form.html", "meetings/_proposal_options.html", form=form,
+                  session=session, item=item, status=status, **_picker(session, form, url))
+
+
+@bp.route("/sessions/<int:session_id>/items", methods=["GET", "POST"])
 def add_item(session_id):
-    """Add an agenda item (main item or sub-item)."""
+    """Add an agenda item (main item or sub-item). The page (GET) is also where the proposal picker's search
+    lands without JavaScript; for htmx it answers with the proposals found."""
     session = db.get_or_404(CouncilSession, session_id)
     require("session.manage", session)
+    if request.method == "GET":
+        return _item_page(session, None, _item_form(session))
     form = _item_form(session, formdata=request.form)
     if form.validate_on_submit():
         parent = db.session.get(AgendaItem, int(form.parent_id.data)) if form.parent_id.data else None
@@ -252,19 +287,19 @@ def add_item(session_id):
             meetings.add_item(session, title=form.title.data, description=form.description.data,
                               kind=form.kind.data, duration_minutes=form.duration_minutes.data,
                               presenter=form.presenter.data, parent=parent,
-                              proposal_ids=_proposal_ids(form.proposal_ids.data), by=_actor())
+                              proposal_ids=form.proposal_ids.data or [], by=_actor())
         except DomainError as err:
             form.add_error(err.field, err.message)
         else:
             flash(_("The item has been added to the agenda."), "success")
             return redirect_to(_session_url(session, "agenda"))
-    status = 409 if session.is_closed else 422
-    return render("meetings/item_form.html", form=form, session=session, item=None, status=status)
+    return _item_page(session, None, form, status=409 if session.is_closed else 422)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
 def edit_item(item_id):
-    """Change an agenda item (not once the session is closed)."""
+    """Change an agenda item (not once the session is closed). For htmx, a GET answers with the proposals the
+    picker's search found."""
     item = _item(item_id)
     session = item.session
     require("session.manage", session)
@@ -273,15 +308,13 @@ def edit_item(item_id):
         try:
             meetings.update_item(item, title=form.title.data, description=form.description.data,
                                  kind=form.kind.data, duration_minutes=form.duration_minutes.data,
-                                 presenter=form.presenter.data, proposal_ids=_proposal_ids(form.proposal_ids.data))
+                                 presenter=form.presenter.data, proposal_ids=form.proposal_ids.data or [])
         except DomainError as err:
             form.add_error(err.field, err.message)
-            return render("meetings/item_form.html", form=form, session=session, item=item,
-                          status=err.status_code)
+            return _item_page(session, item, form, status=err.status_code)
         flash(_("The item has been saved."), "success")
         return redirect_to(_session_url(session, "agenda"))
-    return render("meetings/item_form.html", form=form, session=session, item=item,
-                  status=422 if form.errors else 200)
+    return _item_page(session, item, form, status=422 if form.errors else 200)
 
 
 @bp.route("/items/<int:item_id>/move", methods=["POST"])

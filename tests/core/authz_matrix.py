@@ -255,6 +255,7 @@ GET /sessions/<int:session_id>                                     ok  ok  ok  o
 POST /sessions/<int:session_id>/<any(convene,start,close):step>    in  no  no  no  no  do  no  no  do
 GET /sessions/<int:session_id>/edit                                in  no  no  no  no  ok  no  no  ok
 POST /sessions/<int:session_id>/edit                               in  no  no  no  no  do  no  no  do
+GET /sessions/<int:session_id>/items                               in  no  no  no  no  ok  no  no  ok
 POST /sessions/<int:session_id>/items                              in  no  no  no  no  do  no  no  do
 GET /sessions/<int:session_id>/record.json                         ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /sessions/<int:session_id>/roll-call                           in  no  no  no  no  ok  no  no  ok

@@ -20,7 +20,11 @@ def _future(days=10):
     return with_app.strftime("%Y-%m-%dT%H:%M")
 
 
-def test_secretary_plans_fills_and_convenes_a_session(client, council_setup, db):
+def test_secretary_plans_fills_and_convenes_a_session(client, council_setup, db, make_user):
+    from tests.meetings.test_proposal_picker import make_proposals
+
+    cards, desks = (p.id for p in make_proposals(db, make_user, council_setup.council,
+                                                 submitted=["Cards for all", "Desks at the station"]).values())
     client.sign_in("secr")
     response = client.post_form("/councils/council-of-cultures/sessions/new",
                                 {"title": "December session", "starts_at": _future(), "planned_minutes": "120",
@@ -38,7 +42,7 @@ def test_secretary_plans_fills_and_convenes_a_session(client, council_setup, db)
     assert client.post_form(f"{url}/convene").status_code == 422  # empty agenda
     response = client.post_form(f"{url}/items", {"title": "Resident cards", "kind": "decision",
                                                  "description": "A card *for everyone*", "parent_id": "",
-                                                 "proposal_ids": "3, 5", "duration_minutes": "30"})
+                                                 "proposal_ids": [str(cards), str(desks)], "duration_minutes": "30"})
     assert response.status_code == 303
     item = db.session.query(AgendaItem).one()
     response = client.post_form(f"{url}/items", {"title": "Design", "kind": "information",
@@ -50,7 +54,7 @@ def test_secretary_plans_fills_and_convenes_a_session(client, council_setup, db)
     page = client.get(url)
     assert page.status_code == 200
     text = text_of(page)
-    assert "1. Resident cards" in text and "1.1. Design" in text and "#3" in text
+    assert "1. Resident cards" in text and "1.1. Design" in text and f"Cards for all (#{cards})" in text
     assert "<em>for everyone</em>" in page.get_data(as_text=True)
 
 
@@ -265,13 +269,16 @@ def test_pages_run_a_constant_number_of_queries(app, client, running, db):
     assert large == small
 
 
-def test_secretary_runs_items_from_the_page(client, running, db):
+def test_secretary_runs_items_from_the_page(client, running, db, make_user):
+    from tests.meetings.test_proposal_picker import make_proposals
+
     setup, session, item = running
+    proposal = make_proposals(db, make_user, setup.council, submitted=["Night buses"])["Night buses"]
     client.sign_in("secr")
     assert client.get(f"/sessions/{session.id}/edit").status_code == 200
     assert client.get(f"/items/{item.id}/edit").status_code == 200
     response = client.post_form(f"/items/{item.id}/edit", {"title": "Resident cards for all", "kind": "decision",
-                                                           "parent_id": "", "proposal_ids": "4"})
+                                                           "parent_id": "", "proposal_ids": str(proposal.id)})
     assert response.status_code == 303
     assert client.post_form(f"/items/{item.id}/edit", {"title": "", "kind": "decision"}).status_code == 422
     assert client.post_form(f"/items/{item.id}/progress", {"notes": "We *agreed*.", "action": "start"}).status_code == 303
@@ -295,7 +302,7 @@ def test_secretary_runs_items_from_the_page(client, running, db):
     assert "Adopted" in page and "4 of 5 voting members in the room" in page
     db.session.expire_all()
     record_item = db.session.get(AgendaItem, item.id)
-    assert record_item.started_at is not None and [link.proposal_id for link in record_item.proposal_links] == [4]
+    assert record_item.started_at is not None and [link.proposal_id for link in record_item.proposal_links] == [proposal.id]
 
 
 def test_secret_motion_from_the_page(client, running, db):
