@@ -7,8 +7,14 @@ from urllib.parse import parse_qsl
 from flask import g, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import Field, FileField
+from wtforms import DateTimeLocalField, Field, FileField
+from wtforms.utils import unset_value
+from wtforms.validators import StopValidation
+from wtforms.widgets import DateTimeLocalInput
+
+from consult.core import time
 
 UNREADABLE = "\ufffd"  # what a decoder puts in place of bytes that are not valid UTF-8
 
@@ -88,3 +94,89 @@ def _unreadable(field: Field) -> bool:
     data = field.data
     values = data if isinstance(data, list) else [data]
     return any(isinstance(v, str) and (UNREADABLE in v or "\x00" in v) for v in values)
+
+
+class LocalDateTimeInput(DateTimeLocalInput):
+    """``<input type="datetime-local">``, followed, when the time shown comes twice that night (the clocks go
+    back), by the choice "the first / the second" (radio buttons named ``<field>-fold``)."""
+
+    def __call__(self, field, **kwargs):
+        html = super().__call__(field, **kwargs)
+        asked = field.ambiguity()
+        if asked is None:
+            return html
+        question, checked = asked
+        options = Markup("").join(
+            Markup('<div class="radio"><input type="radio" id="{id}" name="{name}" value="{value}"{checked}> '
+                   '<label for="{id}">{label}</label></div>').format(
+                id=f"{field.id}-fold-{fold}", name=field.fold_name, value=fold, label=label,
+                checked=Markup(" checked") if checked == fold else "")
+            for fold, label in question.choices)
+        return html + Markup('<fieldset class="fold-choice"><legend>{}</legend>{}</fieldset>').format(
+            escape(question.question), options)
+
+
+class LocalDateTimeField(DateTimeLocalField):
+    """A date and time typed on the reader's wall clock; ``data`` (also ``utc``) is the naive UTC to store.
+
+    Typed values are converted with ``consult.core.time.to_utc`` in ``zone`` (the reader's zone by default).
+    Object data and defaults are UTC as well: ``Form(obj=session)`` shows the stored time on the reader's clock.
+    A time in the spring-forward gap is refused with a translated error; a time that comes twice is refused
+    until the person picks one of the two readings, offered right under the field (see ``consult.core.time``).
+    """
+
+    widget = LocalDateTimeInput()
+
+    def __init__(self, label=None, validators=None, zone=None, **kwargs):
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M",
+                                     "%Y-%m-%d %H:%M:%S"])
+        super().__init__(label, validators, **kwargs)
+        self.zone = zone
+        self.typed = self.fold = self.refusal = None
+
+    @property
+    def fold_name(self) -> str:
+        return f"{self.name}-fold"
+
+    @property
+    def utc(self):
+        return self.data
+
+    @property
+    def local(self):
+        """The wall-clock time shown: the one typed, else ``data`` on the reader's clock."""
+        return self.typed if self.typed is not None else time.to_local(self.data, self.zone)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.typed = self.fold = self.refusal = None
+        if formdata is not None:
+            self.fold = {"0": 0, "1": 1}.get(formdata.get(self.fold_name))
+        super().process(formdata, data, extra_filters)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)  # a naive wall-clock time (or a ValueError)
+        if not valuelist or self.data is None:
+            return
+        self.typed = self.data
+        try:
+            self.data = time.to_utc(self.typed, self.zone, fold=self.fold)
+        except time.LocalTimeError as refusal:
+            self.data, self.refusal = None, refusal
+
+    def pre_validate(self, form):
+        if self.refusal is not None:
+            raise StopValidation(self.refusal.message)
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        local = self.local
+        return local.strftime(self.format[0]) if local else ""
+
+    def ambiguity(self):
+        """``(question, checked fold)`` when the time shown comes twice, else None."""
+        local = self.local
+        question = time.ambiguity(local, self.zone) if local is not None else None
+        if question is None:
+            return None
+        return question, (self.fold if self.typed is not None else local.fold)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from datetime import datetime as _datetime
 
-from babel import dates, numbers
+from babel import Locale, dates, numbers
 from flask import request, url_for
 from flask.globals import _cv_app
 from flask_babel import (
@@ -15,15 +15,13 @@ from flask_babel import (
     format_percent,
     get_babel,
     get_locale,
-    get_timezone,
     get_translations,
-    to_user_timezone,
 )
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
 
-from consult.core import navigation
+from consult.core import navigation, time
 from consult.core.i18n import available_languages, current_language, language_name, text_direction
 from consult.core.policy import can
 from consult.core.text import plain_excerpt, render_markdown
@@ -70,9 +68,8 @@ def _locale():
 
 
 def _timezone():
-    """``flask_babel.get_timezone()``, read directly once chosen."""
-    tzinfo = getattr(_babel_state(), "babel_tzinfo", None)
-    return tzinfo if tzinfo is not None else get_timezone()
+    """The reader's zone (``consult.core.time.zone()``: Flask-Babel's choice, as a ``ZoneInfo``)."""
+    return time.zone()
 
 
 def translations():
@@ -108,6 +105,8 @@ _FORMATTED = 8192
 
 @functools.lru_cache(maxsize=_FORMATTED)
 def _formatted_datetime(value, value_tz, fold, pattern, locale, tzinfo) -> str:
+    if tzinfo is not None:  # converted by consult.core.time (naive is UTC), written by Babel
+        value = time.localized(value, tzinfo)
     return dates.format_datetime(value, pattern, locale=locale, tzinfo=tzinfo)
 
 
@@ -135,9 +134,37 @@ def cached_format_date(date=None, format=None, rebase=True) -> str:
     if date is None:
         return format_date(date, format, rebase)
     if rebase and isinstance(date, _datetime):
-        date = to_user_timezone(date)
+        date = time.localized(date)
     return _formatted_date(date, getattr(date, "tzinfo", None), getattr(date, "fold", 0), _pattern("date", format),
                            _locale())
+
+
+@functools.lru_cache(maxsize=_FORMATTED)
+def _formatted_interval(start, end, locale, tzinfo) -> str:
+    # start and end are naive UTC (aware times of one zone would compare equal across the repeated hour)
+    locale = Locale.parse(locale)
+    glue = str(locale.datetime_formats["medium"]).replace("'", "")
+    first, last = time.localized(start, tzinfo), time.localized(end, tzinfo)
+
+    def on(moment, clock):  # the locale's "date, time"
+        return glue.replace("{1}", dates.format_date(moment.date(), "medium", locale=locale)).replace("{0}", clock)
+
+    if end is None or end == start:
+        return on(first, dates.format_time(first, "short", tzinfo=tzinfo, locale=locale))
+    if first.date() == last.date():  # one day: the date once, the hours as Babel's interval ("6:30 – 8:00 PM")
+        hours = "hm" if "h" in locale.time_formats["short"].pattern else "Hm"
+        return on(first, dates.format_interval(first, last, hours, tzinfo=tzinfo, locale=locale))
+    ends = [on(m, dates.format_time(m, "short", tzinfo=tzinfo, locale=locale)) for m in (first, last)]
+    return str(locale.interval_formats[None]).replace("{0}", ends[0]).replace("{1}", ends[1])
+
+
+def format_interval(start, end=None) -> str:
+    """The ``interval`` filter: ``start|interval(end)`` (naive UTC), a start and an end on the reader's clock in
+    the locale's interval format (Babel's), the same everywhere a start and an end are shown: "Dec 17, 2026,
+    6:30 – 8:00 PM", or with both dates when the end is on another day. Without an end, the start alone."""
+    if start is None:
+        return ""
+    return _formatted_interval(time.naive_utc(start), time.naive_utc(end), str(_locale()), _timezone())
 
 
 def cached_format_decimal(number, format=None) -> str:
@@ -220,6 +247,7 @@ def init_app(app) -> None:
         markdown=render_markdown,
         excerpt=plain_excerpt,
         datetime=cached_format_datetime,
+        interval=format_interval,
         date=cached_format_date,
         decimal=cached_format_decimal,
         percent=format_percent,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, make_response, request, url_for
@@ -12,6 +12,7 @@ from consult.accounts.services import get_user_by_username
 from consult.core.errors import DomainError
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render
+from consult.core.time import aware_utc
 from consult.councils import bp, queries
 from consult.councils import services as councils
 from consult.councils.forms import CouncilForm, MembershipForm
@@ -159,10 +160,10 @@ def calendar(slug):
         event = icalendar.Event()
         event.add("uid", f"council-session-{session.id}@{host}")
         event.add("summary", f"{council.name}: {session.title}")
-        start = session.starts_at
-        event.add("dtstart", start.replace(tzinfo=UTC))
-        event.add("dtend", (start + timedelta(minutes=session.planned_minutes)).replace(tzinfo=UTC))
-        event.add("dtstamp", (session.updated_at or session.created_at).replace(tzinfo=UTC))
+        start = aware_utc(session.starts_at)
+        event.add("dtstart", start)
+        event.add("dtend", start + timedelta(minutes=session.planned_minutes))
+        event.add("dtstamp", aware_utc(session.updated_at or session.created_at))
         if session.place:
             event.add("location", session.place)
         url = url_for("meetings.session_page", session_id=session.id, _external=True)

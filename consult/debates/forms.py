@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SelectField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import URL, DataRequired, InputRequired, Length, NumberRange, Optional
 
-from consult.core.forms import BaseForm, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
 from consult.debates.polls import METHODS
 
 
@@ -22,8 +21,8 @@ class DebateForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)],
                                 filters=[strip_filter], description=_l("You can use Markdown."))
-    starts_at = DateTimeLocalField(_l("Starts at"), validators=[InputRequired()], format="%Y-%m-%dT%H:%M")
-    ends_at = DateTimeLocalField(_l("Ends at"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    starts_at = LocalDateTimeField(_l("Starts at"), validators=[InputRequired()])  # typed locally, .data in UTC
+    ends_at = LocalDateTimeField(_l("Ends at"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)], filters=[strip_filter])
     stream_url = StringField(_l("Stream link"), validators=[Optional(), URL(require_tld=False), Length(max=500)],
                              filters=[strip_filter], description=_l("A link to watch or join online."))

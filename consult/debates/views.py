@@ -101,9 +101,9 @@ def qr_svg(debate) -> Markup:
 @bp.app_template_filter("epoch")
 def epoch(value) -> int:
     """Seconds since 1970 of a naive UTC datetime (for the timers in debates.js)."""
-    from datetime import UTC
+    from consult.core.time import aware_utc
 
-    return int(value.replace(tzinfo=UTC).timestamp()) if value is not None else 0
+    return int(aware_utc(value).timestamp()) if value is not None else 0
 
 
 # -- public pages ---------------------------------------------------------------------------------------
@@ -344,7 +344,7 @@ def events(debate_id):
 
 
 def _form_values(form: DebateForm) -> dict:
-    return {name: getattr(form, name).data for name in debates.EDITABLE}
+    return {name: getattr(form, name).data for name in debates.EDITABLE}  # times: UTC (LocalDateTimeField)
 
 
 @bp.route("/debates/new", methods=["GET", "POST"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
-    DateTimeLocalField,
     HiddenField,
     IntegerField,
     SearchField,
@@ -18,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.core.forms import BaseForm, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
 from consult.core.routing import row_id
 from consult.meetings.models import (
     CHOICE_LABELS,
@@ -34,7 +33,7 @@ from consult.meetings.models import (
 
 class SessionForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
-    starts_at = DateTimeLocalField(_l("Date and time"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    starts_at = LocalDateTimeField(_l("Date and time"), validators=[DataRequired()])
     planned_minutes = IntegerField(_l("Planned length (minutes)"), default=120,
                                    validators=[DataRequired(), NumberRange(5, 24 * 60)])
     place = StringField(_l("Place"), validators=[Length(max=300)], filters=[strip_filter])

@@ -18,13 +18,12 @@ Rules kept here (views, CLI, demo and tests all come through these functions):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401 - sa.orm
 from flask import current_app
-from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
@@ -61,22 +60,6 @@ from consult.meetings.models import (
 )
 
 DEFAULT_ATTACHMENT_MAX_BYTES = 8 * 1024 * 1024
-
-# ------------------------------------------------------------------------------------------------ times
-
-
-def local_to_utc(value: datetime | None) -> datetime | None:
-    """A naive date-time typed in the platform's time zone, as naive UTC for storage."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=get_timezone()).astimezone(UTC).replace(tzinfo=None)
-
-
-def utc_to_local(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC).astimezone(get_timezone()).replace(tzinfo=None)
-
 
 # ------------------------------------------------------------------------------------------------ sessions
 

@@ -21,7 +21,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale, get_timezone
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -33,6 +33,7 @@ from consult.core.errors import DomainError
 from consult.core.kept import app_store
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, wants_fragment
+from consult.core.time import AmbiguousTime, NonexistentTime, to_local, to_utc, zone
 from consult.councils.models import Council, Membership
 from consult.extensions import db, limiter
 from consult.meetings import bp, picker, queries
@@ -77,7 +78,7 @@ def _item(item_id) -> AgendaItem:
 
 
 def _session_form_values(form):
-    return {"title": form.title.data, "starts_at": meetings.local_to_utc(form.starts_at.data),
+    return {"title": form.title.data, "starts_at": form.starts_at.data,  # UTC (a LocalDateTimeField)
             "planned_minutes": form.planned_minutes.data, "place": form.place.data,
             "online_link": form.online_link.data}
 
@@ -106,7 +107,7 @@ def _live_html(context: dict) -> Markup:
     their state and on the reader's office) is on the page around it."""
     if context["manage"] or any(context["vote_decisions"].values()):
         return Markup(render_template("meetings/_live.html", **context))
-    key = (context["session"].id, context["digest"], str(get_locale()), str(get_timezone()),
+    key = (context["session"].id, context["digest"], str(get_locale()), str(zone()),
            bool(current_user.is_authenticated))
     return app_store("session_live", 256, 8_000_000).get_or_make(
         key, lambda: Markup(render_template("meetings/_live.html", **context)))
@@ -193,9 +194,7 @@ def edit_session(session_id):
     """Change date, place, title (refused once closed)."""
     session = db.get_or_404(CouncilSession, session_id)
     require("session.manage", session)
-    form = SessionForm(obj=session)
-    if request.method == "GET":
-        form.starts_at.data = meetings.utc_to_local(session.starts_at)
+    form = SessionForm(obj=session)  # the stored UTC start shown on the reader's clock
     if form.validate_on_submit():
         try:
             meetings.update_session(session, by=_actor(), **_session_form_values(form))
@@ -408,7 +407,13 @@ def add_speaker(item_id):
 
 
 def _time_on(session, raw: str):
-    """``HH:MM`` typed in local time on the session's day, as naive UTC; '' gives None."""
+    """``HH:MM`` typed in local time on the session's day, as naive UTC; '' gives None.
+
+    A time that does not exist that day (the clocks go forward over it) is refused. A time that comes twice (the
+    clocks go back) cannot be asked about in a table of many rows, so one rule applies: it is the first of the two
+    that is not before the sitting began (its start, or its planned start), else the second; someone arrives or
+    leaves after the sitting began.
+    """
     raw = (raw or "").strip()
     if not raw:
         return None
@@ -416,8 +421,13 @@ def _time_on(session, raw: str):
         clock = datetime.strptime(raw, "%H:%M").time()
     except ValueError:
         raise DomainError(_("Write times as hours:minutes, for example 18:45.")) from None
-    day = meetings.utc_to_local(session.started_at or session.starts_at).date()
-    return meetings.local_to_utc(datetime.combine(day, clock))
+    began = session.started_at or session.starts_at
+    try:
+        return to_utc(datetime.combine(to_local(began).date(), clock))
+    except NonexistentTime as refusal:
+        raise DomainError(refusal.message) from None
+    except AmbiguousTime as repeated:
+        return next((moment for moment in repeated.found if moment >= began), repeated.found[-1])
 
 
 def _roll_call_page(session, error=None, status=200, unsaved=frozenset()):
@@ -426,7 +436,7 @@ def _roll_call_page(session, error=None, status=200, unsaved=frozenset()):
         if row.membership_id in unsaved:  # made by a refused POST: rolled back, so named after the seat again
             row.id = None
     return render("meetings/roll_call.html", session=session, roll=roll, error=error, quorum=quorum,
-                  attendance_labels=queries.Labels().all(ATTENDANCE_LABELS), local=meetings.utc_to_local, status=status)
+                  attendance_labels=queries.Labels().all(ATTENDANCE_LABELS), local=to_local, status=status)
 
 
 @bp.route("/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])

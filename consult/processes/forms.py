@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -16,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.core.forms import BaseForm, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
 from consult.core.routing import MAX_ROW_ID
 from consult.extensions import db
 from consult.processes.models import CAPABILITIES, CAPABILITY_LABELS, PHASE_KINDS, PHASE_LABELS
@@ -62,10 +61,8 @@ class ProcessForm(BaseForm):
 class PhaseForm(BaseForm):
     kind = SelectField(_l("Phase"), choices=[(k, PHASE_LABELS[k]) for k in PHASE_KINDS],
                        validators=[DataRequired()])
-    starts_at = DateTimeLocalField(_l("Starts"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                   validators=[DataRequired(message=_l("Please give a date and time."))])
-    ends_at = DateTimeLocalField(_l("Ends"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                 validators=[DataRequired(message=_l("Please give a date and time."))])
+    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(message=_l("Please give a date and time."))])
+    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(message=_l("Please give a date and time."))])
     capabilities = MultiCheckboxField(_l("What residents can do in this phase"),
                                       choices=[(c, CAPABILITY_LABELS[c]) for c in CAPABILITIES])
     submit = SubmitField(_l("Save the phase"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
-from flask_babel import to_user_timezone, to_utc
 from flask_login import current_user
 
 from consult.core.errors import DomainError
@@ -82,10 +81,6 @@ def edit(process_id):
     return render("processes/edit.html", form=form, process=process, status=422 if form.errors else 200)
 
 
-def _local(dt):
-    return to_user_timezone(dt).replace(tzinfo=None) if dt else None
-
-
 @bp.route("/processes/<int:process_id>/phases/new", methods=["GET", "POST"])
 @bp.route("/processes/<int:process_id>/phases/<int:phase_id>", methods=["GET", "POST"])
 def phase(process_id, phase_id=None):
@@ -101,13 +96,13 @@ def phase(process_id, phase_id=None):
     if request.method == "GET":
         if item is not None:
             form.kind.data = item.kind
-            form.starts_at.data, form.ends_at.data = _local(item.starts_at), _local(item.ends_at)
+            form.starts_at.data, form.ends_at.data = item.starts_at, item.ends_at  # UTC, shown on the local clock
             form.capabilities.data = list(item.capabilities or [])
         else:
             form.capabilities.data = DEFAULT_CAPABILITIES["proposals"]
             form.kind.data = "proposals"
     if form.validate_on_submit():
-        values = dict(kind=form.kind.data, starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data),
+        values = dict(kind=form.kind.data, starts_at=form.starts_at.data, ends_at=form.ends_at.data,  # UTC
                       capabilities=form.capabilities.data or [])
         try:
             if item is None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.core.forms import BaseForm, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
 
 METHOD_CHOICES = [
     ("yes_no_abstain", _l("Yes, no or abstain")),
@@ -45,8 +44,8 @@ class PollForm(BaseForm):
     mode = SelectField(_l("Kind of ballot"), choices=MODE_CHOICES)
     options = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=5000)],
                             description=_l("Not needed for yes/no/abstain."))
-    opens_at = DateTimeLocalField(_l("Opens at (UTC, optional)"), validators=[Optional()])
-    closes_at = DateTimeLocalField(_l("Closes at (UTC, optional)"), validators=[Optional()])
+    opens_at = LocalDateTimeField(_l("Opens at (optional)"), validators=[Optional()])  # typed locally, .data in UTC
+    closes_at = LocalDateTimeField(_l("Closes at (optional)"), validators=[Optional()])
     quorum = IntegerField(_l("Quorum: minimum number of voters (optional)"),
                           validators=[Optional(), NumberRange(min=0, max=10_000_000)])
     majority = SelectField(_l("Required majority"), choices=MAJORITY_CHOICES)

@@ -14,10 +14,10 @@ from tests.meetings.conftest import running_session
 
 
 def _future(days=10):
-    from consult.meetings.services import utc_to_local
+    from consult.core.time import to_local
 
-    with_app = utc_to_local(utcnow() + timedelta(days=days))
-    return with_app.strftime("%Y-%m-%dT%H:%M")
+    # noon on the platform's clock: never in the hour the clocks skip or repeat
+    return to_local(utcnow() + timedelta(days=days)).strftime("%Y-%m-%dT12:00")
 
 
 def test_secretary_plans_fills_and_convenes_a_session(client, council_setup, db, make_user):
