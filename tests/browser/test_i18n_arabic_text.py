@@ -3,6 +3,7 @@
 * Arabic minutes have an Arabic title, the session's name isolated in it: read from the right, "المحضر", the
   name, then the date, whose day is right of its year ("7 ديسمبر 2026").
 * The register form's help quotes dates ("1990-03-25"): on a phone-sized screen they stay on one line, whole.
+* A resident verified with a card states their birth year on the page an age rule's refusal links to (axe).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from consult.accounts import services as accounts
 from consult.extensions import db as _db
 from consult.minutes import services
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import axe_check, sign_in
 from tests.minutes.fixtures import record
 
 pytestmark = pytest.mark.browser
@@ -88,3 +89,27 @@ def test_date_examples_in_the_arabic_register_help_stay_whole(live_server, new_c
         assert example.evaluate("e => getComputedStyle(e).direction") == "ltr"
     assert [examples.nth(i).inner_text() for i in range(4)] == ["YYYY-MM-DD", "DD/MM/YYYY", "1990-03-25",
                                                                 "25/03/1990"]
+
+
+def test_a_card_resident_states_the_birth_year_in_arabic(live_server, new_context, make_user, db):
+    """The page that an age rule's refusal links to, in Arabic: accessible, and it saves the year."""
+    from consult.residency import services as residency
+    from consult.residency.models import ResidentStatus
+
+    registrar = make_user("desk", roles=("registrar",))
+    person = make_user("amina", language="ar")
+    _batch, codes = residency.issue_card_codes(registrar, count=1, valid_days=30, label="Desk")
+    residency.redeem_card_code(person, codes[0])
+    db.session.commit()
+    page = new_context(locale="en-US").new_page()
+    sign_in(page, live_server, "amina", "correct horse battery")
+    page.goto(f"{live_server}/verify/birth-year")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    axe_check(page)
+    page.locator("#birth_year").fill("1994")
+    page.locator("#honour").check()
+    page.locator("main form button[type=submit], main form input[type=submit]").click()
+    expect(page.locator(".alert--success")).to_be_visible()
+    status = db.session.get(ResidentStatus, person.id)
+    db.session.refresh(status)
+    assert (status.birth_year, status.birth_year_declared) == (1994, True)
