@@ -10,8 +10,6 @@ people appear only under their public display name where the platform shows it p
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import logging
 from collections.abc import Callable
@@ -22,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_request_context, request, url_for
 
+from consult.core.csv_export import write_csv
 from consult.extensions import db
 
 log = logging.getLogger(__name__)
@@ -265,28 +264,19 @@ def detail(resource: Resource, ident: int):
     return resource.serialize_all(rows)[0] if rows else None
 
 
-def _cell(value) -> str:
-    if value is None:
-        return ""
+def _cell(value):
+    """A JSON value as CSV text: booleans as in JSON, lists and objects as compact JSON (the writer then keeps
+    any cell from starting a formula)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | dict):
-        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    text = str(value)
-    # spreadsheet formula injection: a cell must never start as a formula
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return value
 
 
 def to_csv(resource: Resource, items: list[dict]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
     names = [f.name for f in resource.fields]
-    writer.writerow(names)
-    for item in items:
-        writer.writerow([_cell(item[name]) for name in names])
-    return buffer.getvalue()
+    return write_csv([names, *([_cell(item[name]) for name in names] for item in items)])
 
 
 # --- OpenAPI ---------------------------------------------------------------------------------------------

@@ -109,9 +109,11 @@ def load() -> None:
                         [w[2], w[5]], [w[0], w[1]]])
     votes.close_poll(website, by=admin)
 
+    # a named vote, like a date poll: its running count shows (a secret ballot's never does before it closes)
     evening = votes.create_poll(question="Which evening suits you for the next open council session?",
                                 method="approval", options=["Monday", "Wednesday", "Thursday"], max_choices=2,
-                                results_before_close=True, created_by=admin, closes_at=now + timedelta(days=30))
+                                mode="named", results_before_close=True, created_by=admin,
+                                closes_at=now + timedelta(days=30))
     votes.open_poll(evening, by=admin)
     e = [str(opt.id) for opt in evening.options]
     _cast_all(evening, [[e[0], e[1]], [e[1]], [e[1], e[2]]])

@@ -57,6 +57,7 @@ class Poll(TimestampMixin, db.Model):
     majority: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="simple")
     max_choices: Mapped[int | None] = mapped_column(sa.Integer)
     points_budget: Mapped[int | None] = mapped_column(sa.Integer)
+    #: show the running count while the poll is open: named (roll-call) polls only; never a secret ballot
     results_before_close: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     allow_change: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -81,6 +82,15 @@ class Poll(TimestampMixin, db.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == STATUS_CLOSED
+
+    @property
+    def live_results(self) -> bool:
+        """Whether the count is shown while voting goes on: quick live polls, and named polls that ask for it.
+
+        Never a secret ballot, whatever ``results_before_close`` says: exact counts that change as people vote
+        let anyone who watches them (or votes between two readings) work out a voter's choice.
+        """
+        return self.mode == "open" or (self.mode == "named" and self.results_before_close)
 
     def option(self, option_id: int) -> PollOption | None:
         return next((o for o in self.options if o.id == option_id), None)

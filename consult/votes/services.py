@@ -13,10 +13,8 @@ Rules kept here (views, CLI, other modules and tests all come through these func
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
-import io
 import re
 import secrets
 import uuid
@@ -29,6 +27,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from consult.core import audit, signals
+from consult.core.csv_export import write_csv
 from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import YES, Decision
@@ -140,6 +139,10 @@ def create_poll(*, question, method, options, owner_type=None, owner_id=None, mo
     for name, value in (("quorum", quorum), ("max_choices", max_choices), ("points_budget", points_budget)):
         if value is not None and value < (0 if name == "quorum" else 1):
             raise DomainError(_l("This number is too small."), field=name)
+    if results_before_close and mode == "secret":
+        raise DomainError(_l("A secret ballot shows its results only when it closes: counts that change as people "
+                             "vote could reveal how someone voted. Choose a named vote for live results."),
+                          field="results_before_close")
     if rule is None and mode in ("secret", "named"):
         rule = default_binding_rule()
     poll = Poll(question=question, description=description or "", method=method_impl.name, mode=mode,
@@ -540,8 +543,9 @@ class Result:
 
 
 def results_visible(poll: Poll) -> bool:
-    """Results stay hidden until the poll closes, unless the poll says otherwise (or it is a live poll)."""
-    return poll.is_closed or (poll.status == STATUS_OPEN and (poll.results_before_close or poll.mode == "open"))
+    """Results stay hidden until the poll closes, except the live count of a quick poll or of a named poll that
+    asks for it (:attr:`Poll.live_results`); a secret ballot's results never show before it closes."""
+    return poll.is_closed or (poll.status == STATUS_OPEN and poll.live_results)
 
 
 def results(poll: Poll) -> Result:
@@ -617,22 +621,20 @@ VERDICTS = {
 def result_csv(poll: Poll) -> str:
     """The result as CSV: one row per option with each channel's count (and IRV rounds after)."""
     result = results(poll)
-    out = io.StringIO()
-    writer = csv.writer(out)
     names = [c["name"] for c in result.channels]
-    writer.writerow(["option", "total", *names, "winner"])
+    rows = [["option", "total", *names, "winner"]]
     for o in result.options:
-        writer.writerow([o.label, o.average if poll.method == "score" else o.count,
-                         *[o.by_channel.get(n, 0) for n in names], "yes" if o.winner else ""])
-    writer.writerow([])
-    writer.writerow(["ballots", result.ballots])
-    writer.writerow(["voters", result.voters])
-    writer.writerow(["eligible", result.eligible if result.eligible is not None else ""])
-    writer.writerow(["verdict", result.verdict])
+        rows.append([o.label, o.average if poll.method == "score" else o.count,
+                     *[o.by_channel.get(n, 0) for n in names], "yes" if o.winner else ""])
+    rows.append([])
+    rows.append(["ballots", result.ballots])
+    rows.append(["voters", result.voters])
+    rows.append(["eligible", result.eligible if result.eligible is not None else ""])
+    rows.append(["verdict", result.verdict])
     for r in result.rounds:
-        writer.writerow([f"round {r['number']}", *[f"{lbl}={v}" for lbl, v in r["counts"]],
-                         f"exhausted={r['exhausted']}", "eliminated=" + ";".join(r["eliminated"])])
-    return out.getvalue()
+        rows.append([f"round {r['number']}", *[f"{lbl}={v}" for lbl, v in r["counts"]],
+                     f"exhausted={r['exhausted']}", "eliminated=" + ";".join(r["eliminated"])])
+    return write_csv(rows)  # option labels and channel names are residents' text: no cell starts a formula
 
 
 def list_polls(*, include_drafts: bool = False) -> list[Poll]:

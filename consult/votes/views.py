@@ -12,6 +12,7 @@ from flask import abort, current_app, flash, make_response, request, session, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from consult.core.csv_export import write_csv
 from consult.core.db import read_only
 from consult.core.errors import DomainError
 from consult.core.models import get_or_404
@@ -205,7 +206,7 @@ def trackers_csv(poll_id: int):
     fingerprints = queries.all_fingerprints(poll)
     if fingerprints is None:
         abort(404)
-    response = make_response("fingerprint\r\n" + "".join(f"{fp}\r\n" for fp in fingerprints))
+    response = make_response(write_csv([["fingerprint"], *([fp] for fp in fingerprints)]))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="poll-{poll.id}-counted-ballots.csv"'
     return response

@@ -26,7 +26,7 @@ CLOSES = datetime(2030, 3, 14, 14, 0)  # UTC; 15:00 in the platform's time zone 
 def big_poll(db, make_user):
     admin = make_user("staff", roles=("admin",))
     poll = votes.create_poll(question="A local resident card?", method="yes_no_abstain", options=[],
-                             closes_at=CLOSES, results_before_close=True, created_by=admin)
+                             closes_at=CLOSES, mode="named", results_before_close=True, created_by=admin)
     votes.open_poll(poll, by=admin)
     codes = {opt.code: str(opt.id) for opt in poll.options}
     votes.record_paper_tally(poll, channel="Town hall", counts={codes["yes"]: YES, codes["no"]: NO,

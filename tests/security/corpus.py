@@ -220,7 +220,7 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     # -- votes: a poll whose options are the corpus, a paper channel, results
     options = chunks(PollOption.label)
     poll = votes.create_poll(question=one(Poll.question), description=everything, method="approval",
-                             options=options, results_before_close=True, created_by=staff)
+                             options=options, created_by=staff)
     votes.open_poll(poll, by=staff)
     votes.cast_ballot(poll, people[0], [str(poll.options[0].id), str(poll.options[1].id)])
     votes.record_paper_tally(poll, channel=one(PaperTally.channel, 3), counts={str(poll.options[2].id): 3},

@@ -244,7 +244,7 @@ def test_open_poll_accepts_anonymous_browsers_once(db, make_poll):
 def test_live_counts_hidden_for_secret_polls(db, make_poll):
     with pytest.raises(NotAllowed):
         votes.live_counts(make_poll())
-    assert votes.live_counts(make_poll(results_before_close=True)).final is False
+    assert votes.live_counts(make_poll(mode="named", results_before_close=True)).final is False
 
 
 def test_owner_hook_decides_who_votes(db, make_user, make_poll):

@@ -796,8 +796,9 @@ def _polls(ctx) -> dict[str, int | float]:
                                                                                      "single") else None,
                 quorum=rng.choice((None, None, 100, 500)) if method == "yes_no_abstain" else None,
                 max_choices=2 if method == "approval" and len(options) > 3 else None,
-                points_budget=10 if method == "points" else None,
-                results_before_close=is_open and rng.random() < 0.3)
+                points_budget=10 if method == "points" else None)
+            if is_open:  # this draw once chose live results, which a secret ballot never shows; kept so that
+                rng.random()  # a seed still makes the same city
             poll.created_at = opens - timedelta(days=rng.randint(1, 14))
             votes.open_poll(poll)
             pool = by_district[district] if district else everyone

@@ -1,0 +1,38 @@
+"""The one CSV writer of the application: poll results, the list of counted ballots, the API's lists.
+
+People open these files in a spreadsheet, and a cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab
+or a line break is taken there as a formula (``=HYPERLINK(...)`` sends data elsewhere, others run commands).
+Text written by residents (a poll option, an outcome's title) can start that way, so every such cell gets a
+leading apostrophe: spreadsheets show it as text. Numbers are written as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+
+#: what makes a spreadsheet read a cell as a formula (also after leading spaces)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value) -> str | int | float:
+    """``value`` as a CSV cell that no spreadsheet evaluates: ``None`` is empty, text that could start a formula
+    gets a leading ``'``."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    text = str(value)
+    if text.lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def write_csv(rows: Iterable[Iterable]) -> str:
+    """The rows as CSV text (lines end with CRLF), every cell through :func:`safe_cell`."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+    return out.getvalue()
