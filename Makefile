@@ -64,11 +64,14 @@ translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel -q update -i consult/translations/messages.pot -d consult/translations -D messages --no-fuzzy-matching
 	$(VENV)/bin/pybabel -q compile -d consult/translations -D messages
 
+# links in mail, feeds and QR codes, and the Host header accepted, follow the address served (unless set already;
+# HOST=0.0.0.0 serves every interface, the links then name this machine's loopback address)
+run: export CONSULT_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: system-deps $(VENV)/.installed compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty --quiet
 	$(FLASK) demo accounts
-	@echo "Serving on http://$(HOST):$(PORT) (gunicorn: workers=$(WORKERS), threads=$(THREADS))"
+	@echo "Serving on http://$(HOST):$(PORT) as $$CONSULT_BASE_URL (gunicorn: workers=$(WORKERS), threads=$(THREADS))"
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --worker-class gthread \
 	  --bind $(HOST):$(PORT) --access-logfile - "consult:create_app()"
 

@@ -18,6 +18,9 @@ def create_app(config: dict | None = None) -> Flask:
     from consult import config as configuration
 
     configuration.configure(app, config)
+    from consult.core.security import trust_proxies
+
+    trust_proxies(app)
     # before any route is added: an id in a URL beyond what a database column holds is simply not found
     from consult.core.routing import RowIdConverter
 
@@ -98,7 +101,7 @@ def _register_hooks(app: Flask) -> None:
     from consult.core.db import commit_or_rollback
     from consult.core.forms import detect_unreadable_fields
     from consult.core.i18n import apply_language_switch
-    from consult.core.security import set_security_headers
+    from consult.core.security import refuse_untrusted_host, set_security_headers
 
     @app.before_request
     def _language_switch():
@@ -107,5 +110,7 @@ def _register_hooks(app: Flask) -> None:
 
     # must see the raw body before CSRFProtect (registered earlier) parses the form
     app.before_request_funcs.setdefault(None, []).insert(0, detect_unreadable_fields)
+    # first of all: a Host header outside TRUSTED_HOSTS is refused before anything reads the request
+    app.before_request_funcs[None].insert(0, refuse_untrusted_host)
     app.after_request(commit_or_rollback)
     app.after_request(set_security_headers)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 #: Interface languages, in the order the language switcher shows them. English is the source language.
 LANGUAGES = {
@@ -25,6 +27,17 @@ LANGUAGES = {
 class Defaults:
     """Safe defaults for a local run; production overrides what its README section lists."""
 
+    #: the address people use to reach the platform (``CONSULT_BASE_URL``): every link that leaves the site (mail,
+    #: feeds, calendars, QR codes) starts with it, and requests naming another host are refused
+    BASE_URL = "http://127.0.0.1:5000"
+    #: more host names accepted besides the base URL's (``CONSULT_TRUSTED_HOSTS``: comma-separated, ".example.org"
+    #: for every subdomain); the final list, base host first, is what Flask checks
+    TRUSTED_HOSTS: list[str] | str | None = None
+    #: reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (0: none)
+    PROXY_COUNT = 0
+    #: Strict-Transport-Security max-age, sent when the base URL is https:// (0: no header)
+    HSTS_MAX_AGE = 60 * 60 * 24 * 365
+
     SQLALCHEMY_DATABASE_URI: str | None = None  # filled from DATABASE_URL or the instance SQLite file
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -35,7 +48,8 @@ class Defaults:
     SESSION_COOKIE_NAME = "consult_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # set CONSULT_SESSION_COOKIE_SECURE=true behind HTTPS
+    SESSION_COOKIE_SECURE = False  # turned on by an https:// BASE_URL (or CONSULT_SESSION_COOKIE_SECURE=true)
+    REMEMBER_COOKIE_SECURE = False  # likewise
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 14
     REMEMBER_COOKIE_DURATION = 0
 
@@ -49,7 +63,9 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
+    #: failed sign-ins only (a good password does not count): per address, and per account whatever the address
     RATELIMIT_SIGN_IN = "10 per minute;50 per hour"
+    RATELIMIT_SIGN_IN_ACCOUNT = "10 per minute;30 per hour"
     RATELIMIT_SIGN_UP = "5 per minute;30 per hour"
     RATELIMIT_RESET = "5 per minute;20 per hour"
     RATELIMIT_VERIFY = "5 per minute;30 per hour"
@@ -59,6 +75,10 @@ class Defaults:
     #: argon2id parameters: "default" for real use, "test" (the cheapest RFC profile) only in the test suite.
     PASSWORD_HASH_PROFILE = "default"
     RESET_CODE_LIFETIME_HOURS = 48
+    #: a mailed reset link works once, within this many minutes
+    RESET_LINK_MINUTES = 60
+    #: a mailed link that adds an email address to an account works this long
+    EMAIL_CONFIRM_HOURS = 48
 
     MAIL_SERVER: str | None = None
     MAIL_PORT = 25
@@ -133,3 +153,29 @@ def configure(app, overrides: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = url
     if app.config.get("RATELIMIT_STORAGE_URI") is None:
         app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    configure_base_url(app.config)
+
+
+def configure_base_url(config) -> None:
+    """Normalise ``BASE_URL`` and derive from it the hosts Flask accepts and the HTTPS-only settings.
+
+    The Host header of a request must name the base URL's host or one of ``TRUSTED_HOSTS`` (a base URL on a
+    loopback address trusts the other loopback names too, for a local run). An https:// base URL makes the
+    session and remember cookies Secure and turns on HSTS (see ``core.security``).
+    """
+    from consult.core.urls import LOOPBACK_HOSTS, parse_base_url
+
+    scheme, netloc, prefix = parse_base_url(config.get("BASE_URL") or Defaults.BASE_URL)
+    config["BASE_URL"] = f"{scheme}://{netloc}{prefix}"
+    host = urlsplit(config["BASE_URL"]).hostname
+    extra = config.get("TRUSTED_HOSTS") or []
+    if isinstance(extra, str):
+        extra = re.split(r"[\s,]+", extra)
+    hosts = [host, *(str(h).strip().lower() for h in extra)]
+    if host in LOOPBACK_HOSTS:
+        hosts.extend(LOOPBACK_HOSTS)
+    config["TRUSTED_HOSTS"] = list(dict.fromkeys(h for h in hosts if h))
+    if scheme == "https":
+        config["SESSION_COOKIE_SECURE"] = True
+        config["REMEMBER_COOKIE_SECURE"] = True
+        config["PREFERRED_URL_SCHEME"] = "https"

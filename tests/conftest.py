@@ -95,7 +95,12 @@ def app(instance_dir):
             "DATABASE_URL": url,
             "PASSWORD_HASH_PROFILE": "test",
             "SERVER_NAME": None,
+            # links that leave the site point at the test client's host; the live server of the browser tests
+            # answers on 127.0.0.1 (production trusts its base URL's host only)
+            "BASE_URL": "http://localhost",
+            "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
             "RATELIMIT_SIGN_IN": "1000 per minute",
+            "RATELIMIT_SIGN_IN_ACCOUNT": "1000 per minute",
             "RATELIMIT_SIGN_UP": "1000 per minute",
             "RATELIMIT_RESET": "1000 per minute",
             "RATELIMIT_VERIFY": "1000 per minute",

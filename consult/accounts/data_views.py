@@ -18,6 +18,7 @@ from wtforms.validators import DataRequired, Length
 from consult.accounts import bp
 from consult.accounts.erasure import erase_account
 from consult.accounts.passwords import verify_password
+from consult.accounts.views import failed_attempt
 from consult.core.forms import BaseForm
 from consult.core.models import utcnow
 from consult.core.personal_data import export_sections
@@ -69,7 +70,7 @@ def my_data_json():
 
 
 @bp.route("/profile/delete", methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_SIGN_IN"], methods=["POST"], deduct_when=failed_attempt)
 def delete_account():
     """Delete my account after confirmation (password and a tick): personal data erased, sessions ended."""
     require("account.delete")

@@ -105,7 +105,9 @@ class UserSession(db.Model):
 
 
 class ResetCode(db.Model):
-    """A one-time password reset code issued by staff to a person without email. Only its hash is kept."""
+    """A one-time password reset: a code issued by staff to a person without email (``issued_by_id`` set), or
+    the token of a mailed reset link (no issuer; see ``services.password_reset_token``). Only a keyed hash is
+    kept; the two kinds are hashed differently, so neither works in the other's place."""
 
     __tablename__ = "reset_code"
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -198,24 +199,149 @@ def redeem_reset_code(username: str, code: str, new_password: str) -> User:
     return user
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="consult.password-reset")
+# --- password reset by mail ------------------------------------------------------------------------------
+#
+# The mailed link carries a random token; only its HMAC is stored (a ``ResetCode`` row without an issuer, in a
+# hash space of its own: staff codes are hashed after removing every non-alphanumeric character, link hashes
+# include one). The first GET of the link claims the row, so the link works once and within
+# ``RESET_LINK_MINUTES``; the browser that opened it keeps a short grant in its (signed) session and the token
+# leaves the address bar (see the views). The grant is tied to the password it replaces, so it works once too.
+
+#: minutes the browser that opened a reset link has to choose the new password
+RESET_GRANT_MINUTES = 15
+RESET_LINK_INVALID = _l("This reset link is not valid any more. Please ask for a new one.")
+
+
+def _link_hash(token: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"reset-link:" + token.encode(), hashlib.sha256).hexdigest()
+
+
+def _password_fingerprint(user: User) -> str:
+    """A short HMAC of the current password hash: it changes with the password (the hash itself stays here)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"password:" + (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def password_reset_token(user: User) -> str:
-    """A signed, expiring token tied to the current password hash, so it works only once."""
-    return _serializer().dumps({"u": user.id, "p": (user.password_hash or "")[-16:]})
+    """Make a single-use reset link token for ``user`` (valid ``RESET_LINK_MINUTES``); only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    lifetime = timedelta(minutes=int(current_app.config["RESET_LINK_MINUTES"]))
+    db.session.add(ResetCode(user_id=user.id, code_hash=_link_hash(token), expires_at=utcnow() + lifetime))
+    db.session.flush()
+    return token
 
 
-def reset_with_token(token: str, new_password: str, max_age: int = 3600 * 2) -> User:
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except (SignatureExpired, BadSignature):
-        raise DomainError(_l("This reset link is not valid any more. Please ask for a new one.")) from None
-    user = db.session.get(User, data.get("u"))
-    if user is None or user.is_deleted or (user.password_hash or "")[-16:] != data.get("p"):
-        raise DomainError(_l("This reset link is not valid any more. Please ask for a new one."))
+def claim_reset_link(token: str) -> dict:
+    """Use up a mailed reset link (the first opening wins) and return the grant the browser keeps meanwhile."""
+    row = db.session.scalar(sa.select(ResetCode).where(ResetCode.code_hash == _link_hash(token or "")))
+    user = db.session.get(User, row.user_id) if row is not None else None
+    if row is None or row.issued_by_id is not None or row.used_at is not None or row.expires_at < utcnow() \
+            or user is None or user.is_deleted:
+        raise DomainError(RESET_LINK_INVALID)
+    claimed = db.session.execute(
+        sa.update(ResetCode).where(ResetCode.id == row.id, ResetCode.used_at.is_(None)).values(used_at=utcnow())
+    )
+    if claimed.rowcount != 1:
+        raise DomainError(RESET_LINK_INVALID)
+    return {"u": user.id, "p": _password_fingerprint(user),
+            "until": int(time.time()) + RESET_GRANT_MINUTES * 60}
+
+
+def reset_with_grant(grant: dict | None, new_password: str) -> User:
+    """Set the new password with the grant of :func:`claim_reset_link`; all sessions end."""
+    if not isinstance(grant, dict) or not isinstance(grant.get("until"), int) or grant["until"] < time.time():
+        raise DomainError(RESET_LINK_INVALID)
+    user = db.session.get(User, grant.get("u")) if isinstance(grant.get("u"), int) else None
+    if user is None or user.is_deleted or not hmac.compare_digest(_password_fingerprint(user), str(grant.get("p"))):
+        raise DomainError(RESET_LINK_INVALID)
     set_password(user, new_password)
+    return user
+
+
+# --- email addresses ------------------------------------------------------------------------------------
+#
+# Whether an address belongs to an account is nobody's business but its owner's. So an address typed at sign-up
+# or in the profile is never attached at once and never refused as "already used": a message goes to the address
+# (a link to confirm it, or, when it belongs to another account, a word to its owner), and the page answers the
+# same either way.
+
+
+def _email_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="consult.email-confirm")
+
+
+def _email_state(user: User) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"email:" + (user.email or "").encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def email_owner(email: str, *, exclude: User | None = None) -> User | None:
+    q = sa.select(User).where(User.email == normalise_email(email), User.deleted_at.is_(None))
+    if exclude is not None:
+        q = q.where(User.id != exclude.id)
+    return db.session.scalar(q)
+
+
+def offer_email(user: User, email: str) -> None:
+    """Mail ``email``: a confirmation link for ``user``, or, when another account has the address, a notice
+    to that account's owner. The caller answers the same way in both cases."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from consult.core.mail import send_mail
+    from consult.core.urls import external_url
+
+    email = normalise_email(email)
+    if not email:
+        return
+    platform = current_app.config["PLATFORM_NAME"]
+    owner = email_owner(email, exclude=user)
+    if owner is not None:
+        with force_locale(owner.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            send_mail(email, _("Someone tried to use your email address on %(platform)s", platform=platform),
+                      _("Someone tried to add this email address to another account on %(platform)s. It is "
+                        "already the address of your account %(name)s, and it stays so: nothing has changed.\n\n"
+                        "If it was you, you already have an account. If you have forgotten its password, ask "
+                        "for a new one here:\n\n%(link)s\n\nIf it was not you, you can ignore this message.",
+                        platform=platform, name=owner.username, link=external_url("accounts.reset_request")))
+        return
+    token = _email_serializer().dumps({"u": user.id, "e": email, "s": _email_state(user)})
+    send_mail(email, _("Confirm your email address on %(platform)s", platform=platform),
+              _("Someone, we hope you, asked to use this email address for the account %(name)s on %(platform)s. "
+                "To confirm it, open this link within %(hours)s hours:\n\n%(link)s\n\n"
+                "If it was not you, you can ignore this message: the address will not be used.",
+                name=user.username, platform=platform, hours=int(current_app.config["EMAIL_CONFIRM_HOURS"]),
+                link=external_url("accounts.confirm_email", token=token)))
+
+
+def read_email_token(token: str) -> tuple[User, str]:
+    """The account and address of a confirmation link, or a refusal (expired, altered, or the account's address
+    changed since the link was sent)."""
+    refusal = DomainError(_l("This confirmation link is not valid any more. You can enter the address in your "
+                             "profile again to get a new one."))
+    max_age = int(current_app.config["EMAIL_CONFIRM_HOURS"]) * 3600
+    try:
+        data = _email_serializer().loads(token, max_age=max_age)
+    except (SignatureExpired, BadSignature):
+        raise refusal from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    if user is None or user.is_deleted or data.get("s") != _email_state(user) or not data.get("e"):
+        raise refusal
+    return user, data["e"]
+
+
+def confirm_email(token: str) -> User:
+    """Attach the address of a confirmation link to its account (the link came to that mailbox)."""
+    user, email = read_email_token(token)
+    if email_owner(email, exclude=user) is not None:
+        raise Conflict(_l("This email address is already used by another account."))
+    user.email = email
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        raise Conflict(_l("This email address is already used by another account.")) from None
     return user
 
 

@@ -29,11 +29,35 @@ from consult.core.mail import send_mail
 from consult.core.pagination import paginate
 from consult.core.policy import require
 from consult.core.rendering import redirect_to, render, safe_next
+from consult.core.urls import external_url
 from consult.extensions import db, limiter
 
 
-def _limit(name):
-    return limiter.limit(lambda: current_app.config[name], methods=["POST"])
+def _limit(name, **kwargs):
+    return limiter.limit(lambda: current_app.config[name], methods=["POST"], **kwargs)
+
+
+def failed_attempt(response) -> bool:
+    """A refused attempt (wrong password, expired form: the page answers 4xx). Only those count against the
+    sign-in limits, so people who share an address (a library's Wi-Fi, a reverse proxy) and type their password
+    right are never locked out by the others' typos. The 429 itself does not count."""
+    return 400 <= response.status_code < 500 and response.status_code != 429
+
+
+def _account_key() -> str:
+    """The rate-limit key of the account a sign-in names, whatever address tries it."""
+    return "account:" + accounts.normalise_username(request.form.get("username", ""))[:64]
+
+
+#: failed sign-ins, per address and per account
+sign_in_limits = (_limit("RATELIMIT_SIGN_IN", deduct_when=failed_attempt),
+                  _limit("RATELIMIT_SIGN_IN_ACCOUNT", key_func=_account_key, deduct_when=failed_attempt))
+
+
+def _sign_in_limited(view):
+    for limit in reversed(sign_in_limits):
+        view = limit(view)
+    return view
 
 
 def _sign_in(user: User) -> None:
@@ -58,19 +82,29 @@ def sign_up():
         form.language.data = select_locale()
     if form.validate_on_submit():
         try:
+            # the address is not attached here: a link mailed to it does that (see accounts.offer_email)
             user = accounts.sign_up(form.username.data, form.display_name.data, form.password.data,
-                                    form.language.data, form.email.data)
+                                    form.language.data)
         except DomainError as err:
             form.add_error(err.field, err.message)
         else:
             _sign_in(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
+            if form.email.data:
+                accounts.offer_email(user, form.email.data)
+                _flash_email_sent(form.email.data)
             return redirect_to(url_for("core.home"))
     return render("accounts/sign_up.html", form=form, status=422 if form.errors else 200)
 
 
+def _flash_email_sent(email: str) -> None:
+    """The same words whether the address is new or already someone's (nobody learns who has an account)."""
+    flash(_("We are sending a message to %(email)s. Open the link in it to add this address to your account.",
+            email=accounts.normalise_email(email)), "info")
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@_limit("RATELIMIT_SIGN_IN")
+@_sign_in_limited
 def sign_in():
     """Sign in with username and password; the session is rotated."""
     next_url = safe_next(request.args.get("next"), url_for("core.home"))
@@ -113,21 +147,49 @@ def profile():
     form = ProfileForm(obj=current_user)
     password_form = PasswordChangeForm(formdata=None, prefix="pw")
     if form.validate_on_submit():
+        new_email = accounts.normalise_email(form.email.data)
+        changed = new_email is not None and new_email != current_user.email
         try:
+            # an address is removed at once; a new one only once its link is opened (see accounts.offer_email)
             accounts.update_profile(current_user, display_name=form.display_name.data,
-                                    language=form.language.data, email=form.email.data)
+                                    language=form.language.data, email=current_user.email if new_email else None)
         except DomainError as err:
             form.add_error(err.field, err.message)
         else:
             session.pop("lang", None)
             flash(_("Your profile is saved."), "success")
+            if changed:
+                accounts.offer_email(current_user, new_email)
+                _flash_email_sent(new_email)
             return redirect_to(url_for("accounts.profile"))
     return render("accounts/profile.html", form=form, password_form=password_form,
                   status=422 if form.errors else 200)
 
 
+@bp.route("/profile/email/<token>", methods=["GET", "POST"])
+@_limit("RATELIMIT_VERIFY")
+def confirm_email(token):
+    """The link mailed to a new address: the page shows it and a button (a mail scanner only GETs); the POST
+    adds it to the account."""
+    form = ConfirmForm()
+    try:
+        user, email = accounts.read_email_token(token)
+    except DomainError as err:
+        return render("accounts/confirm_email.html", form=None, email=None, message=err.message, status=400)
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_email(token)
+        except DomainError as err:
+            return render("accounts/confirm_email.html", form=None, email=email, message=err.message,
+                          status=err.status_code)
+        flash(_("Your email address %(email)s is added to your account.", email=email), "success")
+        return redirect_to(url_for("accounts.profile") if current_user.is_authenticated else url_for("core.home"))
+    return render("accounts/confirm_email.html", form=form, email=email, username=user.username, message=None,
+                  status=422 if form.errors else 200)
+
+
 @bp.route("/profile/password", methods=["POST"])
-@_limit("RATELIMIT_SIGN_IN")
+@_limit("RATELIMIT_SIGN_IN", deduct_when=failed_attempt)
 def change_password():
     """Change the password (the current one is asked); other browsers are signed out."""
     require("account.edit_profile")
@@ -153,29 +215,58 @@ def reset_request():
     if form.validate_on_submit():
         user = db.session.scalar(sa.select(User).where(User.email == accounts.normalise_email(form.email.data)))
         if user is not None and not user.is_deleted:
-            link = url_for("accounts.reset_with_token", token=accounts.password_reset_token(user), _external=True)
+            link = external_url("accounts.reset_with_token", token=accounts.password_reset_token(user))
+            minutes = int(current_app.config["RESET_LINK_MINUTES"])
             send_mail(user.email, _("Reset your password"),
-                      _("Someone asked to reset the password of your account %(name)s. "
-                        "If it was you, open this link within two hours:\n\n%(link)s\n\n"
-                        "If it was not you, you can ignore this message.", name=user.username, link=link))
+                      _("Someone asked to reset the password of your account %(name)s. If it was you, open this "
+                        "link within %(minutes)s minutes; it works once:\n\n%(link)s\n\n"
+                        "If it was not you, you can ignore this message.",
+                        name=user.username, minutes=minutes, link=link))
         flash(_("If an account uses this address, we have sent it a link to reset the password."), "info")
         return redirect_to(url_for("accounts.sign_in"))
     return render("accounts/reset_request.html", form=form, status=422 if form.errors else 200)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
-@_limit("RATELIMIT_RESET")
+#: the session key of the grant a reset link leaves in the browser that opened it
+RESET_GRANT = "reset_grant"
+
+
+@bp.route("/reset/<token>")
+@limiter.limit(lambda: current_app.config["RATELIMIT_RESET"])
 def reset_with_token(token):
-    """Set a new password from an emailed link (valid two hours, once)."""
+    """A mailed reset link. Its first opening uses it up, keeps a short grant in this browser's session and
+    moves on to a page without the token, so the token is not left in the address bar, the history, or the
+    logs of anything that sees the next requests. (A HEAD, as some link checkers send, does not use it up.)"""
+    if request.method == "HEAD":
+        return "", 200
+    try:
+        grant = accounts.claim_reset_link(token)
+    except DomainError as err:
+        flash(str(err.message), "error")
+        return redirect_to(url_for("accounts.reset_request"))
+    session[RESET_GRANT] = grant
+    return redirect_to(url_for("accounts.reset_new_password"))
+
+
+@bp.route("/reset/new-password", methods=["GET", "POST"])
+@_limit("RATELIMIT_RESET")
+def reset_new_password():
+    """Choose the new password, within a few minutes of opening the link, in the browser that opened it."""
+    grant = session.get(RESET_GRANT)
+    if not grant:
+        flash(str(accounts.RESET_LINK_INVALID), "error")
+        return redirect_to(url_for("accounts.reset_request"))
     form = ResetWithTokenForm()
     if form.validate_on_submit():
         try:
-            accounts.reset_with_token(token, form.new_password.data)
+            accounts.reset_with_grant(grant, form.new_password.data)
         except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            flash(_("Your new password is set. You can sign in now."), "success")
-            return redirect_to(url_for("accounts.sign_in"))
+            session.pop(RESET_GRANT, None)
+            flash(str(err.message), "error")
+            return redirect_to(url_for("accounts.reset_request"))
+        session.pop(RESET_GRANT, None)
+        flash(_("Your new password is set. You can sign in now."), "success")
+        return redirect_to(url_for("accounts.sign_in"))
     return render("accounts/reset_with_token.html", form=form, status=422 if form.errors else 200)
 
 

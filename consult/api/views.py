@@ -5,7 +5,7 @@ Errors are JSON: ``{"error": {"status": 400, "message": "...", "parameter": "per
 
 from __future__ import annotations
 
-from flask import jsonify, make_response, request, url_for
+from flask import jsonify, make_response, request
 from werkzeug.exceptions import HTTPException
 
 from consult.api import bp, open_data
@@ -19,6 +19,7 @@ from consult.api.machinery import (
     to_csv,
 )
 from consult.core import error_pages
+from consult.core.urls import external_url
 
 
 def _error(status: int, message: str, parameter: str | None = None):
@@ -55,8 +56,8 @@ def index():
     if open_data.wants("html"):
         return open_data.to_page()
     response = jsonify({
-        "openapi": url_for("api.openapi", _external=True),
-        "resources": {name: url_for("api.list_resource", name=name, _external=True) for name in resources()},
+        "openapi": external_url("api.openapi"),
+        "resources": {name: external_url("api.list_resource", name=name) for name in resources()},
     })
     response.vary.add("Accept")
     return response

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import logging
+import time
 
 from flask import render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from consult.core.errors import DomainError
 from consult.core.policy import Decision
 from consult.core.rendering import wants_fragment
-from consult.extensions import db
+from consult.extensions import db, limiter
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,30 @@ def handle_domain_error(error: DomainError):
     return _page(error.status_code, error.message)
 
 
+def handle_untrusted_host(error: SecurityError):
+    """A Host header outside ``TRUSTED_HOSTS``: no URL can be built for it, so a short plain-text answer."""
+    db.session.rollback()
+    return _("Bad request"), 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+#: seconds to wait when a 429 comes from elsewhere than a rate limit of its own (a service's own refusal)
+DEFAULT_RETRY_AFTER = 60
+
+
+def add_retry_after(response):
+    """Every 429 says when to come back: the end of the breached limit's window, else a minute."""
+    if response.status_code == 429 and "Retry-After" not in response.headers:
+        seconds = DEFAULT_RETRY_AFTER
+        breached = limiter.current_limit
+        if breached is not None and breached.breached:
+            try:
+                seconds = max(1, int(breached.reset_at - time.time()))
+            except Exception:  # noqa: BLE001 - the storage could not say; the default is a fair answer
+                log.warning("rate limit window unknown; Retry-After defaults to %s s", DEFAULT_RETRY_AFTER)
+        response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def handle_unexpected(error: Exception):
     db.session.rollback()
     log.exception("unhandled error on %s %s", request.method, request.path)
@@ -79,9 +105,11 @@ def handle_unexpected(error: Exception):
 
 
 def register(app) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(InternalServerError, handle_unexpected)
     if not app.debug and not app.testing:
         app.register_error_handler(Exception, handle_unexpected)
+    app.after_request(add_retry_after)

@@ -155,7 +155,9 @@ def calendar(slug):
     cal.add("prodid", "-//Consult//Council sessions//EN")
     cal.add("version", "2.0")
     cal.add("x-wr-calname", council.name)
-    host = request.host.split(":")[0] or "consult"
+    from consult.core.urls import base_host, external_url
+
+    host = base_host()  # the configured host, never the request's Host header
     for session in upcoming + past:
         event = icalendar.Event()
         event.add("uid", f"council-session-{session.id}@{host}")
@@ -166,7 +168,7 @@ def calendar(slug):
         event.add("dtstamp", aware_utc(session.updated_at or session.created_at))
         if session.place:
             event.add("location", session.place)
-        url = url_for("meetings.session_page", session_id=session.id, _external=True)
+        url = external_url("meetings.session_page", session_id=session.id)
         event.add("url", url)
         event.add("description", "\n".join(filter(None, [session.online_link, url])))
         event.add("status", "CONFIRMED")

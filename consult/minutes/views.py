@@ -276,7 +276,9 @@ def as_json(minutes_id):
     require("minutes.view", minutes)
     from flask import jsonify
 
-    return jsonify(export.to_json(minutes, url=url_for("minutes.show", minutes_id=minutes.id, _external=True)))
+    from consult.core.urls import external_url
+
+    return jsonify(export.to_json(minutes, url=external_url("minutes.show", minutes_id=minutes.id)))
 
 
 @bp.route("/minutes/feed.atom")

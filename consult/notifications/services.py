@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import current_app, g, has_request_context, url_for
+from flask import current_app, g, has_request_context
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, joinedload
 from consult.core import targets
 from consult.core.mail import mail_enabled, send_later
 from consult.core.models import utcnow
+from consult.core.urls import external_url
 from consult.extensions import db
 from consult.notifications.labels import label_of
 from consult.notifications.models import Follow, Notification
@@ -162,12 +163,9 @@ def _queue_mail(user, notification: Notification) -> None:
     db.session.info.setdefault("consult_pending_mail", []).append((user.email, subject, body))
 
 
-def _link(notification: Notification) -> str | None:
-    try:
-        return url_for("notifications.open_target", target_type=notification.target_type,
-                       target_id=notification.target_id, _external=True)
-    except RuntimeError:  # no request and no SERVER_NAME: the message goes without a link
-        return None
+def _link(notification: Notification) -> str:
+    return external_url("notifications.open_target", target_type=notification.target_type,
+                        target_id=notification.target_id)
 
 
 @sa.event.listens_for(Session, "after_commit")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 
 from consult.core.text import xml_text
+from consult.core.urls import external_url
 
 
 def _aware(moment):
@@ -17,15 +18,15 @@ def _aware(moment):
 
 def updates_feed(updates) -> bytes:
     feed = FeedGenerator()
-    feed.id(url_for("outcomes.feed", _external=True))
+    feed.id(external_url("outcomes.feed"))
     feed.title(_("Outcome updates – %(platform)s", platform=current_app.config["PLATFORM_NAME"]))
-    feed.link(href=url_for("outcomes.index", _external=True), rel="alternate")
-    feed.link(href=url_for("outcomes.feed", _external=True), rel="self")
+    feed.link(href=external_url("outcomes.index"), rel="alternate")
+    feed.link(href=external_url("outcomes.feed"), rel="self")
     feed.author(name=current_app.config["PLATFORM_NAME"])
     feed.updated(_aware(updates[0].created_at) if updates else datetime.now(UTC))
     for update in reversed(updates):
         entry = feed.add_entry()
-        link = url_for("outcomes.show", outcome_id=update.outcome_id, _external=True)
+        link = external_url("outcomes.show", outcome_id=update.outcome_id)
         entry.id(f"{link}#update-{update.id}")
         title = update.outcome.title
         if update.action is not None:

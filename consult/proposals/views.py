@@ -116,16 +116,18 @@ def feed():
     filters = _filters()
     filters.sort = "newest"
     items = db.session.scalars(queries.list_query(filters).limit(50)).unique().all()
+    from consult.core.urls import external_url
+
     generator = FeedGenerator()
-    generator.id(url_for("proposals.index", _external=True))
+    generator.id(external_url("proposals.index"))
     generator.title(_("Proposals · %(platform)s", platform=current_app.config["PLATFORM_NAME"]))
-    generator.link(href=url_for("proposals.index", _external=True), rel="alternate")
-    generator.link(href=request.url, rel="self")
+    generator.link(href=external_url("proposals.index"), rel="alternate")
+    generator.link(href=external_url("proposals.feed", **request.args.to_dict(flat=False)), rel="self")
     generator.language(current_language())
     generator.subtitle(_("New proposals from the residents of %(city)s", city=current_app.config["CITY_NAME"]))
     for proposal in reversed(items):
         entry = generator.add_entry()
-        link = url_for("proposals.show", proposal_id=proposal.id, _external=True)
+        link = external_url("proposals.show", proposal_id=proposal.id)
         entry.id(link)
         entry.link(href=link)
         entry.title(xml_text(proposal.title))

@@ -35,6 +35,8 @@ Notes on lines that may surprise:
 * ``/minutes/<id>/...``: both demo minutes are published, so approving, submitting or editing them is refused to
   everyone (corrections go through ``correct``); drafting history (``revisions``, ``diff``) is for the secretary.
 * the second agenda item of the convened session carries an attachment (``tests/routes.add_missing_objects``).
+* ``/reset/<token>`` and ``/profile/email/<token>`` get a made-up token: the reset link sends back to ``/reset``,
+  the address confirmation answers 400; ``/reset/new-password`` without an opened link sends back to ``/reset``.
 """
 
 from __future__ import annotations
@@ -212,6 +214,8 @@ POST /processes/new                                                in  no  no  n
 GET /profile                                                       in  ok  ok  ok  ok  ok  ok  ok  ok
 POST /profile                                                      in  do  do  do  do  do  do  do  do
 POST /profile/delete                                               in  do  do  do  do  do  do  do  do
+GET /profile/email/<token>                                         400 400 400 400 400 400 400 400 400
+POST /profile/email/<token>                                        do  do  do  do  do  do  do  do  do
 GET /profile/my-data                                               in  ok  ok  ok  ok  ok  ok  ok  ok
 GET /profile/my-data.json                                          in  ok  ok  ok  ok  ok  ok  ok  ok
 POST /profile/password                                             in  do  do  do  do  do  do  do  do
@@ -249,8 +253,9 @@ GET /reset                                                         ok  ok  ok  o
 POST /reset                                                        do  do  do  do  do  do  do  do  do
 GET /reset-code                                                    ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /reset-code                                                   do  do  do  do  do  do  do  do  do
-GET /reset/<token>                                                 ok  ok  ok  ok  ok  ok  ok  ok  ok
-POST /reset/<token>                                                do  do  do  do  do  do  do  do  do
+GET /reset/<token>                                                 go  go  go  go  go  go  go  go  go
+GET /reset/new-password                                            go  go  go  go  go  go  go  go  go
+POST /reset/new-password                                           do  do  do  do  do  do  do  do  do
 GET /sessions/<int:session_id>                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /sessions/<int:session_id>/<any(convene,start,close):step>    in  no  no  no  no  do  no  no  do
 GET /sessions/<int:session_id>/edit                                in  no  no  no  no  ok  no  no  ok
