@@ -84,7 +84,9 @@ def _fail(err: DomainError, debate, *, console: bool = False):
 
 
 def join_url(debate) -> str:
-    return url_for("debates.join_code", code=debate.join_code, _external=True)
+    from consult.core.urls import external_url
+
+    return external_url("debates.join_code", code=debate.join_code)
 
 
 def qr_svg(debate) -> Markup:
