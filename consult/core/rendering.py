@@ -1,12 +1,16 @@
-"""One URL, two answers: the full page, or for an htmx request the fragment the page itself includes."""
+"""How views answer: one URL, two answers (the full page, or for an htmx request the fragment the page itself
+includes), post/redirect/get, the check of every ``next`` redirect, and :func:`submit`, the end of every view
+that sends a form to a service."""
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
-from flask import make_response, redirect, render_template, request
+from flask import flash, make_response, redirect, render_template, request
 
+from consult.core.errors import DomainError
 from consult.extensions import htmx
 
 
@@ -67,3 +71,47 @@ def _plain_path(text: str) -> bool:
 
 def is_post() -> bool:
     return request.method == "POST"
+
+
+def submit(form, action: Callable, /, *, done, success=None, page=None, back: str | None = None,
+           status: int | Callable = 422, **context):
+    """The end of a view that sends a form to a service, once it has loaded and authorized: validate → service →
+    redirect, or the form again with what is wrong.
+
+    - The form is valid (and the view put no form-wide error on it beforehand): ``action()`` runs the service.
+      Its result goes to ``done``: a URL, or a callable of the result giving a URL or a whole response. A URL
+      is answered with :func:`redirect_to` (303, or HX-Location for a fragment request), after flashing
+      ``success`` (a text, or a callable of the result giving one).
+    - The service refuses (:class:`DomainError`): nothing is flashed; its message goes next to the field it
+      names (``err.field``), else above the form, and the page is shown again.
+    - ``page`` shows the form: a template rendered with ``form`` and ``context`` (``fragment=`` as in
+      :func:`render`), or a callable ``page(status)``. Status: 200 for a form not sent (or sent without
+      errors, as a GET search); ``status`` (422) for a form with errors — a callable gets the service's
+      refusal, or None when the form itself was refused.
+
+    ``form=None`` is a button without fields: a refusal is flashed as an error and the answer is a redirect to
+    ``back`` (default: ``done``, then a URL), as the refused action changed nothing to show on a form.
+    A refusal's rollback follows from its 4xx answer (``consult.core.db``); the redirect after a flashed
+    refusal commits nothing the service did not keep on purpose.
+    """
+    refusal = None
+    if form is None or (form.validate_on_submit() and not form.form_errors):
+        try:
+            result = action()
+        except DomainError as err:
+            if form is None:
+                flash(str(err.message), "error")
+                return redirect_to(back or done)
+            form.add_error(err.field, err.message)
+            refusal = err
+        else:
+            answer = done(result) if callable(done) else done
+            if not isinstance(answer, str):
+                return answer
+            if success is not None:
+                flash(str(success(result) if callable(success) else success), "success")
+            return redirect_to(answer)
+    code = (status(refusal) if callable(status) else status) if form.errors else 200
+    if callable(page):
+        return page(code)
+    return render(page, status=code, **{"form": form, **context})

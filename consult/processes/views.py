@@ -7,10 +7,9 @@ from flask import abort, flash, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.core.errors import DomainError
 from consult.core.models import get_or_404
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render
+from consult.core.rendering import redirect_to, render, submit
 from consult.extensions import db
 from consult.processes import bp
 from consult.processes import services as processes
@@ -49,15 +48,10 @@ def create():
     form = ProcessForm()
     if request.method == "GET":
         form.support_threshold.data = 50
-    if form.validate_on_submit():
-        try:
-            process = processes.create_process(actor=current_user, **_values(form))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The process is created. Now add its phases."), "success")
-            return redirect_to(url_for("processes.edit", process_id=process.id))
-    return render("processes/edit.html", form=form, process=None, status=422 if form.errors else 200)
+    return submit(form, lambda: processes.create_process(actor=current_user, **_values(form)),
+                  success=_("The process is created. Now add its phases."),
+                  done=lambda process: url_for("processes.edit", process_id=process.id),
+                  page="processes/edit.html", process=None)
 
 
 @bp.route("/processes/<int:process_id>/edit", methods=["GET", "POST"])
@@ -70,15 +64,9 @@ def edit(process_id):
         form.themes.data = "\n".join(t.name for t in process.themes)
         form.districts.data = [d.id for d in process.districts]
         form.eligibility_rule.data = process.eligibility_rule_id or 0
-    if form.validate_on_submit():
-        try:
-            processes.update_process(process, actor=current_user, **_values(form))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The process is saved."), "success")
-            return redirect_to(url_for("processes.edit", process_id=process.id))
-    return render("processes/edit.html", form=form, process=process, status=422 if form.errors else 200)
+    return submit(form, lambda: processes.update_process(process, actor=current_user, **_values(form)),
+                  success=_("The process is saved."), done=url_for("processes.edit", process_id=process.id),
+                  page="processes/edit.html", process=process)
 
 
 @bp.route("/processes/<int:process_id>/phases/new", methods=["GET", "POST"])
@@ -101,21 +89,17 @@ def phase(process_id, phase_id=None):
         else:
             form.capabilities.data = DEFAULT_CAPABILITIES["proposals"]
             form.kind.data = "proposals"
-    if form.validate_on_submit():
+
+    def save():
         values = dict(kind=form.kind.data, starts_at=form.starts_at.data, ends_at=form.ends_at.data,  # UTC
                       capabilities=form.capabilities.data or [])
-        try:
-            if item is None:
-                processes.add_phase(process, actor=current_user, **values)
-            else:
-                processes.update_phase(item, actor=current_user, **values)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The phase is saved."), "success")
-            return redirect_to(url_for("processes.edit", process_id=process.id))
-    return render("processes/phase.html", form=form, process=process, phase=item,
-                  status=422 if form.errors else 200)
+        if item is None:
+            return processes.add_phase(process, actor=current_user, **values)
+        return processes.update_phase(item, actor=current_user, **values)
+
+    return submit(form, save, success=_("The phase is saved."),
+                  done=url_for("processes.edit", process_id=process.id),
+                  page="processes/phase.html", process=process, phase=item)
 
 
 @bp.route("/processes/<int:process_id>/phases/<int:phase_id>/delete", methods=["POST"])
