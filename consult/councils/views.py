@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, make_response, request, url_for
+from flask import abort, current_app, make_response, request, url_for
 from flask_babel import gettext as _
 
 from consult.accounts.services import get_user_by_username
-from consult.core.errors import DomainError
 from consult.core.policy import can, require
-from consult.core.rendering import redirect_to, render
+from consult.core.rendering import render, submit
 from consult.core.time import aware_utc
 from consult.councils import bp, queries
 from consult.councils import services as councils
@@ -47,15 +46,10 @@ def create():
     form = CouncilForm()
     if request.method == "GET":
         form.convocation_days.data = current_app.config.get("MEETINGS_CONVOCATION_DAYS", 5)
-    if form.validate_on_submit():
-        try:
-            council = councils.create_council(by=_actor(), **_values(form))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The council has been created."), "success")
-            return redirect_to(url_for("councils.show", slug=council.slug))
-    return render("councils/form.html", form=form, council=None, status=422 if form.errors else 200)
+    return submit(form, lambda: councils.create_council(by=_actor(), **_values(form)),
+                  success=_("The council has been created."),
+                  done=lambda council: url_for("councils.show", slug=council.slug),
+                  page="councils/form.html", council=None)
 
 
 @bp.route("/councils/<slug>/")
@@ -87,15 +81,10 @@ def edit(slug):
     council = _council(slug)
     require("council.edit", council)
     form = CouncilForm(obj=council)
-    if form.validate_on_submit():
-        try:
-            councils.update_council(council, by=_actor(), **_values(form))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The council has been saved."), "success")
-            return redirect_to(url_for("councils.show", slug=council.slug))
-    return render("councils/form.html", form=form, council=council, status=422 if form.errors else 200)
+    return submit(form, lambda: councils.update_council(council, by=_actor(), **_values(form)),
+                  success=_("The council has been saved."),
+                  done=lambda _saved: url_for("councils.show", slug=council.slug),  # the slug may have changed
+                  page="councils/form.html", council=council)
 
 
 @bp.route("/councils/<slug>/members", methods=["GET", "POST"])
@@ -104,19 +93,19 @@ def members(slug):
     council = _council(slug)
     require("council.manage_members", council)
     form = MembershipForm()
-    if form.validate_on_submit():
-        try:
-            user = get_user_by_username(form.username.data)
-            councils.add_membership(council, user, role=form.role.data, starts_on=form.starts_on.data,
-                                    ends_on=form.ends_on.data, represents=form.represents.data, by=_actor())
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The seat has been added."), "success")
-            return redirect_to(url_for("councils.members", slug=council.slug))
-    return render("councils/members.html", council=council, form=form,
-                  members=councils.active_memberships(council), former=councils.past_memberships(council),
-                  future=_future(council), status=422 if form.errors else 200)
+
+    def add_seat():
+        return councils.add_membership(council, get_user_by_username(form.username.data), role=form.role.data,
+                                       starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+                                       represents=form.represents.data, by=_actor())
+
+    def page(status):
+        return render("councils/members.html", council=council, form=form, status=status,
+                      members=councils.active_memberships(council), former=councils.past_memberships(council),
+                      future=_future(council))
+
+    return submit(form, add_seat, success=_("The seat has been added."),
+                  done=url_for("councils.members", slug=council.slug), page=page)
 
 
 def _future(council):
@@ -134,13 +123,9 @@ def end_membership(slug, membership_id):
     membership = db.get_or_404(Membership, membership_id)
     if membership.council_id != council.id:
         abort(404)
-    try:
-        councils.end_membership(membership, by=_actor())
-    except DomainError as err:
-        flash(str(err.message), "error")
-        return redirect_to(url_for("councils.members", slug=council.slug))
-    flash(_("The term has ended. It stays in the council's history."), "success")
-    return redirect_to(url_for("councils.members", slug=council.slug))
+    return submit(None, lambda: councils.end_membership(membership, by=_actor()),
+                  success=_("The term has ended. It stays in the council's history."),
+                  done=url_for("councils.members", slug=council.slug))
 
 
 @bp.route("/councils/<slug>/sessions.ics")
