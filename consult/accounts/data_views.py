@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import current_app, flash, make_response, session, url_for
+from flask import current_app, make_response, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
@@ -19,11 +19,12 @@ from consult.accounts import bp
 from consult.accounts.erasure import erase_account
 from consult.accounts.passwords import verify_password
 from consult.accounts.views import failed_attempt
+from consult.core.errors import DomainError
 from consult.core.forms import BaseForm
 from consult.core.models import utcnow
 from consult.core.personal_data import export_sections
 from consult.core.policy import is_signed_in, policies, require
-from consult.core.rendering import redirect_to, render
+from consult.core.rendering import render, submit
 from consult.extensions import limiter
 
 policies.register("account.download_data", is_signed_in)
@@ -75,18 +76,21 @@ def delete_account():
     """Delete my account after confirmation (password and a tick): personal data erased, sessions ended."""
     require("account.delete")
     form = DeleteAccountForm()
-    if form.validate_on_submit():
+
+    def erase():
         if current_user.password_hash and not verify_password(current_user.password_hash, form.password.data):
-            form.add_error("password", _l("Your password is not correct."))
-        else:
-            erase_account(current_user._get_current_object())
-            logout_user()
-            lang = session.get("lang")
-            session.clear()
-            if lang:
-                session["lang"] = lang
-            flash(_("Your account is deleted. Thank you for taking part."), "success")
-            return redirect_to(url_for("core.home"))
-    response = render("accounts/my_data.html", data=_export(), delete_form=form, status=422)
-    response.headers["Cache-Control"] = "no-store"
-    return response
+            raise DomainError(_l("Your password is not correct."), field="password")
+        erase_account(current_user._get_current_object())
+        logout_user()
+        lang = session.get("lang")
+        session.clear()
+        if lang:
+            session["lang"] = lang
+
+    def page(status):
+        response = render("accounts/my_data.html", data=_export(), delete_form=form, status=status)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return submit(form, erase, success=_("Your account is deleted. Thank you for taking part."),
+                  done=url_for("core.home"), page=page)

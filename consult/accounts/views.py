@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, current_app, flash, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import refresh
 from flask_login import current_user, login_user, logout_user
 
@@ -28,7 +29,7 @@ from consult.core.i18n import select_locale
 from consult.core.mail import send_mail
 from consult.core.pagination import paginate
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render, safe_next
+from consult.core.rendering import redirect_to, render, safe_next, submit
 from consult.core.urls import external_url
 from consult.extensions import db, limiter
 
@@ -80,21 +81,22 @@ def sign_up():
     form = SignUpForm()
     if request.method == "GET":
         form.language.data = select_locale()
-    if form.validate_on_submit():
-        try:
-            # the address is not attached here: a link mailed to it does that (see accounts.offer_email)
-            user = accounts.sign_up(form.username.data, form.display_name.data, form.password.data,
-                                    form.language.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            _sign_in(user)
-            flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
-            if form.email.data:
-                accounts.offer_email(user, form.email.data)
-                _flash_email_sent(form.email.data)
-            return redirect_to(url_for("core.home"))
-    return render("accounts/sign_up.html", form=form, status=422 if form.errors else 200)
+
+    def create():
+        # the address is not attached here: a link mailed to it does that (see accounts.offer_email)
+        user = accounts.sign_up(form.username.data, form.display_name.data, form.password.data, form.language.data)
+        _sign_in(user)
+        return user
+
+    def welcome(user):
+        if form.email.data:
+            accounts.offer_email(user, form.email.data)
+            _flash_email_sent(form.email.data)
+        return url_for("core.home")
+
+    return submit(form, create, success=lambda user: _("Welcome, %(name)s! Your account is ready.",
+                                                       name=user.display_name),
+                  done=welcome, page="accounts/sign_up.html")
 
 
 def _flash_email_sent(email: str) -> None:
@@ -111,16 +113,8 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect_to(next_url)
     form = SignInForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.authenticate(form.username.data, form.password.data)
-        except DomainError as err:
-            form.add_error(None, err.message)
-        else:
-            _sign_in(user)
-            flash(_("You are signed in."), "success")
-            return redirect_to(next_url)
-    return render("accounts/sign_in.html", form=form, status=422 if form.errors else 200)
+    return submit(form, lambda: _sign_in(accounts.authenticate(form.username.data, form.password.data)),
+                  success=_l("You are signed in."), done=next_url, page="accounts/sign_in.html")  # after refresh()
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -146,24 +140,24 @@ def profile():
     require("account.edit_profile")
     form = ProfileForm(obj=current_user)
     password_form = PasswordChangeForm(formdata=None, prefix="pw")
-    if form.validate_on_submit():
+
+    def save():
         new_email = accounts.normalise_email(form.email.data)
         changed = new_email is not None and new_email != current_user.email
-        try:
-            # an address is removed at once; a new one only once its link is opened (see accounts.offer_email)
-            accounts.update_profile(current_user, display_name=form.display_name.data,
-                                    language=form.language.data, email=current_user.email if new_email else None)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            session.pop("lang", None)
-            flash(_("Your profile is saved."), "success")
-            if changed:
-                accounts.offer_email(current_user, new_email)
-                _flash_email_sent(new_email)
-            return redirect_to(url_for("accounts.profile"))
-    return render("accounts/profile.html", form=form, password_form=password_form,
-                  status=422 if form.errors else 200)
+        # an address is removed at once; a new one only once its link is opened (see accounts.offer_email)
+        accounts.update_profile(current_user, display_name=form.display_name.data,
+                                language=form.language.data, email=current_user.email if new_email else None)
+        session.pop("lang", None)
+        return new_email if changed else None
+
+    def done(new_email):
+        if new_email:
+            accounts.offer_email(current_user, new_email)
+            _flash_email_sent(new_email)
+        return url_for("accounts.profile")
+
+    return submit(form, save, success=_("Your profile is saved."), done=done, page="accounts/profile.html",
+                  password_form=password_form)
 
 
 @bp.route("/profile/email/<token>", methods=["GET", "POST"])
@@ -176,16 +170,17 @@ def confirm_email(token):
         user, email = accounts.read_email_token(token)
     except DomainError as err:
         return render("accounts/confirm_email.html", form=None, email=None, message=err.message, status=400)
-    if form.validate_on_submit():
-        try:
-            accounts.confirm_email(token)
-        except DomainError as err:
-            return render("accounts/confirm_email.html", form=None, email=email, message=err.message,
-                          status=err.status_code)
-        flash(_("Your email address %(email)s is added to your account.", email=email), "success")
-        return redirect_to(url_for("accounts.profile") if current_user.is_authenticated else url_for("core.home"))
-    return render("accounts/confirm_email.html", form=form, email=email, username=user.username, message=None,
-                  status=422 if form.errors else 200)
+
+    def page(status):
+        refused = form.form_errors  # the link's refusal is said instead of the button
+        return render("accounts/confirm_email.html", form=None if refused else form, email=email,
+                      username=user.username, message=refused[0] if refused else None, status=status)
+
+    return submit(form, lambda: accounts.confirm_email(token),
+                  success=_("Your email address %(email)s is added to your account.", email=email),
+                  done=lambda _added: url_for("accounts.profile") if current_user.is_authenticated
+                  else url_for("core.home"),
+                  page=page, status=lambda err: err.status_code if err is not None else 422)
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -195,16 +190,12 @@ def change_password():
     require("account.edit_profile")
     form = ProfileForm(formdata=None, obj=current_user)
     password_form = PasswordChangeForm(prefix="pw")
-    if password_form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, password_form.current_password.data,
-                                     password_form.new_password.data, keep_session=current_user.get_id())
-        except DomainError as err:
-            password_form.add_error(err.field, err.message)
-        else:
-            flash(_("Your password is changed. Other devices have been signed out."), "success")
-            return redirect_to(url_for("accounts.profile"))
-    return render("accounts/profile.html", form=form, password_form=password_form, status=422)
+    return submit(password_form, lambda: accounts.change_password(
+                      current_user, password_form.current_password.data, password_form.new_password.data,
+                      keep_session=current_user.get_id()),
+                  success=_("Your password is changed. Other devices have been signed out."),
+                  done=url_for("accounts.profile"), page="accounts/profile.html", form=form,
+                  password_form=password_form)
 
 
 @bp.route("/reset", methods=["GET", "POST"])
@@ -212,7 +203,8 @@ def change_password():
 def reset_request():
     """Ask for a reset link by email. The answer is the same whether or not the address is known."""
     form = ResetRequestForm()
-    if form.validate_on_submit():
+
+    def send_link():
         user = db.session.scalar(sa.select(User).where(User.email == accounts.normalise_email(form.email.data)))
         if user is not None and not user.is_deleted:
             link = external_url("accounts.reset_with_token", token=accounts.password_reset_token(user))
@@ -223,8 +215,8 @@ def reset_request():
                         "If it was not you, you can ignore this message.",
                         name=user.username, minutes=minutes, link=link))
         flash(_("If an account uses this address, we have sent it a link to reset the password."), "info")
-        return redirect_to(url_for("accounts.sign_in"))
-    return render("accounts/reset_request.html", form=form, status=422 if form.errors else 200)
+
+    return submit(form, send_link, done=url_for("accounts.sign_in"), page="accounts/reset_request.html")
 
 
 #: the session key of the grant a reset link leaves in the browser that opened it
@@ -239,13 +231,11 @@ def reset_with_token(token):
     logs of anything that sees the next requests. (A HEAD, as some link checkers send, does not use it up.)"""
     if request.method == "HEAD":
         return "", 200
-    try:
-        grant = accounts.claim_reset_link(token)
-    except DomainError as err:
-        flash(str(err.message), "error")
-        return redirect_to(url_for("accounts.reset_request"))
-    session[RESET_GRANT] = grant
-    return redirect_to(url_for("accounts.reset_new_password"))
+
+    def claim():
+        session[RESET_GRANT] = accounts.claim_reset_link(token)
+
+    return submit(None, claim, done=url_for("accounts.reset_new_password"), back=url_for("accounts.reset_request"))
 
 
 @bp.route("/reset/new-password", methods=["GET", "POST"])
@@ -257,17 +247,16 @@ def reset_new_password():
         flash(str(accounts.RESET_LINK_INVALID), "error")
         return redirect_to(url_for("accounts.reset_request"))
     form = ResetWithTokenForm()
-    if form.validate_on_submit():
+
+    def reset():
         try:
             accounts.reset_with_grant(grant, form.new_password.data)
-        except DomainError as err:
-            session.pop(RESET_GRANT, None)
-            flash(str(err.message), "error")
-            return redirect_to(url_for("accounts.reset_request"))
-        session.pop(RESET_GRANT, None)
-        flash(_("Your new password is set. You can sign in now."), "success")
-        return redirect_to(url_for("accounts.sign_in"))
-    return render("accounts/reset_with_token.html", form=form, status=422 if form.errors else 200)
+        finally:
+            session.pop(RESET_GRANT, None)  # used, or refused: either way the grant is spent
+
+    return submit(form, reset, success=_("Your new password is set. You can sign in now."),
+                  done=url_for("accounts.sign_in"), back=url_for("accounts.reset_request"),
+                  page="accounts/reset_with_token.html")
 
 
 @bp.route("/reset-code", methods=["GET", "POST"])
@@ -275,15 +264,10 @@ def reset_new_password():
 def reset_with_code():
     """Set a new password with a one-time code from a staff member (for people without email)."""
     form = ResetCodeForm()
-    if form.validate_on_submit():
-        try:
-            accounts.redeem_reset_code(form.username.data, form.code.data, form.new_password.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("Your new password is set. You can sign in now."), "success")
-            return redirect_to(url_for("accounts.sign_in"))
-    return render("accounts/reset_code.html", form=form, status=422 if form.errors else 200)
+    return submit(form, lambda: accounts.redeem_reset_code(form.username.data, form.code.data,
+                                                           form.new_password.data),
+                  success=_("Your new password is set. You can sign in now."), done=url_for("accounts.sign_in"),
+                  page="accounts/reset_code.html")
 
 
 @bp.route("/admin/users")
@@ -324,11 +308,9 @@ def admin_grant_role(user_id):
     require("account.manage_users")
     form = RoleForm()
     form.role.choices = [(r, r) for r in GLOBAL_ROLES]
-    if form.validate_on_submit():
-        accounts.grant_role(user, form.role.data, by=current_user)
-        flash(_("The role is granted."), "success")
-        return redirect_to(url_for("accounts.admin_user", user_id=user.id))
-    return _render_admin_user(user, role_form=form, status=422)
+    return submit(form, lambda: accounts.grant_role(user, form.role.data, by=current_user),
+                  success=_("The role is granted."), done=url_for("accounts.admin_user", user_id=user.id),
+                  page=lambda status: _render_admin_user(user, role_form=form, status=status))
 
 
 @bp.route("/admin/users/<int:user_id>/roles/<role>/revoke", methods=["POST"])
@@ -339,13 +321,8 @@ def admin_revoke_role(user_id, role):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        accounts.revoke_role(user, role, by=current_user)
-    except DomainError as err:
-        flash(str(err.message), "error")
-    else:
-        flash(_("The role is removed."), "success")
-    return redirect_to(url_for("accounts.admin_user", user_id=user.id))
+    return submit(None, lambda: accounts.revoke_role(user, role, by=current_user), success=_("The role is removed."),
+                  done=url_for("accounts.admin_user", user_id=user.id))
 
 
 @bp.route("/admin/users/<int:user_id>/reset-code", methods=["POST"])

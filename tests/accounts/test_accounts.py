@@ -111,6 +111,12 @@ def test_sign_in_follows_only_local_next(client, make_user):
     assert response.headers["Location"] == "/privacy"
 
 
+def test_sign_in_says_so_in_the_persons_own_language(client, make_user):
+    make_user("amina", language="fr")
+    client.sign_in("amina")
+    assert "Vous êtes connecté·e." in text_of(client.get("/"))
+
+
 def test_sign_in_rotates_the_session(client, make_user, db):
     make_user("amina")
     client.get("/")
