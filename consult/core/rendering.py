@@ -79,38 +79,37 @@ def submit(form, action: Callable, /, *, done, success=None, page=None, back: st
     redirect, or the form again with what is wrong.
 
     - The form is valid (and the view put no form-wide error on it beforehand): ``action()`` runs the service.
-      Its result goes to ``done``: a URL, or a callable of the result giving a URL or a whole response. A URL
-      is answered with :func:`redirect_to` (303, or HX-Location for a fragment request), after flashing
-      ``success`` (a text, or a callable of the result giving one).
-    - The service refuses (:class:`DomainError`): nothing is flashed; its message goes next to the field it
-      names (``err.field``), else above the form, and the page is shown again.
+      ``success`` is flashed (a text, or a callable of the result giving one or None), then the result goes to
+      ``done``: a URL, or a callable of the result giving a URL or a whole response. A URL is answered with
+      :func:`redirect_to` (303, or HX-Location for a fragment request).
+    - The service refuses (:class:`DomainError`): its message goes next to the field it names (``err.field``),
+      else above the form, and the page is shown again. With ``back``, the refusal is flashed as an error and
+      the answer is a redirect there instead (what was refused is not the form's content).
     - ``page`` shows the form: a template rendered with ``form`` and ``context`` (``fragment=`` as in
       :func:`render`), or a callable ``page(status)``. Status: 200 for a form not sent (or sent without
       errors, as a GET search); ``status`` (422) for a form with errors — a callable gets the service's
       refusal, or None when the form itself was refused.
 
-    ``form=None`` is a button without fields: a refusal is flashed as an error and the answer is a redirect to
-    ``back`` (default: ``done``, then a URL), as the refused action changed nothing to show on a form.
-    A refusal's rollback follows from its 4xx answer (``consult.core.db``); the redirect after a flashed
-    refusal commits nothing the service did not keep on purpose.
+    ``form=None`` is a button without fields: there is no form to show, so a refusal always goes ``back``
+    (default: ``done``, then a URL). A refusal's rollback follows from its 4xx answer (``consult.core.db``);
+    the redirect after a flashed refusal commits only what the service kept on purpose.
     """
     refusal = None
     if form is None or (form.validate_on_submit() and not form.form_errors):
         try:
             result = action()
         except DomainError as err:
-            if form is None:
+            if form is None or back is not None:
                 flash(str(err.message), "error")
                 return redirect_to(back or done)
             form.add_error(err.field, err.message)
             refusal = err
         else:
+            message = success(result) if callable(success) else success
+            if message:
+                flash(str(message), "success")
             answer = done(result) if callable(done) else done
-            if not isinstance(answer, str):
-                return answer
-            if success is not None:
-                flash(str(success(result) if callable(success) else success), "success")
-            return redirect_to(answer)
+            return redirect_to(answer) if isinstance(answer, str) else answer
     code = (status(refusal) if callable(status) else status) if form.errors else 200
     if callable(page):
         return page(code)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import get_flashed_messages
+from flask import flash, get_flashed_messages
 from wtforms import StringField
 from wtforms.validators import DataRequired
 
@@ -106,7 +106,29 @@ def test_a_button_without_fields_flashes_a_refusal_and_goes_back(app):
 def test_done_may_answer_with_a_whole_response(app):
     with _post(app, {"name": "Ada"}):
         form = NameForm()
-        response = submit(form, lambda: "fragment", success="Saved", done=lambda html: (html, 200),
-                          page=_page(form))
+        response = submit(form, lambda: "fragment", done=lambda html: (html, 200), page=_page(form))
         assert response == ("fragment", 200)
-        assert get_flashed_messages() == []  # the fragment says it itself
+
+
+def test_the_success_message_is_flashed_before_done_adds_its_own(app):
+    with _post(app, {"name": "Ada"}):
+        form = NameForm()
+
+        def done(_result):
+            flash("We are sending a message.", "info")
+            return "/"
+
+        submit(form, lambda: None, success="Welcome", done=done, page=_page(form))
+        assert get_flashed_messages(with_categories=True) == [("success", "Welcome"),
+                                                              ("info", "We are sending a message.")]
+
+
+def test_with_back_a_refusal_of_the_service_is_flashed_and_redirected(app):
+    def refuse():
+        raise DomainError("This link has expired.")
+
+    with _post(app, {"name": "Ada"}):
+        form = NameForm()
+        response = submit(form, refuse, done="/sign-in", back="/reset", page=_page(form))
+        assert (response.status_code, response.headers["Location"]) == (303, "/reset")
+        assert get_flashed_messages(with_categories=True) == [("error", "This link has expired.")]
