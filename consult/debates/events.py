@@ -4,7 +4,8 @@ A change is announced as ``(debate_id, version, parts)`` once its transaction ha
 announced for a rolled-back request). Subscribers are the server-sent event streams of this process; each has
 its own thread-safe queue.
 
-* Default (SQLite, one process): the session's ``after_commit`` hands pending changes to :data:`broker`.
+* Default (SQLite, one process): the session's ``after_commit`` hands pending changes to :data:`broker` (the
+  commit of the transaction, not the release of a savepoint inside it).
 * PostgreSQL: the change is sent with ``NOTIFY consult_debates`` inside the transaction (PostgreSQL delivers it
   only on commit), and one listener thread per process (``LISTEN``) feeds the local broker, so every server
   process hears every change.
@@ -102,6 +103,10 @@ def after_commit(session, debate, parts) -> None:
 
 @event.listens_for(Session, "after_commit")
 def _announce(session):
+    if session.in_nested_transaction():
+        # a savepoint released (a signal receiver's, a like's): not the commit. Screens woken now would draw
+        # the database as it still is and take that drawing for this version (the end shown as "Live now")
+        return
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
@@ -111,8 +116,10 @@ def _announce(session):
         broker.publish(debate_id, version, parts, stamp)
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
+@event.listens_for(Session, "after_soft_rollback")
+def _forget(session, previous_transaction):
+    if previous_transaction.parent is not None:  # a savepoint rolled back: the transaction and its changes go on
+        return
     session.info.pop(_PENDING, None)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from consult.core.models import utcnow
 from consult.debates import polls
-from consult.debates.models import Debate, DebatePoll, Question, Segment, SpeakerRequest
+from consult.debates.models import Debate, DebatePoll, Question, QuestionLike, Segment, SpeakerRequest
 from consult.debates.services import ordered_queue, speaking_totals
 from consult.extensions import db
 
@@ -82,6 +82,47 @@ def live_state(debate: Debate, *, sort: str = "likes", status: str | None = None
         projected_poll=projected, projected_counts=polls.safe_counts(projected) if projected else [],
         now_epoch=int(utcnow().timestamp()),
     )
+
+
+def liked_by(debate: Debate, participant_key: str | None) -> set[int]:
+    """Ids of the questions of ``debate`` that this participant liked (for their own page; one query)."""
+    if not participant_key:
+        return set()
+    return set(db.session.scalars(
+        sa.select(QuestionLike.question_id).join(Question, Question.id == QuestionLike.question_id)
+        .where(Question.debate_id == debate.id, QuestionLike.participant_key == participant_key)))
+
+
+@dataclass
+class Ballot:
+    """What the public "Live poll" section shows: the open poll with its options (while the debate runs), else
+    the final results of the last poll closed, else nothing."""
+
+    link: DebatePoll | None = None
+    options: list[dict] = field(default_factory=list)
+    counts: list[dict] = field(default_factory=list)
+
+    @property
+    def is_open(self) -> bool:
+        return self.link is not None and self.link.status == "open" and bool(self.options)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.link is not None and self.link.status == "closed"
+
+
+def ballot(state: LiveState) -> Ballot:
+    """The ballot of ``state`` (one call to the votes engine: the options, or the results)."""
+    link = state.open_poll
+    if link is not None and state.debate.is_live and polls.available():
+        try:
+            return Ballot(link, options=polls.options(link))
+        except Exception:  # the engine cannot answer: the page still renders, without the ballot
+            return Ballot()
+    closed = [p for p in state.polls if p.status == "closed"]
+    if closed:
+        return Ballot(closed[-1], counts=polls.safe_counts(closed[-1]))
+    return Ballot()
 
 
 def debates_list() -> dict[str, list[Debate]]:

@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.core import audit
 from consult.core.errors import Conflict, DomainError, NotFound
@@ -68,9 +69,17 @@ class Participant:
 
 
 def changed(debate: Debate, *parts: str) -> None:
-    """Mark parts of the live screens as changed: bump the version; subscribers hear it after the commit."""
-    debate.version = (debate.version or 0) + 1
+    """Mark parts of the live screens as changed: bump the version; subscribers hear it after the commit.
+
+    The version is raised by the database (``version = version + 1``), not from the value this request read:
+    two changes committed at the same moment (two phones liking at once, a like and the end of the debate)
+    each get their own version. Two changes announced with one version would let a screen keep the rendering of
+    the first and skip the second as "already sent" (a like shown as 0, "Live now" after the end)."""
     db.session.flush()
+    version = db.session.execute(
+        sa.update(Debate).where(Debate.id == debate.id).values(version=Debate.version + 1)
+        .returning(Debate.version).execution_options(synchronize_session=False)).scalar_one()
+    set_committed_value(debate, "version", version)
     events.after_commit(db.session, debate, parts)
 
 
@@ -244,7 +253,7 @@ def start_debate(debate: Debate, actor) -> None:
         first.running_since = now
         debate.current_segment_id = first.id
     audit.record("debate.start", actor=actor, subject=debate)
-    changed(debate, "status")
+    changed(debate, "status", "ballot", "phase")  # phones: a poll opened beforehand, asking to speak
 
 
 def pause_debate(debate: Debate, actor) -> None:
@@ -290,7 +299,8 @@ def end_debate(debate: Debate, actor) -> dict:
     debate.status = "ended"
     debate.ended_at = now
     audit.record("debate.end", actor=actor, subject=debate)
-    changed(debate, "status", "speakers", "question", "poll")
+    # every live part: the Like buttons, the ballot and the ways to take part go away too
+    changed(debate, "status", "speakers", "question", "poll", "ballot", "questions", "phase")
     from consult.core.signals import debate_closed
     from consult.debates.record import debate_record
 

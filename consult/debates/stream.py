@@ -8,6 +8,12 @@ heartbeat when nothing happens, and the stream ends after ``DEBATES_SSE_MAX_SECO
 
 The stream holds no database connection while it waits: fragments are rendered in a short session that is
 removed at once, and cached per (debate, version, view, language), so 200 phones cost one rendering per change.
+
+Parts of the public view: ``status``, ``speakers``, ``question`` (on screen), ``poll`` (results on screen),
+``ballot`` (the live poll to answer, or the results of the last one closed), ``questions`` (most liked first)
+and ``phase`` (the debate's status; sent when it starts or ends, so that each phone fetches the sections that
+are its own, e.g. its place in the speakers queue). A page connects with ``last_event_id`` set to the version
+it was drawn at, so a fresh page receives nothing until something changes.
 """
 
 from __future__ import annotations
@@ -23,13 +29,14 @@ from consult.debates import queries
 from consult.debates.events import broker, stamp_of
 from consult.extensions import db
 
-PARTS = ("status", "speakers", "question", "poll", "questions")
+PARTS = ("status", "speakers", "question", "poll", "ballot", "questions", "phase")
 VIEWS = ("public", "projector")
 TEMPLATES = {
     "status": "debates/_status.html",
     "speakers": "debates/_speakers.html",
     "question": "debates/_live_question.html",
     "poll": "debates/_projected_poll.html",
+    "ballot": "debates/_public_poll.html",
     "questions": "debates/_questions.html",
 }
 VIEW_PARTS = {"public": PARTS, "projector": ("status", "speakers", "question", "poll")}
@@ -80,8 +87,11 @@ def _render_from_db(debate_id: int, view: str, locale: str, expected) -> tuple[i
         html = _cache.get(key)
         if html is None:
             state = queries.live_state(debate)
-            html = {part: render_template(TEMPLATES[part], state=state, view=view, streamed=True)
-                    for part in VIEW_PARTS[view]}
+            extra = {"ballot": queries.ballot(state)} if "ballot" in VIEW_PARTS[view] else {}
+            html = {part: render_template(TEMPLATES[part], state=state, view=view, streamed=True, **extra)
+                    for part in VIEW_PARTS[view] if part in TEMPLATES}
+            if "phase" in VIEW_PARTS[view]:
+                html["phase"] = debate.status  # a signal: the sections drawn for each person are fetched again
             _cache.put(key, html)
         if expected is not None and expected[0] <= debate.version:
             _cache.put((debate_id, expected[1], expected[0], view, locale), html)  # a newer state will do
@@ -143,8 +153,14 @@ def events(debate_id: int, view: str, last_event_id: str | None):
                 wanted.update(more)
             if latest <= version:
                 continue  # already sent (a reconnection that read a newer state first)
-            version, html = _render(debate_id, view, (latest, stamp))
             send = [p for p in parts if p in wanted]
+            if not send:
+                continue  # nothing this view shows (the question list on the projector): nothing to render
+            _drawn, html = _render(debate_id, view, (latest, stamp))
+            # what was sent is the parts changed up to ``latest``; the drawing may be newer (a change committed
+            # meanwhile), but that change's other parts are not in ``send``: its own message must still be sent,
+            # so ``version`` stays at ``latest`` (the id a reconnection catches up from)
+            version = latest
             if "questions" in send:
                 questions_sent = time.monotonic()
             for n, part in enumerate(send):

@@ -159,18 +159,41 @@ def _public_context(debate, *, sort="likes", question_form=None, speak_form=None
         question_form=question_form or QuestionForm(formdata=None),
         speak_form=speak_form or SpeakForm(formdata=None),
         participate=can("debate.participate", debate), my_request=my_request,
-        poll_options=polls.options(state.open_poll) if state.open_poll and polls.available() else [],
+        ballot=queries.ballot(state), liked=queries.liked_by(debate, me.key if me is not None else None),
         registration=registration, registrations=queries.registration_counts(debate)
         if debate.registration_required else {},
         join_url=join_url(debate),
     )
 
 
+#: sections of the public page drawn for each person; htmx fetches them again (``?part=``) when the events say
+PUBLIC_PARTS = {"speak": "debates/_speak.html", "ask": "debates/_ask.html"}
+
+
+def _part_context(debate) -> dict:
+    """What the sections of :data:`PUBLIC_PARTS` need (a few queries, not the whole live state)."""
+    me = participant(create=False)
+    my_request = None
+    if me is not None:
+        my_request = db.session.scalar(sa.select(SpeakerRequest).where(
+            SpeakerRequest.debate_id == debate.id, SpeakerRequest.participant_key == me.key,
+            SpeakerRequest.status.in_(("waiting", "speaking"))).order_by(SpeakerRequest.id).limit(1))
+    return dict(debate=debate, participate=can("debate.participate", debate), my_request=my_request,
+                question_form=QuestionForm(formdata=None), speak_form=SpeakForm(formdata=None))
+
+
 @bp.route("/debates/<int:debate_id>")
 def show(debate_id):
-    """The debate: details, agenda, people on stage, the live state, questions, and ways to take part."""
+    """The debate: details, agenda, people on stage, the live state, questions, and ways to take part.
+
+    ``?part=speak`` or ``?part=ask`` (htmx) answers one section drawn for this person: the page fetches it
+    again when the debate starts or ends, and the speakers section when the queue changes while this person
+    is in it."""
     debate = _load(debate_id)
     require("debate.view", debate)
+    part = request.args.get("part")
+    if part in PUBLIC_PARTS and wants_fragment():
+        return render(PUBLIC_PARTS[part], **_part_context(debate))
     sort = request.args.get("sort", "likes")
     if sort not in queries.QUESTION_SORTS:
         sort = "likes"
@@ -186,8 +209,10 @@ def questions(debate_id):
     if sort not in queries.QUESTION_SORTS:
         sort = "likes"
     state = queries.live_state(debate, sort=sort)
+    me = participant(create=False)
     return render("debates/questions.html", fragment="debates/_questions.html", debate=debate, state=state,
-                  sort=sort, view="public", streamed=False)
+                  sort=sort, view="public", streamed=False,
+                  liked=queries.liked_by(debate, me.key if me is not None else None))
 
 
 @bp.route("/debates/<int:debate_id>/questions", methods=["POST"])
@@ -595,7 +620,9 @@ def poll_action(debate_id, link_id):
             debate.projected_poll_id = None
         else:
             raise DomainError(_("Unknown action."))
-        debates.changed(debate, "poll")
+        # opening or closing changes the phones' ballot (the form, then the results); the results on screen
+        # change with every action
+        debates.changed(debate, *(("poll", "ballot") if action in ("open", "close") else ("poll",)))
 
     return _console_action(debate, run, "#polls")
 

@@ -251,7 +251,7 @@ def test_event_stream_format_and_initial_state(client, db, debate, mod, short_st
 def test_event_stream_sends_changes(app, client, db, debate, mod, short_stream):
     response = client.get(f"/debates/{debate.id}/events", buffered=False)
     chunks = iter(response.response)
-    read_events(chunks, 6)  # retry + five parts
+    read_events(chunks, 8)  # retry + seven parts
     other = app.test_client()
     assert other.post_form(f"/debates/{debate.id}/questions", {"text": "Is <em>this</em> live?"}).status_code == 303
     for _ in range(20):
@@ -273,7 +273,9 @@ def test_reconnect_with_last_event_id(client, db, debate, mod, short_stream):
     s.ask_question(debate, __import__("tests.debates.conftest", fromlist=["x"]).participant("a:1"), "Missed one")
     db.session.commit()
     behind = client.get(f"/debates/{debate.id}/events", headers={"Last-Event-ID": str(version)}, buffered=False)
-    blocks = [parse(b) for b in read_events(iter(behind.response), 6)]
-    assert [b.get("event") for b in blocks[1:6]] == ["status", "speakers", "question", "poll", "questions"]
-    assert "Missed one" in blocks[5]["data"]
+    blocks = [parse(b) for b in read_events(iter(behind.response), 8)]
+    assert [b.get("event") for b in blocks[1:8]] == ["status", "speakers", "question", "poll", "ballot", "questions",
+                                                     "phase"]
+    assert "Missed one" in blocks[6]["data"]
+    assert blocks[7]["id"] == str(db.session.get(Debate, debate.id).version)  # the last part carries the version
     behind.close()
