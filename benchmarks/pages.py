@@ -2,7 +2,7 @@
 
 One dataset is built on a scratch SQLite database: ``consult.demo.generate.generate("small")`` when the city
 generator is there (else the demo, ``consult.demo.load_demo``), topped up to 1,000 proposals with
-``consult.proposals.generate`` and one proposal given 500 comments. A copy is then topped up to 100,000
+``consult.demo.generate.bulk`` and one proposal given 500 comments. A copy is then topped up to 100,000
 proposals (same councils, polls, minutes and comments), so the two sizes differ only in the proposals.
 
 For each size:
@@ -82,14 +82,9 @@ def _app(path: Path):
 
 
 def _generated_dataset() -> dict | None:
-    """The city generator's small dataset, when the generator is there and makes every page type."""
-    import importlib.util
-
-    from consult.extensions import db
-
-    if importlib.util.find_spec("consult.demo.generate.civic") is None:
-        return None
+    """The city generator's small dataset, when it makes every page type."""
     from consult.demo.generate import generate
+    from consult.extensions import db
 
     try:
         stats = generate("small", seed=1)
@@ -224,17 +219,17 @@ def _top_up(target: int, supports_per_proposal: int, seed: int) -> dict:
     """Add generated proposals (with supports) to the first process until there are ``target`` proposals."""
     import sqlalchemy as sa
 
+    from consult.demo.generate.bulk import add_proposals
     from consult.extensions import db
     from consult.processes.models import Process
-    from consult.proposals.generate import generate
     from consult.proposals.models import Proposal
 
     have = db.session.scalar(sa.select(sa.func.count()).select_from(Proposal))
     missing = max(0, target - have)
     if missing:
         process = db.session.scalar(sa.select(Process).order_by(Process.id).limit(1))
-        generate(process, proposals=missing, people=min(5_000, max(500, missing // 20)),
-                 supports=missing * supports_per_proposal, seed=seed)
+        add_proposals(process, proposals=missing, people=min(5_000, max(500, missing // 20)),
+                      supports=missing * supports_per_proposal, seed=seed)
         db.session.commit()
     return {"proposals": have + missing, "added": missing}
 

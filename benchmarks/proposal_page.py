@@ -1,7 +1,7 @@
 """Benchmark: a proposal page with 500 comments, as a ratio to a bare page of the same layout.
 
 A scratch SQLite database gets a process with P proposals (1,000 by default) through
-``consult.proposals.generate``; one of them gets C comments (500 by default: bulk inserts, threaded three
+``consult.demo.generate.bulk``; one of them gets C comments (500 by default: bulk inserts, threaded three
 levels deep, from many authors, some edited, deleted or hidden) and a few official answers in two languages.
 The page is requested through the WSGI app in-process (its SQL query count is printed too, and its CPU time per
 request, gzip included, next to that of a bare page rendering the same base layout, ``cpu_ratio_to_bare``), then the same
@@ -60,10 +60,10 @@ def build(tmp: str, n_proposals: int, n_comments: int):
     from consult.accounts.models import User
     from consult.comments.models import Comment
     from consult.core.schema_extras import create_all_extras
+    from consult.demo.generate.bulk import add_proposals
     from consult.extensions import db
     from consult.processes import services as processes
     from consult.proposals import services as proposals
-    from consult.proposals.generate import generate
     from consult.proposals.models import Proposal
 
     app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench", "RESIDENCE_HMAC_KEY": "bench",
@@ -73,7 +73,7 @@ def build(tmp: str, n_proposals: int, n_comments: int):
         create_all_extras()
         process = processes.create_process(actor=None, title="Benchmark", themes=["A", "B", "C"],
                                            support_threshold=10**6)
-        stats = generate(process, proposals=n_proposals, people=1000, supports=10 * n_proposals)
+        stats = add_proposals(process, proposals=n_proposals, people=1000, supports=10 * n_proposals)
         db.session.commit()
         proposal = db.session.scalar(sa.select(Proposal).where(Proposal.state.in_(("submitted", "under_review")))
                                      .order_by(Proposal.id).limit(1))

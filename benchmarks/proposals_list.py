@@ -1,7 +1,7 @@
 """Benchmark: the proposals list, search and a proposal page, as ratios to a bare page of the same layout.
 
 A scratch SQLite database gets N proposals (10,000 by default) and S supports (100,000 by default;
-``--supports 1000000`` for the issue's full figure) through ``consult.proposals.generate``. Each page is requested
+``--supports 1000000`` for the issue's full figure) through ``consult.demo.generate.bulk``. Each page is requested
 R times through the WSGI app in-process (the app's own cost) and compared with ``/privacy``, a page that renders
 the same layout with no data. The SQL query count of each page is printed too.
 
@@ -136,9 +136,9 @@ def run(n_proposals: int, n_supports: int, n_requests: int, http_requests: int =
         use_gunicorn: bool = True) -> dict:
     from consult import create_app
     from consult.core.schema_extras import create_all_extras
+    from consult.demo.generate.bulk import add_proposals
     from consult.extensions import db
     from consult.processes import services as processes
-    from consult.proposals.generate import generate
 
     with tempfile.TemporaryDirectory(prefix="consult-bench-") as tmp:
         app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench", "RESIDENCE_HMAC_KEY": "bench",
@@ -149,8 +149,8 @@ def run(n_proposals: int, n_supports: int, n_requests: int, http_requests: int =
             process = processes.create_process(actor=None, title="Benchmark", themes=["A", "B", "C"],
                                                support_threshold=10**6)
             t = time.perf_counter()
-            stats = generate(process, proposals=n_proposals, people=max(1000, n_supports // 100),
-                             supports=n_supports)
+            stats = add_proposals(process, proposals=n_proposals, people=max(1000, n_supports // 100),
+                                  supports=n_supports)
             db.session.commit()
             fill_seconds = time.perf_counter() - t
             proposal_id = n_proposals // 2

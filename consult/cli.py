@@ -159,14 +159,8 @@ def demo_accounts():
 
 
 def register(app) -> None:
-    """Top-level groups, then each domain's ``consult/<domain>/cli.py`` ``group`` (residents, polls, ...)."""
-    import importlib
-    import importlib.util
+    """The top-level groups and the domains' own (``flask residents ...``)."""
+    from consult.residency.cli import group as residents_cli
 
-    from consult import DOMAINS
-
-    for group in (users_cli, demo_cli, backup_cli):
+    for group in (users_cli, demo_cli, backup_cli, residents_cli):
         app.cli.add_command(group)
-    for name in DOMAINS:
-        if importlib.util.find_spec(f"consult.{name}.cli") is not None:
-            app.cli.add_command(importlib.import_module(f"consult.{name}.cli").group)

@@ -1,7 +1,7 @@
 """Open-data API: read-only JSON and CSV under ``/api/v1/``, described by ``/api/openapi.json``.
 
 Resources are defined in ``consult/api/resources/<name>.py`` (one module each) on the generic machinery of
-``consult/api/machinery.py``; a resource whose source module is not installed is simply not offered.
+``consult/api/machinery.py``.
 """
 
 import importlib

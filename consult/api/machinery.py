@@ -11,7 +11,6 @@ people appear only under their public display name where the platform shows it p
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -22,8 +21,6 @@ from flask import g, has_request_context, request, url_for
 
 from consult.core.csv_export import write_csv
 from consult.extensions import db
-
-log = logging.getLogger(__name__)
 
 MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
@@ -124,12 +121,12 @@ def prefetched(name: str) -> dict | None:
     return g.get("api_prefetched", {}).get(name) if has_request_context() else None
 
 
-_builders: list[Callable[[], Resource | None]] = []
+_builders: list[Callable[[], Resource]] = []
 _registry: dict[str, Resource] | None = None
 
 
-def builder(fn: Callable[[], Resource | None]):
-    """Register a function that defines a resource, or returns None while its module is not installed."""
+def builder(fn: Callable[[], Resource]):
+    """Register a function that defines a resource."""
     _builders.append(fn)
     return fn
 
@@ -137,15 +134,7 @@ def builder(fn: Callable[[], Resource | None]):
 def resources() -> dict[str, Resource]:
     global _registry
     if _registry is None:
-        built = {}
-        for build in _builders:
-            try:
-                resource = build()
-            except (ImportError, AttributeError):  # a source module changed shape: leave it out, say so
-                log.exception("open-data resource %s left out", build.__name__)
-                continue
-            if resource is not None:
-                built[resource.name] = resource
+        built = {resource.name: resource for resource in (build() for build in _builders)}
         _registry = dict(sorted(built.items()))
     return _registry
 

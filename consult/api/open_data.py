@@ -11,14 +11,15 @@ No Accept header, or ``*/*``, keeps each URL's own format.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from consult.api import bp
 from consult.api.machinery import MAX_PER_PAGE, resources
-from consult.api.resources import installed
 from consult.core.rendering import render
+from consult.councils.models import Council
 from consult.extensions import db
+from consult.votes.models import STATUS_CLOSED, Poll
 
 #: what each data set is, for people (the API's own descriptions are in English, for programs)
 DATA_SETS = {
@@ -54,18 +55,10 @@ def to_page():
 
 
 def _councils() -> list:
-    if not installed("consult.councils.models"):
-        return []
-    from consult.councils.models import Council
-
     return db.session.execute(sa.select(Council.name, Council.slug).order_by(Council.name, Council.id)).all()
 
 
 def _closed_polls() -> list:
-    if not installed("consult.votes.models"):
-        return []
-    from consult.votes.models import STATUS_CLOSED, Poll
-
     return db.session.execute(sa.select(Poll.id, Poll.question).where(Poll.status == STATUS_CLOSED).order_by(
         Poll.closed_at.desc(), Poll.id.desc()).limit(TRACKED_POLLS)).all()
 
@@ -75,9 +68,8 @@ def _closed_polls() -> list:
 def about():
     """The open data page for people: what can be downloaded, followed and checked, and how."""
     if wants("json"):
-        from consult.api.views import index
-
-        response = index()
+        # the API's index (``api.index`` in views.py, which sends browsers here)
+        response = current_app.view_functions["api.index"]()
         response.vary.add("Accept")
         return response
     data_sets = [(resource, *DATA_SETS.get(resource.name, (resource.name, resource.description)))

@@ -59,20 +59,25 @@ def _accounts():
     db.session.flush()
 
 
-#: demo modules ``consult/demo/<name>.py`` with a ``load()`` function, run in this order after the accounts
-DEMO_ORDER = ("residency", "processes", "proposals", "comments", "moderation", "votes", "councils", "meetings",
-              "debates", "minutes", "outcomes")
-
-
 def _steps():
-    import importlib
-    import importlib.util
+    """The accounts, then each ``consult/demo/<domain>.py``'s ``load()`` in this order."""
+    from consult.demo import (
+        comments,
+        councils,
+        debates,
+        meetings,
+        minutes,
+        moderation,
+        outcomes,
+        processes,
+        proposals,
+        residency,
+        votes,
+    )
 
-    steps = [("accounts", _accounts)]
-    for name in DEMO_ORDER:
-        if importlib.util.find_spec(f"consult.demo.{name}") is not None:
-            steps.append((name, importlib.import_module(f"consult.demo.{name}").load))
-    return steps
+    steps = (residency, processes, proposals, comments, moderation, votes, councils, meetings, debates, minutes,
+             outcomes)
+    return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 
 
 def load_demo(*, if_empty: bool = False, progress: bool = True):

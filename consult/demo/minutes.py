@@ -1,21 +1,24 @@
 """Demo minutes: the closed sessions and debates of the earlier demo steps get their minutes drafted, edited
 by the secretary, approved by the president and published (through the same services as the pages).
 
-When no closed session exists (the meetings demo is not installed), one session record in the seed's story is
+When there are no minutes at all (no closed session or debate), one session record in the seed's story is
 drafted instead, so the demo still shows published minutes.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib.util
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 
 from consult.accounts.models import User
+from consult.councils.models import Council
+from consult.debates.models import Debate
+from consult.debates.record import debate_record
 from consult.extensions import db
+from consult.meetings.models import CLOSED, CouncilSession
 from consult.minutes import draft_for_debate, draft_for_session, services
 from consult.minutes.drafting import draft_markdown, title_for
 from consult.minutes.models import DRAFT, ORIGINAL, Minutes
@@ -187,28 +190,14 @@ def _user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == username))
 
 
-def _installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
 def _draft_missing() -> None:
     """Closed sessions and debates whose minutes were not drafted by the signals get them now."""
-    if _installed("consult.meetings.models"):
-        from consult.meetings.models import CLOSED, CouncilSession
-
-        for session in db.session.scalars(sa.select(CouncilSession).where(CouncilSession.status == CLOSED)):
-            if services.original_for("council_session", session.id) is None:
-                draft_for_session(session)
-    if _installed("consult.debates.models"):
-        from consult.debates.models import Debate
-
-        for debate in db.session.scalars(sa.select(Debate)):
-            if getattr(debate, "status", None) in ("closed", "ended", "finished") and \
-                    services.original_for("debate", debate.id) is None:
-                draft_for_debate(debate)
+    for session in db.session.scalars(sa.select(CouncilSession).where(CouncilSession.status == CLOSED)):
+        if services.original_for("council_session", session.id) is None:
+            draft_for_session(session)
+    for debate in db.session.scalars(sa.select(Debate).where(Debate.status == "ended")):
+        if services.original_for("debate", debate.id) is None:
+            draft_for_debate(debate, record=debate_record(debate))
 
 
 def load() -> None:
@@ -216,11 +205,7 @@ def load() -> None:
     _draft_missing()
     drafts = list(db.session.scalars(sa.select(Minutes).where(Minutes.kind == ORIGINAL, Minutes.status == DRAFT)))
     if not drafts and not db.session.scalar(sa.select(sa.func.count()).select_from(Minutes)):
-        council_id = None
-        if _installed("consult.councils.models"):
-            from consult.councils.models import Council
-
-            council_id = db.session.scalar(sa.select(Council.id).order_by(Council.id).limit(1))
+        council_id = db.session.scalar(sa.select(Council.id).order_by(Council.id).limit(1))
         drafts = [services.create_draft(SEED_RECORD, source_type="council_session", source_id=0,
                                         council_id=council_id)]
     for minutes in drafts:

@@ -7,39 +7,27 @@ action plan is added on its own. Created through the services, as the pages do.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from datetime import date, timedelta
 
 import sqlalchemy as sa
 
 from consult.accounts.models import User
 from consult.core.models import utcnow
+from consult.councils.models import Council
 from consult.extensions import db
 from consult.minutes import services as minutes_services
 from consult.outcomes import services
 from consult.outcomes.models import FollowUpComment, Outcome, OutcomeUpdate
+from consult.processes.models import Process
+from consult.proposals.models import Proposal
 
 
 def _user(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == username))
 
 
-def _installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _first_id(module: str, model: str, where=None) -> int | None:
-    if not _installed(module):
-        return None
-    cls = getattr(importlib.import_module(module), model)
-    query = sa.select(cls.id).order_by(cls.id).limit(1)
-    if where is not None:
-        query = query.where(where(cls))
-    return db.session.scalar(query)
+def _first_id(model, *where) -> int | None:
+    return db.session.scalar(sa.select(model.id).where(*where).order_by(model.id).limit(1))
 
 
 def _backdate(update: OutcomeUpdate, days: int) -> None:
@@ -48,10 +36,9 @@ def _backdate(update: OutcomeUpdate, days: int) -> None:
 
 def load() -> None:
     secretary, president = _user("secretary"), _user("president")
-    council_id = _first_id("consult.councils.models", "Council")
-    process_id = _first_id("consult.processes.models", "Process")
-    cards_proposal = _first_id("consult.proposals.models", "Proposal",
-                               lambda p: p.title.ilike("%resident card%"))
+    council_id = _first_id(Council)
+    process_id = _first_id(Process)
+    cards_proposal = _first_id(Proposal, Proposal.title.ilike("%resident card%"))
 
     for minutes in db.session.scalars(sa.select(minutes_services.Minutes).where(
             minutes_services.Minutes.status == "published", minutes_services.Minutes.kind == "original")):

@@ -4,10 +4,11 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from consult.core import targets  # noqa: E402
-from consult.meetings import models, policies, secret_votes, views  # noqa: E402,F401
+from consult.core import records, targets  # noqa: E402
+from consult.meetings import models, policies, record, secret_votes, views  # noqa: E402,F401
 
 targets.register("council_session", models.CouncilSession)
 targets.register("agenda_item", models.AgendaItem)
 targets.register("motion", models.Motion)
+records.register("council_session", record.session_record)
 secret_votes.register()

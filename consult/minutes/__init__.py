@@ -1,19 +1,18 @@
 """Minutes: drafted from a closed session's or debate's record, edited, approved, published, exported.
 
-Receivers (connected below) draft the minutes when a council session or a debate closes, through the record
-functions of those modules when they are installed (``find_spec``), and approve minutes when a council adopts
+Receivers (connected below) draft the minutes when a council session closes (from its record,
+``consult.core.records``) or a debate closes (from the record the ``debate_closed`` signal carries), and approve minutes when a council adopts
 a motion that names them (``motion.approves_minutes_id``).
 """
-
-import importlib
-import importlib.util
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 
+from consult.core import records
+
 bp = Blueprint("minutes", __name__)
 
-from consult.minutes import models, policies, views  # noqa: E402,F401
+from consult.minutes import models, policies, services, views  # noqa: E402,F401
 
 
 @bp.app_template_filter("minutes_title")
@@ -44,42 +43,18 @@ def guarded(receiver):
     return wrapper
 
 
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _approval_mode(session) -> str:
-    council = getattr(session, "council", None)
-    mode = getattr(council, "minutes_approval", None) or getattr(session, "minutes_approval", None)
-    return mode if mode in models.APPROVAL_MODES else "president"
-
-
 def draft_for_session(session, **facts):
-    """``council_session_closed`` receiver: the minutes draft, complete from the session's record."""
-    if not _has("consult.meetings.record"):
-        return None
-    from consult.minutes import services
-
-    record = importlib.import_module("consult.meetings.record").session_record(session)
+    """``council_session_closed`` receiver: the minutes draft, complete from the session's record (approved by
+    the council's president until someone chooses approval by motion)."""
+    record = records.record_of("council_session", session)
     return services.create_draft(record, source_type="council_session", source_id=session.id,
-                                 council_id=getattr(session, "council_id", None),
-                                 approval_mode=_approval_mode(session), actor=facts.get("actor"))
+                                 council_id=session.council_id, actor=facts.get("actor"))
 
 
-def draft_for_debate(debate, **facts):
-    """``debate_closed`` receiver: the minutes draft of the debate."""
-    record = facts.get("record")
-    if record is None:
-        if not _has("consult.debates.record"):
-            return None
-        record = importlib.import_module("consult.debates.record").debate_record(debate)
-    from consult.minutes import services
-
-    return services.create_draft(record, source_type="debate", source_id=debate.id,
-                                 council_id=getattr(debate, "council_id", None), actor=facts.get("actor"))
+def draft_for_debate(debate, *, record: dict, **facts):
+    """``debate_closed`` receiver: the minutes draft of the debate, from the record the signal carries
+    (``debates.record.debate_record``)."""
+    return services.create_draft(record, source_type="debate", source_id=debate.id, actor=facts.get("actor"))
 
 
 def approve_by_motion(motion, verdict=None, **facts):
@@ -88,7 +63,6 @@ def approve_by_motion(motion, verdict=None, **facts):
     if verdict != "adopted" or not minutes_id:
         return None
     from consult.extensions import db
-    from consult.minutes import services
 
     minutes = db.session.get(models.Minutes, minutes_id)
     if minutes is None:

@@ -1,41 +1,24 @@
 """Who holds an office in a council: the one place minutes and outcomes ask it.
 
-Council offices are held through the councils module's memberships (``council_membership.role`` during an
-active term), and through role grants scoped to the council (``RoleGrant(role, scope_type="council",
-scope_id=council.id)``), which is how the monitoring committee (role ``monitor``) is named. The membership
-table is looked up only when the councils module is installed (checked through ``find_spec`` so this module
-never needs councils at import time). Platform administrators always count (see the policies).
+Council offices are held through the councils' memberships (``Membership.role`` during an active term), and
+through role grants scoped to the council (``RoleGrant(role, scope_type="council", scope_id=council.id)``),
+which is how the monitoring committee (role ``monitor``) is named. Platform administrators always count (see the
+policies).
 """
 
 from __future__ import annotations
-
-import importlib
-import importlib.util
 
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
 from consult.core.models import utcnow
+from consult.councils.models import Membership
 from consult.extensions import db
 
-#: attribute names a councils membership model may use for the office
-_OFFICE_COLUMNS = ("role", "office", "position")
 
-
-def _membership_model():
-    if importlib.util.find_spec("consult.councils") is None:
-        return None
-    try:
-        if importlib.util.find_spec("consult.councils.models") is None:
-            return None
-        models = importlib.import_module("consult.councils.models")
-    except Exception:  # the module is being written; grants still work  # noqa: BLE001
-        return None
-    for name in ("Membership", "CouncilMembership", "CouncilMember"):
-        model = getattr(models, name, None)
-        if model is not None and hasattr(model, "council_id") and hasattr(model, "user_id"):
-            return model
-    return None
+def _active_on(day):
+    """The memberships whose term covers ``day``."""
+    return sa.and_(Membership.starts_on <= day, sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))
 
 
 def holds_council_office(person, council_id: int | None, office: str) -> bool:
@@ -61,24 +44,8 @@ def _offices_held(user_id: int, council_id: int) -> frozenset[str]:
 
 
 def _query_offices(user_id: int, council_id: int) -> frozenset[str]:
-    model = _membership_model()
-    if model is None:
-        return frozenset()
-    column = next((getattr(model, c) for c in _OFFICE_COLUMNS if hasattr(model, c)), None)
-    if column is None:
-        return frozenset()
-    query = sa.select(column).where(model.council_id == council_id, model.user_id == user_id)
-    today = utcnow().date()
-    if hasattr(model, "starts_on"):
-        query = query.where(model.starts_on <= today)
-    if hasattr(model, "ends_on"):
-        query = query.where(sa.or_(model.ends_on.is_(None), model.ends_on >= today))
-    if hasattr(model, "ended_at"):
-        query = query.where(model.ended_at.is_(None))
-    try:
-        return frozenset(db.session.scalars(query))
-    except sa.exc.SQLAlchemyError:
-        return frozenset()
+    return frozenset(db.session.scalars(sa.select(Membership.role).where(
+        Membership.council_id == council_id, Membership.user_id == user_id, _active_on(utcnow().date()))))
 
 
 def councils_with_office(person, offices: tuple[str, ...]) -> set[int]:
@@ -86,17 +53,6 @@ def councils_with_office(person, offices: tuple[str, ...]) -> set[int]:
     if not getattr(person, "is_authenticated", False):
         return set()
     ids = {g.scope_id for g in person.grants if g.scope_type == "council" and g.role in offices}
-    model = _membership_model()
-    column = next((getattr(model, c) for c in _OFFICE_COLUMNS if hasattr(model, c)), None) if model else None
-    if column is not None:
-        today = utcnow().date()
-        query = sa.select(model.council_id).where(model.user_id == person.id, column.in_(offices))
-        if hasattr(model, "starts_on"):
-            query = query.where(model.starts_on <= today)
-        if hasattr(model, "ends_on"):
-            query = query.where(sa.or_(model.ends_on.is_(None), model.ends_on >= today))
-        try:
-            ids |= set(db.session.scalars(query))
-        except sa.exc.SQLAlchemyError:
-            pass
+    ids |= set(db.session.scalars(sa.select(Membership.council_id).where(
+        Membership.user_id == person.id, Membership.role.in_(offices), _active_on(utcnow().date()))))
     return ids

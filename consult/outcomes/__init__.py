@@ -4,11 +4,10 @@ A receiver (below) turns each adopted motion of a closed council session into an
 the minutes are drafted from.
 """
 
-import importlib
-import importlib.util
-
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+
+from consult.core import records
 
 bp = Blueprint("outcomes", __name__)
 
@@ -21,16 +20,8 @@ def outcomes_for_session(session, **facts):
     from consult.outcomes import services
 
     minutes = minutes_services.original_for("council_session", session.id)
-    if minutes is not None:
-        record = minutes.record
-    else:
-        try:
-            if importlib.util.find_spec("consult.meetings.record") is None:
-                return []
-        except ModuleNotFoundError:
-            return []
-        record = importlib.import_module("consult.meetings.record").session_record(session)
-    return services.outcomes_from_record(record, council_id=getattr(session, "council_id", None),
+    record = minutes.record if minutes is not None else records.record_of("council_session", session)
+    return services.outcomes_from_record(record, council_id=session.council_id,
                                          minutes_id=getattr(minutes, "id", None), actor=facts.get("actor"))
 
 

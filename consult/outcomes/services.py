@@ -14,8 +14,6 @@ Services flush and never commit.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from datetime import date
 
@@ -26,6 +24,7 @@ from consult.core import audit, signals, targets
 from consult.core.errors import DomainError
 from consult.core.models import utcnow
 from consult.extensions import db
+from consult.notifications.services import notify_followers
 from consult.outcomes.models import (
     ACTION_STATUSES,
     DONE,
@@ -198,15 +197,7 @@ def monitors_of(council_id: int):
 def _announce(outcome: Outcome, update: OutcomeUpdate, actor) -> None:
     """Tell the rest of the platform: the ``outcome_updated`` signal, and the proposal's followers."""
     signals.outcome_updated.send(outcome, actor=actor, text=update.text)
-    try:
-        if importlib.util.find_spec("consult.notifications.services") is None:
-            return
-    except ModuleNotFoundError:
-        return
-    notify = getattr(importlib.import_module("consult.notifications.services"), "notify_followers", None)
-    if notify is None:
-        return
-    notify(outcome, "outcome_updated", actor=actor)
+    notify_followers(outcome, "outcome_updated", actor=actor)
     proposal = targets.resolve("proposal", outcome.proposal_id) if outcome.proposal_id is not None else None
     if proposal is not None:
-        notify(proposal, "outcome_updated", actor=actor, outcome_id=outcome.id)
+        notify_followers(proposal, "outcome_updated", actor=actor, outcome_id=outcome.id)

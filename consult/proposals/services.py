@@ -6,8 +6,6 @@ the tests cannot go around them: a service refuses with ``NotAllowed`` what the 
 
 from __future__ import annotations
 
-import importlib.util
-
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,6 +16,7 @@ from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import policies
 from consult.extensions import db
+from consult.notifications import services as notifications
 from consult.processes.models import Process
 from consult.proposals import attachments
 from consult.proposals.models import (
@@ -43,27 +42,15 @@ DEFAULT_BODY_MAX = 20_000
 ANSWER_MAX = 20_000
 
 
-# --- notifications (optional module, written in parallel) -----------------------------------------------------
-
-def _notifications():
-    """The notifications services when that module exists (the guard can go once it is merged)."""
-    if importlib.util.find_spec("consult.notifications.services") is None:
-        return None
-    from consult.notifications import services
-
-    return services
-
+# --- notifications -------------------------------------------------------------------------------------------
 
 def _follow(user, proposal) -> None:
-    module = _notifications()
-    if module is not None and user is not None:
-        module.follow(user, proposal)
+    if user is not None:
+        notifications.follow(user, proposal)
 
 
 def _notify(proposal, event: str, actor=None, **params) -> None:
-    module = _notifications()
-    if module is not None:
-        module.notify_followers(proposal, event, actor=actor, **params)
+    notifications.notify_followers(proposal, event, actor=actor, **params)
 
 
 # --- checks --------------------------------------------------------------------------------------------------

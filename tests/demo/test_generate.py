@@ -20,7 +20,7 @@ def test_set_takes_only_known_counts(runner):
 def test_small_city_keeps_every_invariant(db, runner, client):
     from consult.accounts.models import User
     from consult.comments.models import Comment
-    from consult.demo.generate import SCALES, _civic_module
+    from consult.demo.generate import SCALES
     from consult.notifications.models import Follow
     from consult.processes.models import Process
     from consult.proposals import search
@@ -111,13 +111,12 @@ def test_small_city_keeps_every_invariant(db, runner, client):
     assert count(Follow, Follow.target_type == "proposal") >= count(Proposal, Proposal.author_id.is_not(None))
 
     # secret ballots: every poll has as many participations as ballots
-    if _civic_module() is not None:
-        from consult.votes.models import Ballot, Participation, Poll
+    from consult.votes.models import Ballot, Participation, Poll
 
-        ballots = _pairs(sa.select(Ballot.poll_id, sa.func.count()).group_by(Ballot.poll_id))
-        voters = _pairs(sa.select(Participation.poll_id, sa.func.count()).group_by(Participation.poll_id))
-        assert ballots and ballots == voters
-        assert count(Poll) >= civic["polls"]
+    ballots = _pairs(sa.select(Ballot.poll_id, sa.func.count()).group_by(Ballot.poll_id))
+    voters = _pairs(sa.select(Participation.poll_id, sa.func.count()).group_by(Participation.poll_id))
+    assert ballots and ballots == voters
+    assert count(Poll) >= civic["polls"]
 
     # search finds a generated proposal (on SQLite: every proposal and answer text has its FTS row); its pages answer
     if _db.engine.dialect.name == "sqlite":

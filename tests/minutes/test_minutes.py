@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
-import types
-from importlib.machinery import ModuleSpec
 from types import SimpleNamespace
 
 import pytest
@@ -101,10 +98,9 @@ def test_record_text_cannot_inject_markup(db):
 
 def test_session_closed_signal_drafts_minutes_and_outcomes(db, monkeypatch):
     """The contract with meetings: session_record(session) → draft + one outcome per adopted motion."""
-    fake = types.ModuleType("consult.meetings.record")
-    fake.__spec__ = ModuleSpec("consult.meetings.record", loader=None)
-    fake.session_record = lambda session: record(id=session.id)
-    monkeypatch.setitem(sys.modules, "consult.meetings.record", fake)
+    from consult.core import records
+
+    monkeypatch.setitem(records.builders, "council_session", lambda session: record(id=session.id))
     from consult.core.signals import council_session_closed
     from consult.outcomes.models import Outcome
 
@@ -471,14 +467,12 @@ def test_a_stale_edit_is_refused_and_the_text_kept(client, officers):
 
 
 def test_a_failing_draft_never_stops_the_session_from_closing(db, monkeypatch):
-    fake = types.ModuleType("consult.meetings.record")
-    fake.__spec__ = ModuleSpec("consult.meetings.record", loader=None)
+    from consult.core import records
 
     def broken(session):
         raise RuntimeError("record could not be built")
 
-    fake.session_record = broken
-    monkeypatch.setitem(sys.modules, "consult.meetings.record", fake)
+    monkeypatch.setitem(records.builders, "council_session", broken)
     from consult.core.signals import council_session_closed
 
     council_session_closed.send(SimpleNamespace(id=43, council_id=COUNCIL), actor=None)  # no exception

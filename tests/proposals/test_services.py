@@ -323,9 +323,9 @@ def test_full_text_search_covers_titles_bodies_and_translations(process, residen
 
 
 def test_generator_keeps_the_counters_true(process):
-    from consult.proposals.generate import generate
+    from consult.demo.generate.bulk import add_proposals
 
-    stats = generate(process, proposals=50, people=30, supports=400, seed=3)
+    stats = add_proposals(process, proposals=50, people=30, supports=400, seed=3)
     db.session.commit()
     assert count(Proposal) == 50
     assert count(ProposalSupport) == stats["supports"]

@@ -5,15 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consult.api.machinery import Field, Resource, builder
-from consult.api.resources import installed
+from consult.councils.models import Council
 
 
 @builder
-def councils() -> Resource | None:
-    if not installed("consult.councils.models"):
-        return None
-    from consult.councils.models import Council
-
+def councils() -> Resource:
     return Resource(
         name="councils", title="Council", model=Council,
         description="Councils, such as the Council of Cultures.",
@@ -23,8 +19,8 @@ def councils() -> Resource | None:
             Field("id", "integer"),
             Field("name", "string"),
             Field("slug", "string"),
-            Field("purpose", "string", getter=lambda c: getattr(c, "purpose", "") or ""),
-            Field("mandate", "string", getter=lambda c: getattr(c, "mandate", "") or ""),
+            Field("purpose", "string", getter=lambda c: c.purpose or ""),
+            Field("mandate", "string", getter=lambda c: c.mandate or ""),
             Field("created_at", "date-time"),
         ],
     )

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defer, lazyload
 
 from consult.api.machinery import Field, Resource, builder
+from consult.minutes.models import PUBLISHED, Minutes
 
 RECORD_SCHEMA = {"type": "object", "description": "The structured record of the session or debate "
                                                    "(see the minutes' JSON export)."}
@@ -13,8 +14,6 @@ RECORD_SCHEMA = {"type": "object", "description": "The structured record of the 
 
 @builder
 def minutes() -> Resource:
-    from consult.minutes.models import PUBLISHED, Minutes
-
     return Resource(
         name="minutes", title="Minutes", model=Minutes,
         description="Published minutes of council sessions and debates.",

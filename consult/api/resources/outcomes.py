@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from consult.api.machinery import Field, Resource, builder
+from consult.outcomes.models import Outcome
 
 ACTION_SCHEMA = {
     "type": "array",
@@ -32,8 +33,6 @@ def _actions(outcome):
 
 @builder
 def outcomes() -> Resource:
-    from consult.outcomes.models import Outcome
-
     return Resource(
         name="outcomes", title="Outcome", model=Outcome,
         description="Outcomes of decisions and the actions that carry them out.",

@@ -7,8 +7,8 @@ import functools
 import sqlalchemy as sa
 
 from consult.api.machinery import Field, Resource, builder, prefetched
-from consult.api.resources import installed
 from consult.extensions import db
+from consult.votes.models import STATUS_DRAFT, Poll, PollOption
 
 OPTIONS_SCHEMA = {
     "type": "array",
@@ -60,8 +60,6 @@ _COLUMNS = ("id", "question", "method", "mode", "status", "owner_type", "owner_i
 @functools.cache
 def _query() -> sa.Select:
     """Open and closed polls, newest opening first, as rows of their columns (built once)."""
-    from consult.votes.models import STATUS_DRAFT, Poll
-
     poll = Poll.__table__
     return (sa.select(*(poll.c[name] for name in _COLUMNS)).where(poll.c.status != STATUS_DRAFT)
             .order_by(poll.c.opens_at.desc().nulls_last(), poll.c.id.desc()))
@@ -69,8 +67,6 @@ def _query() -> sa.Select:
 
 @functools.cache
 def _options_statement() -> sa.Select:
-    from consult.votes.models import PollOption
-
     option = PollOption.__table__
     return (sa.select(option.c.poll_id, option.c.id, option.c.label)
             .where(option.c.poll_id.in_(sa.bindparam("ids", expanding=True)))
@@ -90,11 +86,7 @@ def _options(row) -> list[dict]:
 
 
 @builder
-def polls() -> Resource | None:
-    if not installed("consult.votes.models"):
-        return None
-    from consult.votes.models import Poll
-
+def polls() -> Resource:
     return Resource(
         name="polls", title="Poll", model=Poll,
         description="Polls that are open or closed; results only once closed.",

@@ -5,15 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consult.api.machinery import Field, Resource, builder
-from consult.api.resources import installed
+from consult.processes.models import Process
 
 
 @builder
-def processes() -> Resource | None:
-    if not installed("consult.processes.models"):
-        return None
-    from consult.processes.models import Process
-
+def processes() -> Resource:
     return Resource(
         name="processes", title="Process", model=Process,
         description="Participatory processes.",
@@ -23,7 +19,7 @@ def processes() -> Resource | None:
             Field("id", "integer"),
             Field("title", "string"),
             Field("description", "string", description="Markdown."),
-            Field("council_id", "integer", nullable=True, getter=lambda p: getattr(p, "council_id", None)),
+            Field("council_id", "integer", nullable=True),
             Field("created_at", "date-time"),
         ],
     )

@@ -10,17 +10,16 @@ import functools
 import sqlalchemy as sa
 from flask_babel import gettext
 
+from consult.accounts.models import User
 from consult.api.machinery import Field, Resource, builder
-from consult.api.resources import installed
+from consult.proposals import tally
+from consult.proposals.models import DRAFT, PUBLIC_STATES, Proposal
 
 
 @functools.cache
 def _query() -> sa.Select:
     """The published proposals, newest first, as rows of the published columns and the author's name (built
     once; no proposal or account object is made for a page)."""
-    from consult.accounts.models import User
-    from consult.proposals.models import DRAFT, Proposal
-
     return (
         sa.select(Proposal.id, Proposal.process_id, Proposal.title, Proposal.body, Proposal.language,
                   Proposal.state, Proposal.published_at, Proposal.support_count, Proposal.comment_count,
@@ -41,12 +40,7 @@ def _author(row) -> str | None:
 
 
 @builder
-def proposals() -> Resource | None:
-    if not installed("consult.proposals.models"):
-        return None
-    from consult.proposals import tally
-    from consult.proposals.models import PUBLIC_STATES, Proposal
-
+def proposals() -> Resource:
     def count(args) -> int | None:
         if args.since is not None or args.until is not None:
             return None

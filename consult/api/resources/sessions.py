@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
 from consult.api.machinery import Field, Resource, builder, prefetched
-from consult.api.resources import installed
 from consult.extensions import db
+from consult.meetings.models import DRAFT, AgendaItem, CouncilSession, attendance_counts_expressions
 
 AGENDA_SCHEMA = {
     "type": "array",
@@ -29,7 +29,7 @@ def _agenda(session):
         return agendas.get(session.id, [])
     return [{"position": i, "title": item.title, "kind": item.kind}
             for i, item in enumerate(sorted(session.items, key=lambda it: (it.position, it.id)), start=1)
-            if getattr(item, "parent_id", None) is None]
+            if item.parent_id is None]
 
 
 def _agendas(sessions) -> dict[int, list[dict]]:
@@ -48,8 +48,6 @@ def _agendas(sessions) -> dict[int, list[dict]]:
 @functools.cache
 def _agenda_statement() -> sa.Select:
     """The items of a page of sessions (built once: building costs more than running it)."""
-    from consult.meetings.models import AgendaItem
-
     item = AgendaItem.__table__
     return (sa.select(item.c.session_id, item.c.parent_id, item.c.title, item.c.kind)
             .where(item.c.session_id.in_(sa.bindparam("ids", expanding=True)))
@@ -59,8 +57,6 @@ def _agenda_statement() -> sa.Select:
 @functools.cache
 def _sessions_query() -> sa.Select:
     """The published sessions, newest first, with their attendance counts (built once)."""
-    from consult.meetings.models import DRAFT, CouncilSession, attendance_counts_expressions
-
     # only what the fields read: no member (nor their account) behind the attendance counts
     return sa.select(CouncilSession).options(
         lazyload(CouncilSession.items), *attendance_counts_expressions(), lazyload(CouncilSession.council)).where(
@@ -78,11 +74,7 @@ def _attendance(session):
 
 
 @builder
-def sessions() -> Resource | None:
-    if not installed("consult.meetings.models"):
-        return None
-    from consult.meetings.models import CouncilSession
-
+def sessions() -> Resource:
     return Resource(
         name="sessions", title="Session", model=CouncilSession,
         description="Council sessions (convened, held or closed), with their agenda and attendance counts.",

@@ -49,16 +49,6 @@ class Context:
             yield lambda n=1: bar.update(n)
 
 
-def _civic_module():
-    """``civic.py`` (councils, polls, debates) when it is there."""
-    import importlib
-    import importlib.util
-
-    if importlib.util.find_spec("consult.demo.generate.civic") is None:
-        return None
-    return importlib.import_module("consult.demo.generate.civic")
-
-
 def generate(scale: str = "small", *, seed: int = 1, overrides: dict[str, int] | None = None,
              progress: bool = False) -> dict[str, float | int]:
     """Builds the dataset on the current app's database and commits it (in batches is fine); returns the counts
@@ -67,7 +57,7 @@ def generate(scale: str = "small", *, seed: int = 1, overrides: dict[str, int] |
 
     from consult.core.db import write_transaction
     from consult.core.models import utcnow
-    from consult.demo.generate import participation
+    from consult.demo.generate import civic, participation
     from consult.extensions import db
 
     if scale not in SCALES:
@@ -87,13 +77,10 @@ def generate(scale: str = "small", *, seed: int = 1, overrides: dict[str, int] |
             db.session.execute(sa.text("PRAGMA cache_size = -131072"))
         result.update(participation.generate(ctx))
         db.session.commit()
-        civic = _civic_module()
-        if civic is not None:
-            civic_started = time.perf_counter()
-            made = civic.generate(ctx)
-            db.session.commit()
-            result.update(made)
-            result.setdefault("seconds_civic", round(time.perf_counter() - civic_started, 2))
+        civic_started = time.perf_counter()
+        result.update(civic.generate(ctx))
+        db.session.commit()
+        result.setdefault("seconds_civic", round(time.perf_counter() - civic_started, 2))
     if sqlite:
         db.session.execute(sa.text(f"PRAGMA cache_size = {int(cache)}"))
         db.session.commit()

@@ -427,7 +427,6 @@ def _vote(rng, support: float) -> str:
 
 def _motion(ctx, item, room: list, at: datetime, text: str) -> tuple[object, datetime]:
     """A motion on ``item``, voted by the voting members in the room, decided by the meetings service."""
-    from consult.meetings import secret_votes
     from consult.meetings import services as meetings
     from consult.meetings.models import MotionVote
     from consult.votes.methods import encode
@@ -435,7 +434,7 @@ def _motion(ctx, item, room: list, at: datetime, text: str) -> tuple[object, dat
 
     rng = ctx.rng
     x = rng.random()
-    mode = "named" if x < 0.6 else ("hands" if x < 0.85 or not secret_votes.available() else "secret")
+    mode = "named" if x < 0.6 else ("hands" if x < 0.85 else "secret")
     rule = rng.choices(("simple", "absolute", "two_thirds", "unanimity"), (70, 15, 12, 3))[0]
     motion = meetings.add_motion(item, text=text, rule=rule, mode=mode)
     meetings.open_motion(motion, now=at)
@@ -944,6 +943,7 @@ def _upcoming_debate(ctx, moderator, start: datetime, participants: list, theme:
 
 def _debates(ctx) -> dict[str, int]:
     from consult.debates import services as debates
+    from consult.debates.record import debate_record
     from consult.minutes import draft_for_debate
     from consult.minutes import services as minutes_services
 
@@ -980,7 +980,8 @@ def _debates(ctx) -> dict[str, int]:
                 result["questions"] += played["questions"]
                 result["question_likes"] += played["likes"]
                 result["debate_poll_votes"] += played["voters"]
-                minutes = minutes_services.original_for("debate", debate.id) or draft_for_debate(debate)
+                minutes = minutes_services.original_for("debate", debate.id) or draft_for_debate(
+                    debate, record=debate_record(debate))
                 if debate.ended_at < ctx.now - timedelta(days=30) or rng.random() < 0.5:
                     dates = _publish_minutes(minutes, writer=moderator, approver=moderator, ended=debate.ended_at,
                                              rng=rng, now=ctx.now)

@@ -1,6 +1,6 @@
 """People and residency, processes, proposals, supports, answers, merges, comments and follows.
 
-Used by ``flask demo generate`` (through :func:`generate`) and by ``consult.proposals.generate`` (benchmarks).
+Used by ``flask demo generate`` (through :func:`generate`) and by ``bulk.add_proposals`` (benchmarks).
 Rows are bulk-inserted in batches, with explicit ids where later rows point at them, and the invariants the
 services keep hold afterwards:
 

@@ -1,6 +1,6 @@
 """Bulk data for benchmarks: many proposals and supports in one process, quickly.
 
-A thin wrapper over ``consult.demo.generate.participation`` (the proposals half of ``flask demo generate``):
+A thin wrapper over ``participation`` (the proposals half of ``flask demo generate``):
 rows are written with bulk inserts but keep every invariant the services keep (``support_count`` equals the
 support rows, one support per person and proposal, states agree with the process's threshold, FTS rows on
 SQLite, id sequences moved on PostgreSQL). Generated accounts have no password (nobody can sign in with them).
@@ -11,17 +11,16 @@ from __future__ import annotations
 import random
 
 from consult.core.models import utcnow
+from consult.demo.generate import Context
+from consult.demo.generate.participation import DAY, HOUR, ProcessPlan, make_people, make_proposals
 from consult.processes.models import Process
 
 
-def generate(process: Process, *, proposals: int = 1000, people: int = 1000, supports: int = 10_000,
+def add_proposals(process: Process, *, proposals: int = 1000, people: int = 1000, supports: int = 10_000,
              seed: int = 1) -> dict:
     """Add ``proposals`` published proposals (over the last 90 days) to ``process``, by ``people`` generated
     verified residents, with ``supports`` supports spread over them (never two by the same person on one
     proposal; fewer only if there are not enough people)."""
-    from consult.demo.generate import Context
-    from consult.demo.generate.participation import DAY, HOUR, ProcessPlan, make_people, make_proposals
-
     ctx = Context(counts={}, rng=random.Random(seed), now=utcnow(), seed=seed)
     crowd = make_people(ctx, people, 100, span_days=365, name_prefix=f"gen{seed}-")
     plan = ProcessPlan(id=process.id, theme_ids=[t.id for t in process.themes],
