@@ -17,7 +17,7 @@ from consult.accounts.models import User
 from consult.core.audit import AuditEntry
 from consult.core.errors import DomainError
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render, safe_next
+from consult.core.rendering import redirect_to, render, safe_next, submit
 from consult.extensions import db, limiter
 from consult.residency import bp
 from consult.residency import services as residency
@@ -70,19 +70,20 @@ def verify_register():
     leaves a request for the registrars (kept: the answer is a redirect) and says so."""
     require("residency.verify_self")
     form = RegisterVerifyForm()
-    if form.validate_on_submit():
+
+    def verify() -> bool:
         try:
             residency.verify_with_register(current_user, form.document_type.data, form.document_number.data,
                                            form.birth_date.data)
-        except residency.EntryTaken as err:
-            flash(str(err.message), "error")
-            return redirect_to(url_for("residency.verify"))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("You are now a verified resident. Thank you!"), "success")
-            return redirect_to(url_for("accounts.profile"))
-    return _render_verify(register_form=form, status=422, fragment="residency/_register_form.html")
+        except residency.EntryTaken as taken:  # the request left for the registrars is kept: a redirect answers
+            flash(str(taken.message), "error")
+            return False
+        return True
+
+    return submit(form, verify, success=lambda verified: verified and _("You are now a verified resident. Thank you!"),
+                  done=lambda verified: url_for("accounts.profile" if verified else "residency.verify"),
+                  page=lambda status: _render_verify(register_form=form, status=status,
+                                                     fragment="residency/_register_form.html"))
 
 
 @bp.route("/verify/code", methods=["POST"])
@@ -91,15 +92,10 @@ def verify_code():
     """Redeem a resident-card code (rate-limited; single use, even when two people try at once)."""
     require("residency.verify_self")
     form = CardCodeForm()
-    if form.validate_on_submit():
-        try:
-            residency.redeem_card_code(current_user, form.code.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("You are now a verified resident. Thank you!"), "success")
-            return redirect_to(url_for("accounts.profile"))
-    return _render_verify(code_form=form, status=422, fragment="residency/_code_form.html")
+    return submit(form, lambda: residency.redeem_card_code(current_user, form.code.data),
+                  success=_("You are now a verified resident. Thank you!"), done=url_for("accounts.profile"),
+                  page=lambda status: _render_verify(code_form=form, status=status,
+                                                     fragment="residency/_code_form.html"))
 
 
 @bp.route("/verify/birth-year", methods=["GET", "POST"])
@@ -109,16 +105,9 @@ def birth_year():
     require("residency.declare_birth_year")
     next_url = safe_next(request.args.get("next"), url_for("accounts.profile"))
     form = BirthYearForm()
-    if form.validate_on_submit():
-        try:
-            residency.declare_birth_year(current_user, form.birth_year.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("Your birth year is saved, as stated by you."), "success")
-            return redirect_to(next_url)
-    return render("residency/birth_year.html", form=form, status_row=current_user.resident_status,
-                  status=422 if form.errors or form.form_errors else 200)
+    return submit(form, lambda: residency.declare_birth_year(current_user, form.birth_year.data),
+                  success=_("Your birth year is saved, as stated by you."), done=next_url,
+                  page="residency/birth_year.html", status_row=current_user.resident_status)
 
 
 @bp.route("/verify/in-person", methods=["GET", "POST"])
@@ -160,16 +149,13 @@ def register_import():
     """Upload the resident register (CSV). The answer lists what changed and the rejected lines."""
     require("residency.manage")
     form = RegisterImportForm()
-    summary = None
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        try:
-            summary = import_register(data, by=current_user, mark_missing_left=form.mark_missing_left.data,
-                                      left_on=form.left_on.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-    status = 422 if form.errors or form.form_errors else 200
-    return render("residency/register_import.html", form=form, summary=summary, status=status)
+
+    def page(status, summary=None):
+        return render("residency/register_import.html", form=form, summary=summary, status=status)
+
+    return submit(form, lambda: import_register(form.file.data.read(), by=current_user, left_on=form.left_on.data,
+                                                mark_missing_left=form.mark_missing_left.data),
+                  done=lambda summary: page(200, summary), page=page)
 
 
 @bp.route("/registrar/cards", methods=["GET", "POST"])
@@ -177,17 +163,20 @@ def card_batches():
     """Resident-card code batches; making one answers with the printable sheet (codes shown only then)."""
     require("residency.manage")
     form = CardBatchForm()
-    if form.validate_on_submit():
-        try:
-            batch, codes = residency.issue_card_codes(current_user, count=form.count.data,
-                                                      valid_days=form.valid_days.data, label=form.label.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            cards = [(code, _qr_svg(code)) for code in codes]
-            return _no_store(render("residency/card_print.html", batch=batch, cards=cards))
-    return render("residency/card_batches.html", form=form, revoke_form=RevokeCodeForm(formdata=None),
-                  batches=residency.batch_counts(), status=422 if form.errors else 200)
+
+    def print_sheet(issued):
+        batch, codes = issued
+        return _no_store(render("residency/card_print.html", batch=batch,
+                                cards=[(code, _qr_svg(code)) for code in codes]))
+
+    return submit(form, lambda: residency.issue_card_codes(current_user, count=form.count.data,
+                                                           valid_days=form.valid_days.data, label=form.label.data),
+                  done=print_sheet, page=lambda status: _batches_page(form, RevokeCodeForm(formdata=None), status))
+
+
+def _batches_page(batch_form, revoke_form, status):
+    return render("residency/card_batches.html", form=batch_form, revoke_form=revoke_form,
+                  batches=residency.batch_counts(), status=status)
 
 
 def _qr_svg(code: str) -> str:
@@ -217,16 +206,9 @@ def revoke_code():
     """Cancel one code (a lost card)."""
     require("residency.manage")
     form = RevokeCodeForm()
-    if form.validate_on_submit():
-        try:
-            residency.revoke_card_code(form.code.data, current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The code is cancelled."), "success")
-            return redirect_to(url_for("residency.card_batches"))
-    return render("residency/card_batches.html", form=CardBatchForm(formdata=None), revoke_form=form,
-                  batches=residency.batch_counts(), status=422)
+    return submit(form, lambda: residency.revoke_card_code(form.code.data, current_user),
+                  success=_("The code is cancelled."), done=url_for("residency.card_batches"),
+                  page=lambda status: _batches_page(CardBatchForm(formdata=None), form, status))
 
 
 def _district_choices():
@@ -239,16 +221,14 @@ def in_person_lookup():
     """Step 1 of in-person verification: type the person's code, see which account it is."""
     require("residency.manage")
     form = InPersonLookupForm()
-    if form.validate_on_submit():
-        try:
-            row = residency.find_in_person_code(form.code.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            confirm = InPersonConfirmForm(formdata=None, data={"code": form.code.data})
-            confirm.district_id.choices = _district_choices()
-            return _no_store(render("residency/in_person_confirm.html", form=confirm, person=row.user))
-    return render("residency/in_person_lookup.html", form=form, status=422 if form.errors else 200)
+
+    def confirm_page(row):
+        confirm = InPersonConfirmForm(formdata=None, data={"code": form.code.data})
+        confirm.district_id.choices = _district_choices()
+        return _no_store(render("residency/in_person_confirm.html", form=confirm, person=row.user))
+
+    return submit(form, lambda: residency.find_in_person_code(form.code.data), done=confirm_page,
+                  page="residency/in_person_lookup.html")
 
 
 @bp.route("/registrar/in-person/confirm", methods=["POST"])
@@ -263,16 +243,13 @@ def in_person_confirm():
     except DomainError as err:
         flash(str(err.message), "error")
         return redirect_to(url_for("residency.in_person_lookup"))
-    if form.validate_on_submit():
-        try:
-            residency.confirm_in_person(current_user, form.code.data, birth_year=form.birth_year.data,
-                                        district_id=form.district_id.data or None)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("%(name)s is now a verified resident.", name=person.display_name), "success")
-            return redirect_to(url_for("residency.in_person_lookup"))
-    return _no_store(render("residency/in_person_confirm.html", form=form, person=person, status=422))
+    return submit(form, lambda: residency.confirm_in_person(current_user, form.code.data,
+                                                           birth_year=form.birth_year.data,
+                                                           district_id=form.district_id.data or None),
+                  success=_("%(name)s is now a verified resident.", name=person.display_name),
+                  done=url_for("residency.in_person_lookup"),
+                  page=lambda status: _no_store(render("residency/in_person_confirm.html", form=form,
+                                                       person=person, status=status)))
 
 
 @bp.route("/registrar/accounts/<int:user_id>")
@@ -292,16 +269,12 @@ def account_action(user_id, action):
     """Renew or revoke a verification."""
     person = db.get_or_404(User, user_id)
     require("residency.manage")
-    try:
-        if action == "renew":
-            residency.renew_verification(person, current_user)
-            flash(_("The verification is renewed."), "success")
-        else:
-            residency.revoke_verification(person, current_user)
-            flash(_("The verification is revoked."), "success")
-    except DomainError as err:
-        flash(str(err.message), "error")
-    return redirect_to(url_for("residency.account", user_id=person.id))
+    if action == "renew":
+        service, message = residency.renew_verification, _("The verification is renewed.")
+    else:
+        service, message = residency.revoke_verification, _("The verification is revoked.")
+    return submit(None, lambda: service(person, current_user), success=message,
+                  done=url_for("residency.account", user_id=person.id))
 
 
 @bp.route("/registrar/claims/<int:claim_id>/<any(move, dismiss):action>", methods=["POST"])
@@ -309,13 +282,8 @@ def resolve_claim(claim_id, action):
     """Settle a 'document already used' request: move the verification to the new account, or dismiss."""
     claim = db.get_or_404(RegisterClaim, claim_id)
     require("residency.manage")
-    try:
-        residency.resolve_claim(claim, current_user, move=action == "move")
-    except DomainError as err:
-        flash(str(err.message), "error")
-    else:
-        flash(_("The request is settled."), "success")
-    return redirect_to(url_for("residency.dashboard"))
+    return submit(None, lambda: residency.resolve_claim(claim, current_user, move=action == "move"),
+                  success=_("The request is settled."), done=url_for("residency.dashboard"))
 
 
 # -- eligibility rules (admins) -------------------------------------------------------------------------------
@@ -347,15 +315,10 @@ def rule_edit(rule_id):
     form = _rule_form(rule)
     if rule is None and request.method == "GET":
         form.min_age.data = None
-    if form.validate_on_submit():
-        try:
-            residency.save_rule(rule, name=form.name.data, min_level=form.min_level.data, min_age=form.min_age.data,
-                                district_ids=form.district_ids.data or [], by=current_user,
-                                accept_declared_birth_year=form.accept_declared_birth_year.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The rule is saved."), "success")
-            return redirect_to(url_for("residency.rules"))
-    return render("residency/rule_form.html", form=form, rule=rule, status=422 if form.errors else 200)
+    return submit(form, lambda: residency.save_rule(
+                      rule, name=form.name.data, min_level=form.min_level.data, min_age=form.min_age.data,
+                      district_ids=form.district_ids.data or [], by=current_user,
+                      accept_declared_birth_year=form.accept_declared_birth_year.data),
+                  success=_("The rule is saved."), done=url_for("residency.rules"),
+                  page="residency/rule_form.html", rule=rule)
 
