@@ -235,7 +235,8 @@ def reset_with_token(token):
     def claim():
         session[RESET_GRANT] = accounts.claim_reset_link(token)
 
-    return submit(None, claim, done=url_for("accounts.reset_new_password"), back=url_for("accounts.reset_request"))
+    return submit(None, claim, done=url_for("accounts.reset_new_password"),
+                  refused_to=url_for("accounts.reset_request"))
 
 
 @bp.route("/reset/new-password", methods=["GET", "POST"])
@@ -255,7 +256,7 @@ def reset_new_password():
             session.pop(RESET_GRANT, None)  # used, or refused: either way the grant is spent
 
     return submit(form, reset, success=_("Your new password is set. You can sign in now."),
-                  done=url_for("accounts.sign_in"), back=url_for("accounts.reset_request"),
+                  done=url_for("accounts.sign_in"), refused_to=url_for("accounts.reset_request"),
                   page="accounts/reset_with_token.html")
 
 

@@ -12,9 +12,8 @@ from consult.comments import services as comments
 from consult.comments.forms import CommentForm, EditCommentForm
 from consult.comments.models import Comment
 from consult.core import targets
-from consult.core.errors import DomainError
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render, safe_next, wants_fragment
+from consult.core.rendering import redirect_to, render, safe_next, submit, wants_fragment
 from consult.core.templating import csrf_field
 from consult.extensions import db, limiter
 from consult.notifications.labels import label_of, url_of
@@ -76,23 +75,25 @@ def post(target_type, target_id):
         parent = db.session.get(Comment, parent_id) if 0 < parent_id <= 2**31 - 1 else None
         if parent is None:
             form.add_error(None, _("The comment you reply to no longer exists."))
-    if form.validate_on_submit() and not form.form_errors:
-        try:
-            comment = comments.post_comment(current_user, target, form.body.data, form.alignment.data, parent)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            if wants_fragment():
-                return _section(target, next_url=form.next.data, status=200)
-            flash(_("Your comment is posted."), "success")
-            return redirect_to(_target_page(target, form.next.data) + "#" + comment.anchor)
-    reply_to = parent.id if parent is not None else None
-    if wants_fragment():
-        return _section(target, form=form, reply_to=reply_to, next_url=form.next.data, status=422)
-    if parent is not None:
-        _worded_as_reply(form)
-    return render("comments/form_page.html", target=target, form=form, parent=parent,
-                  back=_target_page(target, form.next.data), label=label_of(target), status=422)
+
+    def posted(comment):
+        if wants_fragment():
+            return _section(target, next_url=form.next.data, status=200)
+        flash(_("Your comment is posted."), "success")
+        return _target_page(target, form.next.data) + "#" + comment.anchor
+
+    def page(status):
+        if wants_fragment():
+            return _section(target, form=form, reply_to=parent.id if parent is not None else None,
+                            next_url=form.next.data, status=status)
+        if parent is not None:
+            _worded_as_reply(form)
+        return render("comments/form_page.html", target=target, form=form, parent=parent,
+                      back=_target_page(target, form.next.data), label=label_of(target), status=status)
+
+    return submit(form, lambda: comments.post_comment(current_user, target, form.body.data, form.alignment.data,
+                                                      parent),
+                  done=posted, page=page)
 
 
 @bp.route("/comments/<int:comment_id>/reply")
@@ -123,16 +124,9 @@ def edit(comment_id):
     require("comment.edit", comment)
     target = targets.resolve(comment.target_type, comment.target_id)
     form = EditCommentForm(obj=comment)
-    if form.validate_on_submit():
-        try:
-            comments.edit_comment(comment, current_user, form.body.data, form.alignment.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("Your comment is saved."), "success")
-            return redirect_to(_target_page(target) + "#" + comment.anchor)
-    return render("comments/edit.html", comment=comment, form=form, back=_target_page(target),
-                  label=label_of(target), status=422 if form.errors else 200)
+    return submit(form, lambda: comments.edit_comment(comment, current_user, form.body.data, form.alignment.data),
+                  success=_("Your comment is saved."), done=_target_page(target) + "#" + comment.anchor,
+                  page="comments/edit.html", comment=comment, back=_target_page(target), label=label_of(target))
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])

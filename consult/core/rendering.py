@@ -73,7 +73,7 @@ def is_post() -> bool:
     return request.method == "POST"
 
 
-def submit(form, action: Callable, /, *, done, success=None, page=None, back: str | None = None,
+def submit(form, action: Callable, /, *, done, success=None, page=None, refused_to: str | None = None,
            status: int | Callable = 422, **context):
     """The end of a view that sends a form to a service, once it has loaded and authorized: validate → service →
     redirect, or the form again with what is wrong.
@@ -83,25 +83,26 @@ def submit(form, action: Callable, /, *, done, success=None, page=None, back: st
       ``done``: a URL, or a callable of the result giving a URL or a whole response. A URL is answered with
       :func:`redirect_to` (303, or HX-Location for a fragment request).
     - The service refuses (:class:`DomainError`): its message goes next to the field it names (``err.field``),
-      else above the form, and the page is shown again. With ``back``, the refusal is flashed as an error and
-      the answer is a redirect there instead (what was refused is not the form's content).
+      else above the form, and the page is shown again. With ``refused_to``, the refusal is flashed as an
+      error and the answer is a redirect there instead (what was refused is not the form's content).
     - ``page`` shows the form: a template rendered with ``form`` and ``context`` (``fragment=`` as in
-      :func:`render`), or a callable ``page(status)``. Status: 200 for a form not sent (or sent without
-      errors, as a GET search); ``status`` (422) for a form with errors — a callable gets the service's
-      refusal, or None when the form itself was refused.
+      :func:`render`; a template variable cannot take the name of one of this function's parameters), or a
+      callable ``page(status)``. Status: 200 for a form not sent (or sent without errors, as a GET search);
+      ``status`` (422) for a form with errors — a callable gets the service's refusal, or None when the form
+      itself was refused.
 
-    ``form=None`` is a button without fields: there is no form to show, so a refusal always goes ``back``
-    (default: ``done``, then a URL). A refusal's rollback follows from its 4xx answer (``consult.core.db``);
-    the redirect after a flashed refusal commits only what the service kept on purpose.
+    ``form=None`` is a button without fields: there is no form to show, so a refusal always goes to
+    ``refused_to`` (default: ``done``, then a URL). A refusal's rollback follows from its 4xx answer
+    (``consult.core.db``); the redirect after a flashed refusal commits only what the service kept on purpose.
     """
     refusal = None
     if form is None or (form.validate_on_submit() and not form.form_errors):
         try:
             result = action()
         except DomainError as err:
-            if form is None or back is not None:
+            if form is None or refused_to is not None:
                 flash(str(err.message), "error")
-                return redirect_to(back or done)
+                return redirect_to(refused_to or done)
             form.add_error(err.field, err.message)
             refusal = err
         else:

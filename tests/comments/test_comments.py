@@ -281,6 +281,23 @@ def test_edit_page_and_public_history(client, item, make_user, db):
     assert "Original text" in text_of(history) and "Edited text" in text_of(history)
 
 
+def test_an_edit_the_service_refuses_shows_the_form_again_with_the_reason(client, item, make_user, db,
+                                                                         monkeypatch):
+    amina = make_user("amina")
+    comment = comments.post_comment(amina, item, "Original text", "neutral")
+    db.session.commit()
+    client.sign_in("amina")
+
+    def refuse(*args):
+        raise DomainError("This comment can no longer be changed.", field="body")
+
+    monkeypatch.setattr(comments, "edit_comment", refuse)
+    response = client.post_form(f"/comments/{comment.id}/edit", {"body": "Edited text", "alignment": "against"})
+    assert response.status_code == 422
+    assert "This comment can no longer be changed." in text_of(response)
+    assert 'name="body"' in response.get_data(as_text=True)
+
+
 def test_someone_else_cannot_edit_or_delete(client, item, make_user, db):
     amina = make_user("amina")
     make_user("other")

@@ -98,7 +98,7 @@ def test_a_button_without_fields_flashes_a_refusal_and_goes_back(app):
         raise Conflict("The poll is already open.")
 
     with _post(app, {}):
-        response = submit(None, refuse, success="Opened", done="/polls/1", back="/polls/1/manage")
+        response = submit(None, refuse, success="Opened", done="/polls/1", refused_to="/polls/1/manage")
         assert (response.status_code, response.headers["Location"]) == (303, "/polls/1/manage")
         assert get_flashed_messages(with_categories=True) == [("error", "The poll is already open.")]
 
@@ -123,12 +123,12 @@ def test_the_success_message_is_flashed_before_done_adds_its_own(app):
                                                               ("info", "We are sending a message.")]
 
 
-def test_with_back_a_refusal_of_the_service_is_flashed_and_redirected(app):
+def test_with_refused_to_a_refusal_of_the_service_is_flashed_and_redirected(app):
     def refuse():
         raise DomainError("This link has expired.")
 
     with _post(app, {"name": "Ada"}):
         form = NameForm()
-        response = submit(form, refuse, done="/sign-in", back="/reset", page=_page(form))
+        response = submit(form, refuse, done="/sign-in", refused_to="/reset", page=_page(form))
         assert (response.status_code, response.headers["Location"]) == (303, "/reset")
         assert get_flashed_messages(with_categories=True) == [("error", "This link has expired.")]
