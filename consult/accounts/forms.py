@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import EmailField, HiddenField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, Regexp
 
 from consult.core.forms import BaseForm, strip_filter
@@ -116,8 +116,10 @@ class ResetCodeForm(BaseForm):
 
 
 class ConfirmForm(BaseForm):
-    """A form with only the CSRF token and a button (sign out, issue a code, revoke...)."""
+    """A form with only the CSRF token and a button (sign out, issue a code, revoke...), and where to go back to
+    after (``next``, always read through ``safe_next``)."""
 
+    next = HiddenField()
     submit = SubmitField(_l("Confirm"))
 
 

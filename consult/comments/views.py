@@ -134,12 +134,13 @@ def delete(comment_id):
     """The author deletes their comment; "deleted" stays in the thread so that replies keep their place."""
     comment = _load_comment(comment_id)
     require("comment.delete", comment)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     target = targets.resolve(comment.target_type, comment.target_id)
     comments.delete_comment(comment, current_user)
     flash(_("Your comment is deleted."), "success")
-    return redirect_to(_target_page(target, request.form.get("next")) + "#" + comment.anchor)
+    return redirect_to(_target_page(target, form.next.data) + "#" + comment.anchor)
 
 
 @bp.route("/comments/<int:comment_id>/history")

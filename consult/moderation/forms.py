@@ -39,6 +39,7 @@ class RestoreForm(BaseForm):
 class BlockForm(BaseForm):
     reason = TextAreaField(_l("Reason (for the staff record)"), filters=[strip_filter],
                            validators=[Optional(), Length(max=500, message=_l("Please write at most %(max)d characters."))])
+    next = HiddenField()  # where to go back to (through safe_next)
     submit = SubmitField(_l("Block this person"))
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import abort, flash, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts.forms import ConfirmForm
 from consult.accounts.models import User
 from consult.core import targets
-from consult.core.errors import DomainError
 from consult.core.pagination import paginate
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render, safe_next
+from consult.core.rendering import redirect_to, render, safe_next, submit
 from consult.extensions import db
 from consult.moderation import bp
 from consult.moderation import services as moderation
@@ -40,18 +39,15 @@ def report(target_type, target_id):
     require("moderation.report", target)
     form = ReportForm()
     back = safe_next(form.next.data, url_of(target) or url_for("core.home"))
-    if form.validate_on_submit():
-        try:
-            moderation.report(current_user, target, form.reason.data, form.note.data or "")
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("Thank you. The moderators will look at it."), "success")
-            return redirect_to(back)
-    if not form.is_submitted():
-        form.next.data = safe_next(url_of(target), "")
-    return render("moderation/report.html", form=form, target=target, label=label_of(target), back=back,
-                  kind=type_label(target_type), status=422 if form.errors else 200)
+
+    def page(status):
+        if not form.is_submitted():
+            form.next.data = safe_next(url_of(target), "")
+        return render("moderation/report.html", form=form, target=target, label=label_of(target), back=back,
+                      kind=type_label(target_type), status=status)
+
+    return submit(form, lambda: moderation.report(current_user, target, form.reason.data, form.note.data or ""),
+                  success=_("Thank you. The moderators will look at it."), done=back, page=page)
 
 
 @bp.route("/moderation")
@@ -95,15 +91,9 @@ def hide(target_type, target_id):
     target = _load_target(target_type, target_id)
     require("moderation.moderate", target)
     form = HideForm()
-    if form.validate_on_submit():
-        try:
-            moderation.hide(target, current_user, form.reason.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The content is hidden."), "success")
-            return redirect_to(_item_url(target))
-    return _item_page(target, hide_form=form, status=422)
+    return submit(form, lambda: moderation.hide(target, current_user, form.reason.data),
+                  success=_("The content is hidden."), done=_item_url(target),
+                  page=lambda status: _item_page(target, hide_form=form, status=status))
 
 
 @bp.route("/moderation/item/<target_type>/<int:target_id>/restore", methods=["POST"])
@@ -112,15 +102,9 @@ def restore(target_type, target_id):
     target = _load_target(target_type, target_id)
     require("moderation.moderate", target)
     form = RestoreForm()
-    if form.validate_on_submit():
-        try:
-            moderation.restore(target, current_user, form.reason.data or "")
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The content is shown again."), "success")
-            return redirect_to(_item_url(target))
-    return _item_page(target, restore_form=form, status=422)
+    return submit(form, lambda: moderation.restore(target, current_user, form.reason.data or ""),
+                  success=_("The content is shown again."), done=_item_url(target),
+                  page=lambda status: _item_page(target, restore_form=form, status=status))
 
 
 @bp.route("/moderation/item/<target_type>/<int:target_id>/dismiss", methods=["POST"])
@@ -141,16 +125,10 @@ def add_note(target_type, target_id):
     target = _load_target(target_type, target_id)
     require("moderation.moderate", target)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            sources = moderation.parse_sources(form.sources.data)
-            moderation.add_note(target, current_user, form.body.data, sources)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The fact-check note is published."), "success")
-            return redirect_to(_item_url(target))
-    return _item_page(target, note_form=form, status=422)
+    return submit(form, lambda: moderation.add_note(target, current_user, form.body.data,
+                                                    moderation.parse_sources(form.sources.data)),
+                  success=_("The fact-check note is published."), done=_item_url(target),
+                  page=lambda status: _item_page(target, note_form=form, status=status))
 
 
 @bp.route("/moderation/notes/<int:note_id>/delete", methods=["POST"])
@@ -178,7 +156,7 @@ def block(user_id):
         abort(400)
     moderation.block(person, current_user, form.reason.data or "")
     flash(_("%(name)s is blocked.", name=person.public_name), "success")
-    return redirect_to(safe_next(_next(), url_for("moderation.queue")))
+    return redirect_to(safe_next(form.next.data, url_for("moderation.queue")))
 
 
 @bp.route("/moderation/people/<int:user_id>/unblock", methods=["POST"])
@@ -186,12 +164,9 @@ def unblock(user_id):
     """Lift a block."""
     person = db.get_or_404(User, user_id)
     require("moderation.moderate", person)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     moderation.unblock(person, current_user)
     flash(_("%(name)s can take part again.", name=person.public_name), "success")
-    return redirect_to(safe_next(_next(), url_for("moderation.queue")))
-
-
-def _next():
-    return request.form.get("next")
+    return redirect_to(safe_next(form.next.data, url_for("moderation.queue")))

@@ -10,7 +10,7 @@ from consult.accounts.forms import ConfirmForm
 from consult.core import targets
 from consult.core.pagination import paginate
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render, safe_next
+from consult.core.rendering import redirect_to, render, safe_next, wants_fragment
 from consult.extensions import db
 from consult.notifications import bp
 from consult.notifications import services as notifications
@@ -26,10 +26,8 @@ def load_target(target_type: str, target_id: int):
     return obj
 
 
-def _back(target) -> str:
-    from flask import request
-
-    return safe_next(request.form.get("next"), url_of(target) or url_for("notifications.index"))
+def _back(target, form: ConfirmForm) -> str:
+    return safe_next(form.next.data, url_of(target) or url_for("notifications.index"))
 
 
 @bp.route("/follow/<target_type>/<int:target_id>", methods=["POST"])
@@ -37,10 +35,11 @@ def follow(target_type, target_id):
     """Follow an item: its news then reaches the person (in the app, and by email if they gave one)."""
     target = load_target(target_type, target_id)
     require("notifications.follow", target)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     notifications.follow(current_user, target)
-    return _answer(target, _("You follow this now. You will hear about its news."))
+    return _answer(target, form, _("You follow this now. You will hear about its news."))
 
 
 @bp.route("/unfollow/<target_type>/<int:target_id>", methods=["POST"])
@@ -48,19 +47,18 @@ def unfollow(target_type, target_id):
     """Stop following an item."""
     target = load_target(target_type, target_id)
     require("notifications.follow", target)
-    if not ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
         abort(400)
     notifications.unfollow(current_user, target)
-    return _answer(target, _("You no longer follow this."))
+    return _answer(target, form, _("You no longer follow this."))
 
 
-def _answer(target, message):
-    from consult.core.rendering import wants_fragment
-
+def _answer(target, form, message):
     if wants_fragment():
         return render("notifications/_follow_button.html", target=target)
     flash(message, "success")
-    return redirect_to(_back(target))
+    return redirect_to(_back(target, form))
 
 
 @bp.route("/notifications")
