@@ -10,11 +10,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.accounts.services import get_user_by_username
-from consult.core.errors import DomainError
 from consult.core.models import get_or_404 as _get_or_404
 from consult.core.pagination import paginate
 from consult.core.policy import require
-from consult.core.rendering import redirect_to, render
+from consult.core.rendering import redirect_to, render, submit
 from consult.core.routing import row_id
 from consult.extensions import limiter
 from consult.outcomes import bp, queries, services
@@ -73,18 +72,13 @@ def create(council_id):
     council = CouncilRef(council_id)
     require("outcome.manage", council)
     form = OutcomeForm()
-    if form.validate_on_submit():
-        try:
-            outcome = services.create_outcome(form.title.data, description=form.description.data or "",
-                                              council_id=council_id, proposal_id=form.proposal_id.data,
-                                              decided_on=form.decided_on.data, actor=current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The outcome is recorded. Add its actions now."), "success")
-            return redirect_to(url_for("outcomes.show", outcome_id=outcome.id))
-    return _council_page(council_id, paginate(queries.outcomes(council_id=council_id)), status=422,
-                         outcome_form=form)
+    return submit(form, lambda: services.create_outcome(
+                      form.title.data, description=form.description.data or "", council_id=council_id,
+                      proposal_id=form.proposal_id.data, decided_on=form.decided_on.data, actor=current_user),
+                  success=_("The outcome is recorded. Add its actions now."),
+                  done=lambda outcome: url_for("outcomes.show", outcome_id=outcome.id),
+                  page=lambda status: _council_page(council_id, paginate(queries.outcomes(council_id=council_id)),
+                                                    status=status, outcome_form=form))
 
 
 @bp.route("/outcomes/processes/<int:process_id>")
@@ -130,16 +124,10 @@ def add_action(outcome_id):
     outcome = get_or_404(Outcome, outcome_id)
     require("outcome.manage", outcome)
     form = ActionForm()
-    if form.validate_on_submit():
-        try:
-            services.add_action(outcome, form.title.data, responsible=form.responsible.data,
-                                due_on=form.due_on.data, actor=current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The action was added."), "success")
-            return redirect_to(url_for("outcomes.show", outcome_id=outcome.id))
-    return _detail(outcome, status=422, action_form=form)
+    return submit(form, lambda: services.add_action(outcome, form.title.data, responsible=form.responsible.data,
+                                                    due_on=form.due_on.data, actor=current_user),
+                  success=_("The action was added."), done=url_for("outcomes.show", outcome_id=outcome.id),
+                  page=lambda status: _detail(outcome, status=status, action_form=form))
 
 
 @bp.route("/outcomes/actions/<int:action_id>/update", methods=["POST"])
@@ -149,16 +137,10 @@ def update_action(action_id):
     outcome = action.outcome
     require("outcome.manage", outcome)
     form = ActionUpdateForm(prefix=f"action-{action.id}")
-    if form.validate_on_submit():
-        try:
-            services.update_action(action, status=form.status.data, progress=form.progress.data,
-                                   text=form.text.data, actor=current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The update was posted."), "success")
-            return redirect_to(url_for("outcomes.show", outcome_id=outcome.id))
-    return _detail(outcome, status=422, failed_update=(action.id, form))
+    return submit(form, lambda: services.update_action(action, status=form.status.data, progress=form.progress.data,
+                                                       text=form.text.data, actor=current_user),
+                  success=_("The update was posted."), done=url_for("outcomes.show", outcome_id=outcome.id),
+                  page=lambda status: _detail(outcome, status=status, failed_update=(action.id, form)))
 
 
 @bp.route("/outcomes/<int:outcome_id>/follow-ups", methods=["POST"])
@@ -168,15 +150,9 @@ def follow_up(outcome_id):
     outcome = get_or_404(Outcome, outcome_id)
     require("outcome.follow_up", outcome)
     form = FollowUpForm()
-    if form.validate_on_submit():
-        try:
-            services.post_follow_up(outcome, form.body.data, author=current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("Your comment is published."), "success")
-            return redirect_to(url_for("outcomes.show", outcome_id=outcome.id))
-    return _detail(outcome, status=422, follow_up_form=form)
+    return submit(form, lambda: services.post_follow_up(outcome, form.body.data, author=current_user),
+                  success=_("Your comment is published."), done=url_for("outcomes.show", outcome_id=outcome.id),
+                  page=lambda status: _detail(outcome, status=status, follow_up_form=form))
 
 
 @bp.route("/outcomes/councils/<int:council_id>/monitors", methods=["POST"])
@@ -185,16 +161,12 @@ def add_monitor(council_id):
     council = CouncilRef(council_id)
     require("outcome.appoint_monitors", council)
     form = MonitorForm()
-    if form.validate_on_submit():
-        try:
-            services.appoint_monitor(council_id, get_user_by_username(form.username.data), by=current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The person joined the monitoring committee."), "success")
-            return redirect_to(url_for("outcomes.council", council_id=council_id))
-    return _council_page(council_id, paginate(queries.outcomes(council_id=council_id)), status=422,
-                         monitor_form=form)
+    return submit(form, lambda: services.appoint_monitor(council_id, get_user_by_username(form.username.data),
+                                                         by=current_user),
+                  success=_("The person joined the monitoring committee."),
+                  done=url_for("outcomes.council", council_id=council_id),
+                  page=lambda status: _council_page(council_id, paginate(queries.outcomes(council_id=council_id)),
+                                                    status=status, monitor_form=form))
 
 
 @bp.route("/outcomes/councils/<int:council_id>/monitors/<int:user_id>/remove", methods=["POST"])
