@@ -14,11 +14,11 @@ from flask_login import current_user
 from sqlalchemy.orm import defer, joinedload
 
 from consult.accounts.models import User
-from consult.core.errors import DomainError
 from consult.core.models import get_or_404 as _get_or_404
 from consult.core.pagination import paginate
 from consult.core.policy import require
 from consult.core.rendering import redirect_to, render
+from consult.core.rendering import submit as submit_form  # ``submit`` is the secretary's step here
 from consult.core.routing import row_id
 from consult.core.text import render_markdown
 from consult.extensions import db
@@ -95,23 +95,22 @@ def edit(minutes_id):
     if request.method == "GET":
         form.body.data = minutes.body
         form.base.data = str(minutes.revision_count)
-    preview = None
     if request.method == "POST" and form.preview.data:
-        preview = render_markdown(form.body.data or "")
-        return render("minutes/edit.html", form=form, preview=preview, **_page_context(minutes))
-    if form.validate_on_submit():
+        return render("minutes/edit.html", form=form, preview=render_markdown(form.body.data or ""),
+                      **_page_context(minutes))
+
+    def save():
+        base = int(form.base.data) if (form.base.data or "").isdecimal() else None
         try:
-            base = int(form.base.data) if (form.base.data or "").isdecimal() else None
-            revision = services.save_revision(minutes, form.body.data, author=current_user, note=form.note.data,
-                                              base=base)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-            form.base.data = str(minutes.revision_count)  # the next save is a deliberate one over the latest
-        else:
-            flash(_("Revision %(number)s saved.", number=revision.number), "success")
-            return redirect_to(url_for("minutes.show", minutes_id=minutes.id))
-    status = 422 if form.errors or form.form_errors else 200
-    return render("minutes/edit.html", form=form, preview=preview, status=status, **_page_context(minutes))
+            return services.save_revision(minutes, form.body.data, author=current_user, note=form.note.data,
+                                          base=base)
+        finally:  # after a refusal, the next save is a deliberate one over the latest
+            form.base.data = str(minutes.revision_count)
+
+    return submit_form(form, save, done=url_for("minutes.show", minutes_id=minutes.id),
+                       success=lambda revision: _("Revision %(number)s saved.", number=revision.number),
+                       page=lambda status: render("minutes/edit.html", form=form, preview=None, status=status,
+                                                  **_page_context(minutes)))
 
 
 @bp.route("/minutes/<int:minutes_id>/preview", methods=["POST"])
@@ -119,7 +118,7 @@ def preview(minutes_id):
     """The live preview (htmx): the Markdown as it will be shown, nothing saved."""
     minutes = get_or_404(Minutes, minutes_id)
     require("minutes.edit", minutes)
-    body = request.form.get("body", "")[: services.MAX_BODY]
+    body = (EditForm().body.data or "")[: services.MAX_BODY]
     return render("minutes/_preview.html", "minutes/_preview.html", preview=render_markdown(body),
                   minutes=minutes, direction=export.direction_of(minutes.language))
 
@@ -150,16 +149,11 @@ def approve(minutes_id):
     minutes = get_or_404(Minutes, minutes_id)
     require("minutes.approve", minutes)
     form = ApproveForm()
-    if form.validate_on_submit():
-        try:
-            services.approve(minutes, actor=current_user, reference=form.reference.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The minutes are approved."), "success")
-            return redirect_to(url_for("minutes.show", minutes_id=minutes.id))
-    return render("minutes/show.html", approve_form=form, translate_form=_translate_form(minutes), status=422,
-                  **_page_context(minutes))
+    return submit_form(form, lambda: services.approve(minutes, actor=current_user,
+                                                      reference=form.reference.data),
+                       success=_("The minutes are approved."),
+                       done=url_for("minutes.show", minutes_id=minutes.id),
+                       page=lambda status: _show_page(minutes, status, approve_form=form))
 
 
 @bp.route("/minutes/<int:minutes_id>/approval-mode", methods=["POST"])
@@ -168,16 +162,10 @@ def approval_mode(minutes_id):
     minutes = get_or_404(Minutes, minutes_id)
     require("minutes.set_approval_mode", minutes)
     form = ApprovalModeForm()
-    if form.validate_on_submit():
-        try:
-            services.set_approval_mode(minutes, form.mode.data, actor=current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The approval rule is saved."), "success")
-            return redirect_to(url_for("minutes.show", minutes_id=minutes.id))
-    return render("minutes/show.html", approve_form=ApproveForm(), translate_form=_translate_form(minutes),
-                  status=422, **_page_context(minutes, form))
+    return submit_form(form, lambda: services.set_approval_mode(minutes, form.mode.data, actor=current_user),
+                       success=_("The approval rule is saved."),
+                       done=url_for("minutes.show", minutes_id=minutes.id),
+                       page=lambda status: _show_page(minutes, status, mode_form=form))
 
 
 @bp.route("/minutes/<int:minutes_id>/publish", methods=["POST"])
@@ -199,17 +187,19 @@ def translate(minutes_id):
     minutes = get_or_404(Minutes, minutes_id)
     require("minutes.translate", minutes)
     form = _translate_form(minutes)
-    if form.validate_on_submit():
-        try:
-            translation = services.start_translation(minutes, form.language.data, actor=current_user,
-                                                     languages=current_app.config["LANGUAGES"])
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("A translation was started."), "success")
-            return redirect_to(url_for("minutes.edit", minutes_id=translation.id))
-    return render("minutes/show.html", approve_form=ApproveForm(), translate_form=form, status=422,
-                  **_page_context(minutes))
+    return submit_form(form, lambda: services.start_translation(minutes, form.language.data,
+                                                                actor=current_user,
+                                                                languages=current_app.config["LANGUAGES"]),
+                       success=_("A translation was started."),
+                       done=lambda translation: url_for("minutes.edit", minutes_id=translation.id),
+                       page=lambda status: _show_page(minutes, status, translate_form=form))
+
+
+def _show_page(minutes: Minutes, status: int, *, approve_form=None, mode_form=None, translate_form=None):
+    """The minutes' page with one of its forms refused."""
+    return render("minutes/show.html", approve_form=approve_form or ApproveForm(),
+                  translate_form=translate_form or _translate_form(minutes), status=status,
+                  **_page_context(minutes, mode_form))
 
 
 @bp.route("/minutes/<int:minutes_id>/revisions")
