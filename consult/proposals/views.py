@@ -10,13 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
-from consult.core.errors import DomainError
 from consult.core.forms import UNREADABLE
 from consult.core.i18n import current_language
 from consult.core.models import get_or_404
 from consult.core.pagination import MAX_PER_PAGE
 from consult.core.policy import can, require
-from consult.core.rendering import redirect_to, render, wants_fragment
+from consult.core.rendering import redirect_to, render, submit, wants_fragment
 from consult.core.routing import page_number, row_id
 from consult.core.text import plain_excerpt, xml_text
 from consult.extensions import db, limiter
@@ -162,16 +161,11 @@ def create(process_id):
     del form.remove_attachment
     if request.method == "GET":
         form.language.data = current_language()
-    if form.validate_on_submit():
-        try:
-            proposal = proposals.create_draft(process, current_user, **_place_values(form), upload=_upload(form),
-                                              attachment_alt=form.attachment_alt.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            return redirect_to(url_for("proposals.preview", proposal_id=proposal.id))
-    return render("proposals/form.html", form=form, process=process, proposal=None,
-                  status=422 if form.errors or form.form_errors else 200)
+    return submit(form, lambda: proposals.create_draft(process, current_user, **_place_values(form),
+                                                       upload=_upload(form),
+                                                       attachment_alt=form.attachment_alt.data),
+                  done=lambda draft: url_for("proposals.preview", proposal_id=draft.id),
+                  page="proposals/form.html", process=process, proposal=None)
 
 
 @bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
@@ -185,20 +179,14 @@ def edit(proposal_id):
     if request.method == "GET":
         form.theme.data = proposal.theme_id or 0
         form.district.data = proposal.district_id or 0
-    if form.validate_on_submit():
-        try:
-            proposals.update_proposal(proposal, current_user, **_place_values(form), upload=_upload(form),
-                                      attachment_alt=form.attachment_alt.data,
-                                      remove_attachment=bool(form.remove_attachment.data))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            if proposal.state == DRAFT:
-                return redirect_to(url_for("proposals.preview", proposal_id=proposal.id))
-            flash(_("Your changes are saved."), "success")
-            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
-    return render("proposals/form.html", form=form, process=proposal.process, proposal=proposal,
-                  status=422 if form.errors or form.form_errors else 200)
+    return submit(form, lambda: proposals.update_proposal(proposal, current_user, **_place_values(form),
+                                                          upload=_upload(form),
+                                                          attachment_alt=form.attachment_alt.data,
+                                                          remove_attachment=bool(form.remove_attachment.data)),
+                  success=lambda _saved: None if proposal.state == DRAFT else _("Your changes are saved."),
+                  done=lambda _saved: url_for("proposals.preview" if proposal.state == DRAFT
+                                              else "proposals.show", proposal_id=proposal.id),
+                  page="proposals/form.html", process=proposal.process, proposal=proposal)
 
 
 @bp.route("/proposals/<int:proposal_id>/preview")
@@ -298,16 +286,11 @@ def translate(proposal_id):
         existing = next((t for t in proposal.translations if t.language == form.language.data), None)
         if existing is not None:
             form.title.data, form.body.data = existing.title, existing.body
-    if form.validate_on_submit():
-        try:
-            proposals.translate(proposal, current_user, language=form.language.data, title=form.title.data,
-                                body=form.body.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The translation is saved."), "success")
-            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
-    return render("proposals/translate.html", form=form, proposal=proposal, status=422 if form.errors or form.form_errors else 200)
+    return submit(form, lambda: proposals.translate(proposal, current_user, language=form.language.data,
+                                                    title=form.title.data, body=form.body.data),
+                  success=_("The translation is saved."),
+                  done=url_for("proposals.show", proposal_id=proposal.id),
+                  page="proposals/translate.html", proposal=proposal)
 
 
 @bp.route("/proposals/<int:proposal_id>/answer", methods=["GET", "POST"])
@@ -319,16 +302,11 @@ def answer(proposal_id):
     if request.method == "GET":
         form.state.data = proposal.state if proposal.state in dict(form.state.choices) else None
         form.language.data = proposal.language
-    if form.validate_on_submit():
-        try:
-            proposals.answer(proposal, current_user, state=form.state.data, language=form.language.data,
-                             text=form.text.data)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The answer is published."), "success")
-            return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
-    return render("proposals/answer.html", form=form, proposal=proposal, status=422 if form.errors or form.form_errors else 200)
+    return submit(form, lambda: proposals.answer(proposal, current_user, state=form.state.data,
+                                                 language=form.language.data, text=form.text.data),
+                  success=_("The answer is published."),
+                  done=url_for("proposals.show", proposal_id=proposal.id),
+                  page="proposals/answer.html", proposal=proposal)
 
 
 @bp.route("/processes/<int:process_id>/merge", methods=["GET", "POST"])
@@ -345,16 +323,14 @@ def merge(process_id):
     place_choices(form, process)
     if request.method == "GET":
         form.language.data = current_language()
-    if form.validate_on_submit():
+
+    def merge_chosen():
         chosen = [p for p in candidates if p.id in set(form.sources.data or [])]
-        try:
-            target = proposals.merge(chosen, current_user, **_place_values(form))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The proposals are merged."), "success")
-            return redirect_to(url_for("proposals.show", proposal_id=target.id))
-    return render("proposals/merge.html", form=form, process=process, status=422 if form.errors or form.form_errors else 200)
+        return proposals.merge(chosen, current_user, **_place_values(form))
+
+    return submit(form, merge_chosen, success=_("The proposals are merged."),
+                  done=lambda merged: url_for("proposals.show", proposal_id=merged.id),
+                  page="proposals/merge.html", process=process)
 
 
 @bp.route("/proposals/<int:proposal_id>/attachment")
