@@ -4,7 +4,7 @@ For each method, N ballots (1,000,000 by default) are written straight into ``vo
 database, then timed (best of 3):
 
 * baseline: ``SELECT choice, count(*) FROM vote_ballot WHERE poll_id = ? GROUP BY choice`` (raw SQL);
-* engine: ``consult.votes.services._count_online(poll)`` — what ``close_poll`` runs.
+* engine: ``consult.votes.tallies.count_online(poll)`` — what ``close_poll`` runs.
 
 Plus instant-runoff with 100,000 ranked ballots over 10 options (many distinct rankings). Figures are ratios
 measured in one run; the JSON goes to ``benchmarks/results/votes_tally.json``.
@@ -79,6 +79,7 @@ def run(ballots: int, irv_ballots: int) -> dict:
     from consult import create_app
     from consult.extensions import db
     from consult.votes import services as votes
+    from consult.votes import tallies
 
     tmp = tempfile.mkdtemp(prefix="consult-bench-")
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "RESIDENCE_HMAC_KEY": "bench-key-0123456789",
@@ -106,7 +107,7 @@ def run(ballots: int, irv_ballots: int) -> dict:
 
             def engine(p=poll):
                 db.session.rollback()
-                tally = votes._count_online(p)
+                tally = tallies.count_online(p)
                 db.session.rollback()
                 return tally
 

@@ -6,7 +6,9 @@ Small named predicates are composed with ``&``, ``|`` and ``~`` and registered p
 
 Views call :func:`require` (which aborts with the right answer), templates call ``can(action, obj)`` and read
 the :class:`Decision`: allowed, refused with a translated reason, "sign in first" or "verify your residence
-first" with a link. No role or verification check is written anywhere else.
+first" with a link, or "already done" (a conflict with the current state). Services guard their writes with
+:func:`enforce`, which asks the same rule for an explicit person and raises a domain error. No role,
+membership or verification check is written anywhere else; ``docs/permissions.md`` maps who may do what.
 
 Composition rules:
 
@@ -15,6 +17,8 @@ Composition rules:
   privileged exceptions are written first (``is_admin | ordinary_path``) and the person needs to hear about
   the ordinary path.
 * ``~a`` needs its own reason: ``(~is_blocked).because(_("..."))``.
+* :func:`about` asks a rule about something made from the object (the facts a read model already holds, or
+  looks them up once), so pages that list many objects and the service that writes ask the same rule.
 """
 
 from __future__ import annotations
@@ -27,10 +31,14 @@ from flask import abort, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from consult.core.errors import Conflict, NotAllowed
+
 ALLOWED = "allowed"
 REFUSED = "refused"
 SIGN_IN = "sign_in"
 VERIFY = "verify"
+#: refused because it has been done already (voted twice): the answer is 409, not 403
+CONFLICT = "conflict"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,10 @@ class Decision:
     @property
     def needs_verification(self) -> bool:
         return self.kind == VERIFY
+
+    @property
+    def is_conflict(self) -> bool:
+        return self.kind == CONFLICT
 
     @property
     def link(self) -> str | None:
@@ -166,6 +178,17 @@ def is_admin(person, obj):
     return bool(getattr(person, "is_authenticated", False)) and person.has_role("admin")
 
 
+def about(facts: Callable[[Any, Any], Any], rule: Predicate, name: str | None = None) -> Predicate:
+    """``rule`` asked about ``facts(person, obj)`` instead of ``obj`` (e.g. a motion → the person's standing in
+    its vote). ``facts`` returns what it is given when that is already the facts, so a read model that holds
+    them for many objects asks the very same rule."""
+
+    def test(person, obj):
+        return rule(person, facts(person, obj))
+
+    return Predicate(test, name or rule.name)
+
+
 def has_role(role: str, scope: Callable[[Any], tuple[str, int] | None] | None = None, reason=None) -> Predicate:
     """The person holds ``role`` globally, or for the scope that ``scope(obj)`` names (e.g. a council)."""
 
@@ -225,5 +248,17 @@ def require(action: str, obj=None) -> Decision:
         return decision
     if decision.needs_sign_in:
         abort(redirect(url_for("accounts.sign_in", next=request.full_path.rstrip("?")), 303))
-    abort(403, description=decision)
+    abort(409 if decision.is_conflict else 403, description=decision)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def enforce(action: str, person, obj=None) -> Decision:
+    """A service's guard: the rule of ``action`` for ``person`` (explicit: services also run without a request).
+
+    Returns the decision when allowed; otherwise raises :class:`~consult.core.errors.Conflict` for "already done"
+    and :class:`~consult.core.errors.NotAllowed` for every other refusal, with the decision's translated reason.
+    """
+    decision = policies.decide(action, person, obj)
+    if decision:
+        return decision
+    raise (Conflict if decision.is_conflict else NotAllowed)(decision.reason)

@@ -7,7 +7,7 @@ being secretary of one council gives no right in another. No column records nati
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -88,10 +88,6 @@ class Membership(TimestampMixin, db.Model):
 
     council: Mapped[Council] = relationship(back_populates="memberships")
     user = relationship("User", lazy="joined")
-
-    def is_active(self, on: date | datetime | None = None) -> bool:
-        day = on.date() if isinstance(on, datetime) else (on or date.today())
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
 
     @property
     def votes(self) -> bool:

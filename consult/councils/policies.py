@@ -1,5 +1,6 @@
-"""Who may do what with councils. Council roles come from active memberships (the membership table), never
-from global roles: being secretary of one council gives no right in another, and a term that ended gives none.
+"""Who may do what with councils. Council roles come from the seats held today (``councils.offices.seat``),
+never from global roles: being secretary of one council gives no right in another, and a term that ended (or
+has not begun) gives none.
 
 * ``council.view``: everyone (council pages are public).
 * ``council.create`` / ``council.edit`` / ``council.manage_members``: platform admins.
@@ -8,18 +9,15 @@ from global roles: being secretary of one council gives no right in another, and
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from consult.core.models import utcnow
 from consult.core.policy import always, is_admin, is_signed_in, policies, predicate
-from consult.extensions import db
+from consult.councils.models import OFFICER_ROLES, Council
+from consult.councils.offices import seat
 
 
 def council_of(obj):
     """The council an object belongs to (council, session, agenda item, motion, membership)."""
-    from consult.councils.models import Council
-
     for _ in range(4):
         if obj is None or isinstance(obj, Council):
             return obj
@@ -27,33 +25,9 @@ def council_of(obj):
     return obj
 
 
-def active_membership(person, council, roles=None):
-    """The person's active membership in the council (optionally with one of ``roles``), or None."""
-    from consult.councils.models import Membership
-
-    if council is None or not getattr(person, "is_authenticated", False):
-        return None
-    today = utcnow().date()
-    query = sa.select(Membership).where(
-        Membership.council_id == council.id, Membership.user_id == person.id, Membership.starts_on <= today,
-        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= today))
-    if roles:
-        query = query.where(Membership.role.in_(roles))
-    return db.session.scalars(query.limit(1)).first()
-
-
 @predicate(_l("Only the president or the secretary of this council can do this."))
 def is_council_officer(person, obj):
-    from consult.councils.models import OFFICER_ROLES
-
-    return active_membership(person, council_of(obj), OFFICER_ROLES) is not None
-
-
-@predicate(_l("Only voting members of this council can vote. Observers attend without a vote."))
-def is_voting_member(person, obj):
-    from consult.councils.models import VOTING_ROLES
-
-    return active_membership(person, council_of(obj), VOTING_ROLES) is not None
+    return seat(person, council_of(obj), OFFICER_ROLES) is not None
 
 
 policies.register("council.view", always)

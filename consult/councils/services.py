@@ -25,6 +25,7 @@ from consult.core import audit
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
 from consult.councils.models import ROLES, VOTING_ROLES, Council, Membership
+from consult.councils.offices import seats as active_memberships  # noqa: F401 - the council pages list seats
 from consult.extensions import db
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -121,15 +122,6 @@ def end_membership(membership: Membership, *, on: date | None = None, by=None) -
     db.session.flush()
     audit.record("councils.membership_ended", actor=by, subject=membership.council, membership_id=membership.id)
     return membership
-
-
-def active_memberships(council: Council, on: date | None = None) -> list[Membership]:
-    """Seats held on a day (today by default), president first."""
-    day = on or utcnow().date()
-    rows = db.session.scalars(sa.select(Membership).where(
-        Membership.council_id == council.id, Membership.starts_on <= day,
-        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))).all()
-    return sorted(rows, key=lambda m: (ROLES.index(m.role), m.user.public_name.casefold()))
 
 
 def past_memberships(council: Council, on: date | None = None) -> list[Membership]:

@@ -6,8 +6,7 @@ full-text search service, or a number such as ``12`` or ``#12``) or, without a s
 qualified in the processes feeding the council (what is waiting for a session). Only published proposals that
 are not hidden can be chosen; a link made earlier stays valid even if its proposal was hidden since.
 
-Like the rest of meetings, this works without the proposals module: then nothing is offered and numbers are
-not checked (``available()`` is false). Each function runs one query.
+Each function runs one query.
 """
 
 from __future__ import annotations
@@ -19,7 +18,9 @@ import sqlalchemy as sa
 
 from consult.core.routing import row_id
 from consult.extensions import db
-from consult.meetings import services as meetings
+from consult.processes.models import Process
+from consult.proposals import search
+from consult.proposals.models import STATE_LABELS, Proposal
 
 #: at most this many proposals found or suggested at a time
 LIMIT = 20
@@ -36,19 +37,12 @@ class ProposalRow:
     def state_label(self) -> str:
         if not self.state:
             return ""
-        from consult.proposals.models import STATE_LABELS
-
         label = STATE_LABELS.get(self.state)
         return str(label) if label is not None else self.state
 
 
-def available() -> bool:
-    return meetings._proposal_model() is not None
-
-
 def _rows(where, order=None, limit=None) -> list[ProposalRow]:
-    model = meetings._proposal_model()
-    query = sa.select(model.id, model.title, model.state).where(*where)
+    query = sa.select(Proposal.id, Proposal.title, Proposal.state).where(*where)
     if order is not None:
         query = query.order_by(*order)
     if limit is not None:
@@ -56,23 +50,21 @@ def _rows(where, order=None, limit=None) -> list[ProposalRow]:
     return [ProposalRow(*row) for row in db.session.execute(query)]
 
 
-def _linkable(model) -> list:
-    return [model.state != "draft", model.hidden_at.is_(None)]
+def _linkable() -> list:
+    return [Proposal.state != "draft", Proposal.hidden_at.is_(None)]
 
 
 def chosen(ids, *, already_linked=()) -> tuple[list[ProposalRow], list[int]]:
     """(the proposals among ``ids`` that may be linked, in the order given; the ids that may not). The ids in
-    ``already_linked`` may always stay. Without the proposals module every number is taken as it is."""
+    ``already_linked`` may always stay."""
     ids = list(dict.fromkeys(ids))
     if not ids:
         return [], []
-    if not available():
-        return [ProposalRow(i, "", "") for i in ids], []
-    model = meetings._proposal_model()
     kept = set(already_linked)
-    linkable = sa.case((sa.and_(*_linkable(model)), 1), else_=0)
-    found = {pid: (ProposalRow(pid, title, state), bool(ok) or pid in kept) for pid, title, state, ok in
-             db.session.execute(sa.select(model.id, model.title, model.state, linkable).where(model.id.in_(ids)))}
+    linkable = sa.case((sa.and_(*_linkable()), 1), else_=0)
+    rows = db.session.execute(sa.select(Proposal.id, Proposal.title, Proposal.state, linkable)
+                              .where(Proposal.id.in_(ids)))
+    found = {pid: (ProposalRow(pid, title, state), bool(ok) or pid in kept) for pid, title, state, ok in rows}
     return ([found[i][0] for i in ids if i in found and found[i][1]],
             [i for i in ids if i not in found or not found[i][1]])
 
@@ -85,25 +77,18 @@ def number_in(query: str | None) -> int | None:
 
 def find(query: str | None, council_id: int, *, exclude=()) -> list[ProposalRow]:
     """Proposals to offer: found by ``query``, or the council's qualified proposals without one."""
-    if not available():
-        return []
-    model = meetings._proposal_model()
     exclude = list(exclude)
-    where = [*_linkable(model)]
+    where = [*_linkable()]
     if exclude:
-        where.append(model.id.not_in(exclude))
+        where.append(Proposal.id.not_in(exclude))
     number = number_in(query)
     if number is not None:
-        return _rows([model.id == number, *where])
-    from consult.proposals import search
-
+        return _rows([Proposal.id == number, *where])
     condition = search.matching(query)
     if condition is not None:
-        return _rows([condition, *where], order=[model.published_at.desc(), model.id.desc()], limit=LIMIT)
+        return _rows([condition, *where], order=[Proposal.published_at.desc(), Proposal.id.desc()], limit=LIMIT)
     if (query or "").strip():
         return []  # nothing searchable in it (punctuation only)
-    from consult.processes.models import Process
-
     feeding = sa.select(Process.id).where(Process.council_id == council_id).scalar_subquery()
-    return _rows([model.state == "qualified", model.process_id.in_(feeding), *where],
-                 order=[model.published_at.desc(), model.id.desc()], limit=LIMIT)
+    return _rows([Proposal.state == "qualified", Proposal.process_id.in_(feeding), *where],
+                 order=[Proposal.published_at.desc(), Proposal.id.desc()], limit=LIMIT)

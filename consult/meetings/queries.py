@@ -3,8 +3,8 @@
 The page shows the agenda (items, sub-items, speakers, documents, proposals), the motions with their tallies and
 named votes, the roll call and the quorum, and, for the person reading, whether and how they may vote. Nothing
 here loads ORM objects but the session itself (the policies take it); members come as names and roles, never as
-accounts with their role grants. The rules (who may vote, the quorum) stay in ``consult.meetings.services``;
-this module only feeds them rows.
+accounts with their role grants. The rules stay where they are kept (who may vote: the policy ``motion.vote``,
+asked about a ``Standing`` made from these rows; seats: ``councils.offices``); this module only feeds them rows.
 
 Queries, whatever the number of items, motions, votes or members (statements built once, see ``_statements``):
 the session with its council; the items; their speakers, documents and proposals (one statement); the motions
@@ -24,12 +24,13 @@ from flask_babel import gettext
 
 from consult.accounts.models import User
 from consult.core.models import utcnow
-from consult.core.policy import YES, Decision
+from consult.core.policy import Decision, policies
 from consult.core.templating import translations
 from consult.councils.models import ROLE_LABELS, ROLES, VOTING_ROLES, Membership
+from consult.councils.offices import in_term, term_covers
 from consult.extensions import db
 from consult.meetings import rules, secret_votes
-from consult.meetings import services as meetings
+from consult.meetings.agenda import proposal_titles
 from consult.meetings.models import (
     IN_PROGRESS,
     ITEM_KIND_LABELS,
@@ -47,6 +48,7 @@ from consult.meetings.models import (
     MotionVote,
     Speaker,
 )
+from consult.meetings.motions import Standing
 
 
 class Labels:
@@ -211,8 +213,7 @@ def _statements() -> dict[str, sa.Select]:
     session_id = sa.bindparam("session_id")
     in_session = sa.select(item.c.id).where(item.c.session_id == session_id).scalar_subquery()
     day = sa.bindparam("day")
-    seated = sa.and_(membership.c.council_id == sa.bindparam("council_id"), membership.c.starts_on <= day,
-                     sa.or_(membership.c.ends_on.is_(None), membership.c.ends_on >= day))
+    seated = sa.and_(membership.c.council_id == sa.bindparam("council_id"), in_term(day, membership.c))
     return {
         "items": sa.select(item.c.id, item.c.parent_id, item.c.position, item.c.title, item.c.description,
                            item.c.duration_minutes, item.c.presenter, item.c.kind, item.c.notes, item.c.started_at,
@@ -314,8 +315,7 @@ def _roll_and_seats(session: CouncilSession, names: _Names, labels: Labels, read
         seen.append(tuple(read))
     for (attendance_id, membership_id, role, display_name, deleted_at, status, arrived_at, left_at, is_seated,
          user_id, starts_on, ends_on) in read:
-        if user_id == reader_id and role in VOTING_ROLES and starts_on <= today and (
-                ends_on is None or ends_on >= today):  # as ``councils.policies.active_membership``
+        if user_id == reader_id and role in VOTING_ROLES and term_covers(starts_on, ends_on, today):
             seat = membership_id
         if attendance_id is not None or is_seated:
             rows.append(RollRow(attendance_id, membership_id, role, names(display_name, deleted_at),
@@ -389,7 +389,8 @@ def _minutes_statement(model, original: str) -> sa.Select:
 
 def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], roll: list[RollRow], person,
                      seat: int | None):
-    """(voted, decisions, votes cast) of the open motions for this reader, as ``services.vote_decision``."""
+    """(voted, decisions, votes cast) of the open motions for this reader: the rule ``motion.vote`` asked about
+    the :class:`Standing` these rows give (no query but the secret votes' participation)."""
     decisions: dict[int, Decision] = {}
     voted: dict[int, bool] = {}
     secret_polls = [m.poll_id for m in open_motions if m.mode == "secret" and m.poll_id]
@@ -407,20 +408,9 @@ def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], rol
     for motion in open_motions:
         if signed_in and motion.mode != "hands":
             voted[motion.id] = has_voted(motion)
-        if session.status != IN_PROGRESS:
-            decisions[motion.id] = Decision("refused", meetings.VOTE_NOT_OPEN)
-        elif motion.mode == "hands":
-            decisions[motion.id] = Decision("refused", meetings.VOTE_BY_HANDS)
-        elif not signed_in:
-            decisions[motion.id] = Decision("sign_in", meetings.VOTE_SIGN_IN)
-        elif seat is None:
-            decisions[motion.id] = Decision("refused", meetings.VOTE_MEMBERS_ONLY)
-        elif not in_room:
-            decisions[motion.id] = Decision("refused", meetings.VOTE_IN_ROOM_ONLY)
-        elif voted[motion.id]:
-            decisions[motion.id] = Decision("refused", meetings.VOTE_ALREADY)
-        else:
-            decisions[motion.id] = YES
+        facts = Standing(is_open=session.status == IN_PROGRESS, mode=motion.mode, seat_id=seat, in_room=in_room,
+                         voted=voted.get(motion.id, False))
+        decisions[motion.id] = policies.decide("motion.vote", person, facts)
     return voted, decisions, votes_cast
 
 
@@ -434,7 +424,7 @@ def session_page(session: CouncilSession, person) -> SessionPage:
     open_motions = [m for item in items for m in item.motions if m.status == MOTION_OPEN]
     voted, decisions, votes_cast = _votes_of_reader(session, open_motions, roll, person, seat)
     proposal_ids = [pid for item in items for pid in item.proposal_ids]
-    titles = meetings.proposal_titles(proposal_ids) if proposal_ids else {}
+    titles = proposal_titles(proposal_ids) if proposal_ids else {}
     digest = hash((session.id, session.council_id, session.status, session.starts_at, session.council.quorum_percent,
                    tuple(seen), tuple(sorted(titles.items())), tuple(sorted(votes_cast.items())),
                    tuple(sorted(voted.items())),

@@ -2,91 +2,66 @@
 
 A secret motion gets a ``yes_no_abstain`` poll in ``secret`` mode owned by ``("motion", motion.id)``. The engine
 stores who voted (participation) apart from what was voted (ballot, no voter, no time, no sequence), so no
-row of a secret motion links a member to a choice. Who may vote is decided by this module's owner hook, which
-asks the meetings rules (voting member, in the room, motion open).
+row of a secret motion links a member to a choice. Who may vote is the policy ``motion.vote``: meetings asks it
+before writing through :func:`cast`, and the engine asks it for a vote sent to the poll's own page (the owner's
+rule, registered by :func:`register`).
 """
 
 from __future__ import annotations
 
-import importlib.util
+import sqlalchemy as sa
+from flask import url_for
+
+from consult.extensions import db
+from consult.meetings.models import Motion
+from consult.votes import services as engine
+from consult.votes.models import STATUS_CLOSED, Participation, Poll
 
 
-def available() -> bool:
-    """Whether the votes engine is installed in this tree (secret motions need it)."""
-    return importlib.util.find_spec("consult.votes.services") is not None
-
-
-def _engine():
-    from consult.votes import services
-
-    return services
-
-
-def _poll(motion):
-    from consult.extensions import db
-    from consult.votes.models import Poll
-
+def _poll(motion: Motion) -> Poll | None:
     return db.session.get(Poll, motion.poll_id) if motion.poll_id else None
 
 
+def _motion(poll: Poll) -> Motion | None:
+    return db.session.get(Motion, poll.owner_id)
+
+
+def _describe(poll: Poll):
+    motion = _motion(poll)
+    if motion is None:
+        return None
+    return motion.item.session.title, url_for("meetings.session_page", session_id=motion.item.session_id)
+
+
 def register() -> None:
-    """Tell the votes engine who may vote in a motion's poll and how the poll names its motion."""
-    if not available():
-        return
-    from flask import url_for
-
-    from consult.extensions import db
-    from consult.meetings.models import Motion
-
-    def can_vote(poll, person):
-        from consult.meetings import services
-
-        motion = db.session.get(Motion, poll.owner_id)
-        return services.vote_decision(motion, person, engine=True)
-
-    def describe(poll):
-        motion = db.session.get(Motion, poll.owner_id)
-        if motion is None:
-            return None
-        return motion.item.session.title, url_for("meetings.session_page", session_id=motion.item.session_id)
-
-    _engine().register_owner("motion", can_vote=can_vote, describe=describe)
+    """Tell the votes engine that a motion's poll is voted under ``motion.vote``, and how it names its motion."""
+    engine.register_owner("motion", vote_rule="motion.vote", subject=_motion, describe=_describe)
 
 
-def create_and_open(motion, by=None) -> int:
-    engine = _engine()
+def create_and_open(motion: Motion, by=None) -> int:
     poll = engine.create_poll(question=motion.text[:500], method="yes_no_abstain", options=[], owner_type="motion",
                               owner_id=motion.id, mode="secret", rule=None, created_by=by)
     engine.open_poll(poll, by=by)
     return poll.id
 
 
-def cast(motion, person, choice: str) -> None:
-    _engine().cast_ballot(_poll(motion), person, choice)
+def cast(motion: Motion, person, choice: str) -> None:
+    """Write the ballot (the caller has asked ``motion.vote``): participation and ballot, apart."""
+    engine.write_ballot(_poll(motion), person, choice)
 
 
-def has_voted(motion, person) -> bool:
+def has_voted(motion: Motion, person) -> bool:
     poll = _poll(motion)
-    return poll is not None and _engine().has_voted(poll, person)
+    return poll is not None and engine.has_voted(poll, person)
 
 
-def voters_count(motion) -> int:
-    import sqlalchemy as sa
-
-    from consult.extensions import db
-    from consult.votes.models import Participation
-
+def voters_count(motion: Motion) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Participation)
                              .where(Participation.poll_id == motion.poll_id)) or 0
 
 
 def participation(poll_ids, person) -> tuple[dict[int, int], set[int]]:
     """For these polls: how many have voted in each, and which ones the person has voted in (one query)."""
-    import sqlalchemy as sa
-
-    from consult.extensions import db
-    from consult.votes.models import Participation
-
     me = person.id if getattr(person, "is_authenticated", False) else None
     mine = sa.func.sum(sa.case((Participation.voter_id == me, 1), else_=0)) if me is not None else sa.literal(0)
     counts, voted = {}, set()
@@ -99,11 +74,10 @@ def participation(poll_ids, person) -> tuple[dict[int, int], set[int]]:
     return counts, voted
 
 
-def close_and_count(motion, by=None) -> tuple[int, int, int]:
+def close_and_count(motion: Motion, by=None) -> tuple[int, int, int]:
     """Close the poll and return (yes, no, abstain)."""
-    engine = _engine()
     poll = _poll(motion)
-    if poll.status != "closed":
+    if poll.status != STATUS_CLOSED:
         engine.close_poll(poll, by=by)
     result = engine.results(poll)
     by_id = {o.id: o.code for o in poll.options}

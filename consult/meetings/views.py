@@ -245,7 +245,7 @@ def _item_form(session, item=None, formdata=None, top_items=None):
         else:
             field.data = list(linked)
     rows, _refused = picker.chosen(field.data or [], already_linked=linked)
-    field.choices = [(row.id, row.title) for row in rows] if picker.available() else None
+    field.choices = [(row.id, row.title) for row in rows]
     form.chosen_proposals = rows
     return form
 

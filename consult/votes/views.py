@@ -47,19 +47,13 @@ def _with_anon_cookie(poll: Poll, response):
     return response
 
 
-def _decision(poll: Poll):
-    if poll.mode == "open" and not current_user.is_authenticated:
-        return votes.voter_decision(poll, current_user, anon_key=request.cookies.get(ANON_COOKIE) or "new")
-    return can("votes.vote", poll)
-
-
 def _page_context(poll: Poll, **extra):
     anon = _anon_key(poll)
     visible = votes.results_visible(poll)
     ctx = {
         "poll": poll,
         "method": methods.get(poll.method),
-        "decision": _decision(poll),
+        "decision": can("votes.vote", poll),
         "voted": votes.has_voted(poll, current_user, anon),
         "result": votes.results(poll) if visible else None,
         "owner": votes.owner_of(poll),
@@ -101,21 +95,13 @@ def _refuse(poll: Poll, err: DomainError, raw=None):
                   **_page_context(poll, error=str(err.message), raw=raw or {}))
 
 
-def _require_vote(poll: Poll):
-    decision = _decision(poll)
-    if not decision:
-        if decision.needs_sign_in:
-            require("votes.vote", poll)
-        abort(403, description=decision)
-
-
 @bp.route("/polls/<int:poll_id>/confirm", methods=["POST"])
 @_limit_votes()
 @read_only
 def confirm(poll_id: int):
     """Confirmation step: the ballot is checked and shown in words; nothing is recorded yet."""
     poll = _load(poll_id)
-    _require_vote(poll)
+    require("votes.vote", poll)
     method = methods.get(poll.method)
     raw = method.parse_form(request.form, votes.spec_for(poll))
     try:
@@ -131,7 +117,7 @@ def confirm(poll_id: int):
 def vote(poll_id: int):
     """Cast the confirmed ballot: participation and ballot in one transaction; the tracker is shown once."""
     poll = _load(poll_id)
-    _require_vote(poll)
+    require("votes.vote", poll)
     try:
         choice = json.loads(request.form.get("choice", ""))
     except ValueError:

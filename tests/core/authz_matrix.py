@@ -35,6 +35,8 @@ Notes on lines that may surprise:
 * ``/minutes/<id>/...``: both demo minutes are published, so approving, submitting or editing them is refused to
   everyone (corrections go through ``correct``); drafting history (``revisions``, ``diff``) is for the secretary.
 * the second agenda item of the convened session carries an attachment (``tests/routes.add_missing_objects``).
+* ``POST /motions/<id>/vote``: the demo's first motion is decided, so ``motion.vote`` refuses every member
+  before the form is read (``docs/permissions.md`` maps who may vote in which state).
 * ``/reset/<token>`` and ``/profile/email/<token>`` get a made-up token: the reset link sends back to ``/reset``,
   the address confirmation answers 400; ``/reset/new-password`` without an opened link sends back to ``/reset``.
 """
@@ -164,7 +166,7 @@ POST /moderation/people/<int:user_id>/block                        in  no  no  n
 POST /moderation/people/<int:user_id>/unblock                      in  no  no  no  no  no  do  no  do
 POST /motions/<int:motion_id>/close                                in  no  no  no  no  do  no  no  do
 POST /motions/<int:motion_id>/open                                 in  no  no  no  no  do  no  no  do
-POST /motions/<int:motion_id>/vote                                 in  no  no  do  no  do  no  no  no
+POST /motions/<int:motion_id>/vote                                 in  no  no  no  no  no  no  no  no
 GET /notifications                                                 in  ok  ok  ok  ok  ok  ok  ok  ok
 POST /notifications/<int:notification_id>/open                     in  nf  do  nf  nf  nf  nf  nf  nf
 POST /notifications/read                                           in  do  do  do  do  do  do  do  do

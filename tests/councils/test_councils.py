@@ -9,7 +9,8 @@ from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
 from consult.core.policy import policies
 from consult.councils import services as councils
-from consult.councils.models import Membership
+from consult.councils.models import VOTING_ROLES, Membership
+from consult.councils.offices import seat, seats, term_covers
 from consult.meetings import services as meetings
 from tests.helpers import count, text_of
 
@@ -49,6 +50,20 @@ def test_ended_member_moves_to_history_and_loses_rights(council_setup, db):
     assert not policies.decide("council.manage_sessions", setup.users["secr"], setup.council)
 
 
+def test_a_seat_is_held_from_the_first_to_the_last_day_of_its_term(council_setup, make_user, db):
+    council = council_setup.council
+    person = make_user()
+    first, last = date(2025, 3, 1), date(2025, 6, 30)
+    councils.add_membership(council, person, role="member", starts_on=first, ends_on=last)
+    db.session.commit()
+    for day, held in ((first - timedelta(days=1), False), (first, True), (last, True), (last + timedelta(days=1), False)):
+        assert term_covers(first, last, day) is held
+        assert (seat(person, council, on=day) is not None) is held, day
+        assert (person.id in {m.user_id for m in seats(council, on=day)}) is held, day
+    assert term_covers(first, None, date(2099, 1, 1))
+    assert seat(person, council) is None  # today the term is over: no seat, no right
+
+
 def test_permissions_come_from_this_councils_memberships(council_setup, make_user):
     setup = council_setup
     other = councils.create_council(name="Other council")
@@ -60,10 +75,11 @@ def test_permissions_come_from_this_councils_memberships(council_setup, make_use
         assert not policies.decide("council.manage_members", setup.users[username], setup.council)
     for username in ("member1", "obs"):
         assert not policies.decide("council.manage_sessions", setup.users[username], setup.council)
-    assert policies.decide("motion.vote", setup.users["member1"], setup.council)
-    refusal = policies.decide("motion.vote", setup.users["obs"], setup.council)
-    assert not refusal and "Observers" in refusal.message
-    assert not policies.decide("motion.vote", stranger, setup.council)
+    # voting seats: members and officers of this council, never its observers (``motion.vote`` asks this)
+    assert seat(setup.users["member1"], setup.council, VOTING_ROLES)
+    assert seat(setup.users["obs"], setup.council) and seat(setup.users["obs"], setup.council, VOTING_ROLES) is None
+    assert seat(stranger, setup.council, VOTING_ROLES) is None
+    assert seat(setup.users["member1"], other) is None
     assert policies.decide("council.manage_members", admin, setup.council)
     assert policies.decide("council.manage_sessions", admin, other)
 

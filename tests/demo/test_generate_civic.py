@@ -52,7 +52,7 @@ def test_civic_generation_keeps_the_invariants_and_every_page_answers(generated,
     from consult.debates.models import Debate, Question, QuestionLike
     from consult.meetings.models import CLOSED, CouncilSession, Motion, MotionVote
     from consult.minutes.models import Minutes
-    from consult.votes import methods
+    from consult.votes import methods, tallies
     from consult.votes import services as votes
     from consult.votes.models import Ballot, Participation, Poll
 
@@ -71,9 +71,9 @@ def test_civic_generation_keeps_the_invariants_and_every_page_answers(generated,
         ballots = _db.session.scalar(sa.select(sa.func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id))
         assert voters == ballots, poll.question
         if poll.is_closed:
-            fresh = methods.get(poll.method).tally(votes._groups(poll), votes.spec_for(poll))
+            fresh = methods.get(poll.method).tally(tallies.ballot_groups(poll), votes.spec_for(poll))
             assert poll.result["online"] == fresh
-            assert poll.result["tally"] == votes._compose(poll, fresh, voters)["tally"]
+            assert poll.result["tally"] == tallies.compose_result(poll, fresh, voters)["tally"]
             assert poll.closed_at <= utcnow()
             # counted when it closed (back-dated with it), not when the generator ran
             assert poll.result["counted_at"] == poll.closed_at.isoformat(timespec="seconds"), poll.question

@@ -29,14 +29,14 @@ def _residents(n: int = 40) -> list[int]:
 
 
 def _hold(monkeypatch, ctx, council, people, starts: datetime, *, reverse: bool) -> tuple[list, list]:
-    from consult.meetings import services as meetings
+    from consult.meetings import attendance
 
-    seated = meetings.memberships_for
-    monkeypatch.setattr(meetings, "memberships_for",
+    seated = attendance.memberships_for
+    monkeypatch.setattr(attendance, "memberships_for",
                         lambda session: sorted(seated(session), key=lambda m: m.id, reverse=reverse))
     ctx.rng = random.Random(3)
     session, _dates = civic._hold_session(ctx, council, starts, people, last=True)
-    monkeypatch.setattr(meetings, "memberships_for", seated)
+    monkeypatch.setattr(attendance, "memberships_for", seated)
     first = min(a.id for a in session.attendance)
     roll = [(a.id - first, a.membership_id, a.status, a.arrived_at, a.left_at)
             for a in sorted(session.attendance, key=lambda a: a.id)]

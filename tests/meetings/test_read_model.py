@@ -12,6 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from consult.core.models import utcnow
+from consult.core.policy import policies
 from consult.councils import services as councils
 from consult.meetings import queries
 from consult.meetings import services as meetings
@@ -141,7 +142,7 @@ def test_read_model_shows_what_the_models_show(app, running, db):
         for reader in (member, setup.users["obs"], setup.users["member3"], setup.users["pres"]):
             page = queries.session_page(session, reader)
             for motion in open_motions:
-                decision = meetings.vote_decision(motion, reader)
+                decision = policies.decide("motion.vote", reader, motion)
                 assert (page.vote_decisions[motion.id].kind, page.vote_decisions[motion.id].message) == (
                     decision.kind, decision.message), (reader.username, motion.mode)
                 if motion.mode != "hands":

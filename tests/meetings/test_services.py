@@ -163,6 +163,47 @@ def test_secret_motion_cannot_link_a_member_to_a_choice(running, db):
                              .where(Participation.poll_id == motion.poll_id)) == 4
 
 
+def test_a_members_vote_asks_one_rule_once_then_writes_the_ballot(running, db, monkeypatch):
+    """``motion.vote`` decides, once; the votes engine writes the secret ballot without asking again."""
+    from consult.core.policy import policies
+
+    setup, session, item = running
+    motions = {mode: meetings.add_motion(item, text=f"A {mode} vote", mode=mode) for mode in ("named", "secret")}
+    for motion in motions.values():
+        meetings.open_motion(motion)
+    asked = []
+    decide = policies.decide
+    monkeypatch.setattr(policies, "decide", lambda action, *args: asked.append(action) or decide(action, *args))
+    for motion in motions.values():
+        asked.clear()
+        meetings.cast_vote(motion, setup.users["member1"], "yes")
+        assert asked == ["motion.vote"], motion.mode
+        assert meetings.has_voted(motion, setup.users["member1"])
+
+
+def test_a_secret_motions_poll_takes_votes_under_the_motions_rule(running, db):
+    """Sent to the poll's own page, a vote on a secret motion is decided by ``motion.vote`` all the same."""
+    from consult.votes import services as votes
+
+    setup, session, item = running
+    motion = meetings.add_motion(item, text="Secret", mode="secret")
+    meetings.open_motion(motion)
+    poll = votes.get_poll(motion.poll_id)
+    yes = next(o.id for o in poll.options if o.code == "yes")
+    with pytest.raises(NotAllowed, match="Observers"):
+        votes.cast_ballot(poll, setup.users["obs"], str(yes))
+    left = next(a for a in session.attendance if a.membership.user.username == "member3")
+    meetings.mark_presence(left, "leave")
+    with pytest.raises(NotAllowed, match="in the room"):
+        votes.cast_ballot(poll, setup.users["member3"], str(yes))
+    votes.cast_ballot(poll, setup.users["member2"], str(yes))
+    with pytest.raises(Conflict, match="already voted"):
+        votes.cast_ballot(poll, setup.users["member2"], str(yes))
+    with pytest.raises(Conflict, match="already voted"):
+        meetings.cast_vote(motion, setup.users["member2"], "no")
+    assert meetings.close_motion(motion).yes == 1
+
+
 def test_hands_count_is_checked_against_the_room(running, db):
     setup, session, item = running
     motion = meetings.add_motion(item, text="Hands", rule="unanimity", mode="hands")

@@ -313,9 +313,12 @@ def test_secret_motion_from_the_page(client, running, db):
     client.sign_in("member1")
     page = text_of(client.get(f"/sessions/{session.id}"))
     assert "secret: nobody can see what you choose" in page
-    assert client.post_form(f"/motions/{motion.id}/vote", {"choice": "no"}).status_code == 303
-    assert client.post_form(f"/motions/{motion.id}/vote", {"choice": "yes"}).status_code == 409
     assert client.post_form(f"/motions/{motion.id}/vote", {"choice": "perhaps"}).status_code == 422
+    assert client.post_form(f"/motions/{motion.id}/vote", {"choice": "no"}).status_code == 303
+    again = client.post_form(f"/motions/{motion.id}/vote", {"choice": "yes"})
+    assert again.status_code == 409 and "already voted" in text_of(again)
+    # whoever has voted is told so before anything they send is read
+    assert client.post_form(f"/motions/{motion.id}/vote", {"choice": "perhaps"}).status_code == 409
     client.sign_out()
     client.sign_in("secr")
     assert client.post_form(f"/motions/{motion.id}/close").status_code == 303
