@@ -49,6 +49,7 @@ from consult.meetings.models import (
     Speaker,
 )
 from consult.meetings.motions import Standing
+from consult.minutes.models import ORIGINAL, Minutes
 
 
 class Labels:
@@ -361,30 +362,15 @@ def load_session(session_id: int) -> CouncilSession | None:
 def session_minutes(session: CouncilSession):
     """The minutes drafted from this session (the original document, in whatever state), or None; one query.
 
-    The minutes module builds on meetings (it drafts from ``record.session_record``), so meetings looks them up
-    only when that module is installed, as it does the proposals. The policy ``minutes.view`` decides who sees
-    them: the record's snapshot is not loaded, nor the approver."""
-    if not _installed("consult.minutes.models"):
-        return None
-    from consult.minutes.models import ORIGINAL, Minutes
-
-    return db.session.scalar(_minutes_statement(Minutes, ORIGINAL), {"source_id": session.id})
-
-
-def _installed(module: str) -> bool:
-    import importlib.util
-
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+    The policy ``minutes.view`` decides who sees them: the record's snapshot is not loaded, nor the approver."""
+    return db.session.scalar(_minutes_statement(), {"source_id": session.id})
 
 
 @functools.cache
-def _minutes_statement(model, original: str) -> sa.Select:
-    return sa.select(model).where(model.source_type == "council_session",
-                                  model.source_id == sa.bindparam("source_id"), model.kind == original).options(
-        sa.orm.defer(model.record), sa.orm.lazyload(model.approved_by))
+def _minutes_statement() -> sa.Select:
+    return sa.select(Minutes).where(Minutes.source_type == "council_session",
+                                    Minutes.source_id == sa.bindparam("source_id"), Minutes.kind == ORIGINAL).options(
+        sa.orm.defer(Minutes.record), sa.orm.lazyload(Minutes.approved_by))
 
 
 def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], roll: list[RollRow], person,
