@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import DateTimeLocalField, Field, FileField
+from wtforms import DateTimeLocalField, Field, FieldList, FileField
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 from wtforms.widgets import DateTimeLocalInput
@@ -86,6 +86,23 @@ class BaseForm(FlaskForm):
             field.errors = list(field.errors) + [str(message)]
         else:
             self.form_errors.append(str(message))
+
+
+class RowList(FieldList):
+    """The rows of a table of inputs (a roll call, a tally sheet): a ``FieldList`` of ``FormField`` rows, sent as
+    ``<name>-<n>-<field>``, each row naming what it is about in a hidden field (a seat, an option).
+
+    A row number is read only when written in ASCII digits, six at most: WTForms takes any Unicode digit for
+    one, and ``int()`` then fails on ``lines-²-status`` (a server error instead of a refused form).
+    """
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isascii() and index.isdigit() and len(index) <= 6:
+                    yield int(index)
 
 
 def _unreadable(field: Field) -> bool:

@@ -6,6 +6,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
+    Form,
+    FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -14,7 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, RowList, strip_filter
 
 METHOD_CHOICES = [
     ("yes_no_abstain", _l("Yes, no or abstain")),
@@ -62,14 +65,57 @@ class PollForm(BaseForm):
 MAX_PAPER = 10_000_000
 
 
+COUNT_REFUSED = _l("Counts must be whole numbers, 0 or more.")
+
+
+class CountField(IntegerField):
+    """A number read off a tally sheet: digits only (of any script: "٤" is 4), at most nine; empty is none.
+    Signs, spaces inside, underscores, decimals and exponents are refused, as a person counting writes none."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = str(valuelist[0]).strip() if valuelist else ""
+        if text and not (text.isdecimal() and len(text) <= 9):
+            raise ValueError(COUNT_REFUSED)
+        if text:
+            self.data = int(text)
+
+
+class OptionCountForm(Form):
+    """One line of a tally sheet: an option (its id) and the votes it got."""
+
+    option = HiddenField()
+    count = CountField(validators=[Optional(), NumberRange(min=0, max=MAX_PAPER, message=COUNT_REFUSED)])
+
+
 class PaperTallyForm(BaseForm):
     channel = StringField(_l("Channel (for example: Town hall polling place)"),
                           validators=[DataRequired(), Length(max=80)], filters=[strip_filter])
+    #: one line per option of the poll (``counts-<n>-option``, ``counts-<n>-count``); see :meth:`lines_for`
+    counts = RowList(FormField(OptionCountForm), max_entries=1000)
     blank = IntegerField(_l("Blank ballots"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
     invalid = IntegerField(_l("Invalid ballots"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
     ballots = IntegerField(_l("Paper ballots cast (approval polls; otherwise computed)"),
                            validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
     submit = SubmitField(_l("Save the paper count"))
+
+    def lines_for(self, options) -> list[tuple]:
+        """``(option, its line)`` for each option of the poll, in the poll's order: the line sent for it, else an
+        empty one (a first visit). Lines sent for anything else are left out of the page."""
+        sent = {line.option.data: line for line in self.counts}
+        kept = [sent.get(str(option.id)) for option in options]
+        self.counts.entries = [line for line in kept if line is not None]
+        self.counts.last_index = len(self.counts.entries) - 1  # appended lines come after those sent
+        lines = []
+        for option, line in zip(options, kept, strict=True):
+            if line is None:
+                line = self.counts.append_entry({"option": str(option.id)})
+            lines.append((option, line))
+        return lines
+
+    def counted(self) -> dict[str, int]:
+        """``{option id: votes}`` as sent (the service checks that they are this poll's options)."""
+        return {line.option.data: line.count.data or 0 for line in self.counts}
 
 
 class TrackerForm(BaseForm):

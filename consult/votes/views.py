@@ -17,11 +17,11 @@ from consult.core.db import read_only
 from consult.core.errors import DomainError
 from consult.core.models import get_or_404
 from consult.core.policy import can, require
-from consult.core.rendering import redirect_to, render
+from consult.core.rendering import redirect_to, render, submit
 from consult.extensions import limiter
 from consult.votes import bp, methods, queries
 from consult.votes import services as votes
-from consult.votes.forms import MAX_PAPER, PaperTallyForm, PollForm, TrackerForm
+from consult.votes.forms import PaperTallyForm, PollForm, TrackerForm
 from consult.votes.methods import BallotError
 from consult.votes.models import Poll
 
@@ -153,7 +153,7 @@ def results(poll_id: int):
     poll = _load(poll_id)
     require("votes.see_results", poll)
     response = render("votes/results.html", "votes/_results.html", poll=poll, result=votes.results(poll),
-                      verdicts=votes.VERDICTS, live=not poll.is_closed)
+                      method=methods.get(poll.method), verdicts=votes.VERDICTS, live=not poll.is_closed)
     response.headers["Vary"] = "HX-Request"
     return response
 
@@ -210,55 +210,43 @@ def new():
     """Admins create stand-alone polls; councils and debates create theirs through the service."""
     require("votes.manage")
     form = PollForm()
-    if form.validate_on_submit():
-        try:
-            poll = votes.create_poll(
-                question=form.question.data, method=form.method.data, options=_lines(form.options.data),
-                mode=form.mode.data, opens_at=form.opens_at.data, closes_at=form.closes_at.data,
-                quorum=form.quorum.data, majority=form.majority.data, max_choices=form.max_choices.data,
-                points_budget=form.points_budget.data, results_before_close=form.results_before_close.data,
-                allow_change=form.allow_change.data, description=form.description.data or "",
-                created_by=current_user)
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The poll has been created as a draft. Check it, then open it."), "success")
-            return redirect_to(url_for("votes.manage", poll_id=poll.id))
-    return render("votes/new.html", form=form, status=422 if form.errors else 200)
+    return submit(form, lambda: votes.create_poll(
+                      question=form.question.data, method=form.method.data, options=_lines(form.options.data),
+                      mode=form.mode.data, opens_at=form.opens_at.data, closes_at=form.closes_at.data,
+                      quorum=form.quorum.data, majority=form.majority.data, max_choices=form.max_choices.data,
+                      points_budget=form.points_budget.data, results_before_close=form.results_before_close.data,
+                      allow_change=form.allow_change.data, description=form.description.data or "",
+                      created_by=current_user),
+                  success=_("The poll has been created as a draft. Check it, then open it."),
+                  done=lambda poll: url_for("votes.manage", poll_id=poll.id), page="votes/new.html")
 
 
 @bp.route("/polls/<int:poll_id>/manage")
 def manage(poll_id: int):
     poll = get_or_404(Poll, poll_id)
     require("votes.manage", poll)
-    return render("votes/manage.html", poll=poll, paper_form=PaperTallyForm(), tallies=votes.paper_tallies(poll),
-                  method=methods.get(poll.method), counts={})
+    return _manage_page(poll, PaperTallyForm(formdata=None))
+
+
+def _manage_page(poll: Poll, paper_form: PaperTallyForm, status: int = 200):
+    return render("votes/manage.html", poll=poll, paper_form=paper_form, paper_lines=paper_form.lines_for(poll.options),
+                  tallies=votes.paper_tallies(poll), method=methods.get(poll.method), status=status)
 
 
 @bp.route("/polls/<int:poll_id>/open", methods=["POST"])
 def open_(poll_id: int):
     poll = get_or_404(Poll, poll_id)
     require("votes.manage", poll)
-    try:
-        votes.open_poll(poll, by=current_user)
-    except DomainError as err:
-        flash(str(err.message), "error")
-        return redirect_to(url_for("votes.manage", poll_id=poll.id))
-    flash(_("The poll is open."), "success")
-    return redirect_to(url_for("votes.manage", poll_id=poll.id))
+    return submit(None, lambda: votes.open_poll(poll, by=current_user), success=_("The poll is open."),
+                  done=url_for("votes.manage", poll_id=poll.id))
 
 
 @bp.route("/polls/<int:poll_id>/close", methods=["POST"])
 def close(poll_id: int):
     poll = get_or_404(Poll, poll_id)
     require("votes.manage", poll)
-    try:
-        votes.close_poll(poll, by=current_user)
-    except DomainError as err:
-        flash(str(err.message), "error")
-        return redirect_to(url_for("votes.manage", poll_id=poll.id))
-    flash(_("The poll is closed and counted."), "success")
-    return redirect_to(url_for("votes.results", poll_id=poll.id))
+    return submit(None, lambda: votes.close_poll(poll, by=current_user), success=_("The poll is closed and counted."),
+                  done=url_for("votes.results", poll_id=poll.id), refused_to=url_for("votes.manage", poll_id=poll.id))
 
 
 @bp.route("/polls/<int:poll_id>/paper", methods=["POST"])
@@ -267,23 +255,8 @@ def paper(poll_id: int):
     poll = get_or_404(Poll, poll_id)
     require("votes.enter_paper", poll)
     form = PaperTallyForm()
-    counts, bad = {}, False
-    for option in poll.options:
-        value = request.form.get(f"count-{option.id}", "").strip() or "0"
-        number = int(value) if value.isdecimal() and len(value) <= 9 else None
-        if number is None or number > MAX_PAPER:
-            bad = True
-        counts[str(option.id)] = number if number is not None and number <= MAX_PAPER else 0
-    if form.validate_on_submit() and not bad:
-        try:
-            votes.record_paper_tally(poll, channel=form.channel.data, counts=counts, blank=form.blank.data or 0,
-                                     invalid=form.invalid.data or 0, ballots=form.ballots.data, by=current_user)
-        except DomainError as err:
-            form.add_error(err.field if err.field in ("channel", "blank", "ballots") else None, err.message)
-        else:
-            flash(_("The paper count has been saved."), "success")
-            return redirect_to(url_for("votes.manage", poll_id=poll.id))
-    if bad:
-        form.add_error(None, _("Counts must be whole numbers, 0 or more."))
-    return render("votes/manage.html", poll=poll, paper_form=form, tallies=votes.paper_tallies(poll),
-                  method=methods.get(poll.method), counts=request.form, status=422)
+    return submit(form, lambda: votes.record_paper_tally(
+                      poll, channel=form.channel.data, counts=form.counted(), blank=form.blank.data or 0,
+                      invalid=form.invalid.data or 0, ballots=form.ballots.data, by=current_user),
+                  success=_("The paper count has been saved."), done=url_for("votes.manage", poll_id=poll.id),
+                  page=lambda status: _manage_page(poll, form, status))

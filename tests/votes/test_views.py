@@ -16,6 +16,14 @@ def _ids(poll):
     return [o.id for o in poll.options]
 
 
+def _tally(counts: dict, **fields) -> dict:
+    """A paper count as the manage page's form sends it: one line per option (its id and its count)."""
+    data = {"channel": "Town hall", **fields}
+    for n, (option_id, count) in enumerate(counts.items()):
+        data[f"counts-{n}-option"], data[f"counts-{n}-count"] = str(option_id), count
+    return data
+
+
 def test_index_and_ballot_page_explain_who_and_how(client, make_poll):
     poll = make_poll("ranked_irv")
     page = client.get("/polls")
@@ -167,17 +175,23 @@ def test_admin_creates_opens_enters_paper_and_closes(client, make_user, make_pol
     assert poll.status == "draft" and [o.label for o in poll.options] == ["Language café", "Welcome desk"]
     assert client.post_form(f"/polls/{poll.id}/open").status_code == 303
     a, b = _ids(poll)
-    bad = client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "x"})
+    bad = client.post_form(f"/polls/{poll.id}/paper", _tally({a: "x"}))
     assert bad.status_code == 422
+    # the refusal is said next to the option's count, which keeps what was typed
+    assert 'aria-invalid="true"' in bad.get_data(as_text=True) and 'value="x"' in bad.get_data(as_text=True)
+    assert "Counts must be whole numbers, 0 or more." in text_of(bad)
     # a digit-like sign that is no number (superscript two) is refused, not a server error
-    assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "\u00b2"}).status_code == 422
+    assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "\u00b2"})).status_code == 422
     # numbers beyond any count (and beyond PostgreSQL's integer) are refused, not a server error
-    assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "99999999999"}).status_code == 422
-    assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "1",
-                                                        "blank": "99999999999"}).status_code == 422
+    assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "99999999999"})).status_code == 422
+    assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "1"}, blank="99999999999")).status_code == 422
+    # a line's number written with other digits than 0-9 is no line (WTForms alone would fail on it)
+    assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", "counts-\u00b2-option": str(a),
+                                                        "counts-\u00b2-count": "1"}).status_code == 303
+    # a line for an option of another poll is refused
+    assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "1", 10**6: "1"})).status_code == 422
     # Arabic-Indic digits are numbers: "٤" is 4
-    ok = client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", f"count-{a}": "\u0664",
-                                                      f"count-{b}": "1", "blank": "1", "invalid": "0"})
+    ok = client.post_form(f"/polls/{poll.id}/paper", _tally({a: "\u0664", b: "1"}, blank="1", invalid="0"))
     assert ok.status_code == 303
     assert client.post_form(f"/polls/{poll.id}/close").status_code == 303
     page = client.get(f"/polls/{poll.id}/results")

@@ -1,6 +1,6 @@
 """Voting methods: one small module each, one interface.
 
-Every method module defines a :class:`Method` with
+Every method module defines a :class:`Method` (a :class:`BaseMethod`) with
 
 * ``parse_form(form, spec)``: read the ballot page's fields (no JavaScript needed) into a raw choice;
 * ``validate(raw, spec)``: return the *canonical* choice (JSON-able, one spelling per meaning) or raise
@@ -12,6 +12,10 @@ Every method module defines a :class:`Method` with
 Canonical choices are stored as compact JSON text (:func:`encode`), so identical ballots are identical strings:
 the service groups them with SQL ``GROUP BY choice`` and the methods count groups with weights. That keeps the
 count of a million ballots close to the cost of the ``GROUP BY`` itself, for every method.
+
+A method also owns how it looks: its ballot's inputs and its results' figures are partial templates in
+``templates/votes/methods/<name>/`` (``_ballot.html``, ``_results.html``), found with :meth:`BaseMethod.template`;
+the pages around them never ask which method a poll uses.
 """
 
 from __future__ import annotations
@@ -26,6 +30,27 @@ from consult.core.errors import DomainError
 
 class BallotError(DomainError):
     """The ballot breaks the method's rules (nothing is recorded)."""
+
+
+class BaseMethod:
+    """What every voting method has besides its rules: its partial templates, and how a ballot is explained."""
+
+    name: str
+    label = ""
+    explanation = ""
+    #: paper and booth counts per option can be added to its results
+    paper = False
+    #: a paper channel states how many ballots it counted (they are not the sum of the votes: approval)
+    paper_ballots = False
+
+    def template(self, part: str) -> str:
+        """The method's own partial for ``part`` (``ballot``: the inputs of the ballot form; ``results``: the
+        chart and the tables of figures)."""
+        return f"votes/methods/{self.name}/_{part}.html"
+
+    def how_to_vote(self, poll) -> str:
+        """What the ballot page says under "How to vote"."""
+        return str(self.explanation)
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,21 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from consult.votes.methods import BallotError, Spec, as_option, top
+from consult.votes.methods import BallotError, BaseMethod, Spec, as_option, top
 
 
-class Approval:
+class Approval(BaseMethod):
     name = "approval"
     label = _l("Approval (choose several)")
     explanation = _l("Tick every option you support. The option supported by the most people wins.")
     paper = True
+    paper_ballots = True
+
+    def how_to_vote(self, poll) -> str:
+        if not poll.max_choices:
+            return str(self.explanation)
+        return f"{self.explanation} " + ngettext("You can tick at most %(num)d option.",
+                                                  "You can tick at most %(num)d options.", poll.max_choices)
 
     def parse_form(self, form, spec: Spec):
         return form.getlist("option")

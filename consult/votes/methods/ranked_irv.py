@@ -15,10 +15,10 @@ from collections import defaultdict
 
 from flask_babel import lazy_gettext as _l
 
-from consult.votes.methods import BallotError, Spec, as_option
+from consult.votes.methods import BallotError, BaseMethod, Spec, as_option
 
 
-class RankedIRV:
+class RankedIRV(BaseMethod):
     name = "ranked_irv"
     label = _l("Ranked choice (instant runoff)")
     explanation = _l("Give number 1 to your favourite option, 2 to your next choice, and so on. You do not have to "

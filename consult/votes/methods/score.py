@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from consult.votes.methods import BallotError, Spec, as_int, as_option, top
+from consult.votes.methods import BallotError, BaseMethod, Spec, as_int, as_option, top
 
 
-class Score:
+class Score(BaseMethod):
     name = "score"
     label = _l("Score (0 to 5)")
     explanation = _l("Give each option a score from 0 (not at all) to 5 (very much). An option you leave empty "

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from consult.votes.methods import BallotError, Spec, as_option, top
+from consult.votes.methods import BallotError, BaseMethod, Spec, as_option, top
 
 
-class SingleChoice:
+class SingleChoice(BaseMethod):
     name = "single"
     label = _l("Single choice")
     explanation = _l("Choose one option. The option with the most votes wins.")
