@@ -1,7 +1,7 @@
 """Comment forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from consult.comments.services import MAX_LENGTH
@@ -9,7 +9,8 @@ from consult.core.forms import BaseForm, strip_filter
 
 
 def alignment_choices():
-    return [("in_favour", _l("In favour")), ("against", _l("Against")), ("neutral", _l("Neutral"))]
+    return [SelectChoice("in_favour", _l("In favour")), SelectChoice("against", _l("Against")),
+            SelectChoice("neutral", _l("Neutral"))]
 
 
 class CommentForm(BaseForm):

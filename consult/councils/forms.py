@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from consult.core.forms import BaseForm, strip_filter
@@ -33,7 +41,7 @@ class CouncilForm(BaseForm):
 class MembershipForm(BaseForm):
     username = StringField(_l("Username of the person"), validators=[DataRequired(), Length(max=40)],
                            filters=[strip_filter])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in ROLES], default="member")
+    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="member")
     represents = StringField(_l("Represents (community or association)"), validators=[Length(max=160)],
                              filters=[strip_filter], description=_l("Optional."))
     starts_on = DateField(_l("First day of the term"), validators=[DataRequired()])

@@ -5,9 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SearchField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, RowList, strip_filter
 from consult.core.routing import row_id
 from consult.meetings.models import (
     CHOICE_LABELS,
@@ -89,10 +93,12 @@ class ItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)],
                                 description=_l("You can use Markdown."))
-    kind = SelectField(_l("Kind"), choices=[(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS], default="information")
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
+                       default="information")
     duration_minutes = IntegerField(_l("Expected length (minutes)"), validators=[Optional(), NumberRange(1, 600)])
     presenter = StringField(_l("Presented by"), validators=[Length(max=120)], filters=[strip_filter])
-    parent_id = SelectField(_l("Place in the agenda"), coerce=str, choices=[("", _l("Main item"))], default="")
+    parent_id = SelectField(_l("Place in the agenda"), coerce=str,
+                            choices=[SelectChoice("", _l("Main item"))], default="")
     proposal_ids = ProposalsField(_l("Linked proposals"))
     submit = SubmitField(_l("Save the item"))
 
@@ -117,15 +123,36 @@ class AttachmentForm(BaseForm):
     submit = SubmitField(_l("Attach"))
 
 
+class RollCallLine(Form):
+    """One line of the roll call: a seat (its membership id), present, excused or absent, and when the person
+    arrived late or left (hours:minutes on the session's day, read by the view)."""
+
+    seat = HiddenField()
+    #: present, excused or absent (``ATTENDANCE_LABELS``, drawn by the page); the service refuses anything else
+    status = RadioField(validate_choice=False)
+    arrived = StringField(filters=[strip_filter])
+    left = StringField(filters=[strip_filter])
+
+
+class RollCallForm(BaseForm):
+    """The roll call: a line per seat of the session's day (``lines-<n>-seat``, ``-status``, ``-arrived``,
+    ``-left``); see :meth:`RowList.rows_for`."""
+
+    lines = RowList(FormField(RollCallLine), max_entries=1000)
+    submit = SubmitField(_l("Save the roll call"))
+
+
 class MotionForm(BaseForm):
     text = TextAreaField(_l("Text of the motion"), validators=[DataRequired(), Length(max=5000)])
-    rule = SelectField(_l("Majority needed"), choices=[(r, RULE_LABELS[r]) for r in RULES], default="simple")
-    mode = SelectField(_l("How members vote"), choices=[(m, MODE_LABELS[m]) for m in MODES], default="named")
+    rule = SelectField(_l("Majority needed"), choices=[SelectChoice(r, RULE_LABELS[r]) for r in RULES],
+                       default="simple")
+    mode = SelectField(_l("How members vote"), choices=[SelectChoice(m, MODE_LABELS[m]) for m in MODES],
+                       default="named")
     submit = SubmitField(_l("Add the motion"))
 
 
 class VoteForm(BaseForm):
-    choice = SelectField(_l("Your vote"), choices=[(c, CHOICE_LABELS[c]) for c in CHOICES],
+    choice = SelectField(_l("Your vote"), choices=[SelectChoice(c, CHOICE_LABELS[c]) for c in CHOICES],
                          validators=[DataRequired()])
 
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from consult.core.forms import BaseForm
@@ -34,6 +42,6 @@ class TranslateForm(BaseForm):
 
 class ApprovalModeForm(BaseForm):
     mode = RadioField(_l("Who approves these minutes?"), validators=[DataRequired()],
-                      choices=[("president", _l("The president of the council")),
-                               ("motion", _l("The council, by a motion at a later session"))])
+                      choices=[SelectChoice("president", _l("The president of the council")),
+                               SelectChoice("motion", _l("The council, by a motion at a later session"))])
     submit = SubmitField(_l("Save the approval rule"))

@@ -1,20 +1,22 @@
 """Moderation forms."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectChoice, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from consult.core.forms import BaseForm, strip_filter
 
 
 def reason_choices():
+    """(code, label) of each reason for a report."""
     return [("spam", _l("Spam or advertising")), ("offensive", _l("Offensive or hateful")),
             ("off_topic", _l("Off-topic")), ("misinformation", _l("False information or rumour")),
             ("other", _l("Something else"))]
 
 
 class ReportForm(BaseForm):
-    reason = RadioField(_l("What is wrong?"), choices=reason_choices(), validate_choice=True,
+    reason = RadioField(_l("What is wrong?"), choices=[SelectChoice(*reason) for reason in reason_choices()],
+                        validate_choice=True,
                         validators=[DataRequired(_l("Please choose a reason."))])
     note = TextAreaField(_l("More details (optional)"), filters=[strip_filter],
                          validators=[Optional(), Length(max=1000, message=_l("Please write at most %(max)d characters."))])

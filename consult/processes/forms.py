@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -59,10 +60,10 @@ class ProcessForm(BaseForm):
 
 
 class PhaseForm(BaseForm):
-    kind = SelectField(_l("Phase"), choices=[(k, PHASE_LABELS[k]) for k in PHASE_KINDS],
+    kind = SelectField(_l("Phase"), choices=[SelectChoice(k, PHASE_LABELS[k]) for k in PHASE_KINDS],
                        validators=[DataRequired()])
     starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(message=_l("Please give a date and time."))])
     ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(message=_l("Please give a date and time."))])
     capabilities = MultiCheckboxField(_l("What residents can do in this phase"),
-                                      choices=[(c, CAPABILITY_LABELS[c]) for c in CAPABILITIES])
+                                      choices=[SelectChoice(c, CAPABILITY_LABELS[c]) for c in CAPABILITIES])
     submit = SubmitField(_l("Save the phase"))

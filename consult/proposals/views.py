@@ -300,7 +300,7 @@ def answer(proposal_id):
     require("proposal.manage", proposal)
     form = AnswerForm()
     if request.method == "GET":
-        form.state.data = proposal.state if proposal.state in dict(form.state.choices) else None
+        form.state.data = proposal.state if proposal.state in {c.value for c in form.state.choices} else None
         form.language.data = proposal.language
     return submit(form, lambda: proposals.answer(proposal, current_user, state=form.state.data,
                                                  language=form.language.data, text=form.text.data),

@@ -11,6 +11,7 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -142,8 +143,8 @@ class EligibilityRuleForm(BaseForm):
     name = StringField(_l("Name"), filters=[strip_filter],
                        validators=[DataRequired(message=_l("Please give the rule a name.")), Length(max=120)])
     min_level = SelectField(_l("Who can take part"), choices=[
-        (LEVEL_VERIFIED, _l("Verified residents")),
-        (LEVEL_SIGNED_IN, _l("Anyone with an account")),
+        SelectChoice(LEVEL_VERIFIED, _l("Verified residents")),
+        SelectChoice(LEVEL_SIGNED_IN, _l("Anyone with an account")),
     ], validators=[DataRequired()])
     min_age = IntegerField(_l("Minimum age (optional)"), validators=[Optional(), NumberRange(
         min=0, max=120, message=_l("Between 0 and 120."))],

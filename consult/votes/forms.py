@@ -10,6 +10,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -20,23 +21,23 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from consult.core.forms import BaseForm, LocalDateTimeField, RowList, strip_filter
 
 METHOD_CHOICES = [
-    ("yes_no_abstain", _l("Yes, no or abstain")),
-    ("single", _l("Single choice")),
-    ("approval", _l("Approval (choose several)")),
-    ("ranked_irv", _l("Ranked choice (instant runoff)")),
-    ("schulze", _l("Ranked choice (Schulze, compares every pair)")),
-    ("score", _l("Score (0 to 5)")),
-    ("points", _l("Points (share your points)")),
+    SelectChoice("yes_no_abstain", _l("Yes, no or abstain")),
+    SelectChoice("single", _l("Single choice")),
+    SelectChoice("approval", _l("Approval (choose several)")),
+    SelectChoice("ranked_irv", _l("Ranked choice (instant runoff)")),
+    SelectChoice("schulze", _l("Ranked choice (Schulze, compares every pair)")),
+    SelectChoice("score", _l("Score (0 to 5)")),
+    SelectChoice("points", _l("Points (share your points)")),
 ]
 MODE_CHOICES = [
-    ("secret", _l("Secret ballot")),
-    ("named", _l("Named vote (names and choices are public)")),
-    ("open", _l("Quick live poll (anyone with the link)")),
+    SelectChoice("secret", _l("Secret ballot")),
+    SelectChoice("named", _l("Named vote (names and choices are public)")),
+    SelectChoice("open", _l("Quick live poll (anyone with the link)")),
 ]
 MAJORITY_CHOICES = [
-    ("simple", _l("Simple majority (more yes than no / most votes)")),
-    ("absolute", _l("Absolute majority (more than half of the ballots)")),
-    ("two_thirds", _l("Two thirds")),
+    SelectChoice("simple", _l("Simple majority (more yes than no / most votes)")),
+    SelectChoice("absolute", _l("Absolute majority (more than half of the ballots)")),
+    SelectChoice("two_thirds", _l("Two thirds")),
 ]
 
 
