@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.core import audit
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
-from consult.councils.models import ROLES, VOTING_ROLES, Council, Membership
+from consult.councils.models import ROLES, Council, Membership
 from consult.councils.offices import seats as active_memberships  # noqa: F401 - the council pages list seats
 from consult.extensions import db
 
@@ -129,10 +129,6 @@ def past_memberships(council: Council, on: date | None = None) -> list[Membershi
     day = on or utcnow().date()
     return list(db.session.scalars(sa.select(Membership).where(
         Membership.council_id == council.id, Membership.ends_on < day).order_by(Membership.ends_on.desc())))
-
-
-def voting_members(council: Council, on: date | None = None) -> list[Membership]:
-    return [m for m in active_memberships(council, on) if m.role in VOTING_ROLES]
 
 
 def list_councils() -> list[Council]:

@@ -24,7 +24,6 @@ from consult.core.models import utcnow
 from consult.councils.models import Council
 from consult.extensions import db
 from consult.meetings.agenda import (
-    ATTACHMENT_AREA,
     add_attachment,
     add_item,
     add_speaker,
@@ -59,7 +58,7 @@ from consult.meetings.motions import (
 )
 
 __all__ = [
-    "ATTACHMENT_AREA", "add_attachment", "add_item", "add_motion", "add_speaker", "attachment_path", "cast_vote",
+    "add_attachment", "add_item", "add_motion", "add_speaker", "attachment_path", "cast_vote",
     "close_motion", "close_session", "convene_session", "create_session", "decisions_of", "delete_item",
     "ensure_roll", "has_voted", "mark_presence", "memberships_for", "move_item", "numbered_items", "open_motion",
     "proposal_titles", "qualified_proposals", "quorum", "record_attendance", "record_item_progress", "roll",

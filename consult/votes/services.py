@@ -51,7 +51,6 @@ from consult.votes.models import (
 from consult.votes.owners import owner_of, register_owner
 from consult.votes.results import (
     VERDICTS,
-    Result,
     counted_trackers,
     is_counted,
     live_counts,
@@ -62,16 +61,15 @@ from consult.votes.results import (
 from consult.votes.tallies import (
     compose_result,
     count_online,
-    eligible_count,
     paper_tallies,
     participants,
     record_paper_tally,
 )
 
 __all__ = [
-    "TRACKER_PATTERN", "VERDICTS", "Result", "cast_ballot", "choice_summary", "close_poll", "counted_trackers",
-    "create_poll", "default_binding_rule", "eligible_count", "export_personal_data", "fingerprint", "get_poll",
-    "has_voted", "is_counted", "is_within_window", "list_polls", "live_counts", "named_votes", "open_poll",
+    "TRACKER_PATTERN", "VERDICTS", "cast_ballot", "choice_summary", "close_poll", "counted_trackers",
+    "create_poll", "default_binding_rule", "export_personal_data", "fingerprint", "get_poll",
+    "has_voted", "is_counted", "is_within_window", "live_counts", "named_votes", "open_poll",
     "owner_of", "paper_tallies", "record_paper_tally", "register_owner", "result_csv", "results",
     "results_visible", "spec_for", "tracker_hash", "validate_choice", "write_ballot",
 ]
@@ -184,13 +182,6 @@ def is_within_window(poll: Poll, now=None) -> bool:
     now = now or utcnow()
     return (poll.status == STATUS_OPEN and (poll.opens_at is None or poll.opens_at <= now)
             and (poll.closes_at is None or now < poll.closes_at))
-
-
-def list_polls(*, include_drafts: bool = False) -> list[Poll]:
-    q = sa.select(Poll).order_by(Poll.status.desc(), Poll.id.desc())
-    if not include_drafts:
-        q = q.where(Poll.status != STATUS_DRAFT)
-    return db.session.scalars(q).all()
 
 
 def export_personal_data(user) -> dict:
