@@ -72,6 +72,16 @@ class Defaults:
     RATELIMIT_POST = "30 per minute"
     RATELIMIT_VOTE = "20 per minute"
 
+    #: Redis for the cache (``consult.core.cache``), shared by every server process (``CONSULT_REDIS_URL``, or
+    #: ``CACHE_REDIS_URL``); none: each process caches for itself
+    REDIS_URL: str | None = None
+    CACHE_REDIS_URL: str | None = None
+    #: the cache's keys in Redis start with it; none: a stamp of the installed code, so a new release never
+    #: reads what an older one rendered (set it to the release's name when several hosts share one Redis)
+    CACHE_KEY_PREFIX: str | None = None
+    #: seconds an entry stays in Redis
+    CACHE_DEFAULT_TIMEOUT = 24 * 60 * 60
+
     #: argon2id parameters: "default" for real use, "test" (the cheapest RFC profile) only in the test suite.
     PASSWORD_HASH_PROFILE = "default"
     RESET_CODE_LIFETIME_HOURS = 48

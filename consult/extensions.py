@@ -41,7 +41,7 @@ class SecretSafeCompress(Compress):
 
             from consult.core import compression
 
-            # a page with a large fragment kept between requests: that fragment's deflate stream is kept too
+            # a page with a large fragment from the cache: that fragment's deflate stream is cached too
             parts = compression.included()
             body = compression.stitched_gzip(response.get_data(), parts, current_app.config["COMPRESS_LEVEL"]) \
                 if parts else None

@@ -1,46 +1,48 @@
-"""The comments section's thread as plain rows, and its HTML kept between readers.
+"""The comments section's thread as plain rows, and its HTML cached between readers.
 
 Each view first reads the thread's *version*, one row of ``comment_thread`` that database triggers replace with a
 new random number at any change of what the thread shows: a comment's columns (a new comment, an edit, a
 deletion, a hide or a restore) or an author's public name (a new name, an erased account: "Former participant");
-see ``consult.comments.versions``. The version is part of the key of the kept HTML, so any of those changes the
-key at once: nothing is invalidated, nothing stale is shown. The same query brings the thread's rows (plain rows,
-no ORM objects), but only when the version differs from that of the rows the process already holds for the
-item: a page runs one query for its thread whether its copy is kept or not, and reads one row when it is.
+see ``consult.comments.versions``. The cached HTML depends on that version (``THREAD_HTML``), so any of those
+changes is a new entry at once: nothing is invalidated, nothing stale is shown. The same query brings the
+thread's rows (plain rows, no ORM objects), but only when the version differs from that of the rows the process
+already holds for the item (``THREAD_ROWS``): a page runs one query for its thread whether its HTML is cached
+or not, and reads one row when it is.
 
-The rest of the key is what differs between readers: language and time zone, the page the forms return to,
+The HTML also depends on what differs between readers: language and time zone, the page the forms return to,
 whether the reader is signed in, may reply, may report, is blocked, and (only for a reader who wrote comments
 in this thread) who they are, because they see edit and delete links on their own comments. The CSRF token,
 which is each reader's own, is put in on the way out. A thread re-shown with a refused reply form is rendered
 for that request only.
 
-The kept copies live in the process (each worker keeps its own), in bounded least-recently-used stores: at
-most 12 million characters of HTML (a 500-comment thread is 0.3-1 million) and 8 million of rows, so a worker
-stays within its memory budget whatever people read.
+Both regions are bounded in each worker: at most 12 million characters of HTML (a 500-comment thread is 0.3-1
+million) and 8 million of rows, so a worker stays within its memory budget whatever people read. A thread's
+HTML the same for every reader of a kind is sent as it is, and its compressed stream is reused
+(``precompressed``).
 """
 
 from __future__ import annotations
 
+import functools
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cached_property
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import aliased
 
 from consult.comments.models import Comment, CommentFacts, CommentThread
-from consult.core import compression, targets
-from consult.core.kept import KeptStore, app_store
+from consult.core import cache, targets
 from consult.core.policy import can
 from consult.core.templating import csrf_field
 from consult.extensions import db
 
-#: stands for the reader's CSRF input in a kept copy; unguessable, so no comment text can contain it
+#: stands for the reader's CSRF input in a cached copy; unguessable, so no comment text can contain it
 _CSRF_MARK = f"<!--csrf-{secrets.token_hex(12)}-->"
 
 
@@ -84,12 +86,12 @@ class ThreadRows:
 
     @cached_property
     def not_deleted(self) -> int:
-        """Comments not deleted by their authors (counted once per rows kept)."""
+        """Comments not deleted by their authors (counted once per rows held)."""
         return sum(1 for row in self.rows if row[_DELETED_AT] is None)
 
     @cached_property
     def authors(self) -> dict[int, int]:
-        """How many comments each author wrote here (counted once per rows kept)."""
+        """How many comments each author wrote here (counted once per rows held)."""
         counts: dict[int, int] = {}
         for row in self.rows:
             if row[_AUTHOR_ID] is not None:
@@ -125,7 +127,7 @@ class ThreadStamp:
 
 
 class _Raw(sa.types.TypeDecorator):
-    """A timestamp as the driver gives it (SQLite: text, PostgreSQL: datetime): keeping rows needs no more,
+    """A timestamp as the driver gives it (SQLite: text, PostgreSQL: datetime): holding rows needs no more,
     and the few times a thread is rendered convert the creation times (``_moment``)."""
 
     impl = sa.types.NullType
@@ -155,7 +157,7 @@ def load_rows(target_type: str, target_id: int) -> ThreadRows:
     return ThreadRows(target_type, target_id, tuple(map(tuple, result)))
 
 
-@cache
+@functools.cache
 def _thread_select():
     """The one statement a thread needs (built once: building it costs more than running it). Parameters:
     ``target_type``, ``target_id`` and ``held`` (the version of the rows held, or None). Each result row has the
@@ -182,11 +184,29 @@ def _rows_size(rows: tuple[tuple, ...]) -> int:
     return sum(len(row[4] or "") + 100 for row in rows)
 
 
+class _WithForms(NamedTuple):
+    """A thread's HTML whose forms need the reader's CSRF token (in place of ``_CSRF_MARK``)."""
+
+    html: Markup
+
+
+#: the latest rows of each recently shown thread, ``(version, ThreadRows)``: checked against the thread's
+#: version at every view (``load_stamp``); the process's own objects, never shared
+THREAD_ROWS = cache.region("comment_thread_rows", depends_on=("thread",), max_entries=256, max_size=8_000_000,
+                           size_of=lambda held: _rows_size(held[1].rows), local=True)
+#: a thread's HTML for a kind of reader (``_reader``): a new version of the thread is a new entry. HTML without
+#: forms is the same for every such reader and goes out as it is; HTML with forms is ``_WithForms``
+THREAD_HTML = cache.region("comment_thread_html", depends_on=("thread", "version", "next_path", "reader"),
+                           varies_on=(cache.language, cache.time_zone), max_entries=128, max_size=12_000_000,
+                           size_of=lambda entry: len(entry.html if isinstance(entry, _WithForms) else entry),
+                           precompressed=True)
+
+
 def load_stamp(target) -> ThreadStamp:
     """The thread's version, and its rows, in one query of one row: the rows come only when the version differs
     from that of the rows this process already holds for the item (otherwise those are used)."""
     target_type, target_id = targets.ref(target)
-    held = rows_store().get((target_type, target_id))
+    held = THREAD_ROWS.get(thread=(target_type, target_id))
     params = {"target_type": target_type, "target_id": target_id, "held": None if held is None else held[0]}
     result = db.session.connection().execute(_thread_select(), params).all()
     version = result[0][0]
@@ -196,19 +216,9 @@ def load_stamp(target) -> ThreadStamp:
     else:
         rows = ThreadRows(target_type, target_id, fresh)
         if version is not None:
-            rows_store().put((target_type, target_id), (version, rows), _rows_size(fresh))
+            THREAD_ROWS.put((version, rows), thread=(target_type, target_id))
     me = current_user.id if current_user.is_authenticated else None
     return ThreadStamp(target_type, target_id, version, rows, me)
-
-
-def store() -> KeptStore:
-    """This app's kept thread HTML (an app in tests has its own; several apps never share copies)."""
-    return app_store("comment_threads", 128, 12_000_000)
-
-
-def rows_store() -> KeptStore:
-    """This app's latest rows of each recently shown thread, with their version."""
-    return app_store("comment_thread_rows", 256, 8_000_000)
 
 
 def _reader(thread: ThreadStamp, may_post: bool) -> tuple:
@@ -222,26 +232,24 @@ def _reader(thread: ThreadStamp, may_post: bool) -> tuple:
 
 
 def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, reply_to=None) -> Markup:
-    """The ``<ol>`` of the thread for this reader, from the kept copy when one has the same key."""
+    """The ``<ol>`` of the thread for this reader, from the cache when it holds this version for this kind of
+    reader."""
     context = dict(may_post=may_post, next_path=next_path)
     if reply_to and form is not None and form.errors:  # a refused reply is shown with its errors, once
         return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=form, reply_to=reply_to,
                                       thread=thread.rows, **context))
-    if thread.version is None:  # no version (a database without the triggers): nothing can be kept safely
+    if thread.version is None:  # no version (a database without the triggers): nothing can be cached safely
         return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=None, reply_to=None,
                                       thread=thread.rows, **context))
-    key = (thread.target_type, thread.target_id, thread.version, str(get_locale()), str(get_timezone()), next_path,
-           _reader(thread, bool(may_post)))
-    kept = store()
-    entry = kept.get(key)
-    if entry is None:
+
+    def render():
+        # cached as markup (returning it copies nothing); with forms, the reader's token goes in on the way out
         html = Markup(render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None, reply_to=None,
                                       thread=thread.rows, **context))
-        # kept as markup (returning it copies nothing), with whether it carries forms that need the token
-        entry = (html, _CSRF_MARK in html)
-        kept.put(key, entry, len(html))
-    html, has_forms = entry
-    if not has_forms:  # the same bytes for every reader of this key: gzip keeps their stream too
-        compression.include(html)
-        return html
-    return Markup(str.replace(html, _CSRF_MARK, str(csrf_field())))
+        return _WithForms(html) if _CSRF_MARK in html else html
+
+    entry = THREAD_HTML.get_or_make(render, thread=(thread.target_type, thread.target_id), version=thread.version,
+                                    next_path=next_path, reader=_reader(thread, bool(may_post)))
+    if isinstance(entry, _WithForms):
+        return Markup(str.replace(entry.html, _CSRF_MARK, str(csrf_field())))
+    return entry

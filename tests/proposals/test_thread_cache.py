@@ -1,4 +1,4 @@
-"""The comment thread's HTML is kept between readers (``consult.comments.thread``): every change shows at once,
+"""The comment thread's HTML is cached between readers (``consult.comments.thread``): every change shows at once,
 and no reader ever sees another reader's controls or CSRF token."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from consult.accounts import services as accounts
 from consult.accounts.erasure import erase_account
 from consult.comments import services as comments
-from consult.comments.thread import store
+from consult.comments.thread import THREAD_HTML
 from consult.moderation import services as moderation
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -39,9 +39,9 @@ def comments_part(html: str) -> str:
     return html.split('class="comment-thread"', 1)[1].split('class="comments__empty"')[0]
 
 
-def kept_hits(app) -> int:
+def cache_hits(app) -> int:
     with app.app_context():
-        return store().hits
+        return THREAD_HTML.stats().hits
 
 
 def test_every_change_shows_at_once(app, client, db, thread):
@@ -51,9 +51,9 @@ def test_every_change_shows_at_once(app, client, db, thread):
     amina = db.session.get(User, first.author_id)
     modo = db.session.scalar(db.select(User).where(User.username == "modo"))
     assert "<strong>words</strong>" in page(client, proposal)
-    hits = kept_hits(app)
+    hits = cache_hits(app)
     assert "<strong>words</strong>" in page(client, proposal)
-    assert kept_hits(app) == hits + 1  # the second view is served from the kept copy
+    assert cache_hits(app) == hits + 1  # the second view is served from the cached copy
 
     def change(action, expected, gone=None):
         action()
@@ -73,7 +73,7 @@ def test_every_change_shows_at_once(app, client, db, thread):
     change(lambda: comments.delete_comment(first, amina), "This comment was deleted by its author.",
            "Changed words")
     change(lambda: erase_account(db.session.get(User, second.author_id)), "Former participant", "Bilal")
-    # the fact-check note is on the proposal, around the kept thread
+    # the fact-check note is on the proposal, around the cached thread
     moderation.add_note(proposal, modo, "Context: the **desk** exists", [])
     db.session.commit()
     html = page(client, proposal)
@@ -84,7 +84,7 @@ def test_one_reader_never_sees_another_readers_controls(client, db, thread):
     proposal, first, second = thread
     edit_a, delete_a = f"/comments/{first.id}/edit", f"/comments/{first.id}/delete"
     edit_b, delete_b = f"/comments/{second.id}/edit", f"/comments/{second.id}/delete"
-    for _ in range(2):  # each reader twice: the second view comes from a kept copy
+    for _ in range(2):  # each reader twice: the second view comes from a cached copy
         client.sign_in("amina")
         for _ in range(2):
             html = comments_part(page(client, proposal))
@@ -108,12 +108,12 @@ def test_each_reader_gets_their_own_csrf_token(app, db, thread, make_resident):
     proposal = thread[0]
     make_resident(username="dora", display_name="Dora")
     tokens = []
-    for username in ("chloe", "dora"):  # the same kind of reader: the same kept thread
+    for username in ("chloe", "dora"):  # the same kind of reader: the same cached thread
         client = app.test_client()
         client.sign_in(username)
         html = page(client, proposal)
         found = set(TOKEN_RE.findall(html))
-        assert len(found) == 1  # the kept thread's forms carry this reader's token, like the rest of the page
+        assert len(found) == 1  # the cached thread's forms carry this reader's token, like the rest of the page
         tokens.append(found.pop())
     assert tokens[0] != tokens[1]
 
@@ -138,13 +138,13 @@ def test_the_language_is_the_readers(client, db, thread):
     proposal = thread[0]
     english = comments_part(page(client, proposal)).split("<time", 1)[1].split("</time>")[0]
     french = comments_part(page(client, proposal, lang="fr")).split("<time", 1)[1].split("</time>")[0]
-    assert english != french  # the kept English thread is never shown to a French reader
+    assert english != french  # the cached English thread is never shown to a French reader
 
 
 def test_htmx_answer_and_full_page_show_the_new_reply_with_its_controls(app, client, db, thread):
     proposal, first, _ = thread
     client.sign_in("chloe")
-    page(client, proposal)  # kept for this reader before the reply
+    page(client, proposal)  # cached for this reader before the reply
     response = client.post_form(f"/comments/proposal/{proposal.id}",
                                 {"body": "Chloe replies", "alignment": "neutral", "parent_id": str(first.id),
                                  "next": f"/proposals/{proposal.id}"}, htmx=True)
@@ -159,19 +159,19 @@ def test_htmx_answer_and_full_page_show_the_new_reply_with_its_controls(app, cli
                                 "next": f"/proposals/{proposal.id}"}, htmx=True)
     assert refused.status_code == 422
     assert f'aria-describedby="reply-body-{first.id}-error"' in refused.get_data(as_text=True)
-    # the refused form was not kept: the next view has no error in it
+    # the refused form was not cached: the next view has no error in it
     assert f"reply-body-{first.id}-error" not in page(client, proposal)
 
 
 def test_the_store_is_bounded(app):
-    from consult.core.kept import KeptStore
+    from consult.core.cache import LRUCache
 
-    kept = KeptStore(max_entries=3, max_size=100)
+    store = LRUCache(max_entries=3, max_size=100)
     for n in range(5):
-        kept.put(n, "x" * 10)
-    assert len(kept) == 3 and kept.get(0) is None and kept.get(4) == "x" * 10
-    kept.put("big", "y" * 95)
-    assert kept.get("big") == "y" * 95 and sum(1 for n in range(5) if kept.get(n)) == 0
+        store.put(n, "x" * 10)
+    assert len(store) == 3 and store.get(0) is None and store.get(4) == "x" * 10
+    store.put("big", "y" * 95)
+    assert store.get("big") == "y" * 95 and sum(1 for n in range(5) if store.get(n)) == 0
 
 
 def test_an_unchanged_thread_is_not_read_again_and_a_changed_one_is(app, db, thread):
@@ -189,8 +189,8 @@ def test_an_unchanged_thread_is_not_read_again_and_a_changed_one_is(app, db, thr
         assert "Edited words" in [row[4] for row in changed.rows.rows]
 
 
-def test_a_long_thread_is_gzipped_from_its_kept_stream(app, client, db, process, make_proposal, make_resident):
-    """The thread's deflate stream is kept with its HTML: the gzip answer is the same page, byte for byte."""
+def test_a_long_thread_is_gzipped_from_its_cached_stream(app, client, db, process, make_proposal, make_resident):
+    """The thread's deflate stream is cached with its HTML: the gzip answer is the same page, byte for byte."""
     import gzip
 
     from consult.core import compression
@@ -201,7 +201,7 @@ def test_a_long_thread_is_gzipped_from_its_kept_stream(app, client, db, process,
         comments.post_comment(authors[n % 4], proposal, f"Point {n}: " + "a welcoming city listens to everyone. " * 8,
                               "neutral")
     db.session.commit()
-    compression.kept.clear()
+    compression.STREAMS.clear()
     def same(body: bytes) -> bytes:  # the CSRF token carries the second it was signed: two pages may differ there
         return re.sub(rb'"X-CSRFToken": "[^"]+"|name="csrf_token" value="[^"]+"', b"TOKEN", body)
 
@@ -211,10 +211,11 @@ def test_a_long_thread_is_gzipped_from_its_kept_stream(app, client, db, process,
         zipped = client.get(f"/proposals/{proposal.id}", headers={"Accept-Encoding": "gzip"})
         assert zipped.headers["Content-Encoding"] == "gzip"
         assert same(gzip.decompress(zipped.get_data())) == same(plain)
-    assert compression.kept.misses == 1 and compression.kept.hits == 1  # compressed once, then taken as it is
+    stats = compression.STREAMS.stats()
+    assert stats.misses == 1 and stats.hits == 1  # compressed once, then taken as it is
 
 
-def test_stitched_gzip_is_one_valid_stream():
+def test_stitched_gzip_is_one_valid_stream(app):
     import gzip
     import zlib
 
@@ -222,10 +223,11 @@ def test_stitched_gzip_is_one_valid_stream():
 
     part = "".join(f"<li>comment {n} — «مرحبا»</li>" for n in range(3000))
     body = ("<html><p>before</p>" + part + "<p>between</p>" + part[:40_000] + "<p>after</p></html>").encode()
-    stitched = compression.stitched_gzip(body, [part, part[:40_000]], level=6)
+    with app.app_context():
+        stitched = compression.stitched_gzip(body, [part, part[:40_000]], level=6)
+        assert compression.stitched_gzip(b"<html>nothing cached here</html>", [part], level=6) is None
     assert gzip.decompress(stitched) == body
     assert zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(stitched) == body
-    assert compression.stitched_gzip(b"<html>nothing kept here</html>", [part], level=6) is None
 
 
 def test_comment_text_and_names_keep_their_own_direction_in_arabic(client, thread):
