@@ -447,59 +447,15 @@ def serve_and_measure(paths: dict[int, Path], pages: dict[str, str], seconds: fl
             for url in (BARE_URL, *pages.values()):
                 server.get(url)
         warm = {size: server.memory_mb()["VmRSS"] for size, server in servers.items()}
-        zero = {"requests": 0, "seconds": 0.0, "bare_requests": 0, "bare_seconds": 0.0, "cpu": 0.0, "bare_cpu": 0.0}
-        totals = {size: {name: dict(zero, medians=[], ratios=[]) for name in pages} for size in servers}
-        bare_totals = {size: dict(zero, medians=[]) for size in servers}
-        memory = {size: {} for size in servers}
-        failed: dict[tuple[int, str], str] = {}
+        measured = _Rounds(servers, pages)
         for _ in range(rounds):
-            for name, url in pages.items():
-                for size, server in servers.items():
-                    if (size, name) in failed:
-                        continue
-                    bare = server.timed(BARE_URL, seconds / 2, clients)
-                    run = server.timed(url, seconds, clients)
-                    if run["errors"]:
-                        failed[(size, name)] = run["errors"][0]
-                        print(f"  {name} failed at {size:,}: {failed[(size, name)]}", flush=True)
-                        continue
-                    figure = totals[size][name]
-                    figure["requests"] += run["requests"]
-                    figure["seconds"] += run["seconds"]
-                    figure["bare_requests"] += bare["requests"]
-                    figure["bare_seconds"] += bare["seconds"]
-                    figure["medians"].append(run["median_ms"])
-                    figure["cpu"] += run["cpu_seconds"]
-                    figure["bare_cpu"] += bare["cpu_seconds"]
-                    figure["ratios"].append((run["requests"] / run["seconds"]) / (bare["requests"] / bare["seconds"]))
-                    bare_totals[size]["requests"] += bare["requests"]
-                    bare_totals[size]["seconds"] += bare["seconds"]
-                    bare_totals[size]["medians"].append(bare["median_ms"])
-                    memory[size][name] = server.memory_mb()["VmRSS"]
+            measured.run(seconds, clients)
         results = {}
         for size, server in servers.items():
             peak = server.memory_mb()
-            b = bare_totals[size]
-            figures = {"bare": {"per_second": round(b["requests"] / b["seconds"], 1),
-                                "median_ms": round(statistics.median(b["medians"]), 2), "requests": b["requests"]}}
-            for name in pages:
-                t = totals[size][name]
-                if (size, name) in failed or not t["requests"]:
-                    figures[name] = {"error": failed.get((size, name)), "per_second": None, "ratio_to_bare": None}
-                    continue
-                rate, bare_rate = t["requests"] / t["seconds"], t["bare_requests"] / t["bare_seconds"]
-                figures[name] = {"per_second": round(rate, 1),
-                                 "ratio_to_bare": round(statistics.median(t["ratios"]), 3),
-                                 "ratio_to_bare_overall": round(rate / bare_rate, 3),
-                                 "ratio_to_bare_slices": [round(r, 3) for r in t["ratios"]],
-                                 "cpu_ms_per_request": round(1000 * t["cpu"] / t["requests"], 2),
-                                 "cpu_ratio_to_bare": round((t["bare_cpu"] / t["bare_requests"])
-                                                            / max(t["cpu"] / t["requests"], 1e-9), 3),
-                                 "bare_per_second": round(bare_rate, 1),
-                                 "median_ms": round(statistics.median(t["medians"]), 2), "requests": t["requests"],
-                                 "worker_rss_mb_after": memory[size][name]}
-            results[size] = {"pages": figures, "worker_rss_mb_idle": idle[size], "worker_rss_mb_warm": warm[size],
-                             "worker_rss_mb": peak["VmRSS"], "worker_peak_rss_mb": peak["VmHWM"]}
+            results[size] = {"pages": measured.figures(size), "worker_rss_mb_idle": idle[size],
+                             "worker_rss_mb_warm": warm[size], "worker_rss_mb": peak["VmRSS"],
+                             "worker_peak_rss_mb": peak["VmHWM"]}
         mark = time.perf_counter()
         weight = page_weight(servers[max(servers)], pages, use_browser)
         print(f"  page weight in {time.perf_counter() - mark:.1f} s", flush=True)
@@ -507,6 +463,73 @@ def serve_and_measure(paths: dict[int, Path], pages: dict[str, str], seconds: fl
     finally:
         for server in servers.values():
             server.stop()
+
+
+class _Rounds:
+    """The sums of the measuring rounds, per server size and page, and the figures made from them."""
+
+    def __init__(self, servers: dict[int, Server], pages: dict[str, str]):
+        self.servers, self.pages = servers, pages
+        zero = {"requests": 0, "seconds": 0.0, "bare_requests": 0, "bare_seconds": 0.0, "cpu": 0.0, "bare_cpu": 0.0}
+        self.totals = {size: {name: dict(zero, medians=[], ratios=[]) for name in pages} for size in servers}
+        self.bare_totals = {size: dict(zero, medians=[]) for size in servers}
+        self.memory: dict[int, dict[str, float]] = {size: {} for size in servers}
+        self.failed: dict[tuple[int, str], str] = {}
+
+    def run(self, seconds: float, clients: int) -> None:
+        """One round: every page on every server, each slice after a slice of that server's bare page."""
+        from benchmarks._bare_app import BARE_URL
+
+        for name, url in self.pages.items():
+            for size, server in self.servers.items():
+                if (size, name) in self.failed:
+                    continue
+                bare = server.timed(BARE_URL, seconds / 2, clients)
+                run = server.timed(url, seconds, clients)
+                if run["errors"]:
+                    self.failed[(size, name)] = run["errors"][0]
+                    print(f"  {name} failed at {size:,}: {self.failed[(size, name)]}", flush=True)
+                    continue
+                self._add(size, name, run, bare)
+                self.memory[size][name] = server.memory_mb()["VmRSS"]
+
+    def _add(self, size: int, name: str, run: dict, bare: dict) -> None:
+        figure = self.totals[size][name]
+        figure["requests"] += run["requests"]
+        figure["seconds"] += run["seconds"]
+        figure["bare_requests"] += bare["requests"]
+        figure["bare_seconds"] += bare["seconds"]
+        figure["medians"].append(run["median_ms"])
+        figure["cpu"] += run["cpu_seconds"]
+        figure["bare_cpu"] += bare["cpu_seconds"]
+        figure["ratios"].append((run["requests"] / run["seconds"]) / (bare["requests"] / bare["seconds"]))
+        bare_total = self.bare_totals[size]
+        bare_total["requests"] += bare["requests"]
+        bare_total["seconds"] += bare["seconds"]
+        bare_total["medians"].append(bare["median_ms"])
+
+    def figures(self, size: int) -> dict:
+        """The bare page's figures and each page's, on the server of ``size``."""
+        b = self.bare_totals[size]
+        figures = {"bare": {"per_second": round(b["requests"] / b["seconds"], 1),
+                            "median_ms": round(statistics.median(b["medians"]), 2), "requests": b["requests"]}}
+        for name in self.pages:
+            t = self.totals[size][name]
+            if (size, name) in self.failed or not t["requests"]:
+                figures[name] = {"error": self.failed.get((size, name)), "per_second": None, "ratio_to_bare": None}
+                continue
+            rate, bare_rate = t["requests"] / t["seconds"], t["bare_requests"] / t["bare_seconds"]
+            figures[name] = {"per_second": round(rate, 1),
+                             "ratio_to_bare": round(statistics.median(t["ratios"]), 3),
+                             "ratio_to_bare_overall": round(rate / bare_rate, 3),
+                             "ratio_to_bare_slices": [round(r, 3) for r in t["ratios"]],
+                             "cpu_ms_per_request": round(1000 * t["cpu"] / t["requests"], 2),
+                             "cpu_ratio_to_bare": round((t["bare_cpu"] / t["bare_requests"])
+                                                        / max(t["cpu"] / t["requests"], 1e-9), 3),
+                             "bare_per_second": round(bare_rate, 1),
+                             "median_ms": round(statistics.median(t["medians"]), 2), "requests": t["requests"],
+                             "worker_rss_mb_after": self.memory[size][name]}
+        return figures
 
 
 class _Assets(HTMLParser):

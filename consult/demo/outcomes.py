@@ -78,6 +78,13 @@ def load() -> None:
     _backdate(services.update_action(expo, status="in_progress", progress=60,
                                      text="Twelve photographers have sent their pictures.", actor=president), 4)
 
+    _action_plan(council_id, process_id, secretary)
+    if council_id is not None:
+        _monitoring_committee(council_id, cards, president)
+    db.session.flush()
+
+
+def _action_plan(council_id: int | None, process_id: int | None, secretary) -> None:
     plan = services.create_outcome(
         "Multi-year action plan for a welcoming city, built with civil society",
         description="Three years, reviewed every year in public with the associations of the city.",
@@ -91,15 +98,14 @@ def load() -> None:
                 _backdate(services.update_action(action, status="in_progress", progress=progress,
                                                  text="First workshop with 14 associations.", actor=secretary), 9)
 
-    # the citizens' monitoring committee follows the outcomes of the council
-    if council_id is not None:
-        for username in ("resident", "observer"):
-            person = _user(username)
-            if person is not None:
-                services.appoint_monitor(council_id, person, by=president)
-        monitor = _user("resident")
-        if monitor is not None and not db.session.scalar(
-                sa.select(sa.func.count()).select_from(FollowUpComment)):
-            services.post_follow_up(cards, "The pilot works in Centro Storico. In Stazione, people still wait "
-                                           "for the printed cards: please give a date.", author=monitor)
-    db.session.flush()
+
+def _monitoring_committee(council_id: int, cards: Outcome, president) -> None:
+    """The citizens' monitoring committee follows the outcomes of the council."""
+    for username in ("resident", "observer"):
+        person = _user(username)
+        if person is not None:
+            services.appoint_monitor(council_id, person, by=president)
+    monitor = _user("resident")
+    if monitor is not None and not db.session.scalar(sa.select(sa.func.count()).select_from(FollowUpComment)):
+        services.post_follow_up(cards, "The pilot works in Centro Storico. In Stazione, people still wait "
+                                       "for the printed cards: please give a date.", author=monitor)

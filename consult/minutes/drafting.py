@@ -225,51 +225,60 @@ def _agenda(record: dict):
         yield f"- {_md(item.get('number'))}\\. {_md(item.get('title'))}"
     yield ""
     for item in items:
-        yield f"#### {_md(item.get('number'))}. {_md(item.get('title'))}"
+        yield from _item(item)
+
+
+def _item(item: dict):
+    """One agenda item of the minutes: heading, times, text, speakers, motions, decisions, actions, proposals."""
+    yield f"#### {_md(item.get('number'))}. {_md(item.get('title'))}"
+    yield ""
+    times = [t for t in (_time(item.get("started_at")), _time(item.get("ended_at"))) if t]
+    if times:
+        yield f"*{' – '.join(times)}*"
         yield ""
-        times = [t for t in (_time(item.get("started_at")), _time(item.get("ended_at"))) if t]
-        if times:
-            yield f"*{' – '.join(times)}*"
-            yield ""
-        if item.get("description"):
-            yield _block(item["description"])
-            yield ""
-        if item.get("notes"):
-            label = _("Notes")
-            yield f"**{label}:**"
-            yield ""
-            yield _block(item["notes"])
-            yield ""
-        speakers = sorted(item.get("speakers") or [], key=lambda s: s.get("order") or 0)
-        if speakers:
-            label = _("Speakers")
-            yield f"**{label}:** " + ", ".join(_md(s.get("name")) for s in speakers)
-            yield ""
-        for number, motion in enumerate(item.get("motions") or [], start=1):
-            yield from _motion(number, motion)
-        if item.get("decisions"):
-            label = _("Decisions")
-            yield f"**{label}:**"
-            yield ""
-            for decision in item["decisions"]:
-                yield f"- {_md(decision)}"
-            yield ""
-        if item.get("actions"):
-            label = _("Action items")
-            yield f"**{label}:**"
-            yield ""
-            for action in item["actions"]:
-                due = _parse(action.get("due"))
-                owner = _("owner: %(owner)s", owner=_md(action.get("owner"))) if action.get("owner") else ""
-                deadline = _("due %(date)s", date=format_date(due, "long")) if due else ""
-                extra = "; ".join(x for x in (owner, deadline) if x)
-                yield f"- {_md(action.get('text'))}" + (f" ({extra})" if extra else "")
-            yield ""
-        if item.get("proposals"):
-            label = _("Proposals")
-            yield f"**{label}:** " + ", ".join(
-                f"{_md(p.get('title'))} (#{p.get('id')})" for p in item["proposals"])
-            yield ""
+    if item.get("description"):
+        yield _block(item["description"])
+        yield ""
+    if item.get("notes"):
+        label = _("Notes")
+        yield f"**{label}:**"
+        yield ""
+        yield _block(item["notes"])
+        yield ""
+    speakers = sorted(item.get("speakers") or [], key=lambda s: s.get("order") or 0)
+    if speakers:
+        label = _("Speakers")
+        yield f"**{label}:** " + ", ".join(_md(s.get("name")) for s in speakers)
+        yield ""
+    for number, motion in enumerate(item.get("motions") or [], start=1):
+        yield from _motion(number, motion)
+    if item.get("decisions"):
+        label = _("Decisions")
+        yield f"**{label}:**"
+        yield ""
+        for decision in item["decisions"]:
+            yield f"- {_md(decision)}"
+        yield ""
+    if item.get("actions"):
+        yield from _actions(item["actions"])
+    if item.get("proposals"):
+        label = _("Proposals")
+        yield f"**{label}:** " + ", ".join(
+            f"{_md(p.get('title'))} (#{p.get('id')})" for p in item["proposals"])
+        yield ""
+
+
+def _actions(actions: list):
+    label = _("Action items")
+    yield f"**{label}:**"
+    yield ""
+    for action in actions:
+        due = _parse(action.get("due"))
+        owner = _("owner: %(owner)s", owner=_md(action.get("owner"))) if action.get("owner") else ""
+        deadline = _("due %(date)s", date=format_date(due, "long")) if due else ""
+        extra = "; ".join(x for x in (owner, deadline) if x)
+        yield f"- {_md(action.get('text'))}" + (f" ({extra})" if extra else "")
+    yield ""
 
 
 def _motion(number: int, motion: dict):

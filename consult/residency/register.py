@@ -128,37 +128,64 @@ def _or_error(fn, *args):
         return err
 
 
-def import_register(data: bytes, *, by=None, mark_missing_left: bool = False, left_on: date | None = None,
-                    progress: Callable[[int], None] | None = None) -> ImportSummary:
-    """Import a register file; see the module docstring for the rules. Flushes, never commits.
+class _Lines:
+    """Turns the register's data lines into ``(digest, birth year, district id)``, or the reason a line is
+    rejected. Registers repeat document types and birth dates: each distinct text is normalised once."""
 
-    ``progress(n)`` is called with the number of lines read since the last call (for a progress bar).
-    """
-    positions, reader, offset = read_rows(data)
-    districts = {code.lower(): id_ for id_, code in db.session.execute(sa.select(District.id, District.code))}
-    districts.update({name.lower(): id_ for id_, name in db.session.execute(sa.select(District.id, District.name))})
-    connection = db.session.connection()
-    existing = {
-        bytes(row[0]): row
-        for row in connection.exec_driver_sql(
-            "SELECT digest, id, birth_year, district_id, left_at FROM register_entry"
-        )
-    }
-    summary = ImportSummary()
-    seen: dict[bytes, int] = {}
-    new_rows: list[tuple] = []
-    changed: list[dict] = []
-    unchanged_ids: list[int] = []
-    now = utcnow()
-    base = hasher()
-    inner, outer = base._inner, base._outer
-    today = now.date()
-    # registers repeat document types and birth dates: normalise each distinct text once
-    types: dict[str, str | InvalidFact] = {}
-    dates: dict[str, tuple[int, str] | InvalidFact] = {}
-    i_type, i_number, i_birth = (positions[c] for c in COLUMNS)
-    i_district = positions.get("district")
-    width = max(positions.values()) + 1
+    def __init__(self, positions: dict[str, int], districts: dict[str, int], today: date):
+        self.i_type, self.i_number, self.i_birth = (positions[c] for c in COLUMNS)
+        self.i_district = positions.get("district")
+        self.width = max(positions.values()) + 1
+        self.districts, self.today = districts, today
+        self.types: dict[str, str | InvalidFact] = {}
+        self.dates: dict[str, tuple[int, str] | InvalidFact] = {}
+        base = hasher()
+        self.inner, self.outer = base._inner, base._outer
+
+    def read(self, cells: list[str]):
+        if len(cells) < self.width:
+            return _l("This line has %(found)s columns; %(expected)s are needed.", found=len(cells),
+                      expected=self.width)
+        raw_type, raw_date = cells[self.i_type], cells[self.i_birth]
+        doc_type = self.types.get(raw_type)
+        if doc_type is None:
+            doc_type = self.types[raw_type] = _or_error(normalise_type, raw_type)
+        born = self.dates.get(raw_date)
+        if born is None:
+            born = self.dates[raw_date] = _or_error(_date_key, raw_date, self.today)
+        number = cells[self.i_number].translate(DROP_SEPARATORS).upper()
+        if not (3 <= len(number) <= 40 and number.isascii() and number.isalnum()):
+            number = _or_error(normalise_number, number)
+        for value in (doc_type, born, number):
+            if isinstance(value, InvalidFact):
+                return value.message
+        # HMAC-SHA256 with the key pads hashed once (see hashing.Hmac256), inlined for speed
+        mac = self.inner.copy()
+        mac.update(f"{doc_type}|{number}|{born[1]}".encode())
+        digest = self.outer.copy()
+        digest.update(mac.digest())
+        district_id = None
+        if self.i_district is not None and cells[self.i_district].strip():
+            district_id = self.districts.get(cells[self.i_district].strip().lower())
+            if district_id is None:
+                return _l("The district is not one the platform knows. Leave it empty or use the code of a "
+                          "district.")
+        return digest.digest(), born[0], district_id
+
+
+@dataclass
+class _Scan:
+    """What the file holds against the entries already stored."""
+
+    seen: dict[bytes, int] = field(default_factory=dict)
+    new_rows: list[tuple] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)
+    unchanged_ids: list[int] = field(default_factory=list)
+
+
+def _scan(reader, offset: int, lines: _Lines, existing: dict, summary: ImportSummary,
+          progress: Callable[[int], None] | None) -> _Scan:
+    scan = _Scan()
     rows = 0
     line = offset
     try:
@@ -169,87 +196,95 @@ def import_register(data: bytes, *, by=None, mark_missing_left: bool = False, le
             if not cells or not "".join(cells).strip():
                 continue  # empty lines are skipped, not rejected
             rows += 1
-            if len(cells) < width:
-                summary.reject(line, _l("This line has %(found)s columns; %(expected)s are needed.",
-                                        found=len(cells), expected=width))
+            read = lines.read(cells)
+            if not isinstance(read, tuple):
+                summary.reject(line, read)
                 continue
-            raw_type, raw_date = cells[i_type], cells[i_birth]
-            doc_type = types.get(raw_type)
-            if doc_type is None:
-                doc_type = types[raw_type] = _or_error(normalise_type, raw_type)
-            born = dates.get(raw_date)
-            if born is None:
-                born = dates[raw_date] = _or_error(_date_key, raw_date, today)
-            number = cells[i_number].translate(DROP_SEPARATORS).upper()
-            if not (3 <= len(number) <= 40 and number.isascii() and number.isalnum()):
-                number = _or_error(normalise_number, number)
-            if isinstance(doc_type, InvalidFact) or isinstance(born, InvalidFact) or isinstance(number, InvalidFact):
-                err = next(v for v in (doc_type, born, number) if isinstance(v, InvalidFact))
-                summary.reject(line, err.message)
+            digest, birth_year, district_id = read
+            if digest in scan.seen:
+                summary.reject(line, _l("The same document appears on line %(line)s already.",
+                                        line=scan.seen[digest]))
                 continue
-            # HMAC-SHA256 with the key pads hashed once (see hashing.Hmac256), inlined for speed
-            mac = inner.copy()
-            mac.update(f"{doc_type}|{number}|{born[1]}".encode())
-            digest = outer.copy()
-            digest.update(mac.digest())
-            digest = digest.digest()
-            district_id = None
-            if i_district is not None and cells[i_district].strip():
-                district_id = districts.get(cells[i_district].strip().lower())
-                if district_id is None:
-                    summary.reject(line, _l("The district is not one the platform knows. Leave it empty or use "
-                                            "the code of a district."))
-                    continue
-            if digest in seen:
-                summary.reject(line, _l("The same document appears on line %(line)s already.", line=seen[digest]))
-                continue
-            seen[digest] = line
+            scan.seen[digest] = line
             old = existing.get(digest)
             if old is None:
-                new_rows.append((digest, born[0], district_id))
-            elif old[2] != born[0] or old[3] != district_id or old[4] is not None:
-                changed.append({"b_id": old[1], "b_birth_year": born[0], "b_district_id": district_id})
+                scan.new_rows.append((digest, birth_year, district_id))
+            elif old[2] != birth_year or old[3] != district_id or old[4] is not None:
+                scan.changed.append({"b_id": old[1], "b_birth_year": birth_year,
+                                     "b_district_id": district_id})
             else:
-                unchanged_ids.append(old[1])
+                scan.unchanged_ids.append(old[1])
     except csv.Error:
-        raise _file_error(_l("Line %(line)s could not be read as CSV (check its quotes). Nothing was imported.",
-                             line=line + 1)) from None
+        raise _file_error(_l("Line %(line)s could not be read as CSV (check its quotes). Nothing was "
+                             "imported.", line=line + 1)) from None
     summary.rows = rows
     if progress:
         progress(line % 1000)
+    return scan
 
+
+def _write(connection, scan: _Scan) -> None:
     table = RegisterEntry.__table__
-    if new_rows:
+    if scan.new_rows:
         # the driver's own executemany: the bulk insert costs no more than a hand-written one
         marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        sql = f"INSERT INTO {table.name} (digest, birth_year, district_id) VALUES ({marker}, {marker}, {marker})"
-        for start in range(0, len(new_rows), BATCH):
-            connection.exec_driver_sql(sql, new_rows[start : start + BATCH])
-    if changed:
+        sql = (f"INSERT INTO {table.name} (digest, birth_year, district_id) "
+               f"VALUES ({marker}, {marker}, {marker})")
+        for start in range(0, len(scan.new_rows), BATCH):
+            connection.exec_driver_sql(sql, scan.new_rows[start : start + BATCH])
+    if scan.changed:
         db.session.execute(
             sa.update(table).where(table.c.id == sa.bindparam("b_id")).values(
                 birth_year=sa.bindparam("b_birth_year"), district_id=sa.bindparam("b_district_id"),
                 left_at=None),
-            changed,
+            scan.changed,
             execution_options={"synchronize_session": False},
         )
-    summary.added, summary.updated, summary.unchanged = len(new_rows), len(changed), len(unchanged_ids)
 
+
+def _mark_left(missing: list[int], left_at: datetime) -> None:
+    """Entries missing from the file have left on ``left_at``; so ends the verification each of them gave."""
+    table = RegisterEntry.__table__
+    for start in range(0, len(missing), BATCH):
+        ids = missing[start : start + BATCH]
+        db.session.execute(sa.update(table).where(table.c.id.in_(ids)).values(left_at=left_at),
+                           execution_options={"synchronize_session": False})
+        db.session.execute(
+            sa.update(ResidentStatus).where(
+                ResidentStatus.register_entry_id.in_(ids),
+                sa.or_(ResidentStatus.expires_at.is_(None), ResidentStatus.expires_at > left_at),
+            ).values(expires_at=left_at),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def import_register(data: bytes, *, by=None, mark_missing_left: bool = False, left_on: date | None = None,
+                    progress: Callable[[int], None] | None = None) -> ImportSummary:
+    """Import a register file; see the module docstring for the rules. Flushes, never commits.
+
+    ``progress(n)`` is called with the number of lines read since the last call (for a progress bar).
+    """
+    positions, reader, offset = read_rows(data)
+    districts = {code.lower(): id_ for id_, code in db.session.execute(sa.select(District.id, District.code))}
+    districts.update({name.lower(): id_
+                      for id_, name in db.session.execute(sa.select(District.id, District.name))})
+    connection = db.session.connection()
+    existing = {
+        bytes(row[0]): row
+        for row in connection.exec_driver_sql(
+            "SELECT digest, id, birth_year, district_id, left_at FROM register_entry"
+        )
+    }
+    summary = ImportSummary()
+    now = utcnow()
+    scan = _scan(reader, offset, _Lines(positions, districts, now.date()), existing, summary, progress)
+    _write(connection, scan)
+    summary.added, summary.updated = len(scan.new_rows), len(scan.changed)
+    summary.unchanged = len(scan.unchanged_ids)
     if mark_missing_left and existing:
         left_at = datetime.combine(left_on, datetime.min.time()) if left_on else now
-        missing = [row[1] for d, row in existing.items() if d not in seen and row[4] is None]
-        for start in range(0, len(missing), BATCH):
-            ids = missing[start : start + BATCH]
-            db.session.execute(sa.update(table).where(table.c.id.in_(ids)).values(left_at=left_at),
-                               execution_options={"synchronize_session": False})
-            # the verification that such an entry gave ends on the day the person left
-            db.session.execute(
-                sa.update(ResidentStatus).where(
-                    ResidentStatus.register_entry_id.in_(ids),
-                    sa.or_(ResidentStatus.expires_at.is_(None), ResidentStatus.expires_at > left_at),
-                ).values(expires_at=left_at),
-                execution_options={"synchronize_session": False},
-            )
+        missing = [row[1] for d, row in existing.items() if d not in scan.seen and row[4] is None]
+        _mark_left(missing, left_at)
         summary.left = len(missing)
     audit.record("residency.register_imported", actor=by, **summary.as_dict())
     db.session.flush()

@@ -500,45 +500,11 @@ def make_proposals(ctx, plans: list[ProcessPlan], people: People, n: int, suppor
     (Pareto: a few proposals get many), thresholds and states that agree with the supports, official answers,
     and the FTS rows on SQLite."""
     rng = ctx.rng
-    names = dict(db.session.execute(sa.select(District.id, District.name)).all())
     started = [p for p in plans if p.propose[0] < -HOUR]
     if not started or n <= 0:
         return []
-    spans = [min(p.propose[1], -HOUR) - p.propose[0] for p in started]
     first = _next_id(Proposal)
-    proposals: list[ProposalPlan] = []
-    rows = []
-    for k in range(n):
-        process = rng.choices(started, spans)[0]
-        end = min(process.propose[1], -HOUR)
-        published = process.propose[0] + rng.random() * (end - process.propose[0])
-        times, ids = people.pool(process.rule_districts)
-        if not ids:
-            times, ids = people.pool(None)
-        existing = bisect.bisect_right(times, published)
-        author = ids[rng.randrange(existing)] if existing else ids[0]
-        if not existing:  # nobody eligible yet: the first one proposes just after arriving
-            published = min(times[0] + HOUR, -HOUR)
-        district_id = people.district_of.get(author)
-        if process.district_ids and district_id not in process.district_ids:
-            district_id = rng.choice(process.district_ids)
-        elif not process.district_ids and rng.random() < 0.4:
-            district_id = None
-        topic, title = _title(rng, names.get(district_id) or "the centre")
-        theme_id = process.theme_ids[TOPICS[topic][0]] if len(process.theme_ids) == 5 else (
-            rng.choice(process.theme_ids) if process.theme_ids else None)
-        plan = ProposalPlan(id=first + k, process=process, published=published, author_id=author,
-                            weight=rng.paretovariate(1.1))
-        process.proposals.append(k)
-        proposals.append(plan)
-        at = _dt(ctx, published)
-        rows.append({"id": plan.id, "process_id": process.id, "author_id": author, "merged_by_id": None,
-                     "title": title, "body": _body(rng, names.get(district_id) or "the centre"),
-                     "language": "en", "theme_id": theme_id, "district_id": district_id, "state": SUBMITTED,
-                     "published_at": at, "qualified_at": None, "withdrawn_at": None, "merged_into_id": None,
-                     "support_count": 0, "comment_count": 0, "hidden_at": None, "hidden_reason": None,
-                     "attachment_name": None, "attachment_type": None, "attachment_filename": None,
-                     "attachment_alt": None, "created_at": at, "updated_at": at})
+    proposals, rows = _proposal_rows(ctx, started, people, n, first)
 
     # supports: who could support (eligible, existing before supports closed), then how many each gets
     caps = []
@@ -548,17 +514,7 @@ def make_proposals(ctx, plans: list[ProcessPlan], people: People, n: int, suppor
     counts = allocate(rng, supports, [p.weight for p in proposals], caps)
     for plan, row, count in zip(proposals, rows, counts, strict=True):
         plan.supports = row["support_count"] = count
-    if set_thresholds:
-        for process in plans:
-            mine = sorted((proposals[k].supports for k in process.proposals), reverse=True)
-            process.threshold = max(5, mine[len(mine) // 10] if mine else 50)
-            db.session.execute(sa.update(Process).where(Process.id == process.id)
-                               .values(support_threshold=process.threshold)
-                               .execution_options(synchronize_session=False))
-    else:
-        thresholds = dict(db.session.execute(sa.select(Process.id, Process.support_threshold)).all())
-        for process in plans:
-            process.threshold = thresholds[process.id]
+    _set_thresholds(plans, proposals, set_thresholds)
 
     support_rows_total = sum(counts)
     answers, texts = [], []
@@ -593,16 +549,88 @@ def make_proposals(ctx, plans: list[ProcessPlan], people: People, n: int, suppor
     _insert(AnswerText, texts)
     sync_sequences(Proposal, ProposalAnswer)
     if db.session.get_bind().dialect.name == "sqlite":
-        from consult.proposals import search
-
-        db.session.execute(sa.text(search.SQLITE_CREATE))
-        db.session.execute(sa.text(
-            "INSERT INTO proposal_fts (rowid, proposal_id, title, body) SELECT id, id, title, body FROM proposal "
-            "WHERE id BETWEEN :first AND :last"), {"first": first, "last": first + len(rows) - 1})
-        if texts and hasattr(search, "SQLITE_INDEX_ANSWERS"):  # answers are searchable too
-            db.session.execute(sa.text(search.SQLITE_INDEX_ANSWERS), {"first": first_text})
+        _index_for_search(first, first + len(rows) - 1, first_text if texts else None)
     db.session.flush()
     return proposals
+
+
+def _proposal_rows(ctx, started: list[ProcessPlan], people: People, n: int,
+                   first: int) -> tuple[list[ProposalPlan], list[dict]]:
+    """The plans and rows of ``n`` proposals (ids from ``first``) spread over the ``started`` processes in
+    proportion to how long their proposals phase has run, each by someone eligible at its publication."""
+    rng = ctx.rng
+    names = dict(db.session.execute(sa.select(District.id, District.name)).all())
+    spans = [min(p.propose[1], -HOUR) - p.propose[0] for p in started]
+    proposals: list[ProposalPlan] = []
+    rows = []
+    for k in range(n):
+        process = rng.choices(started, spans)[0]
+        end = min(process.propose[1], -HOUR)
+        published = process.propose[0] + rng.random() * (end - process.propose[0])
+        author, published = _author(rng, people, process, published)
+        district_id = people.district_of.get(author)
+        if process.district_ids and district_id not in process.district_ids:
+            district_id = rng.choice(process.district_ids)
+        elif not process.district_ids and rng.random() < 0.4:
+            district_id = None
+        topic, title = _title(rng, names.get(district_id) or "the centre")
+        theme_id = process.theme_ids[TOPICS[topic][0]] if len(process.theme_ids) == 5 else (
+            rng.choice(process.theme_ids) if process.theme_ids else None)
+        plan = ProposalPlan(id=first + k, process=process, published=published, author_id=author,
+                            weight=rng.paretovariate(1.1))
+        process.proposals.append(k)
+        proposals.append(plan)
+        at = _dt(ctx, published)
+        rows.append({"id": plan.id, "process_id": process.id, "author_id": author, "merged_by_id": None,
+                     "title": title, "body": _body(rng, names.get(district_id) or "the centre"),
+                     "language": "en", "theme_id": theme_id, "district_id": district_id, "state": SUBMITTED,
+                     "published_at": at, "qualified_at": None, "withdrawn_at": None, "merged_into_id": None,
+                     "support_count": 0, "comment_count": 0, "hidden_at": None, "hidden_reason": None,
+                     "attachment_name": None, "attachment_type": None, "attachment_filename": None,
+                     "attachment_alt": None, "created_at": at, "updated_at": at})
+    return proposals, rows
+
+
+def _author(rng, people: People, process: ProcessPlan, published: float) -> tuple[int, float]:
+    """Someone eligible in the process who exists at ``published``, and the publication time (moved to just
+    after the first eligible person arrives when nobody is there yet)."""
+    times, ids = people.pool(process.rule_districts)
+    if not ids:
+        times, ids = people.pool(None)
+    existing = bisect.bisect_right(times, published)
+    author = ids[rng.randrange(existing)] if existing else ids[0]
+    if not existing:  # nobody eligible yet: the first one proposes just after arriving
+        published = min(times[0] + HOUR, -HOUR)
+    return author, published
+
+
+def _set_thresholds(plans: list[ProcessPlan], proposals: list[ProposalPlan], set_thresholds: bool) -> None:
+    """Each process's support threshold: the tenth best proposal's supports (at least 5), stored; or, without
+    ``set_thresholds``, the one the process has."""
+    if set_thresholds:
+        for process in plans:
+            mine = sorted((proposals[k].supports for k in process.proposals), reverse=True)
+            process.threshold = max(5, mine[len(mine) // 10] if mine else 50)
+            db.session.execute(sa.update(Process).where(Process.id == process.id)
+                               .values(support_threshold=process.threshold)
+                               .execution_options(synchronize_session=False))
+    else:
+        thresholds = dict(db.session.execute(sa.select(Process.id, Process.support_threshold)).all())
+        for process in plans:
+            process.threshold = thresholds[process.id]
+
+
+def _index_for_search(first: int, last: int, first_text: int | None) -> None:
+    """SQLite: the full-text rows of proposals ``first`` to ``last`` and of the answer texts from
+    ``first_text`` (None: no answers)."""
+    from consult.proposals import search
+
+    db.session.execute(sa.text(search.SQLITE_CREATE))
+    db.session.execute(sa.text(
+        "INSERT INTO proposal_fts (rowid, proposal_id, title, body) SELECT id, id, title, body FROM proposal "
+        "WHERE id BETWEEN :first AND :last"), {"first": first, "last": last})
+    if first_text is not None:
+        db.session.execute(sa.text(search.SQLITE_INDEX_ANSWERS), {"first": first_text})
 
 
 def _decide_state(ctx, plan: ProposalPlan, row: dict, moments: list[float], moderator_id, answer_id: int,
