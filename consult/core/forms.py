@@ -104,6 +104,21 @@ class RowList(FieldList):
                 if index.isascii() and index.isdigit() and len(index) <= 6:
                     yield int(index)
 
+    def rows_for(self, items, *, by: str, key, data=None) -> list[tuple]:
+        """``(item, its row)`` for each of ``items``, in their order: the row sent for it (its field ``by`` holds
+        ``key(item)``), else a new row made from ``{by: key(item), **data(item)}`` (a first visit, or an item
+        the form was sent without). Rows sent for anything else are left out of the table shown."""
+        sent = {row[by].data: row for row in self}
+        kept = [sent.get(str(key(item))) for item in items]
+        self.entries = [row for row in kept if row is not None]
+        self.last_index = max((row.index for row in self.entries), default=-1)  # new rows are numbered after
+        pairs = []
+        for item, row in zip(items, kept, strict=True):
+            if row is None:
+                row = self.append_entry({by: str(key(item)), **(data(item) if data else {})})
+            pairs.append((item, row))
+        return pairs
+
 
 def _unreadable(field: Field) -> bool:
     if has_request_context() and field.name in g.get("unreadable_fields", ()):

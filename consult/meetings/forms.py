@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SearchField,
     SelectChoice,
     SelectField,
@@ -18,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, RowList, strip_filter
 from consult.core.routing import row_id
 from consult.meetings.models import (
     CHOICE_LABELS,
@@ -118,6 +121,25 @@ class SpeakerForm(BaseForm):
 class AttachmentForm(BaseForm):
     file = FileField(_l("Document (PDF or image)"), validators=[FileRequired()])
     submit = SubmitField(_l("Attach"))
+
+
+class RollCallLine(Form):
+    """One line of the roll call: a seat (its membership id), present, excused or absent, and when the person
+    arrived late or left (hours:minutes on the session's day, read by the view)."""
+
+    seat = HiddenField()
+    #: present, excused or absent (``ATTENDANCE_LABELS``, drawn by the page); the service refuses anything else
+    status = RadioField(validate_choice=False)
+    arrived = StringField(filters=[strip_filter])
+    left = StringField(filters=[strip_filter])
+
+
+class RollCallForm(BaseForm):
+    """The roll call: a line per seat of the session's day (``lines-<n>-seat``, ``-status``, ``-arrived``,
+    ``-left``); see :meth:`RowList.rows_for`."""
+
+    lines = RowList(FormField(RollCallLine), max_entries=1000)
+    submit = SubmitField(_l("Save the roll call"))
 
 
 class MotionForm(BaseForm):

@@ -32,7 +32,8 @@ from consult.accounts.models import User
 from consult.core.errors import DomainError
 from consult.core.kept import app_store
 from consult.core.policy import can, require
-from consult.core.rendering import redirect_to, render, wants_fragment
+from consult.core.rendering import redirect_to, render, submit, wants_fragment
+from consult.core.routing import row_id
 from consult.core.time import AmbiguousTime, NonexistentTime, to_local, to_utc, zone
 from consult.councils.models import Council, Membership
 from consult.extensions import db, limiter
@@ -46,6 +47,7 @@ from consult.meetings.forms import (
     MoveForm,
     NotesForm,
     ProposalSearchForm,
+    RollCallForm,
     SessionForm,
     SpeakerForm,
     VoteForm,
@@ -122,16 +124,9 @@ def create_session(slug):
     council = db.session.scalar(sa.select(Council).where(Council.slug == slug)) or abort(404)
     require("council.manage_sessions", council)
     form = SessionForm()
-    if form.validate_on_submit():
-        try:
-            session = meetings.create_session(council, by=_actor(), **_session_form_values(form))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The session has been planned. Add the agenda, then convene it."), "success")
-            return redirect_to(_session_url(session))
-    return render("meetings/session_form.html", form=form, council=council, session=None,
-                  status=422 if form.errors else 200)
+    return submit(form, lambda: meetings.create_session(council, by=_actor(), **_session_form_values(form)),
+                  success=_("The session has been planned. Add the agenda, then convene it."), done=_session_url,
+                  page="meetings/session_form.html", council=council, session=None)
 
 
 def _load_page_session(session_id) -> CouncilSession:
@@ -195,16 +190,10 @@ def edit_session(session_id):
     session = db.get_or_404(CouncilSession, session_id)
     require("session.manage", session)
     form = SessionForm(obj=session)  # the stored UTC start shown on the reader's clock
-    if form.validate_on_submit():
-        try:
-            meetings.update_session(session, by=_actor(), **_session_form_values(form))
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The session has been saved."), "success")
-            return redirect_to(_session_url(session))
-    return render("meetings/session_form.html", form=form, council=session.council, session=session,
-                  status=(409 if session.is_closed and request.method == "POST" else 422) if form.errors else 200)
+    return submit(form, lambda: meetings.update_session(session, by=_actor(), **_session_form_values(form)),
+                  success=_("The session has been saved."), done=_session_url(session),
+                  page="meetings/session_form.html", council=session.council, session=session,
+                  status=lambda _refusal: 409 if session.is_closed else 422)
 
 
 _TRANSITIONS = {
@@ -280,19 +269,14 @@ def add_item(session_id):
     if request.method == "GET":
         return _item_page(session, None, _item_form(session))
     form = _item_form(session, formdata=request.form)
-    if form.validate_on_submit():
-        parent = db.session.get(AgendaItem, int(form.parent_id.data)) if form.parent_id.data else None
-        try:
-            meetings.add_item(session, title=form.title.data, description=form.description.data,
-                              kind=form.kind.data, duration_minutes=form.duration_minutes.data,
-                              presenter=form.presenter.data, parent=parent,
-                              proposal_ids=form.proposal_ids.data or [], by=_actor())
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The item has been added to the agenda."), "success")
-            return redirect_to(_session_url(session, "agenda"))
-    return _item_page(session, None, form, status=409 if session.is_closed else 422)
+    return submit(form, lambda: meetings.add_item(
+                      session, title=form.title.data, description=form.description.data, kind=form.kind.data,
+                      duration_minutes=form.duration_minutes.data, presenter=form.presenter.data,
+                      parent=db.session.get(AgendaItem, int(form.parent_id.data)) if form.parent_id.data else None,
+                      proposal_ids=form.proposal_ids.data or [], by=_actor()),
+                  success=_("The item has been added to the agenda."), done=_session_url(session, "agenda"),
+                  page=lambda status: _item_page(session, None, form, status=status),
+                  status=lambda _refusal: 409 if session.is_closed else 422)
 
 
 @bp.route("/items/<int:item_id>/edit", methods=["GET", "POST"])
@@ -303,17 +287,13 @@ def edit_item(item_id):
     session = item.session
     require("session.manage", session)
     form = _item_form(session, item, formdata=request.form if request.method == "POST" else None)
-    if request.method == "POST" and form.validate():
-        try:
-            meetings.update_item(item, title=form.title.data, description=form.description.data,
-                                 kind=form.kind.data, duration_minutes=form.duration_minutes.data,
-                                 presenter=form.presenter.data, proposal_ids=form.proposal_ids.data or [])
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-            return _item_page(session, item, form, status=err.status_code)
-        flash(_("The item has been saved."), "success")
-        return redirect_to(_session_url(session, "agenda"))
-    return _item_page(session, item, form, status=422 if form.errors else 200)
+    return submit(form, lambda: meetings.update_item(
+                      item, title=form.title.data, description=form.description.data, kind=form.kind.data,
+                      duration_minutes=form.duration_minutes.data, presenter=form.presenter.data,
+                      proposal_ids=form.proposal_ids.data or []),
+                  success=_("The item has been saved."), done=_session_url(session, "agenda"),
+                  page=lambda status: _item_page(session, item, form, status=status),
+                  status=lambda refusal: refusal.status_code if refusal is not None else 422)
 
 
 @bp.route("/items/<int:item_id>/move", methods=["POST"])
@@ -347,17 +327,10 @@ def add_attachment(item_id):
     item = _item(item_id)
     require("session.manage", item.session)
     form = AttachmentForm()
-    if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            meetings.add_attachment(item, upload.read(), upload.filename)
-        except DomainError as err:
-            form.add_error("file", err.message)
-        else:
-            flash(_("The document has been attached."), "success")
-            return redirect_to(_session_url(item.session, f"item-{item.id}"))
-    status = 409 if item.session.is_closed else 422
-    return render("meetings/attachment_form.html", form=form, item=item, session=item.session, status=status)
+    return submit(form, lambda: meetings.add_attachment(item, form.file.data.read(), form.file.data.filename),
+                  success=_("The document has been attached."), done=_session_url(item.session, f"item-{item.id}"),
+                  page="meetings/attachment_form.html", item=item, session=item.session,
+                  status=lambda _refusal: 409 if item.session.is_closed else 422)
 
 
 @bp.route("/attachments/<int:attachment_id>")
@@ -430,49 +403,41 @@ def _time_on(session, raw: str):
         return next((moment for moment in repeated.found if moment >= began), repeated.found[-1])
 
 
-def _roll_call_page(session, error=None, status=200, unsaved=frozenset()):
+def _roll_call_page(session, form: RollCallForm, status: int):
     roll, quorum = queries.roll_call_page(session, with_seats=session.status in ("convened", "in_progress"))
-    for row in roll:
-        if row.membership_id in unsaved:  # made by a refused POST: rolled back, so named after the seat again
-            row.id = None
-    return render("meetings/roll_call.html", session=session, roll=roll, error=error, quorum=quorum,
-                  attendance_labels=queries.Labels().all(ATTENDANCE_LABELS), local=to_local, status=status)
+    clock = lambda moment: to_local(moment).strftime("%H:%M") if moment else ""  # noqa: E731
+    lines = form.lines.rows_for(roll, by="seat", key=lambda row: row.membership_id, data=lambda row: {
+        "status": row.status, "arrived": clock(row.arrived_at), "left": clock(row.left_at)})
+    return render("meetings/roll_call.html", session=session, form=form, lines=lines, quorum=quorum,
+                  attendance_labels=queries.Labels().all(ATTENDANCE_LABELS), status=status)
+
+
+def _attendance(session, form: RollCallForm) -> list[dict]:
+    """The roll call's lines as the service's entries: each seat's attendance row (made now for the seats not
+    called yet), its status and times in UTC. A line without a status is left as it was."""
+    if session.status in ("convened", "in_progress"):
+        meetings.ensure_roll(session)
+    rows = {row.membership_id: row.id for row in session.attendance}
+    return [{"attendance_id": rows.get(row_id(line.seat.data)), "status": line.status.data,
+             "arrived_at": _time_on(session, line.arrived.data), "left_at": _time_on(session, line.left.data)}
+            for line in form.lines if line.status.data is not None]
 
 
 @bp.route("/sessions/<int:session_id>/roll-call", methods=["GET", "POST"])
 def roll_call(session_id):
     """Record who is present, excused or absent, with late arrivals and departures.
 
-    The page lists every seat of the session's day; a GET writes nothing. The attendance rows are made by the
-    first roll call saved (or when the session starts); until then a seat's fields are named ``m<membership>``.
+    The page lists every seat of the session's day, a line each (named after the seat); a GET writes nothing.
+    The attendance rows are made by the first roll call saved (or when the session starts). A refusal saves
+    nothing (its 4xx answer rolls back, the rows made for it included) and shows the lines as they were sent.
     """
     session = db.get_or_404(CouncilSession, session_id)
     require("session.manage", session)
-    if request.method == "GET":
-        return _roll_call_page(session)
-    known = {row.membership_id for row in session.attendance}
-    try:
-        if session.status in ("convened", "in_progress"):
-            meetings.ensure_roll(session)
-        entries = []
-        for row in session.attendance:
-            key = str(row.id)
-            status = request.form.get(f"status-{key}")
-            if status is None:
-                key = f"m{row.membership_id}"
-                status = request.form.get(f"status-{key}")
-            if status is None:
-                continue
-            entries.append({"attendance_id": row.id, "status": status,
-                            "arrived_at": _time_on(session, request.form.get(f"arrived-{key}")),
-                            "left_at": _time_on(session, request.form.get(f"left-{key}"))})
-        meetings.record_attendance(session, entries, by=_actor())
-    except DomainError as err:
-        # nothing is saved (the 4xx answer rolls back), the rows made above included
-        unsaved = {row.membership_id for row in session.attendance} - known
-        return _roll_call_page(session, error=str(err.message), status=err.status_code, unsaved=unsaved)
-    flash(_("The roll call has been saved."), "success")
-    return redirect_to(_session_url(session, "attendance"))
+    form = RollCallForm()
+    return submit(form, lambda: meetings.record_attendance(session, _attendance(session, form), by=_actor()),
+                  success=_("The roll call has been saved."), done=_session_url(session, "attendance"),
+                  page=lambda status: _roll_call_page(session, form, status),
+                  status=lambda refusal: refusal.status_code if refusal is not None else 422)
 
 
 @bp.route("/attendance/<int:attendance_id>/<any(arrive, leave):event>", methods=["POST"])
@@ -493,16 +458,11 @@ def add_motion(item_id):
     item = _item(item_id)
     require("session.manage", item.session)
     form = MotionForm()
-    if form.validate_on_submit():
-        try:
-            meetings.add_motion(item, text=form.text.data, rule=form.rule.data, mode=form.mode.data, by=_actor())
-        except DomainError as err:
-            form.add_error(err.field, err.message)
-        else:
-            flash(_("The motion has been added."), "success")
-            return redirect_to(_session_url(item.session, f"item-{item.id}"))
-    return render("meetings/motion_form.html", form=form, item=item, session=item.session,
-                  status=409 if item.session.is_closed else 422)
+    return submit(form, lambda: meetings.add_motion(item, text=form.text.data, rule=form.rule.data,
+                                                    mode=form.mode.data, by=_actor()),
+                  success=_("The motion has been added."), done=_session_url(item.session, f"item-{item.id}"),
+                  page="meetings/motion_form.html", item=item, session=item.session,
+                  status=lambda _refusal: 409 if item.session.is_closed else 422)
 
 
 @bp.route("/motions/<int:motion_id>/open", methods=["POST"])

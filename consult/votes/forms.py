@@ -101,18 +101,8 @@ class PaperTallyForm(BaseForm):
     submit = SubmitField(_l("Save the paper count"))
 
     def lines_for(self, options) -> list[tuple]:
-        """``(option, its line)`` for each option of the poll, in the poll's order: the line sent for it, else an
-        empty one (a first visit). Lines sent for anything else are left out of the page."""
-        sent = {line.option.data: line for line in self.counts}
-        kept = [sent.get(str(option.id)) for option in options]
-        self.counts.entries = [line for line in kept if line is not None]
-        self.counts.last_index = len(self.counts.entries) - 1  # appended lines come after those sent
-        lines = []
-        for option, line in zip(options, kept, strict=True):
-            if line is None:
-                line = self.counts.append_entry({"option": str(option.id)})
-            lines.append((option, line))
-        return lines
+        """``(option, its line)`` for each option of the poll, in the poll's order (empty on a first visit)."""
+        return self.counts.rows_for(options, by="option", key=lambda option: option.id)
 
     def counted(self) -> dict[str, int]:
         """``{option id: votes}`` as sent (the service checks that they are this poll's options)."""

@@ -53,6 +53,16 @@ def running_session(setup, db, *, present=("pres", "secr", "member1", "member2",
     return session, item
 
 
+def roll_call_data(lines: dict) -> dict:
+    """The roll-call form as its page sends it, from ``{membership id: {"status": ..., "arrived": ..., "left": ...}}``:
+    a line per seat (``lines-<n>-seat``, ``lines-<n>-status``...)."""
+    data = {}
+    for n, (seat, fields) in enumerate(lines.items()):
+        data[f"lines-{n}-seat"] = str(seat)
+        data.update({f"lines-{n}-{name}": value for name, value in fields.items()})
+    return data
+
+
 @pytest.fixture
 def running(council_setup, db):
     session, item = running_session(council_setup, db)

@@ -5,6 +5,7 @@ output."""
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -18,7 +19,7 @@ from consult.meetings import queries
 from consult.meetings import services as meetings
 from consult.meetings.models import Attachment, Attendance, CouncilSession
 from tests.helpers import QueryCounter, count, text_of
-from tests.meetings.conftest import running_session
+from tests.meetings.conftest import roll_call_data, running_session
 
 
 def _seat(setup, db, username, role="member"):
@@ -166,20 +167,21 @@ def test_roll_call_page_writes_nothing_and_lists_every_member(client, council_se
         assert name in text
     assert "0 of 5 voting members in the room" in text
     seats = setup.seats
-    # the first roll call saved makes the rows (fields named after the seats until then)
-    data = {f"status-m{seats[u].id}": "present" for u in ("pres", "secr", "member1")}
-    data[f"status-m{seats['member2'].id}"] = "excused"
-    data[f"arrived-m{seats['member1'].id}"] = "18:45"
-    assert client.post_form(f"/sessions/{session.id}/roll-call", data).status_code == 303
+    # the first roll call saved makes the rows (the form's lines are named after the seats)
+    lines = {seats[u].id: {"status": "present"} for u in ("pres", "secr", "member1")}
+    lines[seats["member2"].id] = {"status": "excused"}
+    lines[seats["member1"].id]["arrived"] = "18:45"
+    assert client.post_form(f"/sessions/{session.id}/roll-call", roll_call_data(lines)).status_code == 303
     rows = {a.membership_id: a for a in db.session.scalars(sa.select(Attendance))}
     assert len(rows) == 6
     assert {u: rows[seats[u].id].status for u in seats} == {
         "pres": "present", "secr": "present", "member1": "present", "member2": "excused", "member3": "absent",
         "obs": "absent"}
     assert rows[seats["member1"].id].arrived_at is not None
-    # from now on the page names the fields after the rows, and a GET still writes nothing
+    # the page shows what was saved, a line per seat, and a GET still writes nothing
     page = client.get(f"/sessions/{session.id}/roll-call").get_data(as_text=True)
-    assert f'name="status-{rows[seats["member3"].id].id}"' in page and "status-m" not in page
+    assert re.search(rf'name="(lines-\d+)-seat" type="hidden" value="{seats["member3"].id}"', page)
+    assert 'value="18:45"' in page
     assert count(Attendance) == 6
 
 
@@ -193,9 +195,14 @@ def test_a_refused_first_roll_call_saves_nothing(client, council_setup, db):
     client.sign_in("secr")
     seat = setup.seats["member1"].id
     response = client.post_form(f"/sessions/{session.id}/roll-call",
-                                {f"status-m{seat}": "present", f"arrived-m{seat}": "25:99"})
+                                roll_call_data({seat: {"status": "present", "arrived": "25:99"}}))
     assert response.status_code == 422
-    assert f'name="status-m{seat}"' in response.get_data(as_text=True)  # the form can be sent again as it is
+    html = response.get_data(as_text=True)
+    assert "Write times as hours:minutes" in text_of(response)
+    # the form can be sent again as it is: the line of the seat, with what was typed
+    line = re.search(rf'name="(lines-\d+)-seat" type="hidden" value="{seat}"', html).group(1)
+    assert f'name="{line}-arrived" value="25:99"' in html
+    assert re.search(rf'name="{line}-status" value="present" checked', html)
     assert count(Attendance) == 0
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from consult.meetings import services as meetings
 from consult.meetings.models import Attendance, CouncilSession
 from tests.helpers import text_of
+from tests.meetings.conftest import roll_call_data
 
 NEW = "/councils/council-of-cultures/sessions/new"
 
@@ -88,13 +89,12 @@ def _sitting(setup, db, starts_at, started_at):
 
 
 def _roll(client, session, db, member="member1", **times):
-    rows = {a.membership.user.username: a.id for a in session.attendance}
-    data = {f"status-{rows[u]}": "present" for u in ("pres", "secr", "member1")}
-    for field, value in times.items():
-        data[f"{field}-{rows[member]}"] = value
-    response = client.post_form(f"/sessions/{session.id}/roll-call", data)
+    rows = {a.membership.user.username: a for a in session.attendance}
+    lines = {rows[u].membership_id: {"status": "present"} for u in ("pres", "secr", "member1")}
+    lines[rows[member].membership_id].update(times)
+    response = client.post_form(f"/sessions/{session.id}/roll-call", roll_call_data(lines))
     db.session.expire_all()
-    return response, db.session.get(Attendance, rows[member])
+    return response, db.session.get(Attendance, rows[member].id)
 
 
 def test_a_late_arrival_is_stored_in_utc_and_shown_as_typed(client, council_setup, db):

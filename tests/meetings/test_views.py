@@ -10,7 +10,7 @@ from consult.core.models import utcnow
 from consult.meetings import services as meetings
 from consult.meetings.models import AgendaItem, Attachment, CouncilSession, Motion, MotionVote
 from tests.helpers import count, text_of
-from tests.meetings.conftest import running_session
+from tests.meetings.conftest import roll_call_data, running_session
 
 
 def _future(days=10):
@@ -196,19 +196,19 @@ def test_attachments_lying_about_their_type_or_too_big_are_refused(client, runni
 def test_roll_call_form_saves_all_or_nothing(client, council_setup, db):
     setup = council_setup
     session, item = running_session(setup, db, present=())
-    rows = {a.membership.user.username: a.id for a in session.attendance}
+    seats = {a.membership.user.username: a.membership_id for a in session.attendance}
     client.sign_in("secr")
     page = client.get(f"/sessions/{session.id}/roll-call")
     assert page.status_code == 200 and "Quorum not reached" in text_of(page)
-    data = {f"status-{rows[u]}": "present" for u in ("pres", "secr", "member1")}
-    data[f"status-{rows['member2']}"] = "excused"
-    data[f"arrived-{rows['member1']}"] = "25:99"
-    response = client.post_form(f"/sessions/{session.id}/roll-call", data)
+    lines = {seats[u]: {"status": "present"} for u in ("pres", "secr", "member1")}
+    lines[seats["member2"]] = {"status": "excused"}
+    lines[seats["member1"]]["arrived"] = "25:99"
+    response = client.post_form(f"/sessions/{session.id}/roll-call", roll_call_data(lines))
     assert response.status_code == 422
     db.session.expire_all()
     assert meetings.quorum(db.session.get(CouncilSession, session.id))["present"] == 0
-    data[f"arrived-{rows['member1']}"] = "18:45"
-    assert client.post_form(f"/sessions/{session.id}/roll-call", data).status_code == 303
+    lines[seats["member1"]]["arrived"] = "18:45"
+    assert client.post_form(f"/sessions/{session.id}/roll-call", roll_call_data(lines)).status_code == 303
     db.session.expire_all()
     assert meetings.quorum(db.session.get(CouncilSession, session.id)) == {
         "members": 5, "present": 3, "required": 3, "reached": True}

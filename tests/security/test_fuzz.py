@@ -48,9 +48,11 @@ AS_VISITOR = ("accounts.sign_in", "accounts.sign_up", "accounts.reset_request", 
               "accounts.reset_with_token")
 #: fields whose names are built from ids, and the endpoints that read them
 _BALLOTS = ("votes.confirm", "votes.vote", "debates.poll_vote", "debates.vote")
-DYNAMIC = {"score-": _BALLOTS, "rank-": _BALLOTS, "points-": _BALLOTS, "option": _BALLOTS,
-           "count-": ("votes.paper",), "status-": ("meetings.roll_call",), "arrived-": ("meetings.roll_call",),
-           "left-": ("meetings.roll_call",)}
+DYNAMIC = {"score-": _BALLOTS, "rank-": _BALLOTS, "points-": _BALLOTS, "option": _BALLOTS}
+#: lines sent for each table of inputs (a FieldList of FormField rows: the paper tally, the roll call)
+ROWS = 3
+#: the field of a row that says what it is about, and the real ids given to it (besides anything else)
+ROW_KEYS = ("-option", "-seat")
 #: endpoints with these words change what later routes need (they run after the others)
 DESTRUCTIVE = ("delete", "remove", "close", "end", "withdraw", "revoke", "unregister", "block", "hide", "publish",
                "state", "step", "stop")
@@ -63,7 +65,13 @@ def _form_fields(cls) -> dict[str, type]:
     found = {}
     for name in dir(cls):
         value = getattr(cls, name, None)
-        if isinstance(value, UnboundField):
+        if not isinstance(value, UnboundField):
+            continue
+        row = value.args[0] if value.args and issubclass(value.field_class, wtf.FieldList) else None
+        if isinstance(row, UnboundField) and issubclass(row.field_class, wtf.FormField):
+            for n in range(ROWS):  # a table of rows: <name>-<n>-<field>
+                found.update({f"{name}-{n}-{sub}": kind for sub, kind in _form_fields(row.args[0]).items()})
+        else:
             found[name] = value.field_class
     return found
 
@@ -161,6 +169,9 @@ def form_data(draw, endpoint: str, dynamic: dict[str, list[str]]):
             continue  # a missing field
         kind = inputs[name]
         value = draw(_json_choice()) if name == "choice" else draw(_for_field(kind))
+        key = next((k for k in ROW_KEYS if name.endswith(k) and dynamic.get(k)), None)
+        if key and draw(st.booleans()):
+            value = draw(st.sampled_from(dynamic[key]))  # a real option or seat, to reach the service
         pairs.append((name, value))
         if draw(st.integers(0, 7)) == 0:
             pairs.append((name, draw(_for_field(kind))))  # a duplicated field
@@ -234,9 +245,8 @@ def _dynamic() -> dict[str, list[str]]:
     from consult.votes.models import PollOption
 
     options = [str(i) for i in _db.session.scalars(sa.select(PollOption.id).limit(4))]
-    rows = [str(i) for i in _db.session.scalars(sa.select(Attendance.id).limit(3))]
-    return {"score-": options, "rank-": options, "points-": options, "count-": options, "status-": rows,
-            "arrived-": rows, "left-": rows}
+    seats = [str(i) for i in _db.session.scalars(sa.select(Attendance.membership_id).limit(3))]
+    return {"score-": options, "rank-": options, "points-": options, "-option": options, "-seat": seats}
 
 
 def _url(rule, ids) -> str | None:
