@@ -47,8 +47,9 @@ class Decision:
 
     kind: str = ALLOWED
     reason: Any = None  # a lazy translated string
-    #: the page where the person removes the obstacle, when it is neither signing in nor verifying (an endpoint;
-    #: it is given ``next``, the page they were reading), and the words of that link (a lazy translated string)
+    #: the page where the person removes the obstacle, when it is neither signing in nor verifying (an
+    #: endpoint; it is given ``next``, the page they were reading), and the words of that link (a lazy
+    #: translated string)
     endpoint: str | None = None
     label: Any = None
 
@@ -101,7 +102,8 @@ YES = Decision(ALLOWED)
 class Predicate:
     """A named test of (person, object) that returns allowed or a refusal with its reason."""
 
-    def __init__(self, fn: Callable[[Any, Any], bool | Decision], name: str, reason=None, kind: str = REFUSED):
+    def __init__(self, fn: Callable[[Any, Any], bool | Decision], name: str, reason=None,
+                 kind: str = REFUSED):
         self.fn = fn
         self.name = name
         self.reason = reason
@@ -179,9 +181,9 @@ def is_admin(person, obj):
 
 
 def about(facts: Callable[[Any, Any], Any], rule: Predicate, name: str | None = None) -> Predicate:
-    """``rule`` asked about ``facts(person, obj)`` instead of ``obj`` (e.g. a motion → the person's standing in
-    its vote). ``facts`` returns what it is given when that is already the facts, so a read model that holds
-    them for many objects asks the very same rule."""
+    """``rule`` asked about ``facts(person, obj)`` instead of ``obj`` (e.g. a motion → the person's standing
+    in its vote). ``facts`` returns what it is given when that is already the facts, so a read model that
+    holds them for many objects asks the very same rule."""
 
     def test(person, obj):
         return rule(person, facts(person, obj))
@@ -189,7 +191,8 @@ def about(facts: Callable[[Any, Any], Any], rule: Predicate, name: str | None = 
     return Predicate(test, name or rule.name)
 
 
-def has_role(role: str, scope: Callable[[Any], tuple[str, int] | None] | None = None, reason=None) -> Predicate:
+def has_role(role: str, scope: Callable[[Any], tuple[str, int] | None] | None = None,
+             reason=None) -> Predicate:
     """The person holds ``role`` globally, or for the scope that ``scope(obj)`` names (e.g. a council)."""
 
     def test(person, obj):
@@ -253,10 +256,12 @@ def require(action: str, obj=None) -> Decision:
 
 
 def enforce(action: str, person, obj=None) -> Decision:
-    """A service's guard: the rule of ``action`` for ``person`` (explicit: services also run without a request).
+    """A service's guard: the rule of ``action`` for ``person`` (explicit: services also run without a
+    request).
 
-    Returns the decision when allowed; otherwise raises :class:`~consult.core.errors.Conflict` for "already done"
-    and :class:`~consult.core.errors.NotAllowed` for every other refusal, with the decision's translated reason.
+    Returns the decision when allowed; otherwise raises :class:`~consult.core.errors.Conflict` for "already
+    done" and :class:`~consult.core.errors.NotAllowed` for every other refusal, with the decision's translated
+    reason.
     """
     decision = policies.decide(action, person, obj)
     if decision:

@@ -1,9 +1,9 @@
 """Who holds a seat in a council, in which role, on a given day: the one answer that policies, sessions, roll
 calls and pages ask.
 
-A term covers every day from its first to its last, both included; an open-ended term has no last day. The same
-test exists as SQL (:func:`in_term`, for queries and read models) and in Python (:func:`term_covers`, for rows
-already read); :func:`seat` and :func:`seats` are built on them.
+A term covers every day from its first to its last, both included; an open-ended term has no last day. The
+same test exists as SQL (:func:`in_term`, for queries and read models) and in Python (:func:`term_covers`, for
+rows already read); :func:`seat` and :func:`seats` are built on them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def in_term(day, columns=Membership):
 
 
 def seat(person, council, roles=None, *, on: date | None = None) -> Membership | None:
-    """The person's seat in ``council`` on ``on`` (today by default), with one of ``roles`` when given; or None.
+    """The person's seat in ``council`` on ``on`` (today by default), with one of ``roles`` when given, or
+    None.
 
     Visitors, and a council that is None, have no seat."""
     if council is None or not getattr(person, "is_authenticated", False):

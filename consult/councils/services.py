@@ -48,7 +48,8 @@ def _apply(council: Council, *, name, slug, purpose, mandate, composition, conta
         raise DomainError(_l("The quorum is a share between 0 and 100 percent."), field="quorum_percent")
     if convocation_days is None or not 0 <= int(convocation_days) <= 60:
         raise DomainError(_l("Choose between 0 and 60 days."), field="convocation_days")
-    clash = db.session.scalar(sa.select(Council.id).where(Council.slug == slug, Council.id != (council.id or 0)))
+    clash = db.session.scalar(sa.select(Council.id).where(Council.slug == slug,
+                                                          Council.id != (council.id or 0)))
     if clash:
         raise Conflict(_l("Another council already uses this web address."), field="slug")
     council.name, council.slug = name[:160], slug
@@ -120,7 +121,8 @@ def end_membership(membership: Membership, *, on: date | None = None, by=None) -
         raise Conflict(_l("This term has already ended."))
     membership.ends_on = on
     db.session.flush()
-    audit.record("councils.membership_ended", actor=by, subject=membership.council, membership_id=membership.id)
+    audit.record("councils.membership_ended", actor=by, subject=membership.council,
+                 membership_id=membership.id)
     return membership
 
 

@@ -5,7 +5,8 @@ Rules kept here:
 * Agenda items nest one level; moving an item swaps it with its neighbour among its siblings.
 * Attachments are PDF or images, found from their first bytes (never from the name or the browser's claim),
   below a size limit, stored under a random name in ``instance/uploads/meetings``.
-* An item that has had votes cannot be removed once the session is convened; nothing changes once it is closed.
+* An item that has had votes cannot be removed once the session is convened; nothing changes once it is
+  closed.
 """
 
 from __future__ import annotations
@@ -101,14 +102,16 @@ def move_item(item: AgendaItem, direction: str) -> AgendaItem:
     check_unlocked(item.session)
     if direction not in ("up", "down"):
         raise DomainError(_l("Unknown direction."))
-    siblings = sorted((i for i in item.session.items if i.parent_id == item.parent_id), key=lambda i: i.position)
+    siblings = sorted((i for i in item.session.items if i.parent_id == item.parent_id),
+                      key=lambda i: i.position)
     # renumber first, so that equal positions never hide an order
     for n, sibling in enumerate(siblings, 1):
         sibling.position = n
     index = siblings.index(item)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(siblings):
-        siblings[index].position, siblings[other].position = siblings[other].position, siblings[index].position
+        first, second = siblings[index], siblings[other]
+        first.position, second.position = second.position, first.position
     db.session.flush()
     db.session.expire(item.session, ["items"])
     return item
@@ -211,4 +214,5 @@ def qualified_proposals(council: Council) -> list[Proposal]:
     """Proposals that reached their threshold in processes that feed this council, waiting for a session."""
     return list(db.session.scalars(
         sa.select(Proposal).join(Process, Process.id == Proposal.process_id)
-        .where(Proposal.state == "qualified", Process.council_id == council.id).order_by(Proposal.id).limit(50)))
+        .where(Proposal.state == "qualified", Process.council_id == council.id)
+        .order_by(Proposal.id).limit(50)))

@@ -83,7 +83,8 @@ def record_attendance(session: CouncilSession, entries: list[dict], *, by=None) 
         if status != PRESENT:
             arrived = left = None
         if arrived and left and left < arrived:
-            raise DomainError(_l("%(name)s cannot leave before arriving.", name=row.membership.user.public_name))
+            raise DomainError(_l("%(name)s cannot leave before arriving.",
+                                 name=row.membership.user.public_name))
         planned.append((row, status, arrived, left))
     for row, status, arrived, left in planned:
         row.status, row.arrived_at, row.left_at = status, arrived, left
@@ -92,12 +93,14 @@ def record_attendance(session: CouncilSession, entries: list[dict], *, by=None) 
 
 
 def mark_presence(attendance: Attendance, event: str, *, now: datetime | None = None) -> Attendance:
-    """A quick roll-call change during the sitting: ``arrive`` (late arrival now) or ``leave`` (departure now)."""
+    """A quick roll-call change during the sitting: ``arrive`` (late arrival now) or ``leave`` (departure
+    now)."""
     check_unlocked(attendance.session)
     now = now or utcnow()
     if event == "arrive":
         attendance.status, attendance.left_at = PRESENT, None
-        attendance.arrived_at = now if attendance.session.started_at and now > attendance.session.started_at else None
+        started = attendance.session.started_at
+        attendance.arrived_at = now if started and now > started else None
     elif event == "leave":
         if attendance.status != PRESENT:
             raise Conflict(_l("This person is not marked present."))

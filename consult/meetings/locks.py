@@ -1,5 +1,5 @@
-"""A closed session is locked: the check that every change to a session, its agenda, roll call and motions makes
-first."""
+"""A closed session is locked: the check that every change to a session, its agenda, roll call and motions
+makes first."""
 
 from __future__ import annotations
 

@@ -6,9 +6,9 @@ Rules kept here:
   progress opens a vote. A secret motion's ballots go through the votes engine (``secret_votes``), whose
   ballots carry no voter.
 * Who may vote is the policy ``motion.vote`` (``meetings.policies``): an open motion voted by ballot, a voting
-  member whose seat covers today, in the room, who has not voted yet. :func:`cast_vote` asks it once about the
-  person's :class:`Standing` and then writes the ballot; two votes sent at the same moment are still stopped by
-  the database (a unique constraint for named votes, the engine's participation for secret ones).
+  member whose seat covers today, in the room, who has not voted yet. :func:`cast_vote` asks it once about
+  the person's :class:`Standing` and then writes the ballot; two votes sent at the same moment are still
+  stopped by the database (a unique constraint for named votes, the engine's participation for secret ones).
 * The verdict is computed when the vote closes, from the tally, the rule and the quorum at that moment; all
   three are stored with it and ``motion_decided`` is sent.
 """
@@ -89,7 +89,8 @@ def open_motion(motion: Motion, *, by=None, now: datetime | None = None) -> Moti
 
 @dataclass(slots=True)
 class Standing:
-    """What the ``motion.vote`` rule reads: the motion's state, and the person's voting seat, presence and vote.
+    """What the ``motion.vote`` rule reads: the motion's state, and the person's voting seat, presence and
+    vote.
 
     The session page's read model makes one from the rows it has read (no query); :class:`MotionStanding`
     reads the same facts from the models."""
@@ -135,7 +136,8 @@ def standing(person, obj):
 
 
 def has_voted(motion: Motion, person, membership: Membership | None = None) -> bool:
-    """Whether the person has voted on the motion (named votes through their seat, secret ones in the engine)."""
+    """Whether the person has voted on the motion (named votes through their seat, secret ones in the
+    engine)."""
     if motion.mode == "secret":
         return secret_votes.has_voted(motion, person)
     membership = membership or seat(person, motion.item.session.council, VOTING_ROLES)
@@ -166,7 +168,8 @@ def votes_cast(motion: Motion) -> int:
     return len(motion.named_votes)
 
 
-def close_motion(motion: Motion, *, by=None, hands: dict | None = None, now: datetime | None = None) -> Motion:
+def close_motion(motion: Motion, *, by=None, hands: dict | None = None,
+                 now: datetime | None = None) -> Motion:
     """Close the vote and decide: tally, rule and the quorum in the room at this moment, stored together.
 
     For a show of hands the secretary gives ``hands={"yes", "no", "abstain"}``; it cannot exceed the voting
@@ -197,7 +200,8 @@ def close_motion(motion: Motion, *, by=None, hands: dict | None = None, now: dat
             counts[vote.choice] += 1
         yes, no, abstain = counts["yes"], counts["no"], counts["abstain"]
     motion.yes, motion.no, motion.abstain = yes, no, abstain
-    motion.members_count, motion.present_count, motion.quorum_required = q["members"], q["present"], q["required"]
+    motion.members_count, motion.present_count = q["members"], q["present"]
+    motion.quorum_required = q["required"]
     motion.verdict = rules.verdict(motion.rule, yes=yes, no=no, abstain=abstain, members=q["members"],
                                    present=q["present"], required=q["required"])
     motion.status, motion.decided_at = MOTION_DECIDED, now or utcnow()

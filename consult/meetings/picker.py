@@ -86,7 +86,8 @@ def find(query: str | None, council_id: int, *, exclude=()) -> list[ProposalRow]
         return _rows([Proposal.id == number, *where])
     condition = search.matching(query)
     if condition is not None:
-        return _rows([condition, *where], order=[Proposal.published_at.desc(), Proposal.id.desc()], limit=LIMIT)
+        return _rows([condition, *where], order=[Proposal.published_at.desc(), Proposal.id.desc()],
+                     limit=LIMIT)
     if (query or "").strip():
         return []  # nothing searchable in it (punctuation only)
     feeding = sa.select(Process.id).where(Process.council_id == council_id).scalar_subquery()

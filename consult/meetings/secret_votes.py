@@ -1,10 +1,10 @@
 """The one place where meetings use the votes engine: secret motions.
 
-A secret motion gets a ``yes_no_abstain`` poll in ``secret`` mode owned by ``("motion", motion.id)``. The engine
-stores who voted (participation) apart from what was voted (ballot, no voter, no time, no sequence), so no
-row of a secret motion links a member to a choice. Who may vote is the policy ``motion.vote``: meetings asks it
-before writing through :func:`cast`, and the engine asks it for a vote sent to the poll's own page (the owner's
-rule, registered by :func:`register`).
+A secret motion gets a ``yes_no_abstain`` poll in ``secret`` mode owned by ``("motion", motion.id)``. The
+engine stores who voted (participation) apart from what was voted (ballot, no voter, no time, no sequence), so
+no row of a secret motion links a member to a choice. Who may vote is the policy ``motion.vote``: meetings
+asks it before writing through :func:`cast`, and the engine asks it for a vote sent to the poll's own page
+(the owner's rule, registered by :func:`register`).
 """
 
 from __future__ import annotations
@@ -34,13 +34,15 @@ def _describe(poll: Poll):
 
 
 def register() -> None:
-    """Tell the votes engine that a motion's poll is voted under ``motion.vote``, and how it names its motion."""
+    """Tell the votes engine that a motion's poll is voted under ``motion.vote``, and how it names its
+    motion."""
     engine.register_owner("motion", vote_rule="motion.vote", subject=_motion, describe=_describe)
 
 
 def create_and_open(motion: Motion, by=None) -> int:
-    poll = engine.create_poll(question=motion.text[:500], method="yes_no_abstain", options=[], owner_type="motion",
-                              owner_id=motion.id, mode="secret", rule=None, created_by=by)
+    poll = engine.create_poll(question=motion.text[:500], method="yes_no_abstain", options=[],
+                              owner_type="motion", owner_id=motion.id, mode="secret", rule=None,
+                              created_by=by)
     engine.open_poll(poll, by=by)
     return poll.id
 
@@ -63,7 +65,8 @@ def voters_count(motion: Motion) -> int:
 def participation(poll_ids, person) -> tuple[dict[int, int], set[int]]:
     """For these polls: how many have voted in each, and which ones the person has voted in (one query)."""
     me = person.id if getattr(person, "is_authenticated", False) else None
-    mine = sa.func.sum(sa.case((Participation.voter_id == me, 1), else_=0)) if me is not None else sa.literal(0)
+    mine = (sa.func.sum(sa.case((Participation.voter_id == me, 1), else_=0)) if me is not None
+            else sa.literal(0))
     counts, voted = {}, set()
     for poll_id, voters, own in db.session.execute(
             sa.select(Participation.poll_id, sa.func.count(), mine)

@@ -7,8 +7,8 @@ Rules kept here (views, CLI, demo and tests all come through these functions):
   before the start. Starting prepares the roll call. A closed session is locked: every change is refused
   (``Conflict``, ``locks.check_unlocked``).
 
-The agenda (``agenda``), the roll call and quorum (``attendance``) and the motions and votes (``motions``) keep
-their own rules in their modules; their functions are named here too, so callers need only this module.
+The agenda (``agenda``), the roll call and quorum (``attendance``) and the motions and votes (``motions``)
+keep their own rules in their modules; their functions are named here too, so callers need only this module.
 """
 
 from __future__ import annotations
@@ -60,7 +60,8 @@ from consult.meetings.motions import (
 __all__ = [
     "add_attachment", "add_item", "add_motion", "add_speaker", "attachment_path", "cast_vote",
     "close_motion", "close_session", "convene_session", "create_session", "decisions_of", "delete_item",
-    "ensure_roll", "has_voted", "mark_presence", "memberships_for", "move_item", "numbered_items", "open_motion",
+    "ensure_roll", "has_voted", "mark_presence", "memberships_for", "move_item", "numbered_items",
+    "open_motion",
     "proposal_titles", "qualified_proposals", "quorum", "record_attendance", "record_item_progress", "roll",
     "sessions_of", "set_item_proposals", "start_session", "update_item", "update_session", "votes_cast",
 ]
@@ -157,7 +158,7 @@ def sessions_of(council: Council, *, include_drafts: bool = False, now: datetime
     if not include_drafts:
         query = query.where(CouncilSession.status != DRAFT)
     rows = db.session.scalars(query.order_by(CouncilSession.starts_at)).all()
-    upcoming = [s for s in rows if s.status != CLOSED and s.starts_at + timedelta(minutes=s.planned_minutes) >= now
-                or s.status == IN_PROGRESS]
+    upcoming = [s for s in rows if s.status == IN_PROGRESS
+                or s.status != CLOSED and s.starts_at + timedelta(minutes=s.planned_minutes) >= now]
     past = [s for s in reversed(rows) if s not in upcoming]
     return upcoming, past

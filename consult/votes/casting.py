@@ -3,12 +3,12 @@
 Rules kept here:
 
 * :func:`cast_ballot` asks the policy ``votes.vote`` once (the poll is open and inside its time window, the
-  person is not blocked, the owner's rule or the poll's eligibility rule allows them), then writes. Owners that
-  have asked their own rule (a council motion: ``motion.vote``) write with :func:`write_ballot`.
+  person is not blocked, the owner's rule or the poll's eligibility rule allows them), then writes. Owners
+  that have asked their own rule (a council motion: ``motion.vote``) write with :func:`write_ballot`.
 * A ballot is written only when the method finds it valid. Participation and ballot are written in one
   transaction; the UNIQUE participation constraint is what stops a second vote, whatever the concurrency. A
-  second attempt is refused (``Conflict``), unless the poll allows changing a vote: then the old ballot is found
-  by its replace key and replaced in the same transaction.
+  second attempt is refused (``Conflict``), unless the poll allows changing a vote: then the old ballot is
+  found by its replace key and replaced in the same transaction.
 * The ballot carries no voter, no time and no sequence; the voter gets a tracker whose hash is stored with it.
 """
 
@@ -56,7 +56,8 @@ def _key_for(poll: Poll, voter, anon_key: str | None) -> tuple[int | None, str |
 
 def _replace_key(poll: Poll, voter_id, anon_hash) -> str:
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"vote-replace:{poll.id}:{voter_id}:{anon_hash}".encode(), hashlib.sha256).hexdigest()
+    message = f"vote-replace:{poll.id}:{voter_id}:{anon_hash}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def new_tracker() -> str:
@@ -74,7 +75,8 @@ def fingerprint(hash_hex: str) -> str:
     return hash_hex[:12]
 
 def cast_ballot(poll: Poll, voter, choice, *, anon_key: str | None = None) -> str:
-    """Record one ballot and the fact that this person voted, in one transaction; return the inclusion tracker.
+    """Record one ballot and the fact that this person voted, in one transaction; return the inclusion
+    tracker.
 
     ``choice`` is what the method's ``parse_form`` returns, or the method's canonical choice. Refusals raise
     ``NotAllowed`` (the policy ``votes.vote``: who and when), ``BallotError`` (the ballot's content) or
@@ -134,9 +136,10 @@ def choice_summary(poll: Poll, canonical) -> list[str]:
         return [label[o] for o in canonical]
     if poll.method in ("ranked_irv", "schulze"):
         return [f"{i}. {label[o]}" for i, o in enumerate(canonical, 1)]
+    ordered = sorted(canonical.items(), key=lambda kv: spec_index(poll, kv[0]))
     if poll.method == "score":
-        return [f"{label[int(k)]}: {v} / 5" for k, v in sorted(canonical.items(), key=lambda kv: spec_index(poll, kv[0]))]
-    return [f"{label[int(k)]}: {v}" for k, v in sorted(canonical.items(), key=lambda kv: spec_index(poll, kv[0]))]
+        return [f"{label[int(k)]}: {v} / 5" for k, v in ordered]
+    return [f"{label[int(k)]}: {v}" for k, v in ordered]
 
 
 def spec_index(poll: Poll, key) -> int:

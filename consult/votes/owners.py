@@ -1,9 +1,10 @@
-"""Modules that own polls (council motions, debates): who may vote in their polls, and how a poll names its owner.
+"""Modules that own polls (council motions, debates): who may vote in their polls, and how a poll names its
+owner.
 
-An owner names the policy that decides its polls' votes (``vote_rule``, asked about ``subject(poll)``, e.g. the
-motion), so the rule exists once, in the owner's ``policies.py``; ``votes.vote`` asks it after the poll's own
-state. ``can_vote(poll, person) -> Decision`` is the older form of the same answer (a function instead of a
-named rule).
+An owner names the policy that decides its polls' votes (``vote_rule``, asked about ``subject(poll)``, e.g.
+the motion), so the rule exists once, in the owner's ``policies.py``; ``votes.vote`` asks it after the poll's
+own state. ``can_vote(poll, person) -> Decision`` is the older form of the same answer (a function instead of
+a named rule).
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def register_owner(owner_type: str, *, vote_rule: str | None = None, subject: Ca
                    eligible_count: Callable | None = None) -> None:
     """Let a module that owns polls decide who may vote in them: the policy ``vote_rule`` asked about
     ``subject(poll)`` (or ``can_vote(poll, person) -> Decision``); how a poll names its owner
-    (``describe(poll) -> (label, url)``) and, optionally, how many people may vote (``eligible_count(poll)``)."""
+    (``describe(poll) -> (label, url)``) and, optionally, how many people may vote
+    (``eligible_count(poll)``)."""
     _owners[owner_type] = Owner(vote_rule, subject, can_vote, describe, eligible_count)
 
 

@@ -4,7 +4,8 @@
 * ``votes.vote``: while the poll is open and inside its time window, anyone not blocked whom the poll's owner
   allows (its own named rule, e.g. ``motion.vote``), or, for a poll no module owns, whom its eligibility rule
   allows (binding: a birth year the person stated is not enough); a quick open poll without a rule takes
-  everyone, visitors included (a browser key tells them apart). ``casting.cast_ballot`` asks it before writing.
+  everyone, visitors included (a browser key tells them apart). ``casting.cast_ballot`` asks it before
+  writing.
 * ``votes.see_results``: when the poll shows them (``results.results_visible``).
 * ``votes.manage`` / ``votes.enter_paper``: admins (owner modules create theirs through the services).
 """

@@ -2,8 +2,8 @@
 
 Rules kept here:
 
-* Results stay hidden until the poll closes, except the live count of a quick poll or of a named poll that asks
-  for it (:attr:`Poll.live_results`); a secret ballot's results never show before it closes.
+* Results stay hidden until the poll closes, except the live count of a quick poll or of a named poll that
+  asks for it (:attr:`Poll.live_results`); a secret ballot's results never show before it closes.
 * The counted-ballot list shows the fingerprints of the trackers of a closed poll only, in an order that says
   nothing about who voted when.
 """
@@ -65,8 +65,8 @@ class Result:
 
 
 def results_visible(poll: Poll) -> bool:
-    """Results stay hidden until the poll closes, except the live count of a quick poll or of a named poll that
-    asks for it (:attr:`Poll.live_results`); a secret ballot's results never show before it closes."""
+    """Results stay hidden until the poll closes, except the live count of a quick poll or of a named poll
+    that asks for it (:attr:`Poll.live_results`); a secret ballot's results never show before it closes."""
     return poll.is_closed or (poll.status == STATUS_OPEN and poll.live_results)
 
 

@@ -91,9 +91,38 @@ def get_poll(poll_id: int) -> Poll | None:
     return db.session.get(Poll, poll_id)
 
 
+def _option_rows(method: str, options) -> list[dict]:
+    """The options of a new poll as ``{"label", ...}`` rows: yes/no/abstain gets its three, others need two
+    different labels at least."""
+    if method == "yes_no_abstain":
+        return [{"label": str(lbl), "code": code}
+                for lbl, code in zip((_l("Yes"), _l("No"), _l("Abstain")), CODES, strict=True)]
+    rows = [o if isinstance(o, dict) else {"label": str(o)} for o in (options or [])]
+    rows = [dict(o, label=str(o["label"]).strip()) for o in rows if str(o.get("label", "")).strip()]
+    if len(rows) < 2:
+        raise DomainError(_l("A poll needs at least two options."), field="options")
+    if len({o["label"].casefold() for o in rows}) != len(rows):
+        raise DomainError(_l("Two options have the same text."), field="options")
+    return rows
+
+
+def _check_settings(*, mode, opens_at, closes_at, quorum, max_choices, points_budget,
+                    results_before_close) -> None:
+    if opens_at and closes_at and closes_at <= opens_at:
+        raise DomainError(_l("The poll must close after it opens."), field="closes_at")
+    for name, value in (("quorum", quorum), ("max_choices", max_choices), ("points_budget", points_budget)):
+        if value is not None and value < (0 if name == "quorum" else 1):
+            raise DomainError(_l("This number is too small."), field=name)
+    if results_before_close and mode == "secret":
+        raise DomainError(_l("A secret ballot shows its results only when it closes: counts that change as "
+                             "people vote could reveal how someone voted. Choose a named vote for live "
+                             "results."), field="results_before_close")
+
+
 def create_poll(*, question, method, options, owner_type=None, owner_id=None, mode="secret", rule=None,
-                opens_at=None, closes_at=None, quorum=None, majority=None, max_choices=None, points_budget=None,
-                results_before_close=False, allow_change=False, description="", created_by=None) -> Poll:
+                opens_at=None, closes_at=None, quorum=None, majority=None, max_choices=None,
+                points_budget=None, results_before_close=False, allow_change=False, description="",
+                created_by=None) -> Poll:
     """Create a poll in draft. Its mode, method and options are fixed from here on (declared before opening).
 
     ``options`` is a list of labels, or of dicts ``{"label", "target_type", "target_id"}``; yes/no/abstain
@@ -111,25 +140,9 @@ def create_poll(*, question, method, options, owner_type=None, owner_id=None, mo
     majority = majority or "simple"
     if majority not in MAJORITIES:
         raise DomainError(_l("Unknown majority rule."), field="majority")
-    if method == "yes_no_abstain":
-        labels = [{"label": str(lbl), "code": code}
-                  for lbl, code in zip((_l("Yes"), _l("No"), _l("Abstain")), CODES, strict=True)]
-    else:
-        labels = [o if isinstance(o, dict) else {"label": str(o)} for o in (options or [])]
-        labels = [dict(o, label=str(o["label"]).strip()) for o in labels if str(o.get("label", "")).strip()]
-        if len(labels) < 2:
-            raise DomainError(_l("A poll needs at least two options."), field="options")
-        if len({o["label"].casefold() for o in labels}) != len(labels):
-            raise DomainError(_l("Two options have the same text."), field="options")
-    if opens_at and closes_at and closes_at <= opens_at:
-        raise DomainError(_l("The poll must close after it opens."), field="closes_at")
-    for name, value in (("quorum", quorum), ("max_choices", max_choices), ("points_budget", points_budget)):
-        if value is not None and value < (0 if name == "quorum" else 1):
-            raise DomainError(_l("This number is too small."), field=name)
-    if results_before_close and mode == "secret":
-        raise DomainError(_l("A secret ballot shows its results only when it closes: counts that change as people "
-                             "vote could reveal how someone voted. Choose a named vote for live results."),
-                          field="results_before_close")
+    labels = _option_rows(method, options)
+    _check_settings(mode=mode, opens_at=opens_at, closes_at=closes_at, quorum=quorum, max_choices=max_choices,
+                    points_budget=points_budget, results_before_close=results_before_close)
     if rule is None and mode in ("secret", "named"):
         rule = default_binding_rule()
     poll = Poll(question=question, description=description or "", method=method_impl.name, mode=mode,
@@ -189,7 +202,9 @@ def export_personal_data(user) -> dict:
     their public named votes are listed with the choice, as they are public anyway."""
     polls = db.session.scalars(sa.select(Poll).join(Participation, Participation.poll_id == Poll.id)
                                .where(Participation.voter_id == user.id).order_by(Poll.id)).all()
-    named = {row.poll_id: row for row in db.session.scalars(sa.select(NamedVote).where(NamedVote.voter_id == user.id))}
+    named = {row.poll_id: row for row in
+             db.session.scalars(sa.select(NamedVote).where(NamedVote.voter_id == user.id))}
     return {"voted_in": [{"poll_id": p.id, "question": p.question, "mode": p.mode,
-                          "named_choice": choice_summary(p, decode(named[p.id].choice)) if p.id in named else None}
+                          "named_choice": (choice_summary(p, decode(named[p.id].choice)) if p.id in named
+                                           else None)}
                          for p in polls]}

@@ -155,11 +155,12 @@ def record_paper_tally(poll: Poll, *, channel: str, counts: dict, blank: int = 0
     if ballots is None:
         ballots = sum(clean.values()) + blank + invalid
     if poll.method != "approval" and ballots != sum(clean.values()) + blank + invalid:
-        raise DomainError(_l("The number of paper ballots must equal the votes plus blank and invalid ballots."),
-                          field="ballots")
+        raise DomainError(_l("The number of paper ballots must equal the votes plus blank and invalid "
+                             "ballots."), field="ballots")
     if ballots < blank + invalid or (poll.method == "approval" and
                                      max(clean.values(), default=0) > ballots - blank - invalid):
-        raise DomainError(_l("An option cannot have more votes than there are valid ballots."), field="ballots")
+        raise DomainError(_l("An option cannot have more votes than there are valid ballots."),
+                          field="ballots")
     tally = db.session.scalar(sa.select(PaperTally).where(PaperTally.poll_id == poll.id,
                                                           PaperTally.channel == channel))
     before = None
@@ -172,8 +173,8 @@ def record_paper_tally(poll: Poll, *, channel: str, counts: dict, blank: int = 0
     tally.counts, tally.blank, tally.invalid, tally.ballots = clean, blank, invalid, ballots
     tally.entered_by_id = getattr(by, "id", None)
     db.session.flush()
-    audit.record("votes.paper_tally_corrected" if before else "votes.paper_tally_entered", actor=by, subject=poll,
-                 channel=channel, before=before,
+    audit.record("votes.paper_tally_corrected" if before else "votes.paper_tally_entered", actor=by,
+                 subject=poll, channel=channel, before=before,
                  after={"counts": clean, "blank": blank, "invalid": invalid, "ballots": ballots})
     if poll.is_closed and poll.result:
         poll.result = compose_result(poll, poll.result["online"], participants(poll))

@@ -1,11 +1,11 @@
 """The map of who may do what: action × person × state of the object, as the policy engine answers.
 
-One table per action of the votes, meetings, councils and residency modules. Rows are states of the object acted
-on (a poll draft, open, closed or out of its time window; a motion in each step of its vote; a session in each
-phase; the eligibility rule a poll uses); columns are the people of ``PEOPLE`` who matter for that action (the
-verification levels of residents, the seats of a council and their dates). ``tests/core/test_permissions_map.py``
-builds every person and object and checks each cell against ``policies.decide``; the same data writes
-``docs/permissions.md``::
+One table per action of the votes, meetings, councils and residency modules. Rows are states of the object
+acted on (a poll draft, open, closed or out of its time window; a motion in each step of its vote; a session
+in each phase; the eligibility rule a poll uses); columns are the people of ``PEOPLE`` who matter for that
+action (the verification levels of residents, the seats of a council and their dates).
+``tests/core/test_permissions_map.py`` builds every person and object and checks each cell against
+``policies.decide``; the same data writes ``docs/permissions.md``::
 
     .venv/bin/python -m tests.core.permissions_map      # rewrites docs/permissions.md
 
@@ -26,7 +26,8 @@ SYMBOLS = {
     "ok": "allowed",
     "in": "refused until the person signs in (pages send them to sign in and back)",
     "ver": "refused until the person verifies their residence (the refusal links to it)",
-    "desk": "refused until a registrar records the birth year in person (the refusal links to the one-time code)",
+    "desk": "refused until a registrar records the birth year in person (the refusal links to the one-time "
+            "code)",
     "no": "refused, with the rule's reason",
     "done": "refused because it is done already (a second vote): 409",
 }
@@ -183,7 +184,8 @@ def tables(text: str = TABLES) -> list[Table]:
                 assert len(symbols) == len(table.columns), f"{action}: {state}: {len(symbols)} cells"
                 assert set(symbols) <= set(SYMBOLS), f"{action}: {state}: {symbols}"
                 table.rows[state] = dict(zip(table.columns, symbols, strict=True))
-        assert set(table.columns) <= set(PEOPLE), f"{action}: unknown people {set(table.columns) - set(PEOPLE)}"
+        unknown = set(table.columns) - set(PEOPLE)
+        assert not unknown, f"{action}: unknown people {unknown}"
         found.append(table)
     return found
 
@@ -198,14 +200,15 @@ def markdown(text: str = TABLES) -> str:
         "# Who may do what",
         "",
         "<!-- Written by `python -m tests.core.permissions_map` from tests/core/permissions_map.py; "
-        "tests/core/test_permissions_map.py checks every cell against the policy engine. Do not edit by hand. -->",
+        "tests/core/test_permissions_map.py checks every cell against the policy engine. "
+        "Do not edit by hand. -->",
         "",
-        "Every answer to \"may this person do this here?\" comes from one named rule per action in the policy engine",
-        "(`consult/core/policy.py`; each module registers its rules in its `policies.py`). Services ask the rule",
-        "before they write (`enforce`), views before they act (`require`), pages and templates to show or hide",
-        "(`can`); a refusal carries the reason the person reads. This map covers the votes, council sessions,",
-        "councils and residency; the answer of every route for every demo role is in",
-        "`tests/core/authz_matrix.py`.",
+        "Every answer to \"may this person do this here?\" comes from one named rule per action in",
+        "the policy engine (`consult/core/policy.py`; each module registers its rules in its",
+        "`policies.py`). Services ask the rule before they write (`enforce`), views before they act",
+        "(`require`), pages and templates to show or hide (`can`); a refusal carries the reason the",
+        "person reads. This map covers the votes, council sessions, councils and residency; the",
+        "answer of every route for every demo role is in `tests/core/authz_matrix.py`.",
         "",
         "## People",
         "",

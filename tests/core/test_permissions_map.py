@@ -1,5 +1,5 @@
-"""The map of who may do what (``tests/core/permissions_map.py``) is what the policy engine answers, cell by cell,
-and ``docs/permissions.md`` is what the map writes."""
+"""The map of who may do what (``tests/core/permissions_map.py``) is what the policy engine answers, cell by
+cell, and ``docs/permissions.md`` is what the map writes."""
 
 from __future__ import annotations
 
@@ -194,10 +194,12 @@ def test_the_policy_engine_answers_as_the_map_says(world, table):
             decision = policies.decide(table.action, world.people[person], objects[state])
             got = symbol(decision)
             if got != want:
-                wrong.append(f"{state:48} {person:6} map says {want:4} engine says {got} ({decision.message})")
+                wrong.append(f"{state:48} {person:6} map says {want:4} engine says {got} "
+                             f"({decision.message})")
             if not decision:
                 assert decision.message, f"{table.action} refuses {person} ({state}) without saying why"
-    assert not wrong, f"{table.action}: answers that differ from tests/core/permissions_map.py:\n" + "\n".join(wrong)
+    assert not wrong, (f"{table.action}: answers that differ from tests/core/permissions_map.py:\n"
+                       + "\n".join(wrong))
 
 
 def test_every_action_of_the_mapped_modules_is_on_the_map(app):
