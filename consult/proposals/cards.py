@@ -1,32 +1,41 @@
-"""Rendered proposal cards and the list's filter form, kept between requests.
+"""Rendered proposal cards, the list's pager and its filter form, cached between requests.
 
 A card is a pure function of its row (``queries.card_page``: title, excerpt source, state, counts, theme,
-district, author's name, the reader's translation) and of the interface language, so its HTML is cached under
-exactly those values: any change to what a card shows is a new key, and nothing needs invalidating. What
-depends on the reader ("You support it") is not part of the cached copy: the card is kept as the HTML before
-and after that badge. The filter form is cached the same way, under its choices, the submitted values and
-the language. Both caches are bounded (least recently used entries go first) and per process.
+district, author's name, the reader's translation) and of the interface language, so its HTML depends on
+exactly those values (``CARDS``): any change to what a card shows is a new row, hence a new entry, and nothing
+needs invalidating. What depends on the reader ("You support it") is not part of the cached copy: the card is
+cached as the HTML before and after that badge. The filter form depends on its choices, the submitted values
+and the language, the pager on the page, the query string and the language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, request
+from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
-from consult.core.kept import KeptStore
+from consult.core import cache
 from consult.proposals.models import STATE_LABELS
 from consult.proposals.queries import card_excerpt
 
-#: marks the reader's badge in a rendered card; split away before the copy is kept
+#: marks the reader's badge in a rendered card; split away before the copy is cached
 _SLOT = "\x00viewer\x00"
+#: the query-string arguments the filter form reads
+FILTER_ARGS = ("q", "process_id", "theme", "district", "state", "sort")
 
-
-CARDS = KeptStore(4096)
-FORMS = KeptStore(512)
-PAGERS = KeptStore(512)
+#: one card's HTML before and after the reader's badge
+CARDS = cache.region("proposal_cards", depends_on=("row", "fields"),
+                     varies_on=(cache.language, cache.script_root), max_entries=4096)
+#: the filter form's HTML
+FORMS = cache.region("proposal_filter_forms", depends_on=("choices", "feed_url"),
+                     varies_on=(cache.query_args(*FILTER_ARGS), cache.language, cache.script_root),
+                     max_entries=512)
+#: the pager's HTML (its links keep the query string)
+PAGERS = cache.region("proposal_pagers", depends_on=("page", "pages"),
+                      varies_on=(cache.path, cache.query_string, cache.language, cache.script_root),
+                      max_entries=512)
 
 
 def _state_label(state: str):
@@ -34,14 +43,13 @@ def _state_label(state: str):
 
 
 class ListParts:
-    """The kept parts of one list page, for one request (the language is read once, not once per card)."""
+    """The cached parts of one list page, for one request."""
 
     def __init__(self):
-        locale = get_locale()
         #: the interface language code (as ``consult.core.i18n.current_language``)
-        self.language = str(locale or "en").split("_")[0]
-        self.locale = (str(locale), request.script_root)
+        self.language = str(get_locale() or "en").split("_")[0]
         self._env = current_app.jinja_env
+        self._cards = CARDS.for_request()  # twenty cards a page: the request's facets are read once
 
     def card(self, row) -> tuple[Markup, Markup]:
         """The HTML of one card before and after the place of the reader's badge."""
@@ -52,21 +60,17 @@ class ListParts:
             head, _, tail = html.partition(_SLOT)
             return Markup(head), Markup(tail)
 
-        return CARDS.get_or_make((tuple(row), row._fields, self.locale), render)
+        return self._cards.get_or_make(render, row=tuple(row), fields=row._fields)
 
     def pager(self, page) -> Markup:
-        """The shared pager macro's HTML for this page of this list (its links keep the query string)."""
-        key = (page.page, page.pages, request.path, tuple(request.args.items(multi=True)), self.locale)
-        return PAGERS.get_or_make(key, lambda: Markup(self._env.get_template("_macros/forms.html").module.pager(page)))
+        """The shared pager macro's HTML for this page of this list."""
 
-    def filter_form(self, choices: tuple, values: tuple, render: Callable[[], str]) -> Markup:
-        """The filter form's HTML for these choices, submitted values and language; ``render()`` makes it
-        when it is not kept yet."""
-        return FORMS.get_or_make((choices, values, self.locale), lambda: Markup(render()))
+        def render() -> Markup:
+            return Markup(self._env.get_template("_macros/forms.html").module.pager(page))
 
+        return PAGERS.get_or_make(render, page=page.page, pages=page.pages)
 
-def clear() -> None:
-    """Forget every kept card, form and pager (tests)."""
-    CARDS.clear()
-    FORMS.clear()
-    PAGERS.clear()
+    def filter_form(self, choices: tuple, feed_url: str, render: Callable[[], str]) -> Markup:
+        """The filter form's HTML for these choices and submitted values; ``render()`` makes it when it is not
+        cached yet."""
+        return FORMS.get_or_make(lambda: Markup(render()), choices=choices, feed_url=feed_url)

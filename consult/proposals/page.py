@@ -1,4 +1,4 @@
-"""The proposal page's read model, and the HTML of its reader-independent parts kept between readers.
+"""The proposal page's read model, and the HTML of its reader-independent parts cached between readers.
 
 The proposal is loaded as one ORM entity without its relationships (the policies, the comments, the follow
 and report buttons and the fact-check notes take it as their target), in the same query as the names around it
@@ -8,12 +8,12 @@ authors come as plain rows in one more query, run only when it has some (loading
 seven eager relationships was what made the page costly). Two queries at most, whatever the proposal has.
 
 The HTML of the parts that are the same for every reader (title and facts, notices, the text and the
-attachment, the sources, the official answers) is kept per *content*: the key is the rows themselves, with the
-language, the time zone, ``?original=1`` and whether the reader may see a hidden text. Any change to what is
-shown (an edit, a translation, an answer, a new state, a merge, a hide, a renamed author or theme) changes the
-key at once: nothing is invalidated, nothing stale is shown. What depends on the reader (the support box, the
-links to edit, translate, answer or withdraw, follow and report, the notes and the comments) is rendered for
-each request, with the policies decided once.
+attachment, the sources, the official answers) is cached per *content* (``PAGE_PARTS``): it depends on the
+rows themselves, the language, the time zone, ``?original=1`` and whether the reader may see a hidden text. Any
+change to what is shown (an edit, a translation, an answer, a new state, a merge, a hide, a renamed author or
+theme) is a new entry at once: nothing is invalidated, nothing stale is shown. What depends on the reader (the
+support box, the links to edit, translate, answer or withdraw, follow and report, the notes and the comments)
+is rendered for each request, with the policies decided once.
 """
 
 from __future__ import annotations
@@ -23,12 +23,11 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import render_template
-from flask_babel import get_locale, get_timezone
 from markupsafe import Markup
 from sqlalchemy.orm import aliased, defaultload, lazyload
 
 from consult.accounts.models import User
-from consult.core.kept import app_store
+from consult.core import cache
 from consult.extensions import db
 from consult.processes.models import Process, Theme
 from consult.proposals.models import (
@@ -217,28 +216,30 @@ def load(proposal_id: int) -> tuple[Proposal, PageView] | None:
 
 @dataclass(frozen=True, slots=True)
 class Parts:
-    """The kept HTML of the page: above the fact-check notes, from them to the support box, the answers."""
+    """The cached HTML of the page: above the fact-check notes, from them to the support box, the answers."""
 
     top: Markup
     main: Markup
     answers: Markup
 
 
-def _store():
-    return app_store("proposal_pages", 256, 16_000_000)
+#: the reader-independent HTML of a page: depends on everything the page shows (``PageView.key``) and on how
+#: it is read (the reader's language, ``?original=1``, whether the hidden text is shown)
+PAGE_PARTS = cache.region("proposal_pages", depends_on=("content", "language", "original", "shows_body"),
+                          varies_on=(cache.language, cache.time_zone), max_entries=256, max_size=16_000_000,
+                          size_of=lambda parts: len(parts.top) + len(parts.main) + len(parts.answers))
 
 
 def parts(view: PageView, *, language: str, show_original: bool, shows_body: bool) -> Parts:
-    """The reader-independent HTML of the page, from the kept copy when one has the same key."""
-    key = (view.key, str(get_locale()), str(get_timezone()), language, show_original, shows_body)
-    kept = _store()
-    found = kept.get(key)
-    if found is not None:
-        return found
-    title, body, translation = view.in_language(view.language if show_original else language)
-    context = dict(page=view, title=title, body=body, translation=translation, show_original=show_original,
-                   shows_body=shows_body, has_translation=view.has_translation(language), language=language)
-    rendered = Parts(*(Markup(render_template(f"proposals/_page_{name}.html", **context))
+    """The reader-independent HTML of the page, from the cache when it holds this content read this way."""
+
+    def render() -> Parts:
+        title, body, translation = view.in_language(view.language if show_original else language)
+        context = dict(page=view, title=title, body=body, translation=translation,
+                       show_original=show_original, shows_body=shows_body,
+                       has_translation=view.has_translation(language), language=language)
+        return Parts(*(Markup(render_template(f"proposals/_page_{name}.html", **context))
                        for name in ("top", "main", "answers")))
-    kept.put(key, rendered, len(rendered.top) + len(rendered.main) + len(rendered.answers) + len(view.body))
-    return rendered
+
+    return PAGE_PARTS.get_or_make(render, content=view.key, language=language, original=show_original,
+                                  shows_body=shows_body)

@@ -44,7 +44,6 @@ def _load(proposal_id: int) -> Proposal:
     return proposal
 
 
-FILTER_ARGS = ("q", "process_id", "theme", "district", "state", "sort")
 SEARCH_MAX = 200
 
 
@@ -54,7 +53,7 @@ def _int_arg(name: str) -> int | None:
 
 def _filters() -> queries.Filters:
     """The list's filters from the query string, read the way ``FilterForm`` reads them (a value it would
-    refuse filters nothing), without building the form: it is only rendered when its HTML is not kept."""
+    refuse filters nothing), without building the form: it is only rendered when its HTML is not cached."""
     q = (request.args.get("q") or "").strip()
     if len(q) > SEARCH_MAX or UNREADABLE in q or "\x00" in q:
         q = ""
@@ -71,7 +70,7 @@ def _feed_url() -> str:
 
 
 def _filter_form(parts: cards.ListParts, feed_url: str):
-    """The filter form's HTML (kept per choices, submitted values and language)."""
+    """The filter form's HTML (cached per choices, submitted values and language)."""
     choices = queries.filter_choices()
 
     def render_form() -> str:
@@ -79,8 +78,7 @@ def _filter_form(parts: cards.ListParts, feed_url: str):
         form.validate()
         return render_template("proposals/_filters.html", form=form, feed_url=feed_url)
 
-    values = tuple(request.args.get(name) for name in FILTER_ARGS)
-    return parts.filter_form((choices, feed_url), values, render_form)
+    return parts.filter_form(choices, feed_url, render_form)
 
 
 def _page_args(per_page: int = 20) -> tuple[int, int]:
@@ -93,8 +91,8 @@ def index():
     """All published proposals that are not hidden: filter by process, theme, district, state; search; sort.
     The htmx filter form gets just the list.
 
-    The cards come from plain rows (no ORM entities) and their HTML is kept per content and language
-    (``consult.proposals.cards``); the reader's own "You support it" is added around the kept copy."""
+    The cards come from plain rows (no ORM entities) and their HTML is cached per content and language
+    (``consult.proposals.cards``); the reader's own "You support it" is added around the cached copy."""
     require("proposal.list")
     filters = _filters()
     feed_url = _feed_url()
@@ -216,7 +214,7 @@ def show(proposal_id):
     with its supports, official answers, sources or "merged into", and the comments section.
 
     What the page shows comes as plain rows (``consult.proposals.page``) and the HTML of the parts that are the
-    same for every reader is kept per content and language; the proposal is one ORM entity without its
+    same for every reader is cached per content and language; the proposal is one ORM entity without its
     relationships (the policies' and the other sections' target); the policies are decided once."""
     loaded = page.load(proposal_id)
     if loaded is None:

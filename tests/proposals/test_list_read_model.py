@@ -1,4 +1,4 @@
-"""The list's read model and kept HTML (cards, filter form, pager), and search in official answers."""
+"""The list's read model and cached HTML (cards, filter form, pager), and search in official answers."""
 
 from __future__ import annotations
 
@@ -47,8 +47,10 @@ def test_search_on_the_list_page_finds_answer_text(client, process, resident, ma
     assert "Library hours" in page and "Welcome desk" not in page and "1 proposal" in page
 
 
-def test_kept_cards_follow_the_data_and_never_carry_a_readers_badge(client, process, make_resident, make_proposal):
-    cards.clear()
+def test_cached_cards_follow_the_data_and_never_carry_a_readers_badge(client, process, make_resident,
+                                                                      make_proposal):
+    for region in (cards.CARDS, cards.FORMS, cards.PAGERS):
+        region.clear()
     author, reader, other = make_resident(username="amal"), make_resident(username="ines"), make_resident()
     proposal = make_proposal(process, author, title="Resident cards", body="A card for **every** resident.")
     assert "You support it" not in text_of(client.get("/proposals"))
@@ -61,7 +63,7 @@ def test_kept_cards_follow_the_data_and_never_carry_a_readers_badge(client, proc
     client.sign_in(other.username)
     page = text_of(client.get("/proposals"))
     assert "1 support" in page and "You support it" not in page
-    # a change of what the card shows is a new card, whatever was kept
+    # a change of what the card shows is a new card, whatever was cached
     proposals.update_proposal(proposal, author, title="Resident cards for all", body="Now **everyone**.",
                               language="en")
     author.display_name = "Amal K."
@@ -70,7 +72,7 @@ def test_kept_cards_follow_the_data_and_never_carry_a_readers_badge(client, proc
     assert "Resident cards for all" in page and "Now everyone." in page and "Amal K." in page
 
 
-def test_kept_cards_and_form_follow_the_language(client, process, make_resident, make_proposal, make_user):
+def test_cached_cards_and_form_follow_the_language(client, process, make_resident, make_proposal, make_user):
     author = make_resident(username="amal")
     translator = make_user("lucia", roles=("translator",))
     proposal = make_proposal(process, author, title="Resident cards", body="A card for everyone.")

@@ -1,5 +1,5 @@
-"""The proposal page's reader-independent HTML is kept between readers (``consult.proposals.page``): every change
-to what it shows appears at once, and no reader sees another reader's links."""
+"""The proposal page's reader-independent HTML is cached between readers (``consult.proposals.page``): every
+change to what it shows appears at once, and no reader sees another reader's links."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from consult.accounts import services as accounts
 from consult.accounts.models import User
 from consult.moderation import services as moderation
 from consult.proposals import services as proposals
-from consult.proposals.page import _store
+from consult.proposals.page import PAGE_PARTS
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def page(client, proposal_id: int, **args) -> str:
 
 def hits(app) -> int:
     with app.app_context():
-        return _store().hits
+        return PAGE_PARTS.stats().hits
 
 
 def user(db, username: str) -> User:
@@ -45,7 +45,7 @@ def test_every_change_shows_at_once(app, client, db, proposal, people):
     assert "<strong>library</strong>" in page(client, pid)
     before = hits(app)
     assert "<strong>library</strong>" in page(client, pid)
-    assert hits(app) == before + 1  # the second view is served from the kept copy
+    assert hits(app) == before + 1  # the second view is served from the cached copy
 
     def change(action, expected, gone=None, **args):
         action()
