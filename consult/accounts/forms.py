@@ -116,8 +116,8 @@ class ResetCodeForm(BaseForm):
 
 
 class ConfirmForm(BaseForm):
-    """A form with only the CSRF token and a button (sign out, issue a code, revoke...), and where to go back to
-    after (``next``, always read through ``safe_next``)."""
+    """A form with only the CSRF token and a button (sign out, issue a code, revoke...), and where to go back
+    to after (``next``, always read through ``safe_next``)."""
 
     next = HiddenField()
     submit = SubmitField(_l("Confirm"))

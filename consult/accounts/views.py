@@ -84,7 +84,8 @@ def sign_up():
 
     def create():
         # the address is not attached here: a link mailed to it does that (see accounts.offer_email)
-        user = accounts.sign_up(form.username.data, form.display_name.data, form.password.data, form.language.data)
+        user = accounts.sign_up(form.username.data, form.display_name.data, form.password.data,
+                                form.language.data)
         _sign_in(user)
         return user
 
@@ -114,7 +115,8 @@ def sign_in():
         return redirect_to(next_url)
     form = SignInForm()
     return submit(form, lambda: _sign_in(accounts.authenticate(form.username.data, form.password.data)),
-                  success=_l("You are signed in."), done=next_url, page="accounts/sign_in.html")  # after refresh()
+                  success=_l("You are signed in."),  # lazy: said in the language the sign-in switched to
+                  done=next_url, page="accounts/sign_in.html")
 
 
 @bp.route("/sign-out", methods=["POST"])
@@ -267,8 +269,8 @@ def reset_with_code():
     form = ResetCodeForm()
     return submit(form, lambda: accounts.redeem_reset_code(form.username.data, form.code.data,
                                                            form.new_password.data),
-                  success=_("Your new password is set. You can sign in now."), done=url_for("accounts.sign_in"),
-                  page="accounts/reset_code.html")
+                  success=_("Your new password is set. You can sign in now."),
+                  done=url_for("accounts.sign_in"), page="accounts/reset_code.html")
 
 
 @bp.route("/admin/users")
@@ -322,8 +324,8 @@ def admin_revoke_role(user_id, role):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    return submit(None, lambda: accounts.revoke_role(user, role, by=current_user), success=_("The role is removed."),
-                  done=url_for("accounts.admin_user", user_id=user.id))
+    return submit(None, lambda: accounts.revoke_role(user, role, by=current_user),
+                  success=_("The role is removed."), done=url_for("accounts.admin_user", user_id=user.id))
 
 
 @bp.route("/admin/users/<int:user_id>/reset-code", methods=["POST"])

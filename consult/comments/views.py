@@ -91,8 +91,8 @@ def post(target_type, target_id):
         return render("comments/form_page.html", target=target, form=form, parent=parent,
                       back=_target_page(target, form.next.data), label=label_of(target), status=status)
 
-    return submit(form, lambda: comments.post_comment(current_user, target, form.body.data, form.alignment.data,
-                                                      parent),
+    return submit(form, lambda: comments.post_comment(current_user, target, form.body.data,
+                                                      form.alignment.data, parent),
                   done=posted, page=page)
 
 
@@ -124,9 +124,11 @@ def edit(comment_id):
     require("comment.edit", comment)
     target = targets.resolve(comment.target_type, comment.target_id)
     form = EditCommentForm(obj=comment)
-    return submit(form, lambda: comments.edit_comment(comment, current_user, form.body.data, form.alignment.data),
+    return submit(form, lambda: comments.edit_comment(comment, current_user, form.body.data,
+                                                      form.alignment.data),
                   success=_("Your comment is saved."), done=_target_page(target) + "#" + comment.anchor,
-                  page="comments/edit.html", comment=comment, back=_target_page(target), label=label_of(target))
+                  page="comments/edit.html", comment=comment, back=_target_page(target),
+                  label=label_of(target))
 
 
 @bp.route("/comments/<int:comment_id>/delete", methods=["POST"])

@@ -89,8 +89,8 @@ class BaseForm(FlaskForm):
 
 
 class RowList(FieldList):
-    """The rows of a table of inputs (a roll call, a tally sheet): a ``FieldList`` of ``FormField`` rows, sent as
-    ``<name>-<n>-<field>``, each row naming what it is about in a hidden field (a seat, an option).
+    """The rows of a table of inputs (a roll call, a tally sheet): a ``FieldList`` of ``FormField`` rows, sent
+    as ``<name>-<n>-<field>``, each row naming what it is about in a hidden field (a seat, an option).
 
     A row number is read only when written in ASCII digits, six at most: WTForms takes any Unicode digit for
     one, and ``int()`` then fails on ``lines-²-status`` (a server error instead of a refused form).
@@ -105,9 +105,9 @@ class RowList(FieldList):
                     yield int(index)
 
     def rows_for(self, items, *, by: str, key, data=None) -> list[tuple]:
-        """``(item, its row)`` for each of ``items``, in their order: the row sent for it (its field ``by`` holds
-        ``key(item)``), else a new row made from ``{by: key(item), **data(item)}`` (a first visit, or an item
-        the form was sent without). Rows sent for anything else are left out of the table shown."""
+        """``(item, its row)`` for each of ``items``, in their order: the row sent for it (its field ``by``
+        holds ``key(item)``), else a new row made from ``{by: key(item), **data(item)}`` (a first visit, or an
+        item the form was sent without). Rows sent for anything else are left out of the table shown."""
         sent = {row[by].data: row for row in self}
         kept = [sent.get(str(key(item))) for item in items]
         self.entries = [row for row in kept if row is not None]

@@ -75,8 +75,8 @@ def is_post() -> bool:
 
 def submit(form, action: Callable, /, *, done, success=None, page=None, refused_to: str | None = None,
            status: int | Callable = 422, **context):
-    """The end of a view that sends a form to a service, once it has loaded and authorized: validate → service →
-    redirect, or the form again with what is wrong.
+    """The end of a view that sends a form to a service, once it has loaded and authorized: validate →
+    service → redirect, or the form again with what is wrong.
 
     - The form is valid (and the view put no form-wide error on it beforehand): ``action()`` runs the service.
       ``success`` is flashed (a text, or a callable of the result giving one or None), then the result goes to

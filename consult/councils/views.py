@@ -83,7 +83,7 @@ def edit(slug):
     form = CouncilForm(obj=council)
     return submit(form, lambda: councils.update_council(council, by=_actor(), **_values(form)),
                   success=_("The council has been saved."),
-                  done=lambda _saved: url_for("councils.show", slug=council.slug),  # the slug may have changed
+                  done=lambda _saved: url_for("councils.show", slug=council.slug),  # the slug may change
                   page="councils/form.html", council=council)
 
 

@@ -128,7 +128,7 @@ class RollCallLine(Form):
     arrived late or left (hours:minutes on the session's day, read by the view)."""
 
     seat = HiddenField()
-    #: present, excused or absent (``ATTENDANCE_LABELS``, drawn by the page); the service refuses anything else
+    #: present, excused or absent (``ATTENDANCE_LABELS``, drawn by the page); the service refuses the rest
     status = RadioField(validate_choice=False)
     arrived = StringField(filters=[strip_filter])
     left = StringField(filters=[strip_filter])

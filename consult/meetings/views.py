@@ -125,8 +125,8 @@ def create_session(slug):
     require("council.manage_sessions", council)
     form = SessionForm()
     return submit(form, lambda: meetings.create_session(council, by=_actor(), **_session_form_values(form)),
-                  success=_("The session has been planned. Add the agenda, then convene it."), done=_session_url,
-                  page="meetings/session_form.html", council=council, session=None)
+                  success=_("The session has been planned. Add the agenda, then convene it."),
+                  done=_session_url, page="meetings/session_form.html", council=council, session=None)
 
 
 def _load_page_session(session_id) -> CouncilSession:
@@ -269,11 +269,15 @@ def add_item(session_id):
     if request.method == "GET":
         return _item_page(session, None, _item_form(session))
     form = _item_form(session, formdata=request.form)
-    return submit(form, lambda: meetings.add_item(
-                      session, title=form.title.data, description=form.description.data, kind=form.kind.data,
-                      duration_minutes=form.duration_minutes.data, presenter=form.presenter.data,
-                      parent=db.session.get(AgendaItem, int(form.parent_id.data)) if form.parent_id.data else None,
-                      proposal_ids=form.proposal_ids.data or [], by=_actor()),
+
+    def add():
+        parent = db.session.get(AgendaItem, int(form.parent_id.data)) if form.parent_id.data else None
+        return meetings.add_item(session, title=form.title.data, description=form.description.data,
+                                 kind=form.kind.data, duration_minutes=form.duration_minutes.data,
+                                 presenter=form.presenter.data, parent=parent,
+                                 proposal_ids=form.proposal_ids.data or [], by=_actor())
+
+    return submit(form, add,
                   success=_("The item has been added to the agenda."), done=_session_url(session, "agenda"),
                   page=lambda status: _item_page(session, None, form, status=status),
                   status=lambda _refusal: 409 if session.is_closed else 422)
@@ -328,7 +332,8 @@ def add_attachment(item_id):
     require("session.manage", item.session)
     form = AttachmentForm()
     return submit(form, lambda: meetings.add_attachment(item, form.file.data.read(), form.file.data.filename),
-                  success=_("The document has been attached."), done=_session_url(item.session, f"item-{item.id}"),
+                  success=_("The document has been attached."),
+                  done=_session_url(item.session, f"item-{item.id}"),
                   page="meetings/attachment_form.html", item=item, session=item.session,
                   status=lambda _refusal: 409 if item.session.is_closed else 422)
 

@@ -46,7 +46,8 @@ def report(target_type, target_id):
         return render("moderation/report.html", form=form, target=target, label=label_of(target), back=back,
                       kind=type_label(target_type), status=status)
 
-    return submit(form, lambda: moderation.report(current_user, target, form.reason.data, form.note.data or ""),
+    return submit(form, lambda: moderation.report(current_user, target, form.reason.data,
+                                                  form.note.data or ""),
                   success=_("Thank you. The moderators will look at it."), done=back, page=page)
 
 

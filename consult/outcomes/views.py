@@ -56,7 +56,8 @@ def council(council_id):
     return _council_page(council_id, page, name)
 
 
-def _council_page(council_id, page, name=None, status=200, **forms):
+def _council_page(council_id, page=None, name=None, status=200, **forms):
+    page = page if page is not None else paginate(queries.outcomes(council_id=council_id))
     name = name or queries.name_of("council", council_id) or _("Council %(id)s", id=council_id)
     forms.setdefault("monitor_form", MonitorForm())
     forms.setdefault("outcome_form", OutcomeForm())
@@ -77,8 +78,7 @@ def create(council_id):
                       proposal_id=form.proposal_id.data, decided_on=form.decided_on.data, actor=current_user),
                   success=_("The outcome is recorded. Add its actions now."),
                   done=lambda outcome: url_for("outcomes.show", outcome_id=outcome.id),
-                  page=lambda status: _council_page(council_id, paginate(queries.outcomes(council_id=council_id)),
-                                                    status=status, outcome_form=form))
+                  page=lambda status: _council_page(council_id, status=status, outcome_form=form))
 
 
 @bp.route("/outcomes/processes/<int:process_id>")
@@ -124,8 +124,9 @@ def add_action(outcome_id):
     outcome = get_or_404(Outcome, outcome_id)
     require("outcome.manage", outcome)
     form = ActionForm()
-    return submit(form, lambda: services.add_action(outcome, form.title.data, responsible=form.responsible.data,
-                                                    due_on=form.due_on.data, actor=current_user),
+    return submit(form, lambda: services.add_action(outcome, form.title.data,
+                                                    responsible=form.responsible.data, due_on=form.due_on.data,
+                                                    actor=current_user),
                   success=_("The action was added."), done=url_for("outcomes.show", outcome_id=outcome.id),
                   page=lambda status: _detail(outcome, status=status, action_form=form))
 
@@ -137,8 +138,9 @@ def update_action(action_id):
     outcome = action.outcome
     require("outcome.manage", outcome)
     form = ActionUpdateForm(prefix=f"action-{action.id}")
-    return submit(form, lambda: services.update_action(action, status=form.status.data, progress=form.progress.data,
-                                                       text=form.text.data, actor=current_user),
+    return submit(form, lambda: services.update_action(action, status=form.status.data,
+                                                       progress=form.progress.data, text=form.text.data,
+                                                       actor=current_user),
                   success=_("The update was posted."), done=url_for("outcomes.show", outcome_id=outcome.id),
                   page=lambda status: _detail(outcome, status=status, failed_update=(action.id, form)))
 
@@ -151,7 +153,8 @@ def follow_up(outcome_id):
     require("outcome.follow_up", outcome)
     form = FollowUpForm()
     return submit(form, lambda: services.post_follow_up(outcome, form.body.data, author=current_user),
-                  success=_("Your comment is published."), done=url_for("outcomes.show", outcome_id=outcome.id),
+                  success=_("Your comment is published."),
+                  done=url_for("outcomes.show", outcome_id=outcome.id),
                   page=lambda status: _detail(outcome, status=status, follow_up_form=form))
 
 
@@ -165,8 +168,7 @@ def add_monitor(council_id):
                                                          by=current_user),
                   success=_("The person joined the monitoring committee."),
                   done=url_for("outcomes.council", council_id=council_id),
-                  page=lambda status: _council_page(council_id, paginate(queries.outcomes(council_id=council_id)),
-                                                    status=status, monitor_form=form))
+                  page=lambda status: _council_page(council_id, status=status, monitor_form=form))
 
 
 @bp.route("/outcomes/councils/<int:council_id>/monitors/<int:user_id>/remove", methods=["POST"])

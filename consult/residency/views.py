@@ -75,12 +75,13 @@ def verify_register():
         try:
             residency.verify_with_register(current_user, form.document_type.data, form.document_number.data,
                                            form.birth_date.data)
-        except residency.EntryTaken as taken:  # the request left for the registrars is kept: a redirect answers
+        except residency.EntryTaken as taken:  # the request left for the registrars is kept: a redirect
             flash(str(taken.message), "error")
             return False
         return True
 
-    return submit(form, verify, success=lambda verified: verified and _("You are now a verified resident. Thank you!"),
+    return submit(form, verify,
+                  success=lambda verified: verified and _("You are now a verified resident. Thank you!"),
                   done=lambda verified: url_for("accounts.profile" if verified else "residency.verify"),
                   page=lambda status: _render_verify(register_form=form, status=status,
                                                      fragment="residency/_register_form.html"))
@@ -153,7 +154,8 @@ def register_import():
     def page(status, summary=None):
         return render("residency/register_import.html", form=form, summary=summary, status=status)
 
-    return submit(form, lambda: import_register(form.file.data.read(), by=current_user, left_on=form.left_on.data,
+    return submit(form, lambda: import_register(form.file.data.read(), by=current_user,
+                                                left_on=form.left_on.data,
                                                 mark_missing_left=form.mark_missing_left.data),
                   done=lambda summary: page(200, summary), page=page)
 
@@ -170,8 +172,10 @@ def card_batches():
                                 cards=[(code, _qr_svg(code)) for code in codes]))
 
     return submit(form, lambda: residency.issue_card_codes(current_user, count=form.count.data,
-                                                           valid_days=form.valid_days.data, label=form.label.data),
-                  done=print_sheet, page=lambda status: _batches_page(form, RevokeCodeForm(formdata=None), status))
+                                                           valid_days=form.valid_days.data,
+                                                           label=form.label.data),
+                  done=print_sheet,
+                  page=lambda status: _batches_page(form, RevokeCodeForm(formdata=None), status))
 
 
 def _batches_page(batch_form, revoke_form, status):

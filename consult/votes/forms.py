@@ -71,7 +71,7 @@ COUNT_REFUSED = _l("Counts must be whole numbers, 0 or more.")
 
 class CountField(IntegerField):
     """A number read off a tally sheet: digits only (of any script: "٤" is 4), at most nine; empty is none.
-    Signs, spaces inside, underscores, decimals and exponents are refused, as a person counting writes none."""
+    Signs, spaces inside, underscores, decimals and exponents are refused: a person counting writes none."""
 
     def process_formdata(self, valuelist):
         self.data = None
@@ -101,7 +101,7 @@ class PaperTallyForm(BaseForm):
     submit = SubmitField(_l("Save the paper count"))
 
     def lines_for(self, options) -> list[tuple]:
-        """``(option, its line)`` for each option of the poll, in the poll's order (empty on a first visit)."""
+        """``(option, its line)`` for each option of the poll, in the poll's order (empty at first)."""
         return self.counts.rows_for(options, by="option", key=lambda option: option.id)
 
     def counted(self) -> dict[str, int]:

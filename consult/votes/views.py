@@ -214,9 +214,9 @@ def new():
                       question=form.question.data, method=form.method.data, options=_lines(form.options.data),
                       mode=form.mode.data, opens_at=form.opens_at.data, closes_at=form.closes_at.data,
                       quorum=form.quorum.data, majority=form.majority.data, max_choices=form.max_choices.data,
-                      points_budget=form.points_budget.data, results_before_close=form.results_before_close.data,
-                      allow_change=form.allow_change.data, description=form.description.data or "",
-                      created_by=current_user),
+                      points_budget=form.points_budget.data, allow_change=form.allow_change.data,
+                      results_before_close=form.results_before_close.data,
+                      description=form.description.data or "", created_by=current_user),
                   success=_("The poll has been created as a draft. Check it, then open it."),
                   done=lambda poll: url_for("votes.manage", poll_id=poll.id), page="votes/new.html")
 
@@ -229,8 +229,9 @@ def manage(poll_id: int):
 
 
 def _manage_page(poll: Poll, paper_form: PaperTallyForm, status: int = 200):
-    return render("votes/manage.html", poll=poll, paper_form=paper_form, paper_lines=paper_form.lines_for(poll.options),
-                  tallies=votes.paper_tallies(poll), method=methods.get(poll.method), status=status)
+    return render("votes/manage.html", poll=poll, paper_form=paper_form, status=status,
+                  paper_lines=paper_form.lines_for(poll.options), tallies=votes.paper_tallies(poll),
+                  method=methods.get(poll.method))
 
 
 @bp.route("/polls/<int:poll_id>/open", methods=["POST"])
@@ -245,8 +246,9 @@ def open_(poll_id: int):
 def close(poll_id: int):
     poll = get_or_404(Poll, poll_id)
     require("votes.manage", poll)
-    return submit(None, lambda: votes.close_poll(poll, by=current_user), success=_("The poll is closed and counted."),
-                  done=url_for("votes.results", poll_id=poll.id), refused_to=url_for("votes.manage", poll_id=poll.id))
+    return submit(None, lambda: votes.close_poll(poll, by=current_user),
+                  success=_("The poll is closed and counted."), done=url_for("votes.results", poll_id=poll.id),
+                  refused_to=url_for("votes.manage", poll_id=poll.id))
 
 
 @bp.route("/polls/<int:poll_id>/paper", methods=["POST"])

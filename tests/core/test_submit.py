@@ -1,4 +1,5 @@
-"""The view skeleton's end (``consult.core.rendering.submit``): validate → service → redirect, or the form again."""
+"""The end of the view skeleton (``consult.core.rendering.submit``): validate → service → redirect, or the
+form again."""
 
 from __future__ import annotations
 

@@ -54,8 +54,8 @@ def running_session(setup, db, *, present=("pres", "secr", "member1", "member2",
 
 
 def roll_call_data(lines: dict) -> dict:
-    """The roll-call form as its page sends it, from ``{membership id: {"status": ..., "arrived": ..., "left": ...}}``:
-    a line per seat (``lines-<n>-seat``, ``lines-<n>-status``...)."""
+    """The roll-call form as its page sends it, from ``{membership id: {"status": ..., "arrived": ...}}``: a
+    line per seat (``lines-<n>-seat``, ``lines-<n>-status``, ``-arrived``, ``-left``)."""
     data = {}
     for n, (seat, fields) in enumerate(lines.items()):
         data[f"lines-{n}-seat"] = str(seat)

@@ -19,8 +19,8 @@ def _ids(poll):
 def _tally(counts: dict, **fields) -> dict:
     """A paper count as the manage page's form sends it: one line per option (its id and its count)."""
     data = {"channel": "Town hall", **fields}
-    for n, (option_id, count) in enumerate(counts.items()):
-        data[f"counts-{n}-option"], data[f"counts-{n}-count"] = str(option_id), count
+    for n, (option_id, value) in enumerate(counts.items()):
+        data[f"counts-{n}-option"], data[f"counts-{n}-count"] = str(option_id), value
     return data
 
 
@@ -184,10 +184,10 @@ def test_admin_creates_opens_enters_paper_and_closes(client, make_user, make_pol
     assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "\u00b2"})).status_code == 422
     # numbers beyond any count (and beyond PostgreSQL's integer) are refused, not a server error
     assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "99999999999"})).status_code == 422
-    assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "1"}, blank="99999999999")).status_code == 422
+    assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "1"}, blank="9" * 11)).status_code == 422
     # a line's number written with other digits than 0-9 is no line (WTForms alone would fail on it)
-    assert client.post_form(f"/polls/{poll.id}/paper", {"channel": "Town hall", "counts-\u00b2-option": str(a),
-                                                        "counts-\u00b2-count": "1"}).status_code == 303
+    odd = {"channel": "Town hall", "counts-\u00b2-option": str(a), "counts-\u00b2-count": "1"}
+    assert client.post_form(f"/polls/{poll.id}/paper", odd).status_code == 303
     # a line for an option of another poll is refused
     assert client.post_form(f"/polls/{poll.id}/paper", _tally({a: "1", 10**6: "1"})).status_code == 422
     # Arabic-Indic digits are numbers: "٤" is 4

@@ -14,8 +14,8 @@ the service groups them with SQL ``GROUP BY choice`` and the methods count group
 count of a million ballots close to the cost of the ``GROUP BY`` itself, for every method.
 
 A method also owns how it looks: its ballot's inputs and its results' figures are partial templates in
-``templates/votes/methods/<name>/`` (``_ballot.html``, ``_results.html``), found with :meth:`BaseMethod.template`;
-the pages around them never ask which method a poll uses.
+``templates/votes/methods/<name>/`` (``_ballot.html``, ``_results.html``), found with
+:meth:`BaseMethod.template`; the pages around them never ask which method a poll uses.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ class BallotError(DomainError):
 
 
 class BaseMethod:
-    """What every voting method has besides its rules: its partial templates, and how a ballot is explained."""
+    """What every voting method has besides its rules: its partial templates, how a ballot is explained."""
 
     name: str
     label = ""
