@@ -23,6 +23,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from consult.accounts.models import User
+from consult.core import cache
 from consult.core.models import utcnow
 from consult.core.policy import Decision, policies
 from consult.core.templating import translations
@@ -198,6 +199,14 @@ class SessionPage:
     @property
     def motions(self) -> list[MotionRow]:
         return [m for item in self.items for m in item.motions]
+
+
+#: the page's live part for readers to whom it shows no form (``views._live_html``), shared between them:
+#: depends on the page's digest (a change of any row it shows, or of what was decided for the reader, is a new
+#: entry) and on whether the reader is signed in. Local to each process: the digest is this process's ``hash``
+LIVE_PART = cache.region("session_live", depends_on=("session", "digest"),
+                         varies_on=(cache.language, cache.time_zone, cache.signed_in), max_entries=256,
+                         max_size=8_000_000, local=True)
 
 
 # ------------------------------------------------------------------------------------------------ agenda

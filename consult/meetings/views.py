@@ -21,7 +21,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,11 +29,10 @@ from sqlalchemy.orm import selectinload
 
 from consult.accounts.models import User
 from consult.core.errors import DomainError
-from consult.core.kept import app_store
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, submit, wants_fragment
 from consult.core.routing import row_id
-from consult.core.time import AmbiguousTime, NonexistentTime, to_local, to_utc, zone
+from consult.core.time import AmbiguousTime, NonexistentTime, to_local, to_utc
 from consult.councils.models import Council, Membership
 from consult.extensions import db, limiter
 from consult.meetings import bp, picker, queries
@@ -102,17 +100,16 @@ def _page_context(session):
 def _live_html(context: dict) -> Markup:
     """The page's live part (roll call, quorum, agenda, motions and votes). For a reader to whom it shows no
     form (nobody who runs the session, nobody who may vote right now: the forms carry the reader's CSRF token)
-    it is kept between requests, keyed by the digest of every row it shows and of what was decided for the
-    reader, with the language, time zone and whether the reader is signed in: the public polling a live
-    session every 15 seconds, and everyone reading a closed one, get the same copy until something changes.
+    it is cached between requests (``queries.LIVE_PART``: the digest of every row it shows and of what was
+    decided for the reader, the language, time zone and whether the reader is signed in): the public polling
+    a live session every 15 seconds, and everyone reading a closed one, get the same copy until something
+    changes.
     Nothing else goes in it: what depends on more than these (the link to the minutes, seen by whom depends on
     their state and on the reader's office) is on the page around it."""
     if context["manage"] or any(context["vote_decisions"].values()):
         return Markup(render_template("meetings/_live.html", **context))
-    key = (context["session"].id, context["digest"], str(get_locale()), str(zone()),
-           bool(current_user.is_authenticated))
-    return app_store("session_live", 256, 8_000_000).get_or_make(
-        key, lambda: Markup(render_template("meetings/_live.html", **context)))
+    return queries.LIVE_PART.get_or_make(lambda: Markup(render_template("meetings/_live.html", **context)),
+                                         session=context["session"].id, digest=context["digest"])
 
 
 # ------------------------------------------------------------------------------------------------ sessions
@@ -168,8 +165,8 @@ def session_page(session_id):
 
 def _minutes_shown(session):
     """The minutes of a closed session, when the reader may see them (published: everyone; a draft: those who
-    write or approve it). Shown outside the kept live part, whose key knows neither the minutes nor the reader's
-    right to see a draft."""
+    write or approve it). Shown outside the cached live part, which depends neither on the minutes nor on the
+    reader's right to see a draft."""
     if not session.is_closed:
         return None
     minutes = queries.session_minutes(session)

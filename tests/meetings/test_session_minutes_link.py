@@ -1,12 +1,13 @@
 """A closed session's page links to its minutes: the draft for those who write or approve it, the published
-minutes for everyone; the kept live part of the page (shared between readers) never carries or hides the link."""
+minutes for everyone; the cached live part of the page (shared between readers) never carries or hides the
+link."""
 
 from __future__ import annotations
 
 import re
 
-from consult.core.kept import app_store
 from consult.meetings import services as meetings
+from consult.meetings.queries import LIVE_PART
 from consult.minutes import services as minutes_services
 from tests.helpers import text_of
 
@@ -16,9 +17,9 @@ def minutes_link(html: str) -> str | None:
     return f"{match.group(1)} {match.group(2).strip()}" if match else None
 
 
-def kept_hits(app) -> int:
+def cache_hits(app) -> int:
     with app.app_context():
-        return app_store("session_live", 256, 8_000_000).hits
+        return LIVE_PART.stats().hits
 
 
 def test_closed_session_links_to_its_minutes_for_those_who_may_read_them(app, client, running, db):
@@ -46,15 +47,16 @@ def test_closed_session_links_to_its_minutes_for_those_who_may_read_them(app, cl
     visitor = client.get(url).get_data(as_text=True)
     assert minutes_link(visitor) is None and "Resident cards" in visitor
 
-    # published: everyone gets the link, though the live part is the copy kept before (nothing in it changed)
+    # published: everyone gets the link, though the live part is the copy cached before (nothing in it
+    # changed)
     minutes_services.submit(minutes, actor=setup.users["secr"])
     minutes_services.approve(minutes, actor=setup.users["pres"])
     minutes_services.publish(minutes, actor=setup.users["secr"])
     db.session.commit()
-    hits = kept_hits(app)
+    hits = cache_hits(app)
     public = client.get(url).get_data(as_text=True)
     assert minutes_link(public) == f"/minutes/{minutes.id} Read the minutes"
-    assert kept_hits(app) > hits
+    assert cache_hits(app) > hits
     client.sign_in("member1")
     assert minutes_link(client.get(url).get_data(as_text=True)) == f"/minutes/{minutes.id} Read the minutes"
     client.sign_out()

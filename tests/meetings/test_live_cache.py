@@ -1,13 +1,14 @@
-"""The session page's live part is kept between readers to whom it shows no form (``meetings.views._live_html``):
-every change shows on the next view, and nobody gets someone else's vote form or token."""
+"""The session page's live part is cached between readers to whom it shows no form
+(``meetings.views._live_html``): every change shows on the next view, and nobody gets someone else's vote form
+or token."""
 
 from __future__ import annotations
 
 import re
 
 from consult.accounts import services as accounts
-from consult.core.kept import app_store
 from consult.meetings import services as meetings
+from consult.meetings.queries import LIVE_PART
 from tests.helpers import text_of
 
 
@@ -15,9 +16,9 @@ def live_part(html: str) -> str:
     return html.split('<div id="live"', 1)[1]
 
 
-def kept_hits(app) -> int:
+def cache_hits(app) -> int:
     with app.app_context():
-        return app_store("session_live", 256, 8_000_000).hits
+        return LIVE_PART.stats().hits
 
 
 def test_every_change_shows_on_the_next_view(app, client, running, db):
@@ -25,9 +26,9 @@ def test_every_change_shows_on_the_next_view(app, client, running, db):
     url = f"/sessions/{session.id}"
     first = client.get(url).get_data(as_text=True)
     assert "Resident cards" in first and "Quorum reached" in first
-    hits = kept_hits(app)
+    hits = cache_hits(app)
     assert live_part(client.get(url).get_data(as_text=True)) == live_part(first)
-    assert kept_hits(app) == hits + 1  # the second view is the kept copy
+    assert cache_hits(app) == hits + 1  # the second view is the cached copy
 
     def change(action, expected, gone=None):
         action()
@@ -38,14 +39,16 @@ def test_every_change_shows_on_the_next_view(app, client, running, db):
             assert gone not in text
 
     change(lambda: meetings.add_speaker(item, "Fatou Diallo"), "Fatou Diallo")
-    change(lambda: meetings.update_item(
-        item, title="Resident cards for all", description="", kind="decision", duration_minutes=None, presenter=""), "Resident cards for all")
+    change(lambda: meetings.update_item(item, title="Resident cards for all", description="", kind="decision",
+                                        duration_minutes=None, presenter=""), "Resident cards for all")
     change(lambda: accounts.update_profile(setup.users["member1"], display_name="Amadou", language="en",
                                            email=None), "Amadou", "Member1")
     motion = meetings.add_motion(item, text="Adopt the card", mode="hands")
     change(lambda: meetings.open_motion(motion), "The vote is open.")
-    change(lambda: meetings.close_motion(motion, hands={"yes": 4, "no": 1, "abstain": 0}), "Yes 4, no 1, abstain 0")
-    absent = [{"attendance_id": a.id, "status": "absent" if a.membership.user.username != "pres" else "present",
+    change(lambda: meetings.close_motion(motion, hands={"yes": 4, "no": 1, "abstain": 0}),
+           "Yes 4, no 1, abstain 0")
+    absent = [{"attendance_id": a.id,
+               "status": "absent" if a.membership.user.username != "pres" else "present",
                "arrived_at": None, "left_at": None} for a in session.attendance]
     change(lambda: meetings.record_attendance(session, absent), "Quorum not reached")
     change(lambda: meetings.close_session(session), "Closed")
@@ -75,7 +78,7 @@ def test_a_member_who_may_vote_gets_their_own_form_and_the_public_none(app, clie
     assert "You have voted on this motion" in voted and 'name="choice"' not in voted
     assert "1 vote cast so far" in voted
     client.sign_out()
-    client.sign_in("obs")  # an observer may not vote: a kept copy, with the reason and no form
+    client.sign_in("obs")  # an observer may not vote: a cached copy, with the reason and no form
     observer = text_of(client.get(url))
     assert "You have voted" not in observer and "1 vote cast so far" in observer
     client.sign_out()
