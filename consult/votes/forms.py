@@ -3,6 +3,8 @@ the poll's options, and the method is where a ballot's rules live."""
 
 from __future__ import annotations
 
+import json
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
@@ -19,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from consult.core.forms import BaseForm, LocalDateTimeField, RowList, strip_filter
+from consult.votes.methods import BallotError
 
 METHOD_CHOICES = [
     SelectChoice("yes_no_abstain", _l("Yes, no or abstain")),
@@ -107,6 +110,19 @@ class PaperTallyForm(BaseForm):
     def counted(self) -> dict[str, int]:
         """``{option id: votes}`` as sent (the service checks that they are this poll's options)."""
         return {line.option.data: line.count.data or 0 for line in self.counts}
+
+
+class CastForm(BaseForm):
+    """The ballot confirmed on the confirmation page, sent back as the method's canonical choice (JSON)."""
+
+    choice = HiddenField()
+
+    def ballot(self):
+        """The choice, or a refusal when it is not JSON (the method's own rules check it further)."""
+        try:
+            return json.loads(self.choice.data or "")
+        except ValueError:
+            raise BallotError(_l("This ballot could not be read. Please fill it in again.")) from None
 
 
 class TrackerForm(BaseForm):

@@ -5,23 +5,21 @@ Each view: load (404) → authorize (policy) → validate (method or form, 422) 
 
 from __future__ import annotations
 
-import json
 import secrets
 
-from flask import abort, current_app, flash, make_response, request, session, url_for
+from flask import abort, current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.core.csv_export import write_csv
 from consult.core.db import read_only
-from consult.core.errors import DomainError
 from consult.core.models import get_or_404
 from consult.core.policy import can, require
-from consult.core.rendering import redirect_to, render, submit
+from consult.core.rendering import render, submit
 from consult.extensions import limiter
 from consult.votes import bp, methods, queries
 from consult.votes import services as votes
-from consult.votes.forms import PaperTallyForm, PollForm, TrackerForm
+from consult.votes.forms import CastForm, PaperTallyForm, PollForm, TrackerForm
 from consult.votes.methods import BallotError
 from consult.votes.models import Poll
 
@@ -89,10 +87,10 @@ def poll(poll_id: int):
     return _with_anon_cookie(poll, response)
 
 
-def _refuse(poll: Poll, err: DomainError, raw=None):
-    status = getattr(err, "status_code", 422)
+def _refuse(poll: Poll, error, status: int, raw=None):
+    """The ballot page again, with why the ballot was refused (nothing is recorded)."""
     return render("votes/poll.html", "votes/_ballot.html", status=status,
-                  **_page_context(poll, error=str(err.message), raw=raw or {}))
+                  **_page_context(poll, error=str(error), raw=raw or {}))
 
 
 @bp.route("/polls/<int:poll_id>/confirm", methods=["POST"])
@@ -107,9 +105,9 @@ def confirm(poll_id: int):
     try:
         canonical = votes.validate_choice(poll, raw)
     except BallotError as err:
-        return _refuse(poll, err, raw=request.form)
-    return render("votes/confirm.html", "votes/_confirm.html", poll=poll, summary=votes.choice_summary(poll, canonical),
-                  choice=methods.encode(canonical), form_values=request.form)
+        return _refuse(poll, err.message, err.status_code, raw=request.form)
+    return render("votes/confirm.html", "votes/_confirm.html", poll=poll, choice=methods.encode(canonical),
+                  summary=votes.choice_summary(poll, canonical))
 
 
 @bp.route("/polls/<int:poll_id>/vote", methods=["POST"])
@@ -118,20 +116,19 @@ def vote(poll_id: int):
     """Cast the confirmed ballot: participation and ballot in one transaction; the tracker is shown once."""
     poll = _load(poll_id)
     require("votes.vote", poll)
-    try:
-        choice = json.loads(request.form.get("choice", ""))
-    except ValueError:
-        return _refuse(poll, BallotError(_("This ballot could not be read. Please fill it in again.")))
-    anon = _anon_key(poll)
-    try:
-        tracker = votes.cast_ballot(poll, current_user, choice, anon_key=anon)
-    except DomainError as err:
-        return _refuse(poll, err)
-    trackers = dict(session.get(TRACKER_SESSION, {}))
-    trackers[str(poll.id)] = tracker
-    session[TRACKER_SESSION] = trackers
-    flash(_("Thank you: your vote has been recorded."), "success")
-    return redirect_to(url_for("votes.voted", poll_id=poll.id))
+    form = CastForm()
+
+    def keep(tracker: str) -> str:
+        trackers = dict(session.get(TRACKER_SESSION, {}))
+        trackers[str(poll.id)] = tracker
+        session[TRACKER_SESSION] = trackers
+        return url_for("votes.voted", poll_id=poll.id)
+
+    return submit(form, lambda: votes.cast_ballot(poll, current_user, form.ballot(),
+                                                  anon_key=_anon_key(poll)),
+                  success=_("Thank you: your vote has been recorded."), done=keep,
+                  page=lambda status: _refuse(poll, (form.form_errors or form.choice.errors)[0], status),
+                  status=lambda refusal: refusal.status_code if refusal is not None else 422)
 
 
 @bp.route("/polls/<int:poll_id>/voted")
@@ -247,7 +244,8 @@ def close(poll_id: int):
     poll = get_or_404(Poll, poll_id)
     require("votes.manage", poll)
     return submit(None, lambda: votes.close_poll(poll, by=current_user),
-                  success=_("The poll is closed and counted."), done=url_for("votes.results", poll_id=poll.id),
+                  success=_("The poll is closed and counted."),
+                  done=url_for("votes.results", poll_id=poll.id),
                   refused_to=url_for("votes.manage", poll_id=poll.id))
 
 

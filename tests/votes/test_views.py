@@ -103,6 +103,7 @@ def test_bad_input_is_refused_with_4xx_and_nothing_saved(client, make_user, make
     cases = [
         ("confirm", {f"points-{a}": "11"}, 422, "only 10"),
         ("vote", {"choice": "not json"}, 422, "could not be read"),
+        ("vote", {"choice": "[1]\x00"}, 422, "cannot be read"),  # refused by the form, before the method
         ("vote", {"choice": json.dumps({str(_ids(other)[0]): 3})}, 422, "not one of the options"),
         ("vote", {"choice": json.dumps({str(a): 30})}, 422, "only 10"),
     ]
