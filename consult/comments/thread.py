@@ -5,9 +5,9 @@ new random number at any change of what the thread shows: a comment's columns (a
 deletion, a hide or a restore) or an author's public name (a new name, an erased account: "Former participant");
 see ``consult.comments.versions``. The cached HTML depends on that version (``THREAD_HTML``), so any of those
 changes is a new entry at once: nothing is invalidated, nothing stale is shown. The same query brings the
-thread's rows (plain rows, no ORM objects), but only when the version differs from that of the rows the process
-already holds for the item (``THREAD_ROWS``): a page runs one query for its thread whether its HTML is cached
-or not, and reads one row when it is.
+thread's rows (plain rows, no ORM objects), but only when the version differs from that of the rows the
+process already holds for the item (``THREAD_ROWS``): a page runs one query for its thread whether its HTML is
+cached or not, and reads one row when it is.
 
 The HTML also depends on what differs between readers: language and time zone, the page the forms return to,
 whether the reader is signed in, may reply, may report, is blocked, and (only for a reader who wrote comments
@@ -194,8 +194,8 @@ class _WithForms(NamedTuple):
 #: version at every view (``load_stamp``); the process's own objects, never shared
 THREAD_ROWS = cache.region("comment_thread_rows", depends_on=("thread",), max_entries=256, max_size=8_000_000,
                            size_of=lambda held: _rows_size(held[1].rows), local=True)
-#: a thread's HTML for a kind of reader (``_reader``): a new version of the thread is a new entry. HTML without
-#: forms is the same for every such reader and goes out as it is; HTML with forms is ``_WithForms``
+#: a thread's HTML for a kind of reader (``_reader``): a new version of the thread is a new entry. HTML
+#: without forms is the same for every such reader and goes out as it is; HTML with forms is ``_WithForms``
 THREAD_HTML = cache.region("comment_thread_html", depends_on=("thread", "version", "next_path", "reader"),
                            varies_on=(cache.language, cache.time_zone), max_entries=128, max_size=12_000_000,
                            size_of=lambda entry: len(entry.html if isinstance(entry, _WithForms) else entry),
@@ -243,13 +243,15 @@ def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, rep
                                       thread=thread.rows, **context))
 
     def render():
-        # cached as markup (returning it copies nothing); with forms, the reader's token goes in on the way out
-        html = Markup(render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None, reply_to=None,
-                                      thread=thread.rows, **context))
+        # cached as markup (returning it copies nothing); with forms, the reader's token goes in on the way
+        # out
+        html = Markup(render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None,
+                                      reply_to=None, thread=thread.rows, **context))
         return _WithForms(html) if _CSRF_MARK in html else html
 
-    entry = THREAD_HTML.get_or_make(render, thread=(thread.target_type, thread.target_id), version=thread.version,
-                                    next_path=next_path, reader=_reader(thread, bool(may_post)))
+    entry = THREAD_HTML.get_or_make(render, thread=(thread.target_type, thread.target_id),
+                                    version=thread.version, next_path=next_path,
+                                    reader=_reader(thread, bool(may_post)))
     if isinstance(entry, _WithForms):
         return Markup(str.replace(entry.html, _CSRF_MARK, str(csrf_field())))
     return entry

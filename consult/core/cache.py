@@ -1,26 +1,27 @@
 """The one cache boundary: named regions of things made once and reused between requests (rendered HTML, rows,
 compressed streams).
 
-A domain declares a region where its cached things are made: a name, bounds, the *versions* its entries
-depend on and the request facets they vary on. A version is a value that changes whenever what the entry shows
-changes: a thread's version moved by database triggers (``comments.versions``), the rows a page shows, a digest
-of them. Callers give the versions by name and the region makes the key from them and the facets, nothing
-else: no view or service builds a key, and a call that leaves out a declared version is an error, never an
-entry shared by mistake.
+A domain declares a region where its cached things are made: a name, bounds, the *versions* its entries depend
+on and the request facets they vary on. A version is a value that changes whenever what the entry shows
+changes: a thread's version moved by database triggers (``comments.versions``), the rows a page shows, a
+digest of them. Callers give the versions by name and the region makes the key from them and the facets,
+nothing else: no view or service builds a key, and a call that leaves out a declared version is an error,
+never an entry shared by mistake.
 
-Nothing is invalidated, so nothing stale can be served: a change is a new version, hence a new key, at once and
-in every process, and the old entry ages out (least recently used first). That is why domains declare versions
-rather than send signals to clear entries: a signal reaches one process, a version is read by all of them.
+Nothing is invalidated, so nothing stale can be served: a change is a new version, hence a new key, at once
+and in every process, and the old entry ages out (least recently used first). That is why domains declare
+versions rather than send signals to clear entries: a signal reaches one process, a version is read by all of
+them.
 
 Storage is each app's own (the tests make several apps; they never share entries). By default it is in the
-process: a bounded LRU per region and worker, holding values as they are (a kept HTML string is the same
+process: a bounded LRU per region and worker, holding values as they are (a cached HTML string is the same
 object request after request). When ``REDIS_URL`` (``CONSULT_REDIS_URL``) or ``CACHE_REDIS_URL`` is set, the
 regions not declared ``local`` also keep their entries in Redis, shared by every worker, with the process's
 store in front: values are pickled (``Markup``, bytes, tuples, dataclasses), keys are a digest of the region's
 name and key under ``CACHE_KEY_PREFIX`` (by default a stamp of the installed code, so a new release never
-reads what an older one rendered) and expire after ``CACHE_DEFAULT_TIMEOUT`` seconds. The Redis server must
-be private to the platform (pickled values). When it does not answer, pages are made as if nothing were
-cached, and it is tried again 30 seconds later.
+reads what an older one rendered) and expire after ``CACHE_DEFAULT_TIMEOUT`` seconds. The Redis server must be
+private to the platform (pickled values). When it does not answer, pages are made as if nothing were cached,
+and it is tried again 30 seconds later.
 
 A region declared ``precompressed`` holds large fragments that go out as they are: the gzip of a page that
 includes one reuses the fragment's compressed stream (``consult.core.compression``).
@@ -49,8 +50,8 @@ log = logging.getLogger(__name__)
 
 
 class LRUCache:
-    """At most ``max_entries`` entries and ``max_size`` in all (a value's size is ``len(value)`` unless given);
-    the least recently used entry goes first. Thread-safe."""
+    """At most ``max_entries`` entries and ``max_size`` in all (a value's size is ``len(value)`` unless
+    given); the least recently used entry goes first. Thread-safe."""
 
     def __init__(self, max_entries: int = 128, max_size: int | None = None):
         self.max_entries, self.max_size = max_entries, max_size
@@ -82,7 +83,8 @@ class LRUCache:
                 self._size -= old[1]
             self._items[key] = (value, size)
             self._size += size
-            while len(self._items) > self.max_entries or (self.max_size is not None and self._size > self.max_size):
+            while len(self._items) > self.max_entries or (
+                    self.max_size is not None and self._size > self.max_size):
                 _, (_, dropped) = self._items.popitem(last=False)
                 self._size -= dropped
 
@@ -195,13 +197,14 @@ class Region:
         return self._served(value)
 
     def for_request(self) -> BoundRegion:
-        """The region with this request's facets read once: for many entries in one request (a list's cards)."""
+        """The region with this request's facets read once, for many entries in one request (a list's
+        cards)."""
         return BoundRegion(self, _store(self), self._facets() if self.varies_on else None)
 
     def _served(self, value):
         if self.precompressed and isinstance(value, str) and has_request_context():
             whole = g.setdefault(_WHOLE, [])
-            if not any(part is value for part in whole):  # shown twice (or g outlives the request): once is enough
+            if not any(part is value for part in whole):  # shown twice (or g outlives the request): once
                 whole.append(value)
         return value
 
@@ -233,16 +236,18 @@ REGIONS: dict[str, Region] = {}
 
 
 def region(name: str, *, depends_on: tuple[str, ...], varies_on: tuple[Callable[[], object], ...] = (),
-           max_entries: int, max_size: int | None = None, size_of: Callable | None = None, local: bool = False,
-           precompressed: bool = False) -> Region:
+           max_entries: int, max_size: int | None = None, size_of: Callable | None = None,
+           local: bool = False, precompressed: bool = False) -> Region:
     """Declare a region. ``depends_on``: the names of the versions each call gives; ``varies_on``: facets of
     the request (:func:`language`, :func:`time_zone`, ...); ``max_size`` bounds the sum of ``size_of(value)``
     (``len``) in each process; ``local``: never shared through Redis (values that are the process's own
-    objects, or keys that only mean something in this process); ``precompressed``: see the module's docstring."""
+    objects, or keys that only mean something in this process); ``precompressed``: see the module's
+    docstring."""
     if name in REGIONS:
         raise ValueError(f"cache region {name!r} is declared twice")
     REGIONS[name] = made = Region(name, depends_on=depends_on, varies_on=varies_on, max_entries=max_entries,
-                                  max_size=max_size, size_of=size_of, local=local, precompressed=precompressed)
+                                  max_size=max_size, size_of=size_of, local=local,
+                                  precompressed=precompressed)
     return made
 
 
@@ -321,12 +326,16 @@ class _Redis:
         self._down_until = time.monotonic() + self.RETRY_AFTER
 
 
+#: the files whose change makes a new release of what is rendered
+_STAMPED = (".py", ".html", ".mo", ".txt", ".json", ".svg")
+
+
 def code_stamp() -> str:
     """A stamp of the installed code, templates and catalogues (paths, sizes and modification times)."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.blake2b(digest_size=8)
     for file in sorted(root.rglob("*")):
-        if file.suffix in (".py", ".html", ".mo", ".txt", ".json", ".svg") and "__pycache__" not in file.parts:
+        if file.suffix in _STAMPED and "__pycache__" not in file.parts:
             stat = file.stat()
             digest.update(f"{file.relative_to(root)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -363,6 +372,7 @@ def _store(region: Region) -> _Store:
     store = caches.stores.get(region.name)
     if store is None:
         with caches.lock:
-            store = caches.stores.get(region.name) or caches.stores.setdefault(region.name,
-                                                                                 _Store(region, caches.shared))
+            store = caches.stores.get(region.name)
+            if store is None:
+                store = caches.stores[region.name] = _Store(region, caches.shared)
     return store

@@ -23,8 +23,9 @@ _HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 
 #: a fragment's (UTF-8 bytes, deflate stream) at a level; a cached fragment is the same ``str`` object request
 #: after request, so its lookup is cheap
-STREAMS = cache.region("gzip_fragments", depends_on=("text", "level"), max_entries=32, max_size=16 * 1024 * 1024,
-                       size_of=lambda item: len(item[0]) + len(item[1]), local=True)
+STREAMS = cache.region("gzip_fragments", depends_on=("text", "level"), max_entries=32,
+                       max_size=16 * 1024 * 1024, size_of=lambda item: len(item[0]) + len(item[1]),
+                       local=True)
 
 
 def included() -> list[str]:
@@ -53,11 +54,12 @@ def _find(body: bytes, raw: bytes) -> int:
 
 
 def stitched_gzip(body: bytes, parts: list[str], level: int) -> bytes | None:
-    """``body`` as a gzip stream in which each part found in it is the cached deflate stream of that part; None
-    when no part is in the body (the caller compresses it the usual way)."""
+    """``body`` as a gzip stream in which each part found in it is the cached deflate stream of that part;
+    None when no part is in the body (the caller compresses it the usual way)."""
     found = []
     for text in parts:
-        raw, deflated = STREAMS.get_or_make(lambda text=text: _compressed(text, level), text=text, level=level)
+        raw, deflated = STREAMS.get_or_make(lambda text=text: _compressed(text, level), text=text,
+                                            level=level)
         at = _find(body, raw)
         if at >= 0:
             found.append((at, len(raw), deflated))

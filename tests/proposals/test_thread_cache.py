@@ -1,5 +1,5 @@
-"""The comment thread's HTML is cached between readers (``consult.comments.thread``): every change shows at once,
-and no reader ever sees another reader's controls or CSRF token."""
+"""The comment thread's HTML is cached between readers (``consult.comments.thread``): every change shows at
+once, and no reader ever sees another reader's controls or CSRF token."""
 
 from __future__ import annotations
 
@@ -66,10 +66,11 @@ def test_every_change_shows_at_once(app, client, db, thread):
     change(lambda: comments.edit_comment(first, amina, "Changed words", "against"), "Changed words", "First")
     change(lambda: accounts.update_profile(amina, display_name="Amina K.", language="en", email=None),
            "Amina K.")
-    change(lambda: moderation.hide(second, modo, "Off-topic here"), "Hidden by moderators: <bdi>Off-topic here</bdi>",
-           "Second words")
+    change(lambda: moderation.hide(second, modo, "Off-topic here"),
+           "Hidden by moderators: <bdi>Off-topic here</bdi>", "Second words")
     change(lambda: moderation.restore(second, modo), "Second words", "Off-topic here")
-    change(lambda: comments.post_comment(modo, proposal, "A brand new reply", parent=second), "A brand new reply")
+    change(lambda: comments.post_comment(modo, proposal, "A brand new reply", parent=second),
+           "A brand new reply")
     change(lambda: comments.delete_comment(first, amina), "This comment was deleted by its author.",
            "Changed words")
     change(lambda: erase_account(db.session.get(User, second.author_id)), "Former participant", "Bilal")
@@ -113,7 +114,7 @@ def test_each_reader_gets_their_own_csrf_token(app, db, thread, make_resident):
         client.sign_in(username)
         html = page(client, proposal)
         found = set(TOKEN_RE.findall(html))
-        assert len(found) == 1  # the cached thread's forms carry this reader's token, like the rest of the page
+        assert len(found) == 1  # the cached thread's forms carry this reader's token, like the whole page
         tokens.append(found.pop())
     assert tokens[0] != tokens[1]
 
@@ -189,8 +190,10 @@ def test_an_unchanged_thread_is_not_read_again_and_a_changed_one_is(app, db, thr
         assert "Edited words" in [row[4] for row in changed.rows.rows]
 
 
-def test_a_long_thread_is_gzipped_from_its_cached_stream(app, client, db, process, make_proposal, make_resident):
-    """The thread's deflate stream is cached with its HTML: the gzip answer is the same page, byte for byte."""
+def test_a_long_thread_is_gzipped_from_its_cached_stream(app, client, db, process, make_proposal,
+                                                         make_resident):
+    """The thread's deflate stream is cached with its HTML: the gzip answer is the same page, byte for
+    byte."""
     import gzip
 
     from consult.core import compression
@@ -198,11 +201,11 @@ def test_a_long_thread_is_gzipped_from_its_cached_stream(app, client, db, proces
     authors = [make_resident(username=f"writer{n}", display_name=f"Writer {n}") for n in range(4)]
     proposal = make_proposal(process, authors[0])
     for n in range(90):
-        comments.post_comment(authors[n % 4], proposal, f"Point {n}: " + "a welcoming city listens to everyone. " * 8,
-                              "neutral")
+        comments.post_comment(authors[n % 4], proposal,
+                              f"Point {n}: " + "a welcoming city listens to everyone. " * 8, "neutral")
     db.session.commit()
     compression.STREAMS.clear()
-    def same(body: bytes) -> bytes:  # the CSRF token carries the second it was signed: two pages may differ there
+    def same(body: bytes) -> bytes:  # the CSRF token carries the second it was signed: two pages differ there
         return re.sub(rb'"X-CSRFToken": "[^"]+"|name="csrf_token" value="[^"]+"', b"TOKEN", body)
 
     plain = client.get(f"/proposals/{proposal.id}").get_data()
@@ -276,7 +279,8 @@ def test_the_database_gives_the_thread_a_new_version_at_every_change_it_shows(ap
     moves(lambda: comments.edit_comment(first, amina, "Edited", "neutral"))
     moves(lambda: db.session.execute(sa.update(Comment).where(Comment.id == second.id).values(body="By SQL")))
     moves(lambda: accounts.update_profile(bilal, display_name="Bilal B.", language="en", email=None))
-    stays(lambda: accounts.update_profile(bilal, display_name="Bilal B.", language="fr", email="b@example.org"))
+    stays(lambda: accounts.update_profile(bilal, display_name="Bilal B.", language="fr",
+                                          email="b@example.org"))
     stays(lambda: setattr(amina, "last_sign_in_at", amina.created_at))
     moves(lambda: erase_account(bilal))
     moves(lambda: db.session.execute(sa.delete(Comment).where(Comment.id == first.id)))
