@@ -21,7 +21,8 @@ def write_result(name: str, figures: dict) -> Path:
     payload = {
         "benchmark": name,
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "system": platform.platform()},
         "figures": figures,
     }
     path = RESULTS / f"{name}.json"

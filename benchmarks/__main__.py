@@ -30,7 +30,8 @@ def main(argv: list[str]) -> int:
     names = available()
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks",
-        description="Run the benchmarks (figures are ratios measured in one run; JSON in benchmarks/results/).",
+        description="Run the benchmarks (figures are ratios measured in one run; JSON in "
+                    "benchmarks/results/).",
         epilog="benchmarks:\n" + "\n".join(f"  {name:<20} {line}" for name, line in names.items())
         + "\n\nOne benchmark with its own options: python -m benchmarks.<name> --help",
         formatter_class=argparse.RawDescriptionHelpFormatter)

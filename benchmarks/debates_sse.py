@@ -14,7 +14,8 @@ actions), missed deliveries, the same as a ratio to the plain page's median, req
 resident memory (master + workers).
 
 SQLite (the default) runs one worker process: the in-process broker only reaches streams of its own process.
-With ``--database-url postgresql+psycopg://...`` two workers run and LISTEN/NOTIFY carries events between them.
+With ``--database-url postgresql+psycopg://...`` two workers run and LISTEN/NOTIFY carries events between
+them.
 
     .venv/bin/python -m benchmarks.debates_sse [--clients 200] [--seconds 60] [--actions 10]
 """
@@ -89,8 +90,8 @@ with app.app_context():
     db.session.commit()
     print(d.id)
 """
-    out = subprocess.run([sys.executable, "-c", code], env=_env(instance, url), check=True, capture_output=True,
-                         text=True)
+    out = subprocess.run([sys.executable, "-c", code], env=_env(instance, url), check=True,
+                         capture_output=True, text=True)
     return int(out.stdout.strip().splitlines()[-1])
 
 
@@ -171,8 +172,8 @@ class Browser:
     def post(self, path, data):
         if self.token is None:
             self.get("/privacy")
-        return self.http.post(self.base + path, data={**data, "csrf_token": self.token}, allow_redirects=False,
-                              timeout=30)
+        return self.http.post(self.base + path, data={**data, "csrf_token": self.token},
+                              allow_redirects=False, timeout=30)
 
 
 def _percentile(values, q):
@@ -190,7 +191,8 @@ def main(argv=None):
     parser.add_argument("--actions", type=int, default=10)
     parser.add_argument("--questions-per-minute", type=float, default=20)
     parser.add_argument("--likes-per-minute", type=float, default=200)
-    parser.add_argument("--threads", type=int, default=0, help="gunicorn threads per worker (default: clients+40)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="gunicorn threads per worker (default: clients+40)")
     parser.add_argument("--database-url", default=os.environ.get("CONSULT_BENCH_DATABASE_URL"))
     parser.add_argument("--app", default="consult:create_app()", help="gunicorn application spec")
     args = parser.parse_args(argv if argv is not None else [])
@@ -259,7 +261,8 @@ def _run(args, base, port, debate_id, server, workers, threads, postgres):
     rss_connected = _rss_kib(server.pid)
 
     counters = {"questions": 0, "likes": 0, "load_errors": 0}
-    load = threading.Thread(target=_background_load, args=(args, base, debate_id, stop, counters), daemon=True)
+    load = threading.Thread(target=_background_load, args=(args, base, debate_id, stop, counters),
+                            daemon=True)
     load.start()
 
     moderator = Browser(base)
@@ -282,8 +285,8 @@ def _run(args, base, port, debate_id, server, workers, threads, postgres):
         time.sleep(interval / 2)
         sent_at[k] = time.perf_counter()
         r = moderator.post(f"/debates/{debate_id}/console/speakers",
-                           {"speaker-name": f"Marker {k}", "speaker-role": "public", "speaker-kind": "point_of_order",
-                            "speaker-note": ""})
+                           {"speaker-name": f"Marker {k}", "speaker-role": "public",
+                            "speaker-kind": "point_of_order", "speaker-note": ""})
         action_status.append(r.status_code)
     remaining = args.seconds - (time.perf_counter() - started)
     time.sleep(max(3.0, min(remaining, 10.0)))
@@ -311,7 +314,8 @@ def _run(args, base, port, debate_id, server, workers, threads, postgres):
         "seconds": round(time.perf_counter() - started, 1),
         "background": {"questions_sent": counters["questions"], "likes_sent": counters["likes"],
                        "errors": counters["load_errors"],
-                       "questions_per_minute": args.questions_per_minute, "likes_per_minute": args.likes_per_minute},
+                       "questions_per_minute": args.questions_per_minute,
+                       "likes_per_minute": args.likes_per_minute},
         "actions": len(sent_at),
         "action_status": sorted(set(action_status)),
         "deliveries": len(latencies),
@@ -360,7 +364,8 @@ def _background_load(args, base, debate_id, stop, counters):
 
 
 def _print(result, path):
-    print(f"server: gunicorn gthread, {result['server']['workers']} worker(s) x {result['server']['threads']} "
+    print(f"server: gunicorn gthread, {result['server']['workers']} worker(s) x "
+          f"{result['server']['threads']} "
           f"threads, {result['database']}, {result['cpus']} CPUs")
     print(f"SSE clients connected: {result['clients_connected']}/{result['clients']}; background "
           f"{result['background']['questions_sent']} questions, {result['background']['likes_sent']} likes "

@@ -27,7 +27,8 @@ def big_record(items: int = 30, members: int = 40, motions: int = 20) -> dict:
         "starts_at": "2026-12-18T17:00:00", "ends_at": "2026-12-18T21:30:00", "place": "Town hall",
         "online_link": None, "language": "en", "chaired_by": [names[0]], "written_by": [names[1]],
         "attendance": {
-            "present": [{"name": n, "role": "member", "arrived_at": None, "left_at": None} for n in names[:34]],
+            "present": [{"name": n, "role": "member", "arrived_at": None, "left_at": None}
+                        for n in names[:34]],
             "excused": [{"name": n, "role": "member"} for n in names[34:38]],
             "absent": [{"name": n, "role": "member"} for n in names[38:]],
         },
@@ -39,8 +40,8 @@ def big_record(items: int = 30, members: int = 40, motions: int = 20) -> dict:
         if i <= motions:
             item_motions.append({
                 "text": f"Adopt year {i} of the multi-year action plan.", "rule": "simple majority",
-                "mode": "named", "yes": 20, "no": 10, "abstain": 4, "verdict": "adopted" if i % 3 else "rejected",
-                "named_votes": [{"name": n, "choice": ("yes", "no", "abstain")[k % 3]}
+                "mode": "named", "yes": 20, "no": 10, "abstain": 4, "verdict": "adopted" if i % 3
+                else "rejected", "named_votes": [{"name": n, "choice": ("yes", "no", "abstain")[k % 3]}
                                 for k, n in enumerate(names[:34])],
             })
         record["items"].append({
@@ -49,7 +50,8 @@ def big_record(items: int = 30, members: int = 40, motions: int = 20) -> dict:
             "started_at": None, "ended_at": None, "notes": "Notes of the discussion. " * 12,
             "speakers": [{"name": names[(i + k) % members], "order": k} for k in range(4)],
             "motions": item_motions, "decisions": [f"Decision {i}"] if item_motions else [],
-            "actions": [{"text": f"Action {i}", "owner": "Welcome office", "due": "2027-12-18"}], "proposals": [],
+            "actions": [{"text": f"Action {i}", "owner": "Welcome office", "due": "2027-12-18"}],
+            "proposals": [],
         })
     return record
 
@@ -116,7 +118,8 @@ def main(argv: list[str] | None = None) -> dict:
     result = run(args.repeat)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"minutes of 30 items / 40 members / 20 motions ({result['shape']['markdown_chars']} chars of Markdown)")
+    print(f"minutes of 30 items / 40 members / 20 motions ({result['shape']['markdown_chars']} chars of "
+          "Markdown)")
     print(f"  HTML document rendering:      1.00 (reference, {result['html_render_seconds'] * 1000:.1f} ms)")
     print(f"  draft generation (Markdown):  {result['draft_markdown_to_html_ratio']:.2f} × HTML")
     print(f"  draft service (with DB):      {result['draft_service_to_html_ratio']:.2f} × HTML")

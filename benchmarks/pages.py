@@ -8,19 +8,21 @@ proposals (same councils, polls, minutes and comments), so the two sizes differ 
 For each size:
 
 * **SQL queries** of each page, counted in-process (Flask test client), with the page's HTML size;
-* **throughput** under gunicorn on loopback (``benchmarks/_bare_app.py``: the app plus ``/_bench/bare``, the base
+* **throughput** under gunicorn on loopback (``benchmarks/_bare_app.py``: the app plus ``/_bench/bare``, the
+base
   layout with an empty content block; ``--workers 1 --threads 8 --worker-class gthread``; one server per size,
   both up at once), each page measured in bounded slices (``--seconds``, ``--rounds``) from a few keep-alive
-  ``http.client`` threads sending ``Accept-Encoding: gzip``, every slice right after a slice of the same server's
-  bare page; the figure is the median over the rounds of the page's requests per second divided by those of
-  the bare page's slice just before (the overall ratio of the totals is kept too);
-* the same ratio from the **worker's CPU time** per request (``/proc/<pid>/stat``): one worker process is bound
-  by its own CPU, so this is the throughput ratio without the noise of other work on the machine; the goals are
-  judged on it, the wall-clock figures are printed beside it;
+  ``http.client`` threads sending ``Accept-Encoding: gzip``, every slice right after a slice of the same
+  server's bare page; the figure is the median over the rounds of the page's requests per second divided by
+  those of the bare page's slice just before (the overall ratio of the totals is kept too);
+* the same ratio from the **worker's CPU time** per request (``/proc/<pid>/stat``): one worker process is
+bound
+  by its own CPU, so this is the throughput ratio without the noise of other work on the machine; the goals
+  are judged on it, the wall-clock figures are printed beside it;
 * **memory**: the gunicorn worker's resident memory idle, after each page's run, and its peak (``VmHWM``).
 
-Growth = a page's CPU time per request at 100,000 proposals / at 1,000 (the wall-clock version, each relative to
-its own server's bare page, is kept too).
+Growth = a page's CPU time per request at 100,000 proposals / at 1,000 (the wall-clock version, each relative
+to its own server's bare page, is kept too).
 
 **Page weight** at the larger size: Playwright drives Debian's Chromium (``/usr/bin/chromium``, launched as in
 ``tests/browser/conftest.py``) with an empty cache on each HTML page and adds up what went over the wire
@@ -59,15 +61,16 @@ ROOT = Path(__file__).resolve().parent.parent
 GOALS = {"ratio_to_bare": 0.5, "growth": 1.5, "queries": 12, "worker_rss_mb": 120, "weight_kb": 60,
          "other_host_requests": 0}
 COMMENTS_ON_PROPOSAL = 500
-SECRET_ENV = {"CONSULT_SECRET_KEY": "bench-pages-secret", "CONSULT_RESIDENCE_HMAC_KEY": "bench-pages-residence-key",
-              "CONSULT_RATELIMIT_ENABLED": "false", "CONSULT_PASSWORD_HASH_PROFILE": "test"}
+SECRET_ENV = {"CONSULT_SECRET_KEY": "bench-pages-secret",
+              "CONSULT_RESIDENCE_HMAC_KEY": "bench-pages-residence-key", "CONSULT_RATELIMIT_ENABLED": "false",
+              "CONSULT_PASSWORD_HASH_PROFILE": "test"}
 SERVER = ["--workers", "1", "--threads", "8", "--worker-class", "gthread"]
 CHROMIUM = os.environ.get("CONSULT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
-WORDS = ("welcome housing language school work health culture resident card anti-rumour neighbourhood council "
-         "library course desk district festival training story help newcomer solidarity translation").split()
+WORDS = ("welcome housing language school work health culture resident card anti-rumour neighbourhood "
+         "council library course desk district festival training story help newcomer solidarity translation").split()
 
 
 # ---------------------------------------------------------------------------------------------------- data
@@ -78,7 +81,8 @@ def _app(path: Path):
 
     return create_app({"INSTANCE_PATH": str(path.parent), "DATABASE_URL": f"sqlite:///{path}",
                        "SECRET_KEY": SECRET_ENV["CONSULT_SECRET_KEY"],
-                       "RESIDENCE_HMAC_KEY": SECRET_ENV["CONSULT_RESIDENCE_HMAC_KEY"], "RATELIMIT_ENABLED": False})
+                       "RESIDENCE_HMAC_KEY": SECRET_ENV["CONSULT_RESIDENCE_HMAC_KEY"],
+                       "RATELIMIT_ENABLED": False})
 
 
 def _generated_dataset() -> dict | None:
@@ -171,7 +175,8 @@ def _sentence(rng, n: int) -> str:
 
 
 def _comments(proposal_id: int, n: int, seed: int = 5) -> int:
-    """Bring the proposal to ``n`` comments (a fifth of them replies), keeping ``comment_count`` equal to them."""
+    """Bring the proposal to ``n`` comments (a fifth of them replies), keeping ``comment_count`` equal to
+    them."""
     import random
 
     import sqlalchemy as sa
@@ -201,7 +206,8 @@ def _comments(proposal_id: int, n: int, seed: int = 5) -> int:
             body += f"\n\n* {_sentence(rng, 4)}\n* {_sentence(rng, 5)}\n\n**{_sentence(rng, 3)}**"
         return {"target_type": "proposal", "target_id": proposal_id, "parent_id": parent,
                 "depth": 2 if parent else 1, "author_id": rng.choice(authors), "body": body,
-                "alignment": rng.choice(("in_favour", "against", "neutral")), "created_at": at, "updated_at": at}
+                "alignment": rng.choice(("in_favour", "against", "neutral")), "created_at": at,
+                "updated_at": at}
 
     print(f"  {missing} comments on proposal {proposal_id} ({have} there)", flush=True)
     db.session.execute(sa.insert(Comment), [row(i) for i in range(roots)])
@@ -240,7 +246,8 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 
 def build(tmp: Path, sizes: list[int], supports_per_proposal: int) -> tuple[dict[int, Path], dict, dict]:
-    """One database per size (each a copy of the smaller one, topped up); returns paths, pages and data facts."""
+    """One database per size (each a copy of the smaller one, topped up); returns paths, pages and data
+    facts."""
     from consult.extensions import db
 
     sizes = sorted(sizes)
@@ -335,8 +342,8 @@ class Server:
 
     def __init__(self, path: Path):
         self.port = _free_port()
-        env = dict(os.environ, CONSULT_INSTANCE_PATH=str(path.parent), CONSULT_DATABASE_URL=f"sqlite:///{path}",
-                   PYTHONPATH=str(ROOT), **SECRET_ENV)
+        env = dict(os.environ, CONSULT_INSTANCE_PATH=str(path.parent),
+                   CONSULT_DATABASE_URL=f"sqlite:///{path}", PYTHONPATH=str(ROOT), **SECRET_ENV)
         gunicorn = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
             [str(gunicorn), *SERVER, "--bind", f"127.0.0.1:{self.port}", "--timeout", "120",
@@ -370,7 +377,8 @@ class Server:
             conn.close()
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system) the worker has used so far: unlike wall time, hardly moved by other work."""
+        """CPU time (user + system) the worker has used so far: unlike wall time, hardly moved by other
+        work."""
         fields = Path(f"/proc/{self.worker}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
@@ -392,7 +400,8 @@ class Server:
 
 
 def hammer(port: int, url: str, seconds: float, clients: int) -> dict:
-    """GET ``url`` from ``clients`` keep-alive threads for about ``seconds`` (each sends at least one request)."""
+    """GET ``url`` from ``clients`` keep-alive threads for about ``seconds`` (each sends at least one
+    request)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -470,7 +479,8 @@ class _Rounds:
 
     def __init__(self, servers: dict[int, Server], pages: dict[str, str]):
         self.servers, self.pages = servers, pages
-        zero = {"requests": 0, "seconds": 0.0, "bare_requests": 0, "bare_seconds": 0.0, "cpu": 0.0, "bare_cpu": 0.0}
+        zero = {"requests": 0, "seconds": 0.0, "bare_requests": 0, "bare_seconds": 0.0, "cpu": 0.0,
+                "bare_cpu": 0.0}
         self.totals = {size: {name: dict(zero, medians=[], ratios=[]) for name in pages} for size in servers}
         self.bare_totals = {size: dict(zero, medians=[]) for size in servers}
         self.memory: dict[int, dict[str, float]] = {size: {} for size in servers}
@@ -512,11 +522,13 @@ class _Rounds:
         """The bare page's figures and each page's, on the server of ``size``."""
         b = self.bare_totals[size]
         figures = {"bare": {"per_second": round(b["requests"] / b["seconds"], 1),
-                            "median_ms": round(statistics.median(b["medians"]), 2), "requests": b["requests"]}}
+                            "median_ms": round(statistics.median(b["medians"]), 2),
+                            "requests": b["requests"]}}
         for name in self.pages:
             t = self.totals[size][name]
             if (size, name) in self.failed or not t["requests"]:
-                figures[name] = {"error": self.failed.get((size, name)), "per_second": None, "ratio_to_bare": None}
+                figures[name] = {"error": self.failed.get((size, name)), "per_second": None,
+                                 "ratio_to_bare": None}
                 continue
             rate, bare_rate = t["requests"] / t["seconds"], t["bare_requests"] / t["bare_seconds"]
             figures[name] = {"per_second": round(rate, 1),
@@ -527,8 +539,8 @@ class _Rounds:
                              "cpu_ratio_to_bare": round((t["bare_cpu"] / t["bare_requests"])
                                                         / max(t["cpu"] / t["requests"], 1e-9), 3),
                              "bare_per_second": round(bare_rate, 1),
-                             "median_ms": round(statistics.median(t["medians"]), 2), "requests": t["requests"],
-                             "worker_rss_mb_after": self.memory[size][name]}
+                             "median_ms": round(statistics.median(t["medians"]), 2),
+                             "requests": t["requests"], "worker_rss_mb_after": self.memory[size][name]}
         return figures
 
 
@@ -547,7 +559,8 @@ class _Assets(HTMLParser):
 
 
 def weight_parsed(server: Server, pages: dict[str, str]) -> dict:
-    """Fallback: the page and the assets its HTML names (CSS ``url()``s are not followed), fetched with gzip."""
+    """Fallback: the page and the assets its HTML names (CSS ``url()``s are not followed), fetched with
+    gzip."""
     figures = {}
     for name, url in pages.items():
         status, body, headers = server.get(url)
@@ -564,10 +577,11 @@ def weight_parsed(server: Server, pages: dict[str, str]) -> dict:
             if absolute.netloc != f"127.0.0.1:{server.port}":
                 other += 1
                 continue
-            _status, data, asset_headers = server.get(absolute.path + (f"?{absolute.query}" if absolute.query else ""))
+            _status, data, asset_headers = server.get(absolute.path + (f"?{absolute.query}" if absolute.query
+                                                                       else ""))
             total += len(data) + sum(len(k) + len(v) + 4 for k, v in asset_headers.items())
-        figures[name] = {"status": status, "transferred_kb": round(total / 1024, 1), "requests": 1 + len(parser.urls),
-                         "other_host_requests": other}
+        figures[name] = {"status": status, "transferred_kb": round(total / 1024, 1),
+                         "requests": 1 + len(parser.urls), "other_host_requests": other}
     return {"method": "parsed HTML + gzip fetch of the assets it names", "pages": figures}
 
 
@@ -587,7 +601,8 @@ def _weigh(browser, url: str, own: str) -> dict:
             sizes = request.sizes()
             total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
         other = [r.url for r in requests
-                 if urlsplit(r.url).scheme in ("http", "https", "ws", "wss") and urlsplit(r.url).netloc != own]
+                 if urlsplit(r.url).scheme in ("http", "https", "ws", "wss")
+                 and urlsplit(r.url).netloc != own]
         return {"status": response.status if response else None, "transferred_kb": round(total / 1024, 1),
                 "requests": len(requests), "failed_requests": len(failed), "other_host_requests": len(other),
                 "other_hosts": sorted({urlsplit(u).netloc for u in other})}
@@ -596,7 +611,8 @@ def _weigh(browser, url: str, own: str) -> dict:
 
 
 def weight_browser(server: Server, pages: dict[str, str]) -> dict:
-    """What Chromium transfers for each page with an empty cache: headers + encoded bodies of every response."""
+    """What Chromium transfers for each page with an empty cache: headers + encoded bodies of every
+    response."""
     from playwright.sync_api import sync_playwright
 
     own = f"127.0.0.1:{server.port}"
@@ -670,16 +686,18 @@ def report(result: dict) -> list[str]:
     print(f"data: {result['data']['base']['source']}; proposals {', '.join(f'{int(s):,}' for s in sizes)}; "
           f"built in {result['data']['build_seconds']} s")
     small_label, large_label = f"{int(sizes[0]) // 1000}k", f"{int(sizes[-1]) // 1000}k"
-    print("× bare = throughput as a ratio to the bare page (cpu: from the worker's CPU time per request; wall: "
-          "requests per second); growth = time per request at the larger size / at the smaller")
+    print("× bare = throughput as a ratio to the bare page (cpu: from the worker's CPU time per request; "
+          "wall: requests per second); growth = time per request at the larger size / at the smaller")
     print(f"{'page':22} {'cpu@' + small_label:>8} {'cpu@' + large_label:>9} {'wall@' + small_label:>8} "
-          f"{'wall@' + large_label:>9} {'growth cpu':>10} {'wall':>5} {'queries':>8} {'KB gz':>6} {'other':>5}")
+          f"{'wall@' + large_label:>9} {'growth cpu':>10} {'wall':>5} {'queries':>8} {'KB gz':>6} "
+          f"{'other':>5}")
     for name in result["urls"]:
         a, b = small["pages"][name], large["pages"][name]
         qa, qb = small["queries"][name]["queries"], large["queries"][name]["queries"]
         g = result["growth"][name]["cpu"]
         w = weight.get(name)
-        print(f"{name:22} {_fmt(a.get('cpu_ratio_to_bare'), '8.3f')} {_fmt(b.get('cpu_ratio_to_bare'), '9.3f')} "
+        print(f"{name:22} {_fmt(a.get('cpu_ratio_to_bare'), '8.3f')} "
+              f"{_fmt(b.get('cpu_ratio_to_bare'), '9.3f')} "
               f"{_fmt(a['ratio_to_bare'], '8.3f')} {_fmt(b['ratio_to_bare'], '9.3f')} {_fmt(g, '9.2f')}× "
               f"{_fmt(result['growth'][name]['relative'], '5.2f')} {qa:3}/{qb:<4} "
               f"{w['transferred_kb'] if w else '':>6} {w['other_host_requests'] if w else '':>5}")
@@ -707,25 +725,29 @@ def report(result: dict) -> list[str]:
     print(f"page weight: {result['weight']['method']}")
     print(f"load average (1, 5, 15 min): {result['load_average']['start']} at start, "
           f"{result['load_average']['end']} at the end (2 cores: above 2, other work shares the machine)")
-    print("goals (judged on the cpu figures): ≥ 0.5 × bare, growth ≤ 1.5×, ≤ 12 queries independent of size, worker ≤ 120 MB, ≤ 60 KB gzip, "
-          "0 requests to another host")
+    print("goals (judged on the cpu figures): ≥ 0.5 × bare, growth ≤ 1.5×, ≤ 12 queries independent of size, "
+          "worker ≤ 120 MB, ≤ 60 KB gzip, 0 requests to another host")
     print("goals not met: " + ("; ".join(missed) if missed else "none"))
     return missed
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,100000", help="proposal counts, comma-separated (smallest first)")
-    parser.add_argument("--seconds", type=float, default=0.75, help="seconds per page and round under gunicorn")
+    parser.add_argument("--sizes", default="1000,100000",
+                        help="proposal counts, comma-separated (smallest first)")
+    parser.add_argument("--seconds", type=float, default=0.75,
+                        help="seconds per page and round under gunicorn")
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--clients", type=int, default=4, help="client threads (keep-alive connections)")
     parser.add_argument("--supports-per-proposal", type=int, default=1)
-    parser.add_argument("--no-browser", action="store_true", help="page weight from parsed HTML, not Chromium")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="page weight from parsed HTML, not Chromium")
     args = parser.parse_args(argv if argv is not None else [])
     sizes = sorted(int(s) for s in args.sizes.split(","))
     if shutil.which("gunicorn") is None and not Path(sys.executable).with_name("gunicorn").exists():
         raise SystemExit("gunicorn is not installed")
-    result = run(sizes, args.seconds, args.rounds, args.clients, not args.no_browser, args.supports_per_proposal)
+    result = run(sizes, args.seconds, args.rounds, args.clients, not args.no_browser,
+                 args.supports_per_proposal)
     result["goals_not_met"] = report(result)
     path = write_result("pages", result)
     print(f"written to {path.relative_to(ROOT)} ({result['seconds_total']} s)")

@@ -3,11 +3,11 @@
 A scratch SQLite database gets a process with P proposals (1,000 by default) through
 ``consult.demo.generate.bulk``; one of them gets C comments (500 by default: bulk inserts, threaded three
 levels deep, from many authors, some edited, deleted or hidden) and a few official answers in two languages.
-The page is requested through the WSGI app in-process (its SQL query count is printed too, and its CPU time per
-request, gzip included, next to that of a bare page rendering the same base layout, ``cpu_ratio_to_bare``), then the same
-database is served by gunicorn exactly as in ``benchmarks/proposals_list.py`` (same bare page, same clients),
-for anonymous readers. A proposal of the same data without comments is measured alongside.
-JSON goes to ``benchmarks/results/proposal_page.json``.
+The page is requested through the WSGI app in-process (its SQL query count is printed too, and its CPU time
+per request, gzip included, next to that of a bare page rendering the same base layout,
+``cpu_ratio_to_bare``), then the same database is served by gunicorn exactly as in
+``benchmarks/proposals_list.py`` (same bare page, same clients), for anonymous readers. A proposal of the same
+data without comments is measured alongside. JSON goes to ``benchmarks/results/proposal_page.json``.
 
     .venv/bin/python -m benchmarks.proposal_page [--comments 500] [--proposals 1000] [--requests 30]
         [--http-requests 200] [--clients 4] [--no-gunicorn]
@@ -39,12 +39,15 @@ def _comments(proposal_id: int, author_ids: list[int], n: int, seed: int = 7) ->
         parent = rng.choice(by_depth[depth - 1]) if depth > 1 and by_depth[depth - 1] else None
         depth = depth if parent else 1
         at = start + timedelta(minutes=40 * i)
-        words = " ".join(rng.choice(("the", "card", "**library**", "welcome", "desk", "[map](https://example.org)",
-                                     "district", "- list item\n", "newcomer", "*help*")) for _ in range(rng.randint(8, 60)))
-        row = {"id": None, "target_type": "proposal", "target_id": proposal_id, "parent_id": parent, "depth": depth,
-               "author_id": rng.choice(author_ids), "body": words, "alignment": rng.choice(("in_favour", "against", "neutral")),
-               "created_at": at, "updated_at": at, "edited_at": at + timedelta(hours=1) if i % 17 == 0 else None,
-               "deleted_at": at + timedelta(hours=2) if i % 41 == 0 else None,
+        words = " ".join(rng.choice(("the", "card", "**library**", "welcome", "desk",
+                                     "[map](https://example.org)", "district", "- list item\n", "newcomer",
+                                     "*help*"))
+                         for _ in range(rng.randint(8, 60)))
+        row = {"id": None, "target_type": "proposal", "target_id": proposal_id, "parent_id": parent,
+               "depth": depth, "author_id": rng.choice(author_ids), "body": words,
+               "alignment": rng.choice(("in_favour", "against", "neutral")), "created_at": at,
+               "updated_at": at, "edited_at": at + timedelta(hours=1) if i % 17 == 0
+               else None, "deleted_at": at + timedelta(hours=2) if i % 41 == 0 else None,
                "hidden_at": at + timedelta(hours=3) if i % 53 == 0 else None,
                "hidden_reason": "Off-topic" if i % 53 == 0 else None}
         rows.append(row)
@@ -66,8 +69,9 @@ def build(tmp: str, n_proposals: int, n_comments: int):
     from consult.proposals import services as proposals
     from consult.proposals.models import Proposal
 
-    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench", "RESIDENCE_HMAC_KEY": "bench",
-                      "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "RATELIMIT_ENABLED": False})
+    app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench",
+                      "RESIDENCE_HMAC_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                      "RATELIMIT_ENABLED": False})
     with app.app_context():
         db.create_all()
         create_all_extras()
@@ -75,7 +79,8 @@ def build(tmp: str, n_proposals: int, n_comments: int):
                                            support_threshold=10**6)
         stats = add_proposals(process, proposals=n_proposals, people=1000, supports=10 * n_proposals)
         db.session.commit()
-        proposal = db.session.scalar(sa.select(Proposal).where(Proposal.state.in_(("submitted", "under_review")))
+        proposal = db.session.scalar(sa.select(Proposal).where(Proposal.state.in_(("submitted",
+                                                                                   "under_review")))
                                      .order_by(Proposal.id).limit(1))
         author_ids = list(db.session.scalars(sa.select(User.id).limit(300)))
         rows = _comments(proposal.id, author_ids, n_comments)
@@ -92,15 +97,18 @@ def build(tmp: str, n_proposals: int, n_comments: int):
         from consult.accounts.services import grant_role
 
         grant_role(moderator, "moderator")
-        proposals.answer(proposal, moderator, state="under_review", language="en", text="The services **study** it.")
-        proposals.answer(proposal, moderator, state="under_review", language="fr", text="Les services l'étudient.")
+        proposals.answer(proposal, moderator, state="under_review", language="en",
+                         text="The services **study** it.")
+        proposals.answer(proposal, moderator, state="under_review", language="fr",
+                         text="Les services l'étudient.")
         db.session.commit()
         return app, proposal.id, stats
 
 
 def _cpu_ms(client, url: str, n: int) -> float:
-    """CPU time (this process: the app and the test client) per request, after two warm-up requests; asked with
-    ``Accept-Encoding: gzip`` as ``benchmarks/pages.py`` asks (compressing a long page is part of its cost)."""
+    """CPU time (this process: the app and the test client) per request, after two warm-up requests; asked
+    with ``Accept-Encoding: gzip`` as ``benchmarks/pages.py`` asks (compressing a long page is part of its
+    cost)."""
     headers = {"Accept-Encoding": "gzip"}
     client.get(url, headers=headers)
     client.get(url, headers=headers)
@@ -145,7 +153,8 @@ def run(n_proposals: int, n_comments: int, n_requests: int, http_requests: int, 
                                             "cpu_ms": round(cpu["proposal_no_comments"], 2),
                                             "cpu_ratio_to_bare": round(cpu["bare"] / cpu["proposal_no_comments"], 3)}}
         served = (run_gunicorn(tmp, f"sqlite:///{tmp}/bench.sqlite3",
-                               {"proposal_500_comments": url, "proposal_no_comments": f"/proposals/{proposal_id + 1}"},
+                               {"proposal_500_comments": url,
+                                "proposal_no_comments": f"/proposals/{proposal_id + 1}"},
                                http_requests, clients) if use_gunicorn else None)
         return {"comments": n_comments, "data": stats, "fill_seconds": round(fill_seconds, 1),
                 "bare_per_second": round(bare, 1), "bare_queries": bare_q,

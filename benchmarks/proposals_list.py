@@ -1,16 +1,16 @@
 """Benchmark: the proposals list, search and a proposal page, as ratios to a bare page of the same layout.
 
 A scratch SQLite database gets N proposals (10,000 by default) and S supports (100,000 by default;
-``--supports 1000000`` for the issue's full figure) through ``consult.demo.generate.bulk``. Each page is requested
-R times through the WSGI app in-process (the app's own cost) and compared with ``/privacy``, a page that renders
-the same layout with no data. The SQL query count of each page is printed too.
+``--supports 1000000`` for the issue's full figure) through ``consult.demo.generate.bulk``. Each page is
+requested R times through the WSGI app in-process (the app's own cost) and compared with ``/privacy``, a page
+that renders the same layout with no data. The SQL query count of each page is printed too.
 
 Then the same database is served by gunicorn on loopback (``--workers 1 --threads 8 --worker-class gthread``,
-``benchmarks/_bare_app.py``: the app plus a benchmark-only ``/_bench/bare`` page rendering ``base.html`` with an
-empty content block) and each page gets G requests from a small thread pool of HTTP clients; the ratio of each
-page's throughput to the bare page's is the issue's figure (goal: the list at ≥ 0.5×). The bare page and the
-pages are measured in alternating rounds (5 by default) and the median round's ratio is reported with the range
-of the rounds, so that the load of a shared machine drifting during the run does not bias the ratio.
+``benchmarks/_bare_app.py``: the app plus a benchmark-only ``/_bench/bare`` page rendering ``base.html`` with
+an empty content block) and each page gets G requests from a small thread pool of HTTP clients; the ratio of
+each page's throughput to the bare page's is the issue's figure (goal: the list at ≥ 0.5×). The bare page and
+the pages are measured in alternating rounds (5 by default) and the median round's ratio is reported with the
+range of the rounds, so that the load of a shared machine drifting during the run does not bias the ratio.
 JSON goes to ``benchmarks/results/proposals_list.json``.
 
     .venv/bin/python -m benchmarks.proposals_list [--proposals 10000] [--supports 100000] [--requests 50]
@@ -64,7 +64,8 @@ def _free_port() -> int:
 
 
 def _throughput(base: str, url: str, n: int, clients: int) -> float:
-    """Requests per second for ``n`` GETs of ``url`` from ``clients`` threads (one keep-alive session each)."""
+    """Requests per second for ``n`` GETs of ``url`` from ``clients`` threads (one keep-alive session
+    each)."""
     import threading
     from concurrent.futures import ThreadPoolExecutor
 
@@ -85,7 +86,8 @@ def _throughput(base: str, url: str, n: int, clients: int) -> float:
         return n / (time.perf_counter() - start)
 
 
-def run_gunicorn(tmp: str, database_url: str, pages: dict[str, str], n: int, clients: int, rounds: int = 5) -> dict:
+def run_gunicorn(tmp: str, database_url: str, pages: dict[str, str], n: int, clients: int,
+                 rounds: int = 5) -> dict:
     """Serve the database with gunicorn on loopback and measure each page against the bare page, in ``rounds``
     alternating rounds of ``n / rounds`` requests each."""
     import requests
@@ -97,7 +99,8 @@ def run_gunicorn(tmp: str, database_url: str, pages: dict[str, str], n: int, cli
                CONSULT_RATELIMIT_ENABLED="false", PYTHONPATH=str(ROOT))
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen([str(gunicorn), "--workers", "1", "--threads", "8", "--worker-class", "gthread",
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "benchmarks._bare_app:app"],
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+                               "benchmarks._bare_app:app"],
                               cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -124,8 +127,9 @@ def run_gunicorn(tmp: str, database_url: str, pages: dict[str, str], n: int, cli
             figures[name] = {"ratio_to_bare": round(statistics.median(ratios), 3),
                              "ratio_range": [round(ratios[0], 3), round(ratios[-1], 3)],
                              "per_second": round(statistics.median(rates[name]), 1)}
-        return {"bare_per_second": round(statistics.median(bare_rates), 1), "requests_per_page": per_round * rounds,
-                "rounds": rounds, "clients": clients, "pages": figures,
+        return {"bare_per_second": round(statistics.median(bare_rates), 1),
+                "requests_per_page": per_round * rounds, "rounds": rounds, "clients": clients,
+                "pages": figures,
                 "server": "gunicorn --workers 1 --threads 8 --worker-class gthread (loopback)"}
     finally:
         server.terminate()
@@ -141,8 +145,9 @@ def run(n_proposals: int, n_supports: int, n_requests: int, http_requests: int =
     from consult.processes import services as processes
 
     with tempfile.TemporaryDirectory(prefix="consult-bench-") as tmp:
-        app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench", "RESIDENCE_HMAC_KEY": "bench",
-                          "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "RATELIMIT_ENABLED": False})
+        app = create_app({"TESTING": True, "INSTANCE_PATH": tmp, "SECRET_KEY": "bench",
+                          "RESIDENCE_HMAC_KEY": "bench", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                          "RATELIMIT_ENABLED": False})
         with app.app_context():
             db.create_all()
             create_all_extras()
@@ -181,7 +186,8 @@ def print_figures(result: dict, *, width: int) -> None:
               f"({figure['per_second']}/s; bare page {result['bare_per_second']}/s)")
     served = result["gunicorn"]
     if served:
-        print(f"gunicorn on loopback ({served['clients']} clients, {served['requests_per_page']} requests a page):")
+        print(f"gunicorn on loopback ({served['clients']} clients, {served['requests_per_page']} requests a "
+              "page):")
         for name, figure in served["pages"].items():
             low, high = figure["ratio_range"]
             print(f"  {name:{width}} {figure['ratio_to_bare']:6.3f} × bare page (rounds {low}–{high})   "
@@ -203,7 +209,8 @@ def main(argv=None) -> None:
     served = result["gunicorn"]
     if served:
         ratio = served["pages"]["list"]["ratio_to_bare"]
-        print(f"list goal ≥ {GOAL_LIST} under gunicorn: {'met' if ratio >= GOAL_LIST else 'NOT met'} ({ratio})")
+        print(f"list goal ≥ {GOAL_LIST} under gunicorn: {'met' if ratio >= GOAL_LIST else 'NOT met'} "
+              f"({ratio})")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "proposals_list.json").write_text(json.dumps(result, indent=2))
 

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-TYPES = ["passport", "residence permit", "national identity card", "local resident card", "asylum-seeker document",
-         "other"]
+TYPES = ["passport", "residence permit", "national identity card", "local resident card",
+         "asylum-seeker document", "other"]
 REPEAT = 3
 RESULTS = Path(__file__).parent / "results" / "residency_import.json"
 
@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> None:
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(f"{result['rows']} rows imported in {result['import_seconds']} s "
-          f"({result['import_rows_per_second']} rows/s); plain executemany {result['plain_executemany_seconds']} s; "
+          f"({result['import_rows_per_second']} rows/s); plain executemany "
+          f"{result['plain_executemany_seconds']} s; "
           f"ratio {result['ratio_to_plain_executemany']} (goal >= {result['goal_ratio']}); "
           f"re-import unchanged {result['reimport_unchanged_seconds']} s")
 

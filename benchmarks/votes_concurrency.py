@@ -4,9 +4,9 @@ A scratch SQLite database (schema from the migrations) gets 500 verified residen
 secret poll, made through the services. gunicorn (``gthread``, 1 worker x 64 threads, as ``make run``; set
 ``VOTES_BENCH_WORKERS`` / ``VOTES_BENCH_THREADS`` to try others, ``VOTES_BENCH_LOG`` to keep the server's log)
 serves it on a free loopback port. Every voter signs in with its own ``requests.Session``; then a pool of 100
-threads lets all 500 vote at once, each as the pages do: GET the ballot, POST the confirmation step, POST the cast,
-GET the "you voted" page with the tracker. A bare page (``/privacy``) is requested as many times by the same
-pool in the same run, so the figure is a ratio, not an absolute time.
+threads lets all 500 vote at once, each as the pages do: GET the ballot, POST the confirmation step, POST the
+cast, GET the "you voted" page with the tracker. A bare page (``/privacy``) is requested as many times by the
+same pool in the same run, so the figure is a ratio, not an absolute time.
 
 Then 50 voters replay their cast: each must be refused and change nothing. Finally the database is counted:
 participations == ballots == successful casts, every tracker shown is counted once, no vote lost or doubled.
@@ -78,7 +78,8 @@ def _env(instance: Path, url: str) -> dict:
 
 
 def _prepare(app) -> tuple[int, list[int]]:
-    """Schema (migrations), 500 verified residents, one open secret single-choice poll: (poll id, option ids)."""
+    """Schema (migrations), 500 verified residents, one open secret single-choice poll: (poll id, option
+    ids)."""
     import flask_migrate
 
     from consult.accounts import services as accounts
@@ -139,8 +140,8 @@ class Voter:
         return response
 
     def post(self, path, data):
-        return self.http.post(self.base + path, data={**data, "csrf_token": self.token}, allow_redirects=False,
-                              timeout=TIMEOUT)
+        return self.http.post(self.base + path, data={**data, "csrf_token": self.token},
+                              allow_redirects=False, timeout=TIMEOUT)
 
     def sign_in(self) -> bool:
         self.get("/sign-in")
@@ -251,10 +252,12 @@ def _run(base: str, poll_id: int, option_ids: list[int]) -> tuple[dict, list[str
 def main(argv=None):
     global VOTERS, POOL, WORKERS, THREADS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--voters", type=int, default=VOTERS, help="residents who vote at once (default %(default)s)")
+    parser.add_argument("--voters", type=int, default=VOTERS,
+                        help="residents who vote at once (default %(default)s)")
     parser.add_argument("--pool", type=int, default=POOL, help="client threads (default %(default)s)")
     parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn workers (default %(default)s)")
-    parser.add_argument("--threads", type=int, default=THREADS, help="gunicorn threads per worker (default %(default)s)")
+    parser.add_argument("--threads", type=int, default=THREADS,
+                        help="gunicorn threads per worker (default %(default)s)")
     args = parser.parse_args(argv if argv is not None else [])
     VOTERS, POOL, WORKERS, THREADS = args.voters, args.pool, args.workers, args.threads
     from consult import create_app

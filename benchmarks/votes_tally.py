@@ -1,7 +1,7 @@
 """Benchmark: counting a poll, as a ratio to a raw SQL ``GROUP BY`` of the same ballot rows in the same run.
 
-For each method, N ballots (1,000,000 by default) are written straight into ``vote_ballot`` of a scratch SQLite
-database, then timed (best of 3):
+For each method, N ballots (1,000,000 by default) are written straight into ``vote_ballot`` of a scratch
+SQLite database, then timed (best of 3):
 
 * baseline: ``SELECT choice, count(*) FROM vote_ballot WHERE poll_id = ? GROUP BY choice`` (raw SQL);
 * engine: ``consult.votes.tallies.count_online(poll)`` — what ``close_poll`` runs.

@@ -40,14 +40,16 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-#: gzip for text responses (gunicorn does not compress); Flask's static files are streamed, so gzip for streams too
+# : gzip for text responses (gunicorn does not compress); Flask's static files are streamed, so gzip for
+# streams too
 COMPRESSION = {
     "COMPRESS_ALGORITHM": ["gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["gzip"],
     "COMPRESS_LEVEL": 6,
     "COMPRESS_MIN_SIZE": 500,
-    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
-                           "application/atom+xml", "application/xml", "text/xml", "image/svg+xml"],
+    "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript", "application/javascript",
+                           "application/json", "application/atom+xml", "application/xml", "text/xml",
+                           "image/svg+xml"],
 }
 
 

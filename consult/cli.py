@@ -55,8 +55,10 @@ def backup_restore(path, yes):
 @click.argument("username")
 @click.option("--display-name", help="Pseudonym shown next to contributions (default: the username).")
 @click.option("--email", default=None, help="Optional email for notifications and password reset.")
-@click.option("--language", default="en", show_default=True, type=click.Choice(["en", "fr", "es", "it", "pt", "ar"]))
-@click.option("--role", "roles", multiple=True, type=click.Choice(["admin", "registrar", "moderator", "translator"]),
+@click.option("--language", default="en", show_default=True,
+              type=click.Choice(["en", "fr", "es", "it", "pt", "ar"]))
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice(["admin", "registrar", "moderator", "translator"]),
               help="Platform-wide role to grant (repeatable).")
 @click.password_option(help="Asked twice when not given.")
 def create_user(username, display_name, email, language, roles, password):
@@ -74,7 +76,8 @@ def create_user(username, display_name, email, language, roles, password):
         db.session.rollback()
         raise click.ClickException(str(err.message)) from None
     db.session.commit()
-    click.echo(f"Created {user.username} (id {user.id})" + (f" with roles: {', '.join(roles)}" if roles else ""))
+    click.echo(f"Created {user.username} (id {user.id})" + (f" with roles: {', '.join(roles)}" if roles
+                                                            else ""))
 
 
 @users_cli.command("grant")

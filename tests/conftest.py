@@ -24,7 +24,8 @@ DEFAULT_PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
-#: whole-application sweeps, fuzzers, crash and generator runs: marked ``slow`` (``make test-fast`` leaves them out)
+# : whole-application sweeps, fuzzers, crash and generator runs: marked ``slow`` (``make test-fast`` leaves
+# them out)
 SLOW = ("tests/core/test_authorization_matrix.py", "tests/reliability/", "tests/security/test_fuzz.py",
         "tests/demo/test_generate", "tests/api/test_api_schemathesis.py", "tests/core/test_query_budget.py",
         "tests/core/test_smoke.py")
@@ -181,11 +182,13 @@ def make_user(db):
     def factory(username=None, *, display_name=None, password=DEFAULT_PASSWORD, language="en", email=None,
                 roles=(), verified=False, birth_year=None, district_id=None, method="in_person"):
         n = next(_counter)
-        user = accounts.sign_up(username or f"person{n}", display_name or f"Person {n}", password, language, email)
+        user = accounts.sign_up(username or f"person{n}", display_name or f"Person {n}", password, language,
+                                email)
         for role in roles:
             accounts.grant_role(user, role)
         if verified:
-            _db.session.add(ResidentStatus(user=user, method=method, birth_year=birth_year, district_id=district_id))
+            _db.session.add(ResidentStatus(user=user, method=method, birth_year=birth_year,
+                                           district_id=district_id))
         _db.session.commit()
         return user
 

@@ -37,7 +37,8 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def _record(self, conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE",
+                                                      "PRAGMA")):
             self.statements.append(statement)
 
     def __enter__(self):

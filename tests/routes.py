@@ -1,10 +1,11 @@
 """Every route of the URL map, with its arguments filled from the demo data (smoke, authorization and query tests).
 
-``route_cases(app)`` walks ``app.url_map`` and returns one :class:`RouteCase` per (method, rule): GET for every
-rule that answers GET, POST for every rule that answers POST. Arguments come from the demo objects that the demo
-accounts hold a role on: THE council (its secretary, member, observer), THE upcoming debate (its moderator), the
-open poll, a proposal and a comment written by someone who is none of the tested roles, and so on. A rule whose
-arguments cannot be filled keeps ``url=None`` (tokens shown once, files); the callers decide what to do with it.
+``route_cases(app)`` walks ``app.url_map`` and returns one :class:`RouteCase` per (method, rule): GET for
+every rule that answers GET, POST for every rule that answers POST. Arguments come from the demo objects that
+the demo accounts hold a role on: THE council (its secretary, member, observer), THE upcoming debate (its
+moderator), the open poll, a proposal and a comment written by someone who is none of the tested roles, and so
+on. A rule whose arguments cannot be filled keeps ``url=None`` (tokens shown once, files); the callers decide
+what to do with it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from flask import url_for
 from consult.extensions import db
 
 #: the roles of the authorization matrix, in the order of its columns, and the demo account that plays each
-ROLES = ("visitor", "unverified", "resident", "member", "observer", "secretary", "moderator", "registrar", "admin")
+ROLES = ("visitor", "unverified", "resident", "member", "observer", "secretary", "moderator", "registrar",
+         "admin")
 ACCOUNTS = {"unverified": "newcomer", "resident": "resident", "member": "member", "observer": "observer",
             "secretary": "secretary", "moderator": "moderator", "registrar": "registrar", "admin": "admin"}
 DEMO_PASSWORD = "consult-demo"
@@ -103,7 +105,8 @@ class DemoObjects:
         self.membership = _first(Membership, Membership.user_id.not_in(tested))
         self.debate = _first(Debate, Debate.status != "ended") or _first(Debate)
         self.link = _first(DebatePoll)
-        self.question = (_first(Question, Question.debate_id == _id(self.debate), Question.author_id.is_(None))
+        self.question = (_first(Question, Question.debate_id == _id(self.debate),
+                                Question.author_id.is_(None))
                          or _first(Question))
         self.speaker_request = _first(SpeakerRequest)
         self.minutes = _first(Minutes)
@@ -179,7 +182,8 @@ class DemoObjects:
 
 
 def route_cases(app, methods=("GET", "POST")) -> list[RouteCase]:
-    """One case per (method, rule) of the URL map, arguments filled from the demo (``url`` None when impossible).
+    """One case per (method, rule) of the URL map, arguments filled from the demo (``url`` None when
+    impossible).
 
     Needs an application context with the demo loaded.
     """

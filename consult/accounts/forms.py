@@ -11,7 +11,8 @@ from consult.core.forms import BaseForm, strip_filter
 
 USERNAME_RULE = Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
-    message=_l("Use letters without accents, digits, dots, dashes or underscores, starting with a letter or digit."),
+    message=_l("Use letters without accents, digits, dots, dashes or underscores, starting with a letter or "
+               "digit."),
 )
 EMAIL_RULE = Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l("This does not look like an email address."))
 
@@ -36,7 +37,8 @@ class SignUpForm(BaseForm):
         _l("Username"),
         filters=[strip_filter],
         validators=[DataRequired(message=_l("Please choose a username.")),
-                    Length(min=3, max=40, message=_l("A username has between 3 and 40 characters.")), USERNAME_RULE],
+                    Length(min=3, max=40, message=_l("A username has between 3 and 40 characters.")),
+                    USERNAME_RULE],
         description=_l("You sign in with it. It is not shown to others."),
     )
     display_name = StringField(
@@ -64,9 +66,11 @@ class SignUpForm(BaseForm):
 
 class SignInForm(BaseForm):
     username = StringField(_l("Username"), filters=[strip_filter],
-                           validators=[DataRequired(message=_l("Please enter your username.")), Length(max=40)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(message=_l("Please enter your password.")),
-                                                         Length(max=128)])
+                           validators=[DataRequired(message=_l("Please enter your username.")),
+                                       Length(max=40)])
+    password = PasswordField(_l("Password"),
+                             validators=[DataRequired(message=_l("Please enter your password.")),
+                                         Length(max=128)])
     submit = SubmitField(_l("Sign in"))
 
 
@@ -87,7 +91,8 @@ class PasswordChangeForm(BaseForm):
                                                  Length(max=128)])
     new_password = _password(_l("New password"))
     confirm = PasswordField(_l("New password, again"),
-                            validators=[EqualTo("new_password", message=_l("The two passwords are not the same."))])
+                            validators=[EqualTo("new_password",
+                                                message=_l("The two passwords are not the same."))])
     submit = SubmitField(_l("Change my password"))
 
 
@@ -109,7 +114,8 @@ class ResetCodeForm(BaseForm):
     code = StringField(_l("Reset code"), filters=[strip_filter],
                        validators=[DataRequired(message=_l("Please enter the code you were given.")),
                                    Length(max=32)],
-                       description=_l("The code printed on the slip a staff member gave you, e.g. ABCD-EFGH-JKLM."))
+                       description=_l("The code printed on the slip a staff member gave you, e.g. "
+                                      "ABCD-EFGH-JKLM."))
     new_password = _password(_l("New password"))
     confirm = PasswordChangeForm.confirm
     submit = SubmitField(_l("Set my new password"))

@@ -81,7 +81,8 @@ class RoleGrant(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "role", "scope_type", "scope_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     role: Mapped[str] = mapped_column(sa.String(30), nullable=False)
     #: ``None`` for platform-wide roles, else the kind of object (``council``, ``debate``, ``process``)
     scope_type: Mapped[str | None] = mapped_column(sa.String(30))
@@ -98,7 +99,8 @@ class UserSession(db.Model):
 
     #: random token kept (signed) in the session cookie
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
 
     user: Mapped[User] = relationship(back_populates="sessions")
@@ -112,7 +114,8 @@ class ResetCode(db.Model):
     __tablename__ = "reset_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

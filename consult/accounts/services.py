@@ -55,7 +55,8 @@ def _check_unique(username: str | None = None, email: str | None = None, exclude
             raise Conflict(_l("This email address is already used by another account."), field="email")
 
 
-def sign_up(username: str, display_name: str, password: str, language: str = "en", email: str | None = None) -> User:
+def sign_up(username: str, display_name: str, password: str, language: str = "en",
+            email: str | None = None) -> User:
     """Create an account. Only a username, a pseudonym, a language and (optionally) an email are asked."""
     username = normalise_username(username)
     email = normalise_email(email)
@@ -218,13 +219,15 @@ def _link_hash(token: str) -> str:
 
 
 def _password_fingerprint(user: User) -> str:
-    """A short HMAC of the current password hash: it changes with the password (the hash itself stays here)."""
+    """A short HMAC of the current password hash: it changes with the password (the hash itself stays
+    here)."""
     key = current_app.config["SECRET_KEY"].encode()
     return hmac.new(key, b"password:" + (user.password_hash or "").encode(), hashlib.sha256).hexdigest()[:24]
 
 
 def password_reset_token(user: User) -> str:
-    """Make a single-use reset link token for ``user`` (valid ``RESET_LINK_MINUTES``); only its hash is kept."""
+    """Make a single-use reset link token for ``user`` (valid ``RESET_LINK_MINUTES``); only its hash is
+    kept."""
     token = secrets.token_urlsafe(32)
     lifetime = timedelta(minutes=int(current_app.config["RESET_LINK_MINUTES"]))
     db.session.add(ResetCode(user_id=user.id, code_hash=_link_hash(token), expires_at=utcnow() + lifetime))
@@ -233,7 +236,8 @@ def password_reset_token(user: User) -> str:
 
 
 def claim_reset_link(token: str) -> dict:
-    """Use up a mailed reset link (the first opening wins) and return the grant the browser keeps meanwhile."""
+    """Use up a mailed reset link (the first opening wins) and return the grant the browser keeps
+    meanwhile."""
     row = db.session.scalar(sa.select(ResetCode).where(ResetCode.code_hash == _link_hash(token or "")))
     user = db.session.get(User, row.user_id) if row is not None else None
     if row is None or row.issued_by_id is not None or row.used_at is not None or row.expires_at < utcnow() \
@@ -253,7 +257,8 @@ def reset_with_grant(grant: dict | None, new_password: str) -> User:
     if not isinstance(grant, dict) or not isinstance(grant.get("until"), int) or grant["until"] < time.time():
         raise DomainError(RESET_LINK_INVALID)
     user = db.session.get(User, grant.get("u")) if isinstance(grant.get("u"), int) else None
-    if user is None or user.is_deleted or not hmac.compare_digest(_password_fingerprint(user), str(grant.get("p"))):
+    if user is None or user.is_deleted or not hmac.compare_digest(_password_fingerprint(user),
+                                                                  str(grant.get("p"))):
         raise DomainError(RESET_LINK_INVALID)
     set_password(user, new_password)
     return user
@@ -261,10 +266,10 @@ def reset_with_grant(grant: dict | None, new_password: str) -> User:
 
 # --- email addresses ------------------------------------------------------------------------------------
 #
-# Whether an address belongs to an account is nobody's business but its owner's. So an address typed at sign-up
-# or in the profile is never attached at once and never refused as "already used": a message goes to the address
-# (a link to confirm it, or, when it belongs to another account, a word to its owner), and the page answers the
-# same either way.
+# Whether an address belongs to an account is nobody's business but its owner's. So an address typed at
+# sign-up or in the profile is never attached at once and never refused as "already used": a message goes to
+# the address (a link to confirm it, or, when it belongs to another account, a word to its owner), and the
+# page answers the same either way.
 
 
 def _email_serializer() -> URLSafeTimedSerializer:
@@ -301,25 +306,26 @@ def offer_email(user: User, email: str) -> None:
         with force_locale(owner.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
             send_mail(email, _("Someone tried to use your email address on %(platform)s", platform=platform),
                       _("Someone tried to add this email address to another account on %(platform)s. It is "
-                        "already the address of your account %(name)s, and it stays so: nothing has changed.\n\n"
-                        "If it was you, you already have an account. If you have forgotten its password, ask "
-                        "for a new one here:\n\n%(link)s\n\nIf it was not you, you can ignore this message.",
+                        "already the address of your account %(name)s, and it stays so: nothing has "
+                        "changed.\n\nIf it was you, you already have an account. If you have forgotten its "
+                        "password, ask for a new one here:\n\n%(link)s\n\nIf it was not you, you can ignore "
+                        "this message.",
                         platform=platform, name=owner.username, link=external_url("accounts.reset_request")))
         return
     token = _email_serializer().dumps({"u": user.id, "e": email, "s": _email_state(user)})
     send_mail(email, _("Confirm your email address on %(platform)s", platform=platform),
-              _("Someone, we hope you, asked to use this email address for the account %(name)s on %(platform)s. "
-                "To confirm it, open this link within %(hours)s hours:\n\n%(link)s\n\n"
+              _("Someone, we hope you, asked to use this email address for the account %(name)s on "
+                "%(platform)s. To confirm it, open this link within %(hours)s hours:\n\n%(link)s\n\n"
                 "If it was not you, you can ignore this message: the address will not be used.",
                 name=user.username, platform=platform, hours=int(current_app.config["EMAIL_CONFIRM_HOURS"]),
                 link=external_url("accounts.confirm_email", token=token)))
 
 
 def read_email_token(token: str) -> tuple[User, str]:
-    """The account and address of a confirmation link, or a refusal (expired, altered, or the account's address
-    changed since the link was sent)."""
-    refusal = DomainError(_l("This confirmation link is not valid any more. You can enter the address in your "
-                             "profile again to get a new one."))
+    """The account and address of a confirmation link, or a refusal (expired, altered, or the account's
+    address changed since the link was sent)."""
+    refusal = DomainError(_l("This confirmation link is not valid any more. You can enter the address in "
+                             "your profile again to get a new one."))
     max_age = int(current_app.config["EMAIL_CONFIRM_HOURS"]) * 3600
     try:
         data = _email_serializer().loads(token, max_age=max_age)
@@ -353,7 +359,8 @@ def grant_role(user: User, role: str, *, by: User | None = None, scope_type: str
     for grant in user.grants:
         if grant.role == role and grant.scope_type == scope_type and grant.scope_id == scope_id:
             return grant
-    grant = RoleGrant(role=role, scope_type=scope_type, scope_id=scope_id, granted_by_id=getattr(by, "id", None))
+    grant = RoleGrant(role=role, scope_type=scope_type, scope_id=scope_id,
+                      granted_by_id=getattr(by, "id", None))
     user.grants.append(grant)
     audit.record("accounts.role_granted", actor=by, subject=user, role=role, scope_type=scope_type,
                  scope_id=scope_id)

@@ -184,7 +184,8 @@ class ListArgs:
 def list_args() -> ListArgs:
     unknown = sorted(set(request.args) - set(LIST_PARAMETERS))
     if unknown:
-        raise BadParameter(unknown[0], f"Unknown parameter '{unknown[0]}'. Known: page, per_page, since, until.")
+        raise BadParameter(unknown[0],
+                           f"Unknown parameter '{unknown[0]}'. Known: page, per_page, since, until.")
     for name in LIST_PARAMETERS:
         if len(request.args.getlist(name)) > 1:
             raise BadParameter(name, f"'{name}' is given more than once.")
@@ -309,7 +310,8 @@ def _parameters(resource: Resource) -> list[dict]:
             params.append({"name": name, "in": "query", "required": False,
                            "description": f"Only items whose {resource.date_description} is {word} this date "
                                           "(YYYY-MM-DD) or date and time (ISO 8601, UTC).",
-                           "schema": {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}})
+                           "schema": {"type": "string",
+                                      "anyOf": [{"format": "date"}, {"format": "date-time"}]}})
     return params
 
 
@@ -362,9 +364,9 @@ def openapi_document(server_url: str = "/") -> dict:
         "info": {
             "title": "Consult open data",
             "version": "1",
-            "description": "Read-only public data: councils, sessions, published minutes, processes, proposals, "
-                           "closed polls' results and outcomes. No personal data beyond public display names; "
-                           "no ballot is ever linked to anyone.",
+            "description": "Read-only public data: councils, sessions, published minutes, processes, "
+                           "proposals, closed polls' results and outcomes. No personal data beyond public "
+                           "display names; no ballot is ever linked to anyone.",
             "license": {"name": "ODbL-1.0", "identifier": "ODbL-1.0"},
         },
         "servers": [{"url": server_url}],

@@ -1,11 +1,11 @@
 """The open data page for people (``/open-data``, also at ``/api/``): every data set with its JSON and CSV
-downloads, the feeds (Atom) and calendars (iCalendar), the lists of counted ballots of closed polls, and the API
-with its OpenAPI document. The footer links here.
+downloads, the feeds (Atom) and calendars (iCalendar), the lists of counted ballots of closed polls, and the
+API with its OpenAPI document. The footer links here.
 
-Content negotiation, so that a person who follows a link to the API lands on a page they can read and a program
-always gets JSON: the API's index (``/api/v1/``) sends a browser (which prefers HTML to JSON) here, and this page
-answers with the API's index in JSON to a client that prefers JSON. ``?format=json`` or ``?format=html`` choose.
-No Accept header, or ``*/*``, keeps each URL's own format.
+Content negotiation, so that a person who follows a link to the API lands on a page they can read and a
+program always gets JSON: the API's index (``/api/v1/``) sends a browser (which prefers HTML to JSON) here,
+and this page answers with the API's index in JSON to a client that prefers JSON. ``?format=json`` or
+``?format=html`` choose. No Accept header, or ``*/*``, keeps each URL's own format.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ from consult.votes.models import STATUS_CLOSED, Poll
 #: what each data set is, for people (the API's own descriptions are in English, for programs)
 DATA_SETS = {
     "councils": (_l("Councils"), _l("Councils, such as the Council of Cultures: name, purpose, mandate.")),
-    "sessions": (_l("Council sessions"), _l("Sessions of the councils, with their agenda and how many members "
-                                            "were present.")),
+    "sessions": (_l("Council sessions"),
+                 _l("Sessions of the councils, with their agenda and how many members "
+                    "were present.")),
     "processes": (_l("Participatory processes"), _l("Processes in which residents make proposals.")),
     "proposals": (_l("Proposals"), _l("Published proposals, with their state and number of supports.")),
     "polls": (_l("Polls"), _l("Open and closed polls; the results once a poll is closed.")),

@@ -37,7 +37,8 @@ def comment_thread_html(thread, **options):
 
 @bp.app_template_global()
 def comment_clock():
-    """``clock(moment)`` = ``moment|datetime("short")`` for this request, memoised per locale and time zone."""
+    """``clock(moment)`` = ``moment|datetime("short")`` for this request, memoised per locale and time
+    zone."""
     from consult.comments.services import comment_clock as clock
 
     return clock()

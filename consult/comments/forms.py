@@ -16,7 +16,8 @@ def alignment_choices():
 class CommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), filters=[strip_filter],
                          validators=[DataRequired(_l("Please write your comment.")),
-                                     Length(max=MAX_LENGTH, message=_l("A comment can have at most %(max)s characters."))],
+                                     Length(max=MAX_LENGTH,
+                                            message=_l("A comment can have at most %(max)s characters."))],
                          description=_l("You can use simple formatting: **bold**, *italic*, lists and links."))
     alignment = RadioField(_l("Your position"), choices=alignment_choices(), default="neutral",
                            validate_choice=True,
@@ -30,7 +31,8 @@ class CommentForm(BaseForm):
 class EditCommentForm(BaseForm):
     body = TextAreaField(_l("Your comment"), filters=[strip_filter],
                          validators=[DataRequired(_l("Please write your comment.")),
-                                     Length(max=MAX_LENGTH, message=_l("A comment can have at most %(max)s characters."))])
+                                     Length(max=MAX_LENGTH,
+                                            message=_l("A comment can have at most %(max)s characters."))])
     alignment = RadioField(_l("Your position"), choices=alignment_choices(), validate_choice=True,
                            validators=[DataRequired(_l("Please choose in favour, against or neutral."))])
     submit = SubmitField(_l("Save changes"))

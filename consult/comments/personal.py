@@ -10,7 +10,8 @@ def export_comments(user) -> list[dict]:
              "alignment": c.alignment, "created_at": c.created_at.isoformat(),
              "edited_at": c.edited_at.isoformat() if c.edited_at else None,
              "deleted_at": c.deleted_at.isoformat() if c.deleted_at else None,
-             "earlier_versions": [r.body for r in c.revisions]} for c in comments_by(user, with_revisions=True)]
+             "earlier_versions": [r.body for r in c.revisions]}
+            for c in comments_by(user, with_revisions=True)]
 
 
 personal_data.register_exporter("comments", export_comments)

@@ -48,8 +48,8 @@ def _adjust_count(target, delta: int) -> None:
 
 
 def check_reply(parent: Comment, target) -> int:
-    """The depth a reply to ``parent`` on ``target`` would have, or a ``DomainError`` saying why there can be none
-    (another item's comment, a deleted or hidden one, one already at the deepest level)."""
+    """The depth a reply to ``parent`` on ``target`` would have, or a ``DomainError`` saying why there can be
+    none (another item's comment, a deleted or hidden one, one already at the deepest level)."""
     if (parent.target_type, parent.target_id) != targets.ref(target):
         raise DomainError(_l("This reply does not belong to this page."))
     if parent.is_deleted or parent.is_hidden:
@@ -60,7 +60,8 @@ def check_reply(parent: Comment, target) -> int:
     return parent.depth + 1
 
 
-def post_comment(author, target, body: str, alignment: str = "neutral", parent: Comment | None = None) -> Comment:
+def post_comment(author, target, body: str, alignment: str = "neutral",
+                 parent: Comment | None = None) -> Comment:
     """Add a comment on ``target`` (or a reply to ``parent`` on the same item)."""
     decision = policies.decide("comment.post", author, target)
     if not decision:
@@ -99,7 +100,8 @@ def edit_comment(comment: Comment, editor, body: str, alignment: str) -> Comment
 
 
 def delete_comment(comment: Comment, actor) -> Comment:
-    """The author removes their comment: its text and history go, "deleted" stays so replies keep their place."""
+    """The author removes their comment: its text and history go, "deleted" stays so replies keep their
+    place."""
     decision = policies.decide("comment.delete", actor, comment)
     if not decision:
         raise NotAllowed(decision.reason)

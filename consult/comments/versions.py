@@ -1,19 +1,19 @@
 """The version of each comment thread, kept by the database (``comment_thread``, ``models.CommentThread``).
 
-The HTML of a thread is kept between readers (``consult.comments.thread``) and must change as soon as anything it
-shows changes: a comment's columns (a new comment, an edit, a deletion, a hide or restore, an erased author's
-comments losing their author) or the public name of one of its authors (a new display name, an erased account).
-Database triggers give the thread a new version in the transaction of any such change, whoever makes it (the
-services, moderation, the generators' bulk inserts, ``ON DELETE SET NULL`` of an account): a page reads one row to
-know whether what it keeps is current, whatever the number of comments.
+The HTML of a thread is kept between readers (``consult.comments.thread``) and must change as soon as anything
+it shows changes: a comment's columns (a new comment, an edit, a deletion, a hide or restore, an erased
+author's comments losing their author) or the public name of one of its authors (a new display name, an erased
+account). Database triggers give the thread a new version in the transaction of any such change, whoever makes
+it (the services, moderation, the generators' bulk inserts, ``ON DELETE SET NULL`` of an account): a page
+reads one row to know whether what it keeps is current, whatever the number of comments.
 
-A version is a random 53-bit number, not a counter: a database emptied and filled again (the tests do it between
-tests) or restored from a backup starts no series that could meet a version a process still keeps. Accounts'
-other changes (a sign-in, a language) fire nothing.
+A version is a random 53-bit number, not a counter: a database emptied and filled again (the tests do it
+between tests) or restored from a backup starts no series that could meet a version a process still keeps.
+Accounts' other changes (a sign-in, a language) fire nothing.
 
 The triggers are made by migration 0006 in production and by ``create_extras`` for schemas made with
-``create_all`` (tests, benchmarks). A later SQLite migration that rebuilds ``comment`` or ``user`` (``batch_alter_table``
-with "move and copy") drops them with it: it must run ``create_triggers`` again.
+``create_all`` (tests, benchmarks). A later SQLite migration that rebuilds ``comment`` or ``user``
+(``batch_alter_table`` with "move and copy") drops them with it: it must run ``create_triggers`` again.
 """
 
 from __future__ import annotations
@@ -45,10 +45,13 @@ SQLITE_TRIGGERS = (
     "DROP TRIGGER IF EXISTS comment_thread_update",
     "DROP TRIGGER IF EXISTS comment_thread_delete",
     "DROP TRIGGER IF EXISTS comment_thread_author",
-    f"CREATE TRIGGER comment_thread_insert AFTER INSERT ON comment FOR EACH ROW BEGIN {_upsert('sqlite')}; END",
-    f"CREATE TRIGGER comment_thread_update AFTER UPDATE ON comment FOR EACH ROW BEGIN {_touch('OLD', 'sqlite')}; "
+    f"CREATE TRIGGER comment_thread_insert AFTER INSERT ON comment FOR EACH ROW BEGIN {_upsert('sqlite')}; "
+    "END",
+    "CREATE TRIGGER comment_thread_update AFTER UPDATE ON comment FOR EACH ROW BEGIN "
+    f"{_touch('OLD', 'sqlite')}; "
     f"{_upsert('sqlite')}; END",
-    f"CREATE TRIGGER comment_thread_delete AFTER DELETE ON comment FOR EACH ROW BEGIN {_touch('OLD', 'sqlite')}; END",
+    "CREATE TRIGGER comment_thread_delete AFTER DELETE ON comment FOR EACH ROW BEGIN "
+    f"{_touch('OLD', 'sqlite')}; END",
     f'CREATE TRIGGER comment_thread_author AFTER UPDATE OF display_name, deleted_at ON "user" FOR EACH ROW '
     f"WHEN {_AUTHOR_CHANGED.format(op='IS NOT')} BEGIN {_authors('sqlite')}; END",
 )
@@ -72,9 +75,12 @@ POSTGRES_TRIGGERS = (
     "DROP TRIGGER IF EXISTS comment_thread_update ON comment",
     "DROP TRIGGER IF EXISTS comment_thread_delete ON comment",
     'DROP TRIGGER IF EXISTS comment_thread_author ON "user"',
-    "CREATE TRIGGER comment_thread_insert AFTER INSERT ON comment FOR EACH ROW EXECUTE FUNCTION comment_thread_touch()",
-    "CREATE TRIGGER comment_thread_update AFTER UPDATE ON comment FOR EACH ROW EXECUTE FUNCTION comment_thread_touch()",
-    "CREATE TRIGGER comment_thread_delete AFTER DELETE ON comment FOR EACH ROW EXECUTE FUNCTION comment_thread_touch()",
+    "CREATE TRIGGER comment_thread_insert AFTER INSERT ON comment FOR EACH ROW EXECUTE FUNCTION "
+    "comment_thread_touch()",
+    "CREATE TRIGGER comment_thread_update AFTER UPDATE ON comment FOR EACH ROW EXECUTE FUNCTION "
+    "comment_thread_touch()",
+    "CREATE TRIGGER comment_thread_delete AFTER DELETE ON comment FOR EACH ROW EXECUTE FUNCTION "
+    "comment_thread_touch()",
     'CREATE TRIGGER comment_thread_author AFTER UPDATE OF display_name, deleted_at ON "user" FOR EACH ROW '
     f"WHEN ({_AUTHOR_CHANGED.format(op='IS DISTINCT FROM')}) EXECUTE FUNCTION comment_thread_author()",
 )

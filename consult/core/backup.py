@@ -26,7 +26,8 @@ def _sqlite_path() -> Path:
 
 def _pg_args(url) -> tuple[list[str], dict]:
     parsed = make_url(str(url))
-    args = ["-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username or "postgres"]
+    args = ["-h", parsed.host or "127.0.0.1", "-p", str(parsed.port or 5432), "-U", parsed.username
+            or "postgres"]
     env = {"PGPASSWORD": parsed.password} if parsed.password else {}
     return args + ["-d", parsed.database], env
 

@@ -17,8 +17,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
 def safe_cell(value) -> str | int | float:
-    """``value`` as a CSV cell that no spreadsheet evaluates: ``None`` is empty, text that could start a formula
-    gets a leading ``'``."""
+    """``value`` as a CSV cell that no spreadsheet evaluates: ``None`` is empty, text that could start a
+    formula gets a leading ``'``."""
     if value is None:
         return ""
     if isinstance(value, int | float) and not isinstance(value, bool):

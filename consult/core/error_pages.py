@@ -26,8 +26,10 @@ TEXTS = {
     409: (_l("Already done"), _l("This action collides with what has already been done.")),
     413: (_l("Too large"), _l("The file or text you sent is too large. Please send something smaller.")),
     422: (_l("Cannot be processed"), _l("The data you sent could not be processed.")),
-    429: (_l("Too many attempts"), _l("You have tried too many times. Please wait a few minutes and try again.")),
-    500: (_l("Something went wrong"), _l("Something went wrong on our side. Nothing you did caused it; please try again later.")),
+    429: (_l("Too many attempts"),
+          _l("You have tried too many times. Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong"),
+          _l("Something went wrong on our side. Nothing you did caused it; please try again later.")),
 }
 
 
@@ -41,8 +43,8 @@ def _page(code: int, message=None, decision: Decision | None = None):
     return response
 
 
-#: path prefix → how errors there are answered, for parts of the site that are not pages (the JSON API); used for
-#: the errors no blueprint sees, such as a URL that matches no route
+# : path prefix → how errors there are answered, for parts of the site that are not pages (the JSON API); used
+# for : the errors no blueprint sees, such as a URL that matches no route
 _answers_under: dict[str, object] = {}
 
 
@@ -66,7 +68,9 @@ def handle_http_error(error: HTTPException):
 
 def handle_csrf_error(error: CSRFError):
     db.session.rollback()
-    return _page(400, _l("This form has expired or did not come from this site. Please reload the page and send it again. Nothing was saved."))
+    return _page(400,
+                 _l("This form has expired or did not come from this site. Please reload the page and send "
+                    "it again. Nothing was saved."))
 
 
 def handle_domain_error(error: DomainError):

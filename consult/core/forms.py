@@ -50,14 +50,16 @@ class BaseForm(FlaskForm):
     """
 
     class Meta:
-        # CSRFProtect checks every non-GET request before any view runs; forms need no token field of their own
+        # CSRFProtect checks every non-GET request before any view runs; forms need no token field of their
+        # own
         csrf = False
         locales = False  # follow Flask-Babel's locale for WTForms' own messages
 
         def wrap_formdata(self, form, formdata):
             """The posted form only: an uploaded file counts only for a file field (a file sent under a text
             field's name would reach text validators and templates), and a JSON body is not a form."""
-            automatic = formdata is not None and not hasattr(formdata, "getlist")  # Flask-WTF's "from the request"
+            # Flask-WTF's "from the request"
+            automatic = formdata is not None and not hasattr(formdata, "getlist")
             if automatic and has_request_context() and request.is_json:
                 return None
             data = FlaskForm.Meta.wrap_formdata(self, form, formdata)
@@ -152,9 +154,10 @@ class LocalDateTimeField(DateTimeLocalField):
     """A date and time typed on the reader's wall clock; ``data`` (also ``utc``) is the naive UTC to store.
 
     Typed values are converted with ``consult.core.time.to_utc`` in ``zone`` (the reader's zone by default).
-    Object data and defaults are UTC as well: ``Form(obj=session)`` shows the stored time on the reader's clock.
-    A time in the spring-forward gap is refused with a translated error; a time that comes twice is refused
-    until the person picks one of the two readings, offered right under the field (see ``consult.core.time``).
+    Object data and defaults are UTC as well: ``Form(obj=session)`` shows the stored time on the reader's
+    clock. A time in the spring-forward gap is refused with a translated error; a time that comes twice is
+    refused until the person picks one of the two readings, offered right under the field (see
+    ``consult.core.time``).
     """
 
     widget = LocalDateTimeInput()

@@ -2,8 +2,8 @@
 
 Each domain registers an *exporter* (``fn(user) -> JSON-able data``) for "download my data" and, when it holds
 personal data beyond the account row, an *eraser* (``fn(user) -> None``) run when the account is deleted.
-Contributions are not erased but shown as written by a "former participant"; ballots are never linked to anyone,
-so nothing about them needs erasing.
+Contributions are not erased but shown as written by a "former participant"; ballots are never linked to
+anyone, so nothing about them needs erasing.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """The structured record of what was held (a council session's agenda, attendance, motions and votes): what
 minutes are drafted from and outcomes made from.
 
-The domain that holds the sessions registers how to build their record (meetings: ``council_session``), so that
-minutes and outcomes read records without importing that domain (which links to its minutes). A debate's record
-travels with the ``debate_closed`` signal instead.
+The domain that holds the sessions registers how to build their record (meetings: ``council_session``), so
+that minutes and outcomes read records without importing that domain (which links to its minutes). A debate's
+record travels with the ``debate_closed`` signal instead.
 """
 
 from __future__ import annotations

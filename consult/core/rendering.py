@@ -43,21 +43,23 @@ NEXT_MAX_LENGTH = 2000
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """``target`` if it is a path on this site, else ``default``: the one check of every redirect to a ``next``
-    that came with a request (a query string, a form field), so there is no open redirect and no header error.
+    """``target`` if it is a path on this site, else ``default``: the one check of every redirect to a
+    ``next`` that came with a request (a query string, a form field), so there is no open redirect and no
+    header error.
 
     Browsers forgive a lot in a Location: they drop tabs and newlines anywhere, strip spaces and control
-    characters at the ends, read ``\\`` as ``/``, take ``//host``, ``///host`` or ``/\\host`` for another site,
-    and resolve ``/.//host`` to ``//host``. So a target is refused, not repaired, when it has a control character,
-    white space, a backslash, a scheme or a host, a dot segment, or does not start with exactly one ``/`` -- as
-    written, with its path percent-decoded, and once Unicode look-alikes are folded (NFKC: a fullwidth solidus is a ``/``).
-    The links this site makes never contain any of them.
+    characters at the ends, read ``\\`` as ``/``, take ``//host``, ``///host`` or ``/\\host`` for another
+    site, and resolve ``/.//host`` to ``//host``. So a target is refused, not repaired, when it has a control
+    character, white space, a backslash, a scheme or a host, a dot segment, or does not start with exactly one
+    ``/`` -- as written, with its path percent-decoded, and once Unicode look-alikes are folded (NFKC: a
+    fullwidth solidus is a ``/``). The links this site makes never contain any of them.
     """
     if not isinstance(target, str) or not target or len(target) > NEXT_MAX_LENGTH:
         return default
     for form in {target, unicodedata.normalize("NFKC", target)}:
         parts = urlsplit(form)
-        path = unquote(parts.path)  # the query may hold encoded spaces; the path of this site's links never does
+        # the query may hold encoded spaces; the path of this site's links never does
+        path = unquote(parts.path)
         if parts.scheme or parts.netloc or not _plain_path(form) or not _plain_path(path) \
                 or any(segment in (".", "..") for segment in path.split("/")):
             return default

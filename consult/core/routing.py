@@ -22,8 +22,8 @@ MAX_PAGE = 1_000_000
 
 
 def row_id(value) -> int | None:
-    """``value`` (text from a query string or a form) as a row id: a whole number from 1 to ``MAX_ROW_ID``, else
-    None. A larger number would make PostgreSQL refuse the query ("integer out of range")."""
+    """``value`` (text from a query string or a form) as a row id: a whole number from 1 to ``MAX_ROW_ID``,
+    else None. A larger number would make PostgreSQL refuse the query ("integer out of range")."""
     try:
         number = int(str(value).strip())
     except (TypeError, ValueError):

@@ -49,10 +49,10 @@ def page_url(number: int) -> str:
 
 # ---------------------------------------------------------------------------------------------- cheaper i18n
 #
-# A page formats tens of dates and translates tens of strings; through Flask-Babel each call looks up the locale,
-# the time zone, the domain and the catalogue again, and Babel parses the date pattern again. The functions below
-# give the same output for less: the catalogue is looked up once per locale and context, and formatted dates and
-# numbers are kept (bounded, a pure function of value, pattern, locale and time zone).
+# A page formats tens of dates and translates tens of strings; through Flask-Babel each call looks up the
+# locale, the time zone, the domain and the catalogue again, and Babel parses the date pattern again. The
+# functions below give the same output for less: the catalogue is looked up once per locale and context, and
+# formatted dates and numbers are kept (bounded, a pure function of value, pattern, locale and time zone).
 
 
 def _babel_state():
@@ -125,8 +125,8 @@ def cached_format_datetime(datetime=None, format=None, rebase=True) -> str:
     if not isinstance(datetime, _datetime):  # None is "now"
         return format_datetime(datetime, format, rebase)
     # the time zone and fold are part of the key: equal instants may be written differently
-    return _formatted_datetime(datetime, datetime.tzinfo, datetime.fold, _pattern("datetime", format), _locale(),
-                               _timezone() if rebase else None)
+    return _formatted_datetime(datetime, datetime.tzinfo, datetime.fold, _pattern("datetime", format),
+                               _locale(), _timezone() if rebase else None)
 
 
 def cached_format_date(date=None, format=None, rebase=True) -> str:
@@ -135,8 +135,8 @@ def cached_format_date(date=None, format=None, rebase=True) -> str:
         return format_date(date, format, rebase)
     if rebase and isinstance(date, _datetime):
         date = time.localized(date)
-    return _formatted_date(date, getattr(date, "tzinfo", None), getattr(date, "fold", 0), _pattern("date", format),
-                           _locale())
+    return _formatted_date(date, getattr(date, "tzinfo", None), getattr(date, "fold", 0),
+                           _pattern("date", format), _locale())
 
 
 @functools.lru_cache(maxsize=_FORMATTED)
@@ -151,7 +151,8 @@ def _formatted_interval(start, end, locale, tzinfo) -> str:
 
     if end is None or end == start:
         return on(first, dates.format_time(first, "short", tzinfo=tzinfo, locale=locale))
-    if first.date() == last.date():  # one day: the date once, the hours as Babel's interval ("6:30 – 8:00 PM")
+    # one day: the date once, the hours as Babel's interval ("6:30 – 8:00 PM")
+    if first.date() == last.date():
         hours = "hm" if "h" in locale.time_formats["short"].pattern else "Hm"
         return on(first, dates.format_interval(first, last, hours, tzinfo=tzinfo, locale=locale))
     ends = [on(m, dates.format_time(m, "short", tzinfo=tzinfo, locale=locale)) for m in (first, last)]
@@ -159,9 +160,10 @@ def _formatted_interval(start, end, locale, tzinfo) -> str:
 
 
 def format_interval(start, end=None) -> str:
-    """The ``interval`` filter: ``start|interval(end)`` (naive UTC), a start and an end on the reader's clock in
-    the locale's interval format (Babel's), the same everywhere a start and an end are shown: "Dec 17, 2026,
-    6:30 – 8:00 PM", or with both dates when the end is on another day. Without an end, the start alone."""
+    """The ``interval`` filter: ``start|interval(end)`` (naive UTC), a start and an end on the reader's clock
+    in the locale's interval format (Babel's), the same everywhere a start and an end are shown: "Dec 17,
+    2026, 6:30 – 8:00 PM", or with both dates when the end is on another day. Without an end, the start
+    alone."""
     if start is None:
         return ""
     return _formatted_interval(time.naive_utc(start), time.naive_utc(end), str(_locale()), _timezone())
@@ -170,7 +172,8 @@ def format_interval(start, end=None) -> str:
 def cached_format_decimal(number, format=None) -> str:
     """``flask_babel.format_decimal`` (the ``decimal`` filter), same output, formatted once."""
     try:
-        # equal numbers may be written differently (-0.0 and 0.0, Decimal("1.50") and 1.5): their text is in the key
+        # equal numbers may be written differently (-0.0 and 0.0, Decimal("1.50") and 1.5): their text is in
+        # the key
         return _formatted_decimal(number, type(number), str(number), format, _locale())
     except TypeError:  # not hashable
         return format_decimal(number, format)
@@ -179,8 +182,8 @@ def cached_format_decimal(number, format=None) -> str:
 @pass_context
 def gettext_alias(context, string: str, /, **variables):
     """Jinja's ``_()`` (the i18n extension's newstyle ``gettext``) without its two indirect calls: the string
-    translated, made markup under autoescape, and always formatted with ``variables`` (escaped). A string without
-    variables gives the same text every time in a language: it is kept with the catalogue."""
+    translated, made markup under autoescape, and always formatted with ``variables`` (escaped). A string
+    without variables gives the same text every time in a language: it is kept with the catalogue."""
     catalogue = translations()
     autoescape = context.eval_ctx.autoescape
     if not variables:
@@ -194,7 +197,8 @@ def gettext_alias(context, string: str, /, **variables):
     if autoescape:
         text = Markup(text)
     text = text % variables
-    if not variables and len(done) < _PLAIN_TEXTS:  # template strings are few; a computed one is not kept forever
+    # template strings are few; a computed one is not kept forever
+    if not variables and len(done) < _PLAIN_TEXTS:
         done[(string, autoescape)] = text
     return text
 
@@ -205,8 +209,8 @@ _PLAIN_TEXTS = 4096
 
 @pass_context
 def localised_ngettext(context, singular: str, plural: str, num, **variables):
-    """Jinja's ``ngettext``, with ``%(num)s`` written in the reader's locale ("1 234" in French). Without other
-    variables, the text for a number is kept with the catalogue (as ``gettext_alias``)."""
+    """Jinja's ``ngettext``, with ``%(num)s`` written in the reader's locale ("1 234" in French). Without
+    other variables, the text for a number is kept with the catalogue (as ``gettext_alias``)."""
     catalogue = translations()
     autoescape = context.eval_ctx.autoescape
     key = done = None
@@ -233,9 +237,9 @@ def localised_ngettext(context, singular: str, plural: str, num, **variables):
 
 
 def isolate(value) -> Markup:
-    """The ``bdi`` filter: someone's text (a name, a title, a reason) put inside a translated sentence, isolated
-    so that its direction (Arabic in an English sentence, Latin letters in an Arabic one) does not reorder the
-    sentence around it. Not for attributes or the page title, which take no markup."""
+    """The ``bdi`` filter: someone's text (a name, a title, a reason) put inside a translated sentence,
+    isolated so that its direction (Arabic in an English sentence, Latin letters in an Arabic one) does not
+    reorder the sentence around it. Not for attributes or the page title, which take no markup."""
     return Markup("<bdi>%s</bdi>") % value
 
 

@@ -30,8 +30,8 @@ def _demote_headings(html: str) -> str:
     return html
 
 
-#: stored texts are shown again and again: the HTML of the most recent ones is kept (bounded, a pure function);
-#: enough entries for a long comment thread (500 comments) and the other pages read meanwhile
+# : stored texts are shown again and again: the HTML of the most recent ones is kept (bounded, a pure
+# function); : enough entries for a long comment thread (500 comments) and the other pages read meanwhile
 _CACHED_SOURCE_CHARS = 20_000
 
 

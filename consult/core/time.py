@@ -1,12 +1,13 @@
 """Local time and UTC: every conversion between the time people type or read and the time the database keeps.
 
-The database keeps naive UTC (``consult.core.models.utcnow``). People type and read dates and times on the wall
-clock of a time zone: :func:`zone`, the reader's zone as Flask-Babel chooses it (its ``timezone_selector`` when
-one is configured, otherwise ``BABEL_DEFAULT_TIMEZONE``, the platform's zone, :func:`platform_zone`), always as a
-``zoneinfo.ZoneInfo``. Nothing else in the code converts: forms use ``consult.core.forms.LocalDateTimeField``
-(typed local time in, UTC ``.data`` out), templates the ``datetime``/``date``/``interval`` filters, other code
-:func:`to_utc`, :func:`to_local`, :func:`localized` and :func:`aware_utc`. (Never ``replace(tzinfo=<pytz zone>)``:
-a pytz zone attached that way gives its first historical offset, local mean time, 10 minutes off in Rome.)
+The database keeps naive UTC (``consult.core.models.utcnow``). People type and read dates and times on the
+wall clock of a time zone: :func:`zone`, the reader's zone as Flask-Babel chooses it (its
+``timezone_selector`` when one is configured, otherwise ``BABEL_DEFAULT_TIMEZONE``, the platform's zone,
+:func:`platform_zone`), always as a ``zoneinfo.ZoneInfo``. Nothing else in the code converts: forms use
+``consult.core.forms.LocalDateTimeField`` (typed local time in, UTC ``.data`` out), templates the
+``datetime``/``date``/``interval`` filters, other code :func:`to_utc`, :func:`to_local`, :func:`localized` and
+:func:`aware_utc`. (Never ``replace(tzinfo=<pytz zone>)``: a pytz zone attached that way gives its first
+historical offset, local mean time, 10 minutes off in Rome.)
 
 Clock changes. A wall-clock time typed in a zone has one, none or two readings (:func:`readings`):
 
@@ -16,9 +17,9 @@ Clock changes. A wall-clock time typed in a zone has one, none or two readings (
   convened for a time nobody typed.
 * two, in the repeated hour (02:30 on 25 October 2026 in Rome, first at UTC+2, then again at UTC+1):
   :class:`AmbiguousTime` unless the caller says which one with ``fold`` (PEP 495: 0 is the first, still on
-  summer time; 1 the second, after the clocks went back). Forms **ask**: the field shows the error and a choice
-  "the first 02:30 (UTC+02:00) / the second 02:30 (UTC+01:00)"; the person picks one and sends again. Where there
-  is no room to ask (a clock time on the roll call), the caller applies a documented rule (see
+  summer time; 1 the second, after the clocks went back). Forms **ask**: the field shows the error and a
+  choice "the first 02:30 (UTC+02:00) / the second 02:30 (UTC+01:00)"; the person picks one and sends again.
+  Where there is no room to ask (a clock time on the roll call), the caller applies a documented rule (see
   ``consult.meetings.views._time_on``).
 
 Both are found the same way: the typed time is converted to UTC with ``fold=0`` and ``fold=1`` and back, and a
@@ -50,7 +51,8 @@ def _zone_named(name: str) -> tzinfo:
 
 
 def as_zoneinfo(zone) -> tzinfo:
-    """A zone given as a name, a ``ZoneInfo`` or a pytz zone (what Flask-Babel hands out), as a ``ZoneInfo``."""
+    """A zone given as a name, a ``ZoneInfo`` or a pytz zone (what Flask-Babel hands out), as a
+    ``ZoneInfo``."""
     if isinstance(zone, ZoneInfo):
         return zone
     if isinstance(zone, str):
@@ -69,7 +71,8 @@ def platform_zone() -> tzinfo:
 
 
 def zone() -> tzinfo:
-    """The reader's zone: Flask-Babel's choice for this request (selector, else the platform's), as a ZoneInfo."""
+    """The reader's zone: Flask-Babel's choice for this request (selector, else the platform's), as a
+    ZoneInfo."""
     if not has_app_context():
         return _zone_named(FALLBACK_ZONE)
     chosen = get_timezone()
@@ -126,8 +129,8 @@ def localized(utc: datetime | None, tz=None) -> datetime | None:
 
 
 def to_local(utc: datetime | None, tz=None) -> datetime | None:
-    """Stored naive UTC as the naive wall-clock time of ``tz`` (what a form shows); ``fold`` is 1 for the second
-    of two equal wall-clock times."""
+    """Stored naive UTC as the naive wall-clock time of ``tz`` (what a form shows); ``fold`` is 1 for the
+    second of two equal wall-clock times."""
     moment = localized(utc, tz)
     return moment.replace(tzinfo=None) if moment is not None else None
 

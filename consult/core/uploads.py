@@ -72,11 +72,13 @@ def store(data: bytes, filename: str | None, *, area: str, max_bytes: int, field
     if not data:
         raise DomainError(_l("The file is empty."), field=field)
     if len(data) > max_bytes:
-        raise DomainError(_l("The file is too large: at most %(mb)s MB.", mb=max(max_bytes // (1024 * 1024), 1)),
+        raise DomainError(_l("The file is too large: at most %(mb)s MB.",
+                             mb=max(max_bytes // (1024 * 1024), 1)),
                           field=field)
     kind = sniff(data)
     if kind is None:
-        raise DomainError(_l("This file is not an image (PNG, JPEG, GIF, WebP) or a PDF document."), field=field)
+        raise DomainError(_l("This file is not an image (PNG, JPEG, GIF, WebP) or a PDF document."),
+                          field=field)
     media_type, extension = kind
     stored = f"{secrets.token_hex(16)}.{extension}"
     path = folder(area) / stored
@@ -86,7 +88,8 @@ def store(data: bytes, filename: str | None, *, area: str, max_bytes: int, field
 
 
 def remove(area: str, stored: str | None) -> None:
-    """Delete a stored file when the current transaction commits (names not made by :func:`store` are ignored)."""
+    """Delete a stored file when the current transaction commits (names not made by :func:`store` are
+    ignored)."""
     if stored and STORED_NAME.fullmatch(stored):
         _pending(_DOOMED).append(folder(area) / stored)
 

@@ -23,11 +23,13 @@ DISTRICTS = [
     ("mare", "Lungomare"),
 ]
 
-#: (username, display name, language, platform roles, verified?, birth year, district, what they show in the demo)
+# : (username, display name, language, platform roles, verified?, birth year, district, what they show in the
+# demo)
 ACCOUNTS = [
     ("admin", "Platform admin", "en", ("admin",), False, None, None, "platform admin"),
     ("registrar", "Giulia (registrar)", "it", ("registrar",), False, None, None, "registrar"),
-    ("moderator", "Karim (moderator)", "fr", ("moderator",), True, 1980, "centro", "debate moderator, content moderator"),
+    ("moderator", "Karim (moderator)", "fr", ("moderator",), True, 1980, "centro",
+     "debate moderator, content moderator"),
     ("translator", "Lucía", "es", ("translator",), True, 1991, "porto", "translator"),
     ("president", "Adama", "fr", (), True, 1975, "centro", "council of cultures: president"),
     ("secretary", "Mariam", "ar", (), True, 1988, "stazione", "council of cultures: secretary"),
@@ -75,8 +77,8 @@ def _steps():
         votes,
     )
 
-    steps = (residency, processes, proposals, comments, moderation, votes, councils, meetings, debates, minutes,
-             outcomes)
+    steps = (residency, processes, proposals, comments, moderation, votes, councils, meetings, debates,
+             minutes, outcomes)
     return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 
 

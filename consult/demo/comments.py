@@ -13,15 +13,19 @@ from consult.extensions import db
 #: (author, alignment, text, replies: [(author, alignment, text)])
 CONVERSATIONS = [
     [
-        ("resident", "in_favour", "When I arrived, nobody at the station could tell me where the town hall was. "
+        ("resident", "in_favour",
+         "When I arrived, nobody at the station could tell me where the town hall was. "
          "A welcome desk with people who speak **Arabic, French and English** would have saved me weeks.",
          [("member", "in_favour", "Yes. The Council of Cultures could help find volunteers for the desk."),
-          ("observer", "neutral", "Who would pay for it? The proposal should say how long the pilot lasts.")]),
+          ("observer", "neutral",
+           "Who would pay for it? The proposal should say how long the pilot lasts.")]),
         ("translator", "against", "A desk is good, but a website in several languages reaches more people "
-         "and costs less.", [("resident", "neutral", "Both are needed: not everyone has a phone with data.")]),
+         "and costs less.",
+         [("resident", "neutral", "Both are needed: not everyone has a phone with data.")]),
     ],
     [
-        ("member", "in_favour", "Young people of foreign origin should be heard by the youth council too.", []),
+        ("member", "in_favour", "Young people of foreign origin should be heard by the youth council too.",
+         []),
         ("president", "neutral", "We discussed this at the last session: see the minutes.", []),
     ],
 ]
@@ -41,7 +45,8 @@ def load() -> None:
             try:
                 parent = comments.post_comment(_user(author), item, text, alignment)
                 for reply_author, reply_alignment, reply_text in replies:
-                    comments.post_comment(_user(reply_author), item, reply_text, reply_alignment, parent=parent)
+                    comments.post_comment(_user(reply_author), item, reply_text, reply_alignment,
+                                          parent=parent)
             except DomainError:  # the item's phase takes no comments
                 break
         else:

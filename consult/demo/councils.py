@@ -60,11 +60,13 @@ def load() -> None:
         if user is not None:
             councils.add_membership(council, user, role=role, starts_on=term, represents=represents)
     for username, name, role, represents in EXTRA_MEMBERS:
-        user = accounts.get_user_by_username(username) or accounts.sign_up(username, name, demo_password(), "en")
+        user = accounts.get_user_by_username(username) or accounts.sign_up(username, name, demo_password(),
+                                                                           "en")
         councils.add_membership(council, user, role=role, starts_on=term, represents=represents)
-    former = accounts.get_user_by_username("samir") or accounts.sign_up("samir", "Samir", demo_password(), "fr")
-    councils.add_membership(council, former, role="member", starts_on=date(2022, 3, 1), ends_on=date(2025, 2, 28),
-                            represents="Moroccan association")
+    former = accounts.get_user_by_username("samir") or accounts.sign_up("samir", "Samir", demo_password(),
+                                                                        "fr")
+    councils.add_membership(council, former, role="member", starts_on=date(2022, 3, 1),
+                            ends_on=date(2025, 2, 28), represents="Moroccan association")
     _link_process(council)
     db.session.flush()
 

@@ -1,9 +1,9 @@
 """Demo debates: the seed's workshop 3 as a past citizen debate, and an upcoming one to try live.
 
-The past debate "Telling a different story about migration" ran in the moderator / expert / public format, with
-questions from the public in several languages, speeches, a point of order and a closed live poll. It is played
-through the same services as a live debate, on a demo clock set three weeks back, so its record (sent with
-``debate_closed``) has realistic times. The upcoming one is moderated by the demo account
+The past debate "Telling a different story about migration" ran in the moderator / expert / public format,
+with questions from the public in several languages, speeches, a point of order and a closed live poll. It is
+played through the same services as a live debate, on a demo clock set three weeks back, so its record (sent
+with ``debate_closed``) has realistic times. The upcoming one is moderated by the demo account
 ``moderator`` (as the past one), so the console can be tried at once.
 """
 
@@ -70,10 +70,12 @@ def _play_past(moderator, start, tick) -> None:
         starts_at=start, ends_at=start + timedelta(hours=2), place="Biblioteca civica, Sala Grande",
         stream_url="https://video.example.org/porto-aperto/different-story",
         languages="Italiano, Français, العربية, English", interpretation=True, allow_anonymous=True)
-    debates.add_panelist(debate, "Karim", "moderator", "Runs the Council of Cultures' debates.", user=moderator)
+    debates.add_panelist(debate, "Karim", "moderator", "Runs the Council of Cultures' debates.",
+                         user=moderator)
     debates.add_panelist(debate, "Dr. Leila Haddad", "expert",
                          "Sociologist. Studies how local news talks about migration.")
-    debates.add_panelist(debate, "Marco Rinaldi", "expert", "Journalist at a local radio, runs a newsroom with "
+    debates.add_panelist(debate, "Marco Rinaldi", "expert",
+                         "Journalist at a local radio, runs a newsroom with "
                          "young reporters born abroad.")
     debates.add_panelist(debate, "Fatou Diallo", "expert", "Member of the Council of Cultures; directs a "
                          "theatre group where newcomers tell their own stories.")
@@ -122,7 +124,8 @@ def _play_past(moderator, start, tick) -> None:
 
     speaker = debates.request_to_speak(debate, _person("resident"))
     tick(minutes=3)
-    debates.add_speaker(debate, moderator, "Ana", kind="point_of_order", note="The interpretation into Arabic "
+    debates.add_speaker(debate, moderator, "Ana", kind="point_of_order",
+                        note="The interpretation into Arabic "
                         "stopped for a minute.")
     poo = db.session.scalar(sa.select(SpeakerRequest).where(SpeakerRequest.debate_id == debate.id,
                                                             SpeakerRequest.kind == "point_of_order"))
@@ -144,7 +147,8 @@ def _play_past(moderator, start, tick) -> None:
         by_label = {o["label"]: o["id"] for o in polls.options(link)}
         answers = ["Yes"] * 31 + ["No"] * 6 + ["Abstain"] * 4
         for n, label in enumerate(answers):
-            polls.vote(debate, link, debates.Participant(f"a:demo-voter-{n}"), {"option": str(by_label[label])})
+            polls.vote(debate, link, debates.Participant(f"a:demo-voter-{n}"),
+                       {"option": str(by_label[label])})
         debate.projected_poll_id = link.poll_id
         tick(minutes=6)
         polls.close(debate, link)
@@ -159,9 +163,11 @@ def _upcoming(moderator) -> None:
         starts_at=starts, ends_at=starts + timedelta(minutes=105), place="Teatro del Porto",
         stream_url=None, languages="Italiano, English, Español, العربية", interpretation=True,
         allow_anonymous=True, registration_required=True, capacity=120, speech_limit_seconds=120)
-    debates.add_panelist(debate, "Karim", "moderator", "Runs the Council of Cultures' debates.", user=moderator)
+    debates.add_panelist(debate, "Karim", "moderator", "Runs the Council of Cultures' debates.",
+                         user=moderator)
     debates.add_panelist(debate, "Adama", "expert", "President of the Council of Cultures.")
-    debates.add_panelist(debate, "Dr. Elena Costa", "expert", "Lawyer; advises people on residence procedures "
+    debates.add_panelist(debate, "Dr. Elena Costa", "expert",
+                         "Lawyer; advises people on residence procedures "
                          "at the city's welcome desk.")
     for title, minutes in (("Welcome and how the debate works", 5), ("What the experts see", 25),
                            ("Questions from the public", 45), ("Live poll: what comes first?", 15),
@@ -169,8 +175,8 @@ def _upcoming(moderator) -> None:
         debates.add_segment(debate, title, minutes)
     debates.ask_question(debate, _person("resident"), "Can the welcome desk stay open in the evening for "
                          "people who work during the day?", "en")
-    debates.ask_question(debate, debates.Participant("a:demo-early"), "¿Habrá traducción al español en la sala?",
-                         "es")
+    debates.ask_question(debate, debates.Participant("a:demo-early"),
+                         "¿Habrá traducción al español en la sala?", "es")
     for username in ("resident", "member", "observer"):
         user = get_user_by_username(username)
         if user is not None:

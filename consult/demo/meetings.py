@@ -35,9 +35,9 @@ def _held_session(council) -> None:
                                       online_link="https://meet.porto-aperto.example/council-of-cultures")
     cards = meetings.add_item(
         session, title="Local resident cards", kind="decision", duration_minutes=45, presenter="Adama",
-        description=("The city plans a local resident card for everyone who lives in Porto Aperto, with access "
-                     "to libraries, transport and city services.\n\nTo look out for: the card **must not become "
-                     "a monitoring tool**. No nationality or status is printed or stored."))
+        description=("The city plans a local resident card for everyone who lives in Porto Aperto, with "
+                     "access to libraries, transport and city services.\n\nTo look out for: the card **must "
+                     "not become a monitoring tool**. No nationality or status is printed or stored."))
     meetings.add_item(session, title="What the card must never record", kind="deliberation", parent=cards,
                       duration_minutes=15, presenter="Mariam")
     day = meetings.add_item(
@@ -45,9 +45,10 @@ def _held_session(council) -> None:
         presenter="María José",
         description="Celebrate 18 December at municipal council level, with the associations of the city.")
     debates = meetings.add_item(
-        session, title="A series of citizen debates", kind="information", duration_minutes=20, presenter="Fatou",
+        session, title="A series of citizen debates", kind="information", duration_minutes=20,
+        presenter="Fatou",
         description=("Debates in every district, in a moderator / expert / public format, with elected "
-                     "representatives, associations and residents, to tell other stories about migration."))
+  "representatives, associations and residents, to tell other stories about migration."))
     meetings.convene_session(session, now=starts - timedelta(days=8))
     meetings.start_session(session, now=starts + timedelta(minutes=5))
     late = {"rahel": 25}
@@ -57,19 +58,23 @@ def _held_session(council) -> None:
         username = row.membership.user.username
         status = "excused" if username == "maria" else "present"
         entries.append({"attendance_id": row.id, "status": status,
-                        "arrived_at": starts + timedelta(minutes=late[username]) if username in late else None,
-                        "left_at": starts + timedelta(minutes=leaves[username]) if username in leaves else None})
+                        "arrived_at": starts + timedelta(minutes=late[username]) if username in late
+                        else None, "left_at": starts + timedelta(minutes=leaves[username])
+                        if username in leaves
+                        else None})
     # the secretary records departures later in the sitting; the roll call first has everyone in the room
     meetings.record_attendance(session, [dict(e, left_at=None) for e in entries])
 
     meetings.record_item_progress(cards, action="start", now=starts + timedelta(minutes=10),
-                                  notes=("The president presented the city's draft. Members asked that the card "
-                                         "show no nationality and that no list of holders be shared with the police."))
+                                  notes=("The president presented the city's draft. Members asked that the "
+                                         "card show no nationality and that no list of holders be shared "
+                                         "with the police."))
     for name in ("Adama", "Chen", "Fatou", "Mariam"):
         meetings.add_speaker(cards, name)
-    motion = meetings.add_motion(cards, text=("The Council of Cultures supports the local resident card on one "
-                                              "condition: it records no nationality or status and is never used "
-                                              "as a monitoring tool."), rule="simple", mode="named")
+    motion = meetings.add_motion(cards,
+                                 text=("The Council of Cultures supports the local resident card on one "
+                                       "condition: it records no nationality or status and is never "
+                                       "used as a monitoring tool."), rule="simple", mode="named")
     meetings.open_motion(motion)
     for username, choice in (("president", "yes"), ("secretary", "yes"), ("member", "yes"), ("fatou", "yes"),
                              ("rahel", "yes"), ("dmytro", "abstain")):
@@ -78,11 +83,13 @@ def _held_session(council) -> None:
     meetings.record_item_progress(cards, action="end", now=starts + timedelta(minutes=58))
 
     meetings.record_item_progress(day, action="start", now=starts + timedelta(minutes=60),
-                                  notes="Associations will prepare a market of cultures in front of the town hall.")
+                                  notes="Associations will prepare a market of cultures in front of the town "
+                                        "hall.")
     for name in ("Rahel", "Dmytro"):
         meetings.add_speaker(day, name)
-    celebrate = meetings.add_motion(day, text=("Ask the city council to celebrate International Migrants Day on "
-                                               "18 December every year, in a public session."),
+    celebrate = meetings.add_motion(day,
+                                    text=("Ask the city council to celebrate International Migrants Day on "
+                                          "18 December every year, in a public session."),
                                     rule="two_thirds", mode="secret")
     meetings.open_motion(celebrate)
     for username, choice in (("president", "yes"), ("secretary", "yes"), ("member", "yes"), ("fatou", "yes"),
@@ -97,7 +104,8 @@ def _held_session(council) -> None:
     budget = meetings.add_motion(debates, text="Spend the council's whole yearly budget on the first debate.",
                                  rule="absolute", mode="hands")
     meetings.open_motion(budget)
-    meetings.close_motion(budget, hands={"yes": 1, "no": 3, "abstain": 1}, now=starts + timedelta(minutes=125))
+    meetings.close_motion(budget, hands={"yes": 1, "no": 3, "abstain": 1},
+                          now=starts + timedelta(minutes=125))
     meetings.record_item_progress(debates, action="end", now=starts + timedelta(minutes=130))
     meetings.close_session(session, now=starts + timedelta(minutes=140))
 
@@ -112,6 +120,6 @@ def _upcoming_session(council) -> None:
                       description="The associations present the programme of International Migrants Day.")
     meetings.add_item(session, title="Qualified proposals of “Welcoming city 2027”", kind="deliberation",
                       duration_minutes=45, presenter="Mariam")
-    meetings.add_item(session, title="Report on the resident card pilot", kind="information", duration_minutes=20,
-                      presenter="Adama")
+    meetings.add_item(session, title="Report on the resident card pilot", kind="information",
+                      duration_minutes=20, presenter="Adama")
     meetings.convene_session(session)

@@ -33,7 +33,8 @@ RECORD_TRANSLATIONS = {
     "Ordinary session of October": {
         "fr": "Séance ordinaire d'octobre", "it": "Seduta ordinaria di ottobre",
         "ar": "الجلسة العادية لشهر أكتوبر"},
-    "Council of Cultures": {"fr": "Conseil des cultures", "it": "Consulta delle culture", "ar": "مجلس الثقافات"},
+    "Council of Cultures": {"fr": "Conseil des cultures", "it": "Consulta delle culture",
+                            "ar": "مجلس الثقافات"},
     "Sala Gialla, town hall": {"fr": "Sala Gialla, hôtel de ville", "it": "Sala Gialla, municipio",
                                "ar": "القاعة الصفراء، مبنى البلدية"},
     "Local resident cards": {"fr": "Cartes de résident local", "it": "Carte di residenza locale",
@@ -41,14 +42,14 @@ RECORD_TRANSLATIONS = {
     "The city plans a local resident card for everyone who lives in Porto Aperto, with access to libraries, "
     "transport and city services.\n\nTo look out for: the card **must not become a monitoring tool**. No "
     "nationality or status is printed or stored.": {
-        "fr": "La ville prévoit une carte de résident local pour toutes les personnes qui vivent à Porto Aperto, "
-              "avec l'accès aux bibliothèques, aux transports et aux services de la ville.\n\nPoint de "
-              "vigilance : la carte **ne doit pas devenir un outil de surveillance**. Aucune nationalité ni "
-              "aucun statut n'est imprimé ou enregistré.",
-        "it": "La città prevede una carta di residenza locale per tutte le persone che vivono a Porto Aperto, "
-              "con accesso a biblioteche, trasporti e servizi comunali.\n\nDa tenere d'occhio: la carta **non "
-              "deve diventare uno strumento di controllo**. Nessuna nazionalità né status viene stampato o "
-              "registrato.",
+        "fr": "La ville prévoit une carte de résident local pour toutes les personnes qui vivent à Porto "
+              "Aperto, avec l'accès aux bibliothèques, aux transports et aux services de la ville.\n\nPoint "
+              "de vigilance : la carte **ne doit pas devenir un outil de surveillance**. Aucune nationalité "
+              "ni aucun statut n'est imprimé ou enregistré.",
+        "it": "La città prevede una carta di residenza locale per tutte le persone che vivono a Porto "
+              "Aperto, con accesso a biblioteche, trasporti e servizi comunali.\n\nDa tenere d'occhio: la "
+              "carta **non deve diventare uno strumento di controllo**. Nessuna nazionalità né status viene "
+              "stampato o registrato.",
         "ar": "تعتزم المدينة إصدار بطاقة إقامة محلية لكل من يعيش في بورتو أبيرتو، تتيح الوصول إلى المكتبات "
               "والنقل وخدمات المدينة.\n\nنقطة للانتباه: يجب **ألا تصبح البطاقة أداة للمراقبة**. لا تُطبع أي "
               "جنسية أو وضع قانوني ولا تُسجَّل."},
@@ -56,16 +57,16 @@ RECORD_TRANSLATIONS = {
     "list of holders be shared with the police.": {
         "fr": "Le président a présenté le projet de la ville. Les membres ont demandé que la carte n'indique "
               "aucune nationalité et qu'aucune liste de titulaires ne soit transmise à la police.",
-        "it": "Il presidente ha presentato la bozza della città. I membri hanno chiesto che la carta non indichi "
-              "alcuna nazionalità e che nessun elenco dei titolari sia condiviso con la polizia.",
+        "it": "Il presidente ha presentato la bozza della città. I membri hanno chiesto che la carta non "
+              "indichi alcuna nazionalità e che nessun elenco dei titolari sia condiviso con la polizia.",
         "ar": "عرض الرئيس مشروع المدينة. وطلب الأعضاء ألا تُظهر البطاقة أي جنسية وألا تُسلَّم أي قائمة "
               "بحامليها إلى الشرطة."},
     "The Council of Cultures supports the local resident card on one condition: it records no nationality or "
     "status and is never used as a monitoring tool.": {
         "fr": "Le Conseil des cultures soutient la carte de résident local à une condition : qu'elle "
               "n'enregistre ni nationalité ni statut et ne serve jamais d'outil de surveillance.",
-        "it": "La Consulta delle culture sostiene la carta di residenza locale a una condizione: che non registri "
-              "nazionalità né status e non sia mai usata come strumento di controllo.",
+        "it": "La Consulta delle culture sostiene la carta di residenza locale a una condizione: che non "
+              "registri nazionalità né status e non sia mai usata come strumento di controllo.",
         "ar": "يؤيد مجلس الثقافات بطاقة الإقامة المحلية بشرط واحد: ألا تسجّل أي جنسية أو وضع قانوني وألا "
               "تُستخدم أبدًا أداةً للمراقبة."},
     "What the card must never record": {"fr": "Ce que la carte ne doit jamais enregistrer",
@@ -84,19 +85,20 @@ RECORD_TRANSLATIONS = {
         "ar": "ستنظّم الجمعيات سوقًا للثقافات أمام مبنى البلدية."},
     "Ask the city council to celebrate International Migrants Day on 18 December every year, in a public "
     "session.": {
-        "fr": "Demander au conseil municipal de célébrer chaque année la Journée internationale des migrants le "
-              "18 décembre, en séance publique.",
-        "it": "Chiedere al consiglio comunale di celebrare ogni anno la Giornata internazionale dei migranti il "
-              "18 dicembre, in seduta pubblica.",
+        "fr": "Demander au conseil municipal de célébrer chaque année la Journée internationale des migrants "
+              "le 18 décembre, en séance publique.",
+        "it": "Chiedere al consiglio comunale di celebrare ogni anno la Giornata internazionale dei migranti "
+              "il 18 dicembre, in seduta pubblica.",
         "ar": "مطالبة المجلس البلدي بالاحتفال باليوم الدولي للمهاجرين في 18 ديسمبر من كل عام، في جلسة علنية."},
-    "A series of citizen debates": {"fr": "Une série de débats citoyens", "it": "Un ciclo di dibattiti cittadini",
+    "A series of citizen debates": {"fr": "Une série de débats citoyens",
+                                    "it": "Un ciclo di dibattiti cittadini",
                                     "ar": "سلسلة من النقاشات المواطنية"},
     "Debates in every district, in a moderator / expert / public format, with elected representatives, "
     "associations and residents, to tell other stories about migration.": {
         "fr": "Des débats dans chaque quartier, au format modérateur / expert / public, avec des élus, des "
               "associations et des habitants, pour raconter autrement les migrations.",
-        "it": "Dibattiti in ogni quartiere, nel formato moderatore / esperto / pubblico, con eletti, associazioni "
-              "e residenti, per raccontare in altro modo le migrazioni.",
+        "it": "Dibattiti in ogni quartiere, nel formato moderatore / esperto / pubblico, con eletti, "
+              "associazioni e residenti, per raccontare in altro modo le migrazioni.",
         "ar": "نقاشات في كل حي، بصيغة المنسق / الخبير / الجمهور، مع المنتخبين والجمعيات والسكان، لرواية قصص "
               "أخرى عن الهجرة."},
     "Spend the council's whole yearly budget on the first debate.": {
@@ -104,10 +106,10 @@ RECORD_TRANSLATIONS = {
         "it": "Spendere l'intero bilancio annuale della consulta per il primo dibattito.",
         "ar": "إنفاق كامل الميزانية السنوية للمجلس على النقاش الأول."},
     CLOSING: {
-        "fr": "La séance s'est terminée par des remerciements aux interprètes, qui ont fait comprendre chaque "
-              "intervention en quatre langues.",
-        "it": "La seduta si è chiusa con un ringraziamento agli interpreti, che hanno reso comprensibile ogni "
-              "intervento in quattro lingue.",
+        "fr": "La séance s'est terminée par des remerciements aux interprètes, qui ont fait comprendre "
+              "chaque intervention en quatre langues.",
+        "it": "La seduta si è chiusa con un ringraziamento agli interpreti, che hanno reso comprensibile "
+              "ogni intervento in quattro lingue.",
         "ar": "اختُتمت الجلسة بشكر المترجمين الفوريين الذين جعلوا كل مداخلة مفهومة بأربع لغات."},
 }
 
@@ -130,7 +132,8 @@ def _publish_translations(minutes: Minutes, translator, writer, approver) -> Non
         if language not in languages or language == minutes.language:
             continue
         record = _translated(copy.deepcopy(minutes.record or {}), language)
-        record["language"] = language  # the draft's headings, dates and vote wording follow the record's language
+        # the draft's headings, dates and vote wording follow the record's language
+        record["language"] = language
         with force_locale(language):
             title, body = title_for(record), draft_markdown(record)
         closing = RECORD_TRANSLATIONS[CLOSING].get(language, CLOSING)
@@ -164,7 +167,8 @@ SEED_RECORD = {
          "notes": "The registry office presented the pilot. Members asked that the card never becomes a new "
                   "monitoring tool.",
          "speakers": [{"name": "Adama", "order": 1}, {"name": "Chen", "order": 2}],
-         "motions": [{"text": "Ask the city to issue local resident cards, starting with a pilot in two districts.",
+         "motions": [{"text": "Ask the city to issue local resident cards, starting with a pilot in two "
+                              "districts.",
                       "rule": "simple majority", "mode": "named", "yes": 3, "no": 0, "abstain": 0,
                       "verdict": "adopted", "named_votes": [{"name": "Adama", "choice": "yes"},
                                                             {"name": "Mariam", "choice": "yes"},
@@ -174,8 +178,8 @@ SEED_RECORD = {
                       "due": "2027-06-30"}],
          "proposals": []},
         {"number": "2", "title": "International Migrants Day", "kind": "decision",
-         "description": "Celebrate 18 December at the municipal council.", "started_at": None, "ended_at": None,
-         "notes": "", "speakers": [{"name": "Mariam", "order": 1}],
+         "description": "Celebrate 18 December at the municipal council.", "started_at": None,
+         "ended_at": None, "notes": "", "speakers": [{"name": "Mariam", "order": 1}],
          "motions": [{"text": "Celebrate International Migrants Day on 18 December at the municipal council.",
                       "rule": "simple majority", "mode": "hands", "yes": 3, "no": 0, "abstain": 0,
                       "verdict": "adopted", "named_votes": []}],
@@ -203,13 +207,15 @@ def _draft_missing() -> None:
 def load() -> None:
     secretary, president, moderator = _user("secretary"), _user("president"), _user("moderator")
     _draft_missing()
-    drafts = list(db.session.scalars(sa.select(Minutes).where(Minutes.kind == ORIGINAL, Minutes.status == DRAFT)))
+    drafts = list(db.session.scalars(sa.select(Minutes).where(Minutes.kind == ORIGINAL,
+                                                              Minutes.status == DRAFT)))
     if not drafts and not db.session.scalar(sa.select(sa.func.count()).select_from(Minutes)):
         council_id = db.session.scalar(sa.select(Council.id).order_by(Council.id).limit(1))
         drafts = [services.create_draft(SEED_RECORD, source_type="council_session", source_id=0,
                                         council_id=council_id)]
     for minutes in drafts:
-        # council minutes: the secretary writes, the president approves; debate minutes: the moderator does both
+        # council minutes: the secretary writes, the president approves; debate minutes: the moderator does
+        # both
         writer, approver = (secretary, president) if minutes.council_id is not None else (moderator, moderator)
         services.save_revision(minutes, minutes.body.rstrip() + f"\n\n*{CLOSING}*\n", author=writer,
                                note="Closing sentence")

@@ -26,8 +26,8 @@ def load() -> None:
         return
     try:
         rumour = comments.post_comment(_user("newcomer") or moderator, item,
-                                       "I heard that residents without citizenship lose their benefits if they "
-                                       "sign a proposal.", "against")
+                                       "I heard that residents without citizenship lose their benefits if "
+                                       "they sign a proposal.", "against")
         spam = comments.post_comment(_user("observer"), item, "Cheap flights!!! Visit my site now", "neutral")
     except DomainError:
         return
@@ -38,5 +38,6 @@ def load() -> None:
     moderation.report(_user("resident"), spam, "spam", "Advertising")
     moderation.hide(spam, moderator, "Advertising, not about the proposal.")
     # a report that waits in the queue for the demo moderator
-    moderation.report(_user("member"), rumour, "misinformation", "This rumour scares people away from taking part.")
+    moderation.report(_user("member"), rumour, "misinformation",
+                      "This rumour scares people away from taking part.")
     db.session.flush()

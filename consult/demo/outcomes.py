@@ -52,8 +52,8 @@ def load() -> None:
     cards.proposal_id = cards.proposal_id or cards_proposal
     cards.process_id = cards.process_id or process_id
     if not cards.actions:
-        services.add_action(cards, "Pilot of the resident card in two districts", responsible="Registry office",
-                            due_on=date(2027, 6, 30))
+        services.add_action(cards, "Pilot of the resident card in two districts",
+                            responsible="Registry office", due_on=date(2027, 6, 30))
     study = services.add_action(cards, "Privacy study: the card must never become a monitoring tool",
                                 responsible="Data protection officer", due_on=date(2026, 12, 1))
     guide = services.add_action(cards, "Guide to the card in six languages", responsible="Welcome office",
@@ -68,7 +68,8 @@ def load() -> None:
 
     day = next((o for o in outcomes if "18 december" in o.title.lower()), None)
     if day is None:
-        day = services.create_outcome("Celebrate International Migrants Day on 18 December at the municipal council",
+        day = services.create_outcome("Celebrate International Migrants Day on 18 December at the municipal "
+                                      "council",
                                       council_id=council_id, decided_on=date(2026, 10, 15))
     if not day.actions:
         services.add_action(day, "Ceremony at the municipal council", responsible="Mayor's office",
@@ -76,7 +77,8 @@ def load() -> None:
     expo = services.add_action(day, "Exhibition “Snapshots from the borders” in the library",
                                responsible="Culture department", due_on=date(2026, 12, 18))
     _backdate(services.update_action(expo, status="in_progress", progress=60,
-                                     text="Twelve photographers have sent their pictures.", actor=president), 4)
+                                     text="Twelve photographers have sent their pictures.", actor=president),
+              4)
 
     _action_plan(council_id, process_id, secretary)
     if council_id is not None:

@@ -13,9 +13,9 @@ from consult.proposals import services as proposals
 #: (key, author, language, theme number 1-5, title, body)
 PROPOSALS = [
     ("cards", "resident", "en", 1, "A local resident card for everyone who lives in Porto Aperto",
-     "Every resident should be able to get a **city resident card**, whatever their papers: to borrow books, use "
-     "the swimming pool, and take part in the city's consultations.\n\nTo look out for: the card must never "
-     "become a new tool to watch people."),
+     "Every resident should be able to get a **city resident card**, whatever their papers: to borrow books, "
+     "use the swimming pool, and take part in the city's consultations.\n\nTo look out for: the card must "
+     "never become a new tool to watch people."),
     ("map", "member", "en", 2, "Map the places that welcome newcomers",
      "A public map of the associations, help desks and city offices that welcome newcomers, and a "
      "\"welcoming city\" sign at the entrance of the city."),
@@ -32,8 +32,8 @@ PROPOSALS = [
      "La ville doit soutenir publiquement les villes qui refusent d'installer des *hot spots* sur leur "
      "territoire, et alerter les associations sur les financements qui y contribuent."),
     ("means", "moderator", "en", 2, "Ask the State for the means to welcome",
-     "Competences for welcoming newcomers should come with the money to do it. The city should ask the State, "
-     "together with other cities, for a fair share of resources."),
+     "Competences for welcoming newcomers should come with the money to do it. The city should ask the "
+     "State, together with other cities, for a fair share of resources."),
     ("experts", "translator", "en", 5, "A group of experts on migration, like the IPCC for climate",
      "Researchers, associations and migrants could publish every year what we know about migration, so that "
      "decisions rest on facts rather than rumours."),
@@ -46,7 +46,8 @@ SUPPORTS = {
     "cards": ["member", "moderator", "president"],  # reaches the threshold of 3: qualified
     "map": ["resident", "observer"],
     "debates": ["resident", "secretary"],
-    "debates-houses": ["resident", "president"],  # "resident" supports both debates: counted once after merging
+    # "resident" supports both debates: counted once after merging
+    "debates-houses": ["resident", "president"],
     "means": ["member"],
     "experts": ["observer"],
 }
@@ -76,21 +77,22 @@ def load() -> None:
     merged = proposals.merge(
         [made["debates"], made["debates-houses"]], moderator,
         title="Citizen debates in every district to tell another story of migration",
-        body="Merged and reformulated from two proposals.\n\n- One citizen debate a year in every district, with "
-             "elected people, associations and residents, including migrants.\n- Monthly evenings in the "
-             "neighbourhood houses where newcomers and older residents talk together.",
+        body="Merged and reformulated from two proposals.\n\n- One citizen debate a year in every district, "
+             "with elected people, associations and residents, including "
+             "migrants.\n- Monthly evenings in the neighbourhood houses where newcomers and older residents talk together.",
         language="en", theme_id=themes[2].id)
     # "resident" supported both sources and counts once; a new supporter joins the merged proposal
     proposals.support(merged, _user("translator"))
 
     translator = _user("translator")
-    proposals.translate(made["borders"], translator, language="en", title="Refuse sorting centres at the borders",
-                        body="The city should publicly support cities that refuse to set up *hot spots* on their "
-                             "land, and warn associations about funding that contributes to them.")
+    proposals.translate(made["borders"], translator, language="en",
+                        title="Refuse sorting centres at the borders",
+                        body="The city should publicly support cities that refuse to set up *hot spots* on "
+                             "their land, and warn associations about funding that contributes to them.")
     proposals.translate(made["cards"], translator, language="es",
                         title="Una tarjeta de residente para todas las personas que viven en Porto Aperto",
-                        body="Toda persona residente debería poder obtener una **tarjeta de residente** de la "
-                             "ciudad, tenga los papeles que tenga.")
+                        body="Toda persona residente debería poder obtener una **tarjeta de residente** de "
+                             "la ciudad, tenga los papeles que tenga.")
 
     proposals.answer(made["means"], moderator, state="under_review", language="en",
                      text="The city's legal office is studying how other cities asked for these resources.")

@@ -47,7 +47,8 @@ def load() -> None:
     import_register(("\n".join(lines) + "\n").encode())
 
     registrar = db.session.scalar(sa.select(User).where(User.username == "registrar"))
-    batch, _codes = residency.issue_card_codes(registrar, count=1, valid_days=90, label="Demo: help desk Stazione")
+    batch, _codes = residency.issue_card_codes(registrar, count=1, valid_days=90,
+                                               label="Demo: help desk Stazione")
     db.session.execute(sa.delete(CardCode).where(CardCode.batch_id == batch.id))  # replaced by known codes
     db.session.execute(sa.insert(CardCode.__table__), [
         {"batch_id": batch.id, "code_hash": code_hash("card", c), "expires_at": batch.expires_at}

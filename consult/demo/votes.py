@@ -40,8 +40,8 @@ def load() -> None:
     ranked = votes.create_poll(
         question="Welcoming city 2027: which proposal for action should the city start with?",
         method="ranked_irv", options=PRIORITIES, created_by=admin,
-        description="Rank the proposals that came out of the workshops. The first one to win a majority is started "
-                    "in 2027; the others follow in this order.",
+        description="Rank the proposals that came out of the workshops. The first one to win a majority is "
+                    "started in 2027; the others follow in this order.",
         closes_at=now + timedelta(days=14))
     votes.open_poll(ranked, by=admin)
     o = [opt.id for opt in ranked.options]
@@ -49,8 +49,8 @@ def load() -> None:
                        [o[1], o[2]]])
     votes.close_poll(ranked, by=admin)
 
-    schulze = votes.create_poll(question="The same priorities, compared two by two (Schulze)", method="schulze",
-                                options=PRIORITIES, created_by=admin)
+    schulze = votes.create_poll(question="The same priorities, compared two by two (Schulze)",
+                                method="schulze", options=PRIORITIES, created_by=admin)
     votes.open_poll(schulze, by=admin)
     s = [opt.id for opt in schulze.options]
     _cast_all(schulze, [[s[0], s[2]], [s[1], s[0]], [s[0]], [s[2], s[1], s[0]], [s[3], s[2]], [s[2], s[0]],
@@ -65,11 +65,12 @@ def load() -> None:
     _cast_all(card, ["yes", "yes", "no", "yes", "abstain", "yes", "no"])
     codes = {opt.code: str(opt.id) for opt in card.options}
     votes.record_paper_tally(card, channel="Town hall polling place",
-                             counts={codes["yes"]: 41, codes["no"]: 12, codes["abstain"]: 4}, blank=2, invalid=1,
-                             by=admin)
+                             counts={codes["yes"]: 41, codes["no"]: 12, codes["abstain"]: 4}, blank=2,
+                             invalid=1, by=admin)
     votes.close_poll(card, by=admin)
 
-    budget = votes.create_poll(question="Share 10 points between the welcome projects for 2027", method="points",
+    budget = votes.create_poll(question="Share 10 points between the welcome projects for 2027",
+                               method="points",
                                options=["Language café", "Welcome desk at the station", "Night of cultures"],
                                points_budget=10, created_by=admin)
     votes.open_poll(budget, by=admin)
@@ -81,8 +82,8 @@ def load() -> None:
     desk = votes.create_poll(question="Where should the first welcome desk open?", method="single",
                              options=["Central station", "Town hall", "Porto market", "Collina library"],
                              created_by=admin,
-                             description="One choice. The desk gives information in several languages and helps "
-                                         "newcomers with their first steps in the city.")
+                             description="One choice. The desk gives information in several languages and "
+                                         "helps newcomers with their first steps in the city.")
     votes.open_poll(desk, by=admin)
     d = [str(opt.id) for opt in desk.options]
     _cast_all(desk, [d[0], d[0], d[1], d[0], d[3], d[2], d[0]])
@@ -101,12 +102,14 @@ def load() -> None:
     votes.close_poll(services, by=admin)
 
     website = votes.create_poll(question="Which languages should the city website speak first? (up to three)",
-                                method="approval", options=["Arabic", "English", "French", "Spanish", "Ukrainian",
-                                                            "Wolof"], max_choices=3, created_by=admin)
+                                method="approval",
+                                options=["Arabic", "English", "French", "Spanish", "Ukrainian",
+                                         "Wolof"], max_choices=3, created_by=admin)
     votes.open_poll(website, by=admin)
     w = [str(opt.id) for opt in website.options]
-    _cast_all(website, [[w[0], w[1], w[2]], [w[0], w[4]], [w[1], w[2], w[5]], [w[0], w[2]], [w[0], w[3], w[4]],
-                        [w[2], w[5]], [w[0], w[1]]])
+    _cast_all(website,
+              [[w[0], w[1], w[2]], [w[0], w[4]], [w[1], w[2], w[5]], [w[0], w[2]], [w[0], w[3], w[4]],
+               [w[2], w[5]], [w[0], w[1]]])
     votes.close_poll(website, by=admin)
 
     # a named vote, like a date poll: its running count shows (a secret ballot's never does before it closes)

@@ -1,8 +1,8 @@
 """Minutes: drafted from a closed session's or debate's record, edited, approved, published, exported.
 
 Receivers (connected below) draft the minutes when a council session closes (from its record,
-``consult.core.records``) or a debate closes (from the record the ``debate_closed`` signal carries), and approve minutes when a council adopts
-a motion that names them (``motion.approves_minutes_id``).
+``consult.core.records``) or a debate closes (from the record the ``debate_closed`` signal carries), and
+approve minutes when a council adopts a motion that names them (``motion.approves_minutes_id``).
 """
 
 from flask import Blueprint
@@ -58,7 +58,8 @@ def draft_for_debate(debate, *, record: dict, **facts):
 
 
 def approve_by_motion(motion, verdict=None, **facts):
-    """``motion_decided`` receiver: an adopted motion that names minutes (``approves_minutes_id``) approves them."""
+    """``motion_decided`` receiver: an adopted motion that names minutes (``approves_minutes_id``) approves
+    them."""
     minutes_id = getattr(motion, "approves_minutes_id", None)
     if verdict != "adopted" or not minutes_id:
         return None

@@ -1,7 +1,8 @@
 """From a session's structured record to a complete Markdown draft, with nothing to type.
 
 The record (docs/DEVELOPING.md, "Session records") is the only input; headings are written in the language of
-the record, and so is the title (:func:`title_for`: a translation's title is made in its own language). Tallies are written as lists (user Markdown has no tables) so the text survives any editor.
+the record, and so is the title (:func:`title_for`: a translation's title is made in its own language).
+Tallies are written as lists (user Markdown has no tables) so the text survives any editor.
 """
 
 from __future__ import annotations
@@ -229,7 +230,8 @@ def _agenda(record: dict):
 
 
 def _item(item: dict):
-    """One agenda item of the minutes: heading, times, text, speakers, motions, decisions, actions, proposals."""
+    """One agenda item of the minutes: heading, times, text, speakers, motions, decisions, actions,
+    proposals."""
     yield f"#### {_md(item.get('number'))}. {_md(item.get('title'))}"
     yield ""
     times = [t for t in (_time(item.get("started_at")), _time(item.get("ended_at"))) if t]
@@ -306,8 +308,10 @@ def _debate(record: dict):
         yield f"### {label}"
         yield ""
         for segment in segments:
-            times = " – ".join(t for t in (_time(segment.get("started_at")), _time(segment.get("ended_at"))) if t)
-            planned = ngettext("%(num)s minute planned", "%(num)s minutes planned", segment.get("planned_minutes") or 0)
+            times = " – ".join(t for t in (_time(segment.get("started_at")), _time(segment.get("ended_at")))
+                               if t)
+            planned = ngettext("%(num)s minute planned", "%(num)s minutes planned",
+                               segment.get("planned_minutes") or 0)
             yield f"- {_md(segment.get('title'))} ({planned}{'; ' + times if times else ''})"
         yield ""
     speakers = record.get("speakers") or []

@@ -37,7 +37,8 @@ class Minutes(TimestampMixin, db.Model):
         sa.Index("uq_minutes_original_source", "source_type", "source_id", unique=True,
                  sqlite_where=sa.text("kind = 'original'"), postgresql_where=sa.text("kind = 'original'")),
         sa.Index("uq_minutes_translation_language", "translation_of_id", "language", unique=True,
-                 sqlite_where=sa.text("kind = 'translation'"), postgresql_where=sa.text("kind = 'translation'")),
+                 sqlite_where=sa.text("kind = 'translation'"),
+                 postgresql_where=sa.text("kind = 'translation'")),
         sa.CheckConstraint("status IN ('draft', 'submitted', 'approved', 'published')", name="status"),
         sa.CheckConstraint("kind IN ('original', 'correction', 'translation')", name="kind"),
     )
@@ -50,7 +51,8 @@ class Minutes(TimestampMixin, db.Model):
     council_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     #: ``original``, ``correction`` (of a published document) or ``translation``
     kind: Mapped[str] = mapped_column(sa.String(12), nullable=False, default=ORIGINAL)
-    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("minutes.id", ondelete="SET NULL"), index=True)
+    corrects_id: Mapped[int | None] = mapped_column(sa.ForeignKey("minutes.id", ondelete="SET NULL"),
+                                                    index=True)
     translation_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("minutes.id", ondelete="SET NULL"),
                                                           index=True)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -124,7 +126,8 @@ def _published_minutes_are_immutable(session, flush_context, instances):
         if isinstance(obj, Minutes):
             history = sa.inspect(obj).attrs.status.history
             was = history.deleted[0] if history.deleted else obj.status
-            if was == PUBLISHED and (obj in session.deleted or session.is_modified(obj, include_collections=False)):
+            if was == PUBLISHED and (obj in session.deleted
+                                     or session.is_modified(obj, include_collections=False)):
                 raise refused()
         if isinstance(obj, MinutesRevision) and (
                 obj in session.deleted or session.is_modified(obj, include_collections=False)):

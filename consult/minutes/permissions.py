@@ -2,8 +2,8 @@
 
 Council offices are held through the councils' memberships (``Membership.role`` during an active term), and
 through role grants scoped to the council (``RoleGrant(role, scope_type="council", scope_id=council.id)``),
-which is how the monitoring committee (role ``monitor``) is named. Platform administrators always count (see the
-policies).
+which is how the monitoring committee (role ``monitor``) is named. Platform administrators always count (see
+the policies).
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from consult.extensions import db
 
 def _active_on(day):
     """The memberships whose term covers ``day``."""
-    return sa.and_(Membership.starts_on <= day, sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))
+    return sa.and_(Membership.starts_on <= day,
+                   sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))
 
 
 def holds_council_office(person, council_id: int | None, office: str) -> bool:

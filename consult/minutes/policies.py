@@ -65,7 +65,8 @@ policies.register("minutes.return", is_signed_in & (is_admin | is_officer) & in_
 _submitted = in_state(SUBMITTED, reason=_l("Only submitted minutes can be approved."))
 _by_motion_recorder = Predicate(
     lambda p, m: _writer(p, m) or _president(p, m), "is_minutes_officer",
-    _l("Only the secretary or the president of this council can record the motion that approved these minutes."))
+    _l("Only the secretary or the president of this council can record the motion that approved these "
+       "minutes."))
 
 
 def _may_approve(person, minutes):
@@ -75,7 +76,8 @@ def _may_approve(person, minutes):
     return (is_admin | is_president)(person, minutes)
 
 
-policies.register("minutes.approve", is_signed_in & _submitted & Predicate(_may_approve, "may_approve_minutes"))
+policies.register("minutes.approve",
+                  is_signed_in & _submitted & Predicate(_may_approve, "may_approve_minutes"))
 policies.register("minutes.publish", is_signed_in & (is_admin | is_officer) & in_state(
     APPROVED, reason=_l("Only approved minutes can be published.")))
 policies.register("minutes.correct", is_signed_in & (is_admin | is_writer) & in_state(
@@ -83,7 +85,8 @@ policies.register("minutes.correct", is_signed_in & (is_admin | is_writer) & in_
 
 
 def _translator(person, minutes) -> bool:
-    return getattr(person, "is_authenticated", False) and (person.has_role("translator") or _writer(person, minutes))
+    return getattr(person, "is_authenticated", False) and (person.has_role("translator")
+                                                           or _writer(person, minutes))
 
 
 policies.register("minutes.translate", is_signed_in & (is_admin | Predicate(

@@ -14,7 +14,8 @@ def published():
 
 
 def waiting_for(person):
-    """Unpublished minutes the person works on: all for admins, else those of councils where they hold office."""
+    """Unpublished minutes the person works on: all for admins, else those of councils where they hold
+    office."""
     if not getattr(person, "is_authenticated", False):
         return None
     query = sa.select(Minutes).where(Minutes.status != PUBLISHED).order_by(Minutes.updated_at.desc()).limit(50)

@@ -66,7 +66,8 @@ def create_draft(record: dict, *, source_type: str | None = None, source_id: int
     )
     db.session.add(minutes)
     _add_revision(minutes, draft_markdown(record), author=None, note=str(_l("Drafted from the record")))
-    audit.record("minutes.drafted", actor=actor, subject=minutes, source_type=source_type, source_id=source_id)
+    audit.record("minutes.drafted", actor=actor, subject=minutes, source_type=source_type,
+                 source_id=source_id)
     db.session.flush()
     return minutes
 
@@ -74,8 +75,8 @@ def create_draft(record: dict, *, source_type: str | None = None, source_id: int
 def _add_revision(minutes: Minutes, body: str, *, author, note: str | None) -> MinutesRevision:
     minutes.revision_count = (minutes.revision_count or 0) + 1
     minutes.body = body
-    revision = MinutesRevision(number=minutes.revision_count, body=body, author_id=getattr(author, "id", None),
-                               note=(note or None) and note[:200])
+    revision = MinutesRevision(number=minutes.revision_count, body=body,
+                               author_id=getattr(author, "id", None), note=(note or None) and note[:200])
     minutes.revisions.append(revision)
     return revision
 
@@ -94,7 +95,8 @@ def save_revision(minutes: Minutes, body: str, *, author, note: str | None = Non
     """
     if minutes.status == PUBLISHED:
         raise Conflict(_l("Published minutes cannot be changed. Start a correction instead."))
-    _require_state(minutes, DRAFT, message=_l("Only a draft can be changed. These minutes are no longer a draft."))
+    _require_state(minutes, DRAFT,
+                   message=_l("Only a draft can be changed. These minutes are no longer a draft."))
     body = (body or "").replace("\r\n", "\n")
     if not body.strip():
         raise DomainError(_l("The minutes cannot be empty."), field="body")
@@ -181,7 +183,8 @@ def start_correction(minutes: Minutes, *, actor) -> Minutes:
     return correction
 
 
-def start_translation(minutes: Minutes, language: str, *, actor, languages, title: str | None = None) -> Minutes:
+def start_translation(minutes: Minutes, language: str, *, actor, languages,
+                      title: str | None = None) -> Minutes:
     """A translation of published minutes into another language, marked as such; one per language.
 
     ``title`` is the translated title; when not given it is made from the record in the translation's language
@@ -202,7 +205,8 @@ def start_translation(minutes: Minutes, language: str, *, actor, languages, titl
         held_at=source.held_at, record=source.record, status=DRAFT, approval_mode=source.approval_mode,
     )
     db.session.add(translation)
-    _add_revision(translation, minutes.body, author=actor, note=str(_l("Translation started from the original")))
+    _add_revision(translation, minutes.body, author=actor,
+                  note=str(_l("Translation started from the original")))
     audit.record("minutes.translation_started", actor=actor, subject=source, language=language)
     db.session.flush()
     return translation
@@ -212,7 +216,8 @@ def set_approval_mode(minutes: Minutes, mode: str, *, actor) -> Minutes:
     """Choose who approves these minutes (the president, or the council by a motion) before approval."""
     if mode not in APPROVAL_MODES:
         raise DomainError(_l("Choose how the minutes are approved."), field="mode")
-    _require_state(minutes, DRAFT, SUBMITTED, message=_l("The approval rule can only change before approval."))
+    _require_state(minutes, DRAFT, SUBMITTED,
+                   message=_l("The approval rule can only change before approval."))
     if minutes.approval_mode != mode:
         minutes.approval_mode = mode
         audit.record("minutes.approval_mode_set", actor=actor, subject=minutes, mode=mode)
@@ -236,7 +241,8 @@ def _related_statement() -> sa.Select:
     plain rows: the notes that list them show a date, a language and a link (built once)."""
     return (sa.select(Minutes.id, Minutes.kind, Minutes.language, Minutes.published_at, Minutes.corrects_id)
             .where(Minutes.status == PUBLISHED,
-                   sa.or_(Minutes.corrects_id == sa.bindparam("id"), Minutes.translation_of_id == sa.bindparam("source")))
+                   sa.or_(Minutes.corrects_id == sa.bindparam("id"),
+                          Minutes.translation_of_id == sa.bindparam("source")))
             .order_by(Minutes.published_at, Minutes.language, Minutes.id))
 
 

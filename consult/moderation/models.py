@@ -57,7 +57,8 @@ class ModerationEvent(db.Model):
 
 
 class FactCheckNote(TimestampMixin, db.Model):
-    """Context from the moderators (the commission against misinformation and rumours), shown above content."""
+    """Context from the moderators (the commission against misinformation and rumours), shown above
+    content."""
 
     __tablename__ = "fact_check_note"
     __table_args__ = (sa.Index("ix_fact_check_note_target", "target_type", "target_id"),)

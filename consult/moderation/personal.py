@@ -14,7 +14,8 @@ def export_reports(user) -> list[dict]:
 
 
 def erase_reports(user) -> None:
-    db.session.execute(sa.update(Report).where(Report.reporter_id == user.id).values(reporter_id=None, note=""))
+    db.session.execute(sa.update(Report).where(Report.reporter_id == user.id).values(reporter_id=None,
+                                                                                     note=""))
 
 
 personal_data.register_exporter("reports", export_reports)

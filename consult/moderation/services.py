@@ -59,7 +59,8 @@ def report(reporter, target, reason: str, note: str = "") -> Report:
     if len(note) > 1000:
         raise DomainError(_l("Please write at most %(max)s characters.", max=1000), field="note")
     target_type, target_id = targets.ref(target)
-    row = Report(target_type=target_type, target_id=target_id, reporter_id=reporter.id, reason=reason, note=note)
+    row = Report(target_type=target_type, target_id=target_id, reporter_id=reporter.id, reason=reason,
+                 note=note)
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -230,7 +231,8 @@ class QueueItem:
 def queue() -> list[QueueItem]:
     """Content with open reports, most reported first (constant number of queries)."""
     rows = db.session.execute(
-        sa.select(Report.target_type, Report.target_id, Report.reason, sa.func.count(), sa.func.min(Report.created_at))
+        sa.select(Report.target_type, Report.target_id, Report.reason, sa.func.count(),
+                  sa.func.min(Report.created_at))
         .where(Report.resolved_at.is_(None))
         .group_by(Report.target_type, Report.target_id, Report.reason)).all()
     grouped: dict[tuple[str, int], dict] = {}

@@ -1,7 +1,7 @@
 """How content is named and linked in notifications, the moderation queue and the public log.
 
-Content models may offer ``title`` (or ``name``), and ``url`` (a property or a method returning the path of the
-page that shows them). Comments have no title: an excerpt of their text is used.
+Content models may offer ``title`` (or ``name``), and ``url`` (a property or a method returning the path of
+the page that shows them). Comments have no title: an excerpt of their text is used.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ class Follow(db.Model):
                       sa.Index("ix_follow_target", "target_type", "target_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     #: registered target type (``proposal``, ``comment`` ...) and id
     target_type: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     target_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
@@ -37,7 +38,8 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the person notified
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
-    #: the kind of event (``comment_posted``, ``state_changed``, ``answer_published``, ``outcome_updated`` ...)
+    # : the kind of event (``comment_posted``, ``state_changed``, ``answer_published``, ``outcome_updated``
+    # ...)
     event: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     target_type: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     target_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)

@@ -94,7 +94,8 @@ def is_following(user, target) -> bool:
 
 
 def _find(user, target_type, target_id):
-    return db.session.scalar(sa.select(Follow).where(Follow.user_id == user.id, Follow.target_type == target_type,
+    return db.session.scalar(sa.select(Follow).where(Follow.user_id == user.id,
+                                                     Follow.target_type == target_type,
                                                      Follow.target_id == target_id))
 
 

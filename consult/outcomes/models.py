@@ -39,7 +39,8 @@ class Outcome(TimestampMixin, db.Model):
     process_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     #: the proposal that led to the decision (plain id)
     proposal_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
-    minutes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("minutes.id", ondelete="SET NULL"), index=True)
+    minutes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("minutes.id", ondelete="SET NULL"),
+                                                   index=True)
     #: where the decision was taken, e.g. ``council_session`` 7
     source_type: Mapped[str | None] = mapped_column(sa.String(30))
     source_id: Mapped[int | None] = mapped_column(sa.Integer)
@@ -48,7 +49,8 @@ class Outcome(TimestampMixin, db.Model):
     decided_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
 
     actions: Mapped[list[OutcomeAction]] = relationship(
-        back_populates="outcome", order_by="OutcomeAction.position", cascade="all, delete-orphan", lazy="selectin")
+        back_populates="outcome", order_by="OutcomeAction.position", cascade="all, delete-orphan",
+        lazy="selectin")
 
     @property
     def progress(self) -> int | None:

@@ -2,7 +2,8 @@
 
 * Everyone reads outcomes, their actions, updates and follow-up comments.
 * The council's secretary and president (and admins) manage actions and post updates.
-* Members of the council's monitoring committee (role ``monitor`` scoped to the council) post follow-up comments.
+* Members of the council's monitoring committee (role ``monitor`` scoped to the council) post follow-up
+comments.
 * The council's president (and admins) name the monitoring committee.
 """
 
@@ -28,8 +29,9 @@ def _council_id(obj):
 
 
 is_council_officer = Predicate(
-    lambda p, o: holds_council_office(p, _council_id(o), "secretary") or holds_council_office(p, _council_id(o), "president"),
-    "is_council_officer", _l("Only the secretary or the president of this council can do this."))
+    lambda p, o: holds_council_office(p, _council_id(o), "secretary")
+    or holds_council_office(p, _council_id(o), "president"), "is_council_officer",
+    _l("Only the secretary or the president of this council can do this."))
 is_council_president = Predicate(
     lambda p, o: holds_council_office(p, _council_id(o), "president"),
     "is_council_president", _l("Only the president of this council can do this."))

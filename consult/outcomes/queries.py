@@ -61,7 +61,8 @@ _PAGES = {
 
 
 def public_link(type_name: str, ident: int | None) -> tuple[str, str | None] | None:
-    """(name, url) of a council, process or proposal, when its module is installed; url None without a page."""
+    """(name, url) of a council, process or proposal, when its module is installed; url None without a
+    page."""
     if ident is None:
         return None
     obj = targets.resolve(type_name, ident)

@@ -2,7 +2,8 @@
 
 Rules kept here:
 
-* each adopted motion of a session's record becomes one outcome (idempotent: a unique ``source_key``), with the
+* each adopted motion of a session's record becomes one outcome (idempotent: a unique ``source_key``), with
+the
   item's action items as its actions;
 * an action's status is planned, in progress, done or dropped; progress is 0–100 (done means 100);
   every change is a dated update, and the proposal's followers are notified;
@@ -57,8 +58,9 @@ def _process_of(proposal_id: int | None) -> int | None:
 
 
 def create_outcome(title: str, *, description: str = "", council_id: int | None = None,
-                   process_id: int | None = None, proposal_id: int | None = None, minutes_id: int | None = None,
-                   source_type: str | None = None, source_id: int | None = None, source_key: str | None = None,
+                   process_id: int | None = None, proposal_id: int | None = None,
+                   minutes_id: int | None = None, source_type: str | None = None,
+                   source_id: int | None = None, source_key: str | None = None,
                    decided_on: date | None = None, actor=None) -> Outcome:
     """A new outcome (idempotent for a given ``source_key``)."""
     title = " ".join((title or "").split())
@@ -95,8 +97,9 @@ def outcomes_from_record(record: dict, *, council_id: int | None = None, minutes
             decisions = "\n".join(f"- {d}" for d in item.get("decisions") or [])
             outcome = create_outcome(
                 motion.get("text") or item.get("title") or "", description=decisions,
-                council_id=council_id, proposal_id=proposal_id, minutes_id=minutes_id, source_type=source_type,
-                source_id=record.get("id"), source_key=f"{source_type}:{record.get('id')}:{item.get('number')}:{index}",
+                council_id=council_id, proposal_id=proposal_id, minutes_id=minutes_id,
+                source_type=source_type, source_id=record.get("id"),
+                source_key=f"{source_type}:{record.get('id')}:{item.get('number')}:{index}",
                 decided_on=decided_on, actor=actor)
             if not actions_given and not outcome.actions:
                 for action in item.get("actions") or []:

@@ -34,24 +34,29 @@ class ProcessForm(BaseForm):
     title = StringField(_l("Title"), filters=[strip_filter],
                         validators=[DataRequired(message=_l("Please give the process a title.")),
                                     Length(max=200, message=_l("At most 200 characters."))])
-    description = TextAreaField(_l("Description"), validators=[Length(max=20000, message=_l("At most 20,000 characters."))],
+    description = TextAreaField(_l("Description"),
+                                validators=[Length(max=20000, message=_l("At most 20,000 characters."))],
                                 description=_l("Markdown: *italic*, **bold**, lists and links."))
     themes = TextAreaField(_l("Themes"), validators=[Length(max=6000)],
                            description=_l("One theme per line."))
     districts = MultiCheckboxField(_l("Districts"), coerce=int,
-                                   description=_l("Leave all boxes empty if the process covers the whole city."))
+                                   description=_l("Leave all boxes empty if the process covers the whole "
+                                                  "city."))
     eligibility_rule = SelectField(_l("Who can take part"), coerce=int)
     support_threshold = IntegerField(
         _l("Supports needed to qualify"),
         validators=[DataRequired(message=_l("Please give a number.")),
                     NumberRange(min=1, max=10_000_000, message=_l("Give a number of 1 or more."))])
-    council_id = IntegerField(_l("Council number"), validators=[Optional(), NumberRange(min=1, max=MAX_ROW_ID)],
-                              description=_l("Qualified proposals go to this council's list. Leave empty if none."))
+    council_id = IntegerField(_l("Council number"),
+                              validators=[Optional(), NumberRange(min=1, max=MAX_ROW_ID)],
+                              description=_l("Qualified proposals go to this council's list. Leave empty if "
+"none."))
     submit = SubmitField(_l("Save the process"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.districts.choices = [(d.id, d.name) for d in db.session.scalars(sa.select(District).order_by(District.name))]
+        self.districts.choices = [(d.id, d.name)
+                                  for d in db.session.scalars(sa.select(District).order_by(District.name))]
         rules = db.session.scalars(sa.select(EligibilityRule).order_by(EligibilityRule.name))
         self.eligibility_rule.choices = [(0, str(_l("Anyone signed in")))] + [(r.id, r.name) for r in rules]
 
@@ -62,8 +67,10 @@ class ProcessForm(BaseForm):
 class PhaseForm(BaseForm):
     kind = SelectField(_l("Phase"), choices=[SelectChoice(k, PHASE_LABELS[k]) for k in PHASE_KINDS],
                        validators=[DataRequired()])
-    starts_at = LocalDateTimeField(_l("Starts"), validators=[DataRequired(message=_l("Please give a date and time."))])
-    ends_at = LocalDateTimeField(_l("Ends"), validators=[DataRequired(message=_l("Please give a date and time."))])
+    starts_at = LocalDateTimeField(_l("Starts"),
+                                   validators=[DataRequired(message=_l("Please give a date and time."))])
+    ends_at = LocalDateTimeField(_l("Ends"),
+                                 validators=[DataRequired(message=_l("Please give a date and time."))])
     capabilities = MultiCheckboxField(_l("What residents can do in this phase"),
                                       choices=[SelectChoice(c, CAPABILITY_LABELS[c]) for c in CAPABILITIES])
     submit = SubmitField(_l("Save the phase"))

@@ -67,7 +67,8 @@ class Process(TimestampMixin, db.Model):
 
     eligibility_rule: Mapped[EligibilityRule | None] = relationship(lazy="joined")
     themes: Mapped[list[Theme]] = relationship(
-        back_populates="process", cascade="all, delete-orphan", order_by="Theme.position, Theme.id", lazy="selectin")
+        back_populates="process", cascade="all, delete-orphan", order_by="Theme.position, Theme.id",
+        lazy="selectin")
     phases: Mapped[list[Phase]] = relationship(
         back_populates="process", cascade="all, delete-orphan", order_by="Phase.starts_at, Phase.id",
         lazy="selectin")

@@ -28,7 +28,8 @@ def _clean_themes(names) -> list[str]:
     return result
 
 
-def _apply(process: Process, *, title, description, themes, district_ids, rule, support_threshold, council_id):
+def _apply(process: Process, *, title, description, themes, district_ids, rule, support_threshold,
+           council_id):
     title = " ".join((title or "").split())
     if not title:
         raise DomainError(_l("Please give the process a title."), field="title")
@@ -104,7 +105,8 @@ def add_phase(process: Process, *, actor, kind: str, starts_at: datetime, ends_a
     return phase
 
 
-def update_phase(phase: Phase, *, actor, kind: str, starts_at: datetime, ends_at: datetime, capabilities) -> Phase:
+def update_phase(phase: Phase, *, actor, kind: str, starts_at: datetime, ends_at: datetime,
+                 capabilities) -> Phase:
     """Change a phase's kind, dates or actions (the same no-overlap rule)."""
     _check_phase(phase.process, kind, starts_at, ends_at, capabilities, phase=phase)
     phase.kind, phase.starts_at, phase.ends_at = kind, starts_at, ends_at

@@ -115,4 +115,5 @@ class FilterForm(BaseForm):
         self.theme.choices = [(0, str(_l("All themes")))] + [
             (t[0], f"{t[2]}: {t[1]}" if many else t[1]) for t in themes]
         self.district.choices = [(0, str(_l("All districts")))] + [(d[0], d[1]) for d in districts]
-        self.state.choices = [("", str(_l("All open and answered")))] + [(s, STATE_LABELS[s]) for s in PUBLIC_STATES]
+        self.state.choices = [("", str(_l("All open and answered")))] + [(s, STATE_LABELS[s])
+                                                                         for s in PUBLIC_STATES]

@@ -32,7 +32,8 @@ IMPLEMENTED = "implemented"
 WITHDRAWN = "withdrawn"
 MERGED = "merged"
 
-STATES = (DRAFT, SUBMITTED, UNDER_REVIEW, QUALIFIED, ACCEPTED, ADOPTED, REJECTED, IMPLEMENTED, WITHDRAWN, MERGED)
+STATES = (DRAFT, SUBMITTED, UNDER_REVIEW, QUALIFIED, ACCEPTED, ADOPTED, REJECTED, IMPLEMENTED, WITHDRAWN,
+          MERGED)
 #: the states anyone can see in lists and filters
 PUBLIC_STATES = STATES[1:]
 #: states an official (moderator or admin) can set with an answer
@@ -101,7 +102,8 @@ class Proposal(ProposalFacts, TimestampMixin, db.Model):
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     qualified_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     withdrawn_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
-    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal.id", ondelete="SET NULL"), index=True)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal.id", ondelete="SET NULL"),
+                                                       index=True)
     #: denormalised: number of supports (updated in the same transaction as the supports)
     support_count: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: denormalised: number of comments (kept by the comments service)
@@ -127,7 +129,8 @@ class Proposal(ProposalFacts, TimestampMixin, db.Model):
     translations: Mapped[list[ProposalTranslation]] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalTranslation.language")
     answers: Mapped[list[ProposalAnswer]] = relationship(
-        back_populates="proposal", cascade="all, delete-orphan", order_by="ProposalAnswer.created_at.desc(), ProposalAnswer.id.desc()")
+        back_populates="proposal", cascade="all, delete-orphan",
+        order_by="ProposalAnswer.created_at.desc(), ProposalAnswer.id.desc()")
     sources: Mapped[list[Proposal]] = relationship(
         secondary="proposal_source", primaryjoin="Proposal.id == ProposalSource.target_id",
         secondaryjoin="Proposal.id == ProposalSource.source_id", order_by="Proposal.id", viewonly=True)
@@ -140,16 +143,17 @@ class Proposal(ProposalFacts, TimestampMixin, db.Model):
         sa.Index("ix_proposal_supported", "support_count", "id", "state", "hidden_at"),
         sa.Index("ix_proposal_commented", "comment_count", "id", "state", "hidden_at"),
         # a list filtered by process, theme, district or state: that filter's rows newest first, and covering
-        # for every sort (a page reads 20 entries; another sort orders the filter's entries, never the table's).
-        # These also serve the foreign keys' lookups (ON DELETE). The unfiltered list's states are written
-        # ``state NOT IN (...)`` so that SQLite's planner does not take ix_proposal_state for it.
-        sa.Index("ix_proposal_process", "process_id", "published_at", "id", "state", "hidden_at", "support_count",
-                 "comment_count"),
+        # for every sort (a page reads 20 entries; another sort orders the filter's entries, never the
+        # table's). These also serve the foreign keys' lookups (ON DELETE). The unfiltered list's states are
+        # written ``state NOT IN (...)`` so that SQLite's planner does not take ix_proposal_state for it.
+        sa.Index("ix_proposal_process", "process_id", "published_at", "id", "state", "hidden_at",
+                 "support_count", "comment_count"),
         sa.Index("ix_proposal_theme", "theme_id", "published_at", "id", "state", "hidden_at", "support_count",
                  "comment_count"),
         sa.Index("ix_proposal_district", "district_id", "published_at", "id", "state", "hidden_at",
                  "support_count", "comment_count"),
-        sa.Index("ix_proposal_state", "state", "published_at", "id", "hidden_at", "support_count", "comment_count"),
+        sa.Index("ix_proposal_state", "state", "published_at", "id", "hidden_at", "support_count",
+                 "comment_count"),
     )
 
     @property
@@ -171,9 +175,9 @@ class ProposalTally(db.Model):
     """How many visible proposals each (process, theme, district, state, published) group has: the exact total
     of a list without counting proposal rows, so a list's count costs the same at any number of proposals.
 
-    Kept by database triggers on ``proposal`` (``consult.proposals.tally``) in the transaction of every change,
-    whatever makes it (services, moderation, bulk inserts, a theme or district deleted, a process deleted).
-    Hidden proposals are not counted. Rows are never deleted: a group keeps its row at 0.
+    Kept by database triggers on ``proposal`` (``consult.proposals.tally``) in the transaction of every
+    change, whatever makes it (services, moderation, bulk inserts, a theme or district deleted, a process
+    deleted). Hidden proposals are not counted. Rows are never deleted: a group keeps its row at 0.
     """
 
     __tablename__ = "proposal_tally"
@@ -191,13 +195,15 @@ class ProposalTally(db.Model):
 
 
 class ProposalSupport(db.Model):
-    """One resident supports one proposal; the unique constraint stops a second support, whatever the timing."""
+    """One resident supports one proposal; the unique constraint stops a second support, whatever the
+    timing."""
 
     __tablename__ = "proposal_support"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     #: the source proposal this support was carried over from by a merge (null: given directly)
     carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal.id", ondelete="SET NULL"))
@@ -248,7 +254,8 @@ class ProposalAnswer(db.Model):
 
     proposal: Mapped[Proposal] = relationship(back_populates="answers")
     texts: Mapped[list[AnswerText]] = relationship(
-        back_populates="answer", cascade="all, delete-orphan", order_by="AnswerText.language", lazy="selectin")
+        back_populates="answer", cascade="all, delete-orphan", order_by="AnswerText.language",
+        lazy="selectin")
 
     @property
     def state_label(self):
@@ -267,7 +274,8 @@ class AnswerText(db.Model):
     __tablename__ = "proposal_answer_text"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_answer.id", ondelete="CASCADE"), nullable=False)
+    answer_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal_answer.id", ondelete="CASCADE"),
+                                           nullable=False)
     language: Mapped[str] = mapped_column(sa.String(8), nullable=False)
     #: Markdown
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)

@@ -1,7 +1,7 @@
 """What the proposals module holds about a person, for "download my data".
 
-Proposals and translations stay after an account is deleted (shown as by a "former participant"); supports stay
-counted but are linked only to the anonymised account.
+Proposals and translations stay after an account is deleted (shown as by a "former participant"); supports
+stay counted but are linked only to the anonymised account.
 """
 
 from __future__ import annotations

@@ -101,7 +101,8 @@ policies.register("proposal.unsupport", _support)
 policies.register(
     "proposal.translate",
     is_signed_in & is_not_blocked & is_published
-    & (is_author | has_role("translator", reason=_l("Only translators and the author can add a translation."))),
+    & (is_author | has_role("translator",
+                            reason=_l("Only translators and the author can add a translation."))),
 )
 policies.register("proposal.manage", can_manage)
 policies.register("proposal.merge", can_manage)

@@ -1,10 +1,11 @@
 """Read models for proposal pages: a constant number of queries whatever the data size.
 
 The list page runs: the filter form's choices (processes, themes, districts) + the page of card rows (author,
-theme, district and the reader's translation joined; plain rows, no entities) + the count + the reader's supports
-for that page. The count reads ``proposal_tally`` (``consult.proposals.tally``: a sum over a few hundred groups
-at most) unless the list is a search, which counts its matches. The proposal page loads its translations,
-answers (with texts), sources (with authors) and "merged into" in a fixed number of select-in queries.
+theme, district and the reader's translation joined; plain rows, no entities) + the count + the reader's
+supports for that page. The count reads ``proposal_tally`` (``consult.proposals.tally``: a sum over a few
+hundred groups at most) unless the list is a search, which counts its matches. The proposal page loads its
+translations, answers (with texts), sources (with authors) and "merged into" in a fixed number of select-in
+queries.
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def _listed():
     (the same rows: a state is one of ``STATES``): SQLite's planner, without statistics, would read
     ``state IN (seven states)`` through ``ix_proposal_state`` and sort the whole table; a ``NOT IN`` it reads
     from the covering index of the list's order, 20 entries a page."""
-    return (Proposal.hidden_at.is_(None), Proposal.state.not_in([s for s in STATES if s not in _LISTED_STATES]))
+    return (Proposal.hidden_at.is_(None),
+            Proposal.state.not_in([s for s in STATES if s not in _LISTED_STATES]))
 
 
 _LISTED_STATES = tuple(s for s in PUBLIC_STATES if s not in (WITHDRAWN, MERGED))
@@ -83,8 +85,8 @@ def list_total(filters: Filters) -> int:
     if search.words(filters.q):
         return db.session.connection().execute(
             sa.select(sa.func.count()).select_from(Proposal).where(*_conditions(filters))).scalar_one()
-    return tally.total(states=_listed_states(filters), process_id=filters.process_id, theme_id=filters.theme_id,
-                       district_id=filters.district_id)
+    return tally.total(states=_listed_states(filters), process_id=filters.process_id,
+                       theme_id=filters.theme_id, district_id=filters.district_id)
 
 
 def _conditions(filters: Filters) -> list:
@@ -108,7 +110,8 @@ def _conditions(filters: Filters) -> list:
 
 
 def _order(filters: Filters, seed=None) -> list:
-    """The list's order; a random order uses ``seed`` (an expression, e.g. a bound parameter) or the visitor's."""
+    """The list's order; a random order uses ``seed`` (an expression, e.g. a bound parameter) or the
+    visitor's."""
     if filters.sort == "supported":
         return [Proposal.support_count.desc(), Proposal.id.desc()]
     if filters.sort == "commented":
@@ -124,7 +127,8 @@ def _order(filters: Filters, seed=None) -> list:
 def list_query(filters: Filters):
     """Published, visible proposals matching the filters, in the chosen order, as ORM entities (the feed)."""
     # the many-to-one rows come joined in the page query (no extra round trips). A card shows only the
-    # author's public name, so the author's own eager relationships (grants, residence) are not loaded with it.
+    # author's public name, so the author's own eager relationships (grants, residence) are not loaded with
+    # it.
     return (sa.select(Proposal)
             .options(joinedload(Proposal.author).lazyload("*"), joinedload(Proposal.theme),
                      joinedload(Proposal.district))
@@ -142,17 +146,19 @@ def _card_select():
     ``EXCERPT_SOURCE`` characters, all the card excerpt needs. Built once (building it costs more than running
     it); the reader's language is the bound parameter ``card_language``."""
     tr = aliased(ProposalTranslation)
-    return (sa.select(Proposal.id, Proposal.title, sa.func.substr(Proposal.body, 1, EXCERPT_SOURCE).label("body"),
-                      Proposal.language, Proposal.state, Proposal.support_count, Proposal.comment_count,
-                      Theme.name.label("theme"), District.name.label("district"),
-                      Proposal.author_id, User.display_name.label("author_name"),
-                      (User.deleted_at.is_not(None)).label("author_deleted"),
-                      tr.title.label("tr_title"), sa.func.substr(tr.body, 1, EXCERPT_SOURCE).label("tr_body"))
+    return (sa.select(Proposal.id, Proposal.title,
+                      sa.func.substr(Proposal.body, 1, EXCERPT_SOURCE).label("body"), Proposal.language,
+                      Proposal.state, Proposal.support_count, Proposal.comment_count,
+                      Theme.name.label("theme"), District.name.label("district"), Proposal.author_id,
+                      User.display_name.label("author_name"),
+                      (User.deleted_at.is_not(None)).label("author_deleted"), tr.title.label("tr_title"),
+                      sa.func.substr(tr.body, 1, EXCERPT_SOURCE).label("tr_body"))
             .select_from(Proposal)
             .outerjoin(Theme, Theme.id == Proposal.theme_id)
             .outerjoin(District, District.id == Proposal.district_id)
             .outerjoin(User, User.id == Proposal.author_id)
-            .outerjoin(tr, sa.and_(tr.proposal_id == Proposal.id, tr.language == sa.bindparam("card_language"))))
+            .outerjoin(tr,
+                       sa.and_(tr.proposal_id == Proposal.id, tr.language == sa.bindparam("card_language"))))
 
 
 def page_ids(conditions: list, order: list, limit: int, offset: int):
@@ -165,12 +171,14 @@ def page_ids(conditions: list, order: list, limit: int, offset: int):
 def _page_statement(process: bool, theme: bool, district: bool, state: bool, sort: str) -> sa.Select:
     """The card rows of one page of a list that is not a search, for each shape of filters and order (built
     once each, as building costs more than running it; at most 2 × 2 × 2 × 2 × 4 shapes). Parameters:
-    ``f_process``, ``f_theme``, ``f_district``, ``f_state`` for the filters given, ``seed`` for a random order,
-    ``limit``, ``offset`` and ``card_language``."""
+    ``f_process``, ``f_theme``, ``f_district``, ``f_state`` for the filters given, ``seed`` for a random
+    order, ``limit``, ``offset`` and ``card_language``."""
     filters = Filters(process_id=1 if process else None, theme_id=1 if theme else None,
-                      district_id=1 if district else None, state=PUBLIC_STATES[0] if state else None, sort=sort)
+                      district_id=1 if district else None, state=PUBLIC_STATES[0] if state else None,
+                      sort=sort)
     conditions = [_listed()[0]]
-    for given, column, name in ((process, Proposal.process_id, "f_process"), (theme, Proposal.theme_id, "f_theme"),
+    for given, column, name in ((process, Proposal.process_id, "f_process"),
+                                (theme, Proposal.theme_id, "f_theme"),
                                 (district, Proposal.district_id, "f_district")):
         if given:
             conditions.append(column == sa.bindparam(name, type_=sa.Integer))
@@ -210,10 +218,12 @@ def card_page(filters: Filters, language: str, page: int, per_page: int) -> RowP
     if not search.words(filters.q):
         state = filters.state in PUBLIC_STATES
         sort = filters.sort if filters.sort in SORTS else "newest"
-        statement = _page_statement(bool(filters.process_id), bool(filters.theme_id), bool(filters.district_id),
-                                    state, sort)
-        params = {"f_process": filters.process_id, "f_theme": filters.theme_id, "f_district": filters.district_id,
-                  "f_state": filters.state if state else None, "seed": random_seed() if sort == "random" else None}
+        statement = _page_statement(bool(filters.process_id), bool(filters.theme_id),
+                                    bool(filters.district_id), state, sort)
+        params = {"f_process": filters.process_id, "f_theme": filters.theme_id,
+                  "f_district": filters.district_id, "f_state": filters.state if state else None,
+                  "seed": random_seed() if sort == "random"
+                  else None}
     return RowPage(page=page, per_page=per_page, max_per_page=None, error_out=False, language=language,
                    filters=filters, statement=statement, params=params)
 
@@ -225,7 +235,8 @@ def _choices_select():
     blank = sa.literal("", sa.String)
     zero = sa.literal(0, sa.Integer)
     processes = sa.select(sa.literal(0, sa.Integer).label("kind"), Process.id, Process.title.label("name"),
-                          blank.label("process"), Process.title.label("s1"), zero.label("s2"), Process.id.label("s3"))
+                          blank.label("process"), Process.title.label("s1"), zero.label("s2"),
+                          Process.id.label("s3"))
     themes = (sa.select(sa.literal(1, sa.Integer), Theme.id, Theme.name, Process.title, Process.title,
                         Theme.position, Theme.id).join(Process, Process.id == Theme.process_id))
     districts = sa.select(sa.literal(2, sa.Integer), District.id, District.name, blank, District.name, zero,
@@ -258,13 +269,13 @@ def proposal_page(proposal_id: int) -> Proposal | None:
     # the process's phases and rule serve the policies, its themes and districts are not on the page
     return db.session.scalar(
         sa.select(Proposal).where(Proposal.id == proposal_id).options(
-            joinedload(Proposal.author).lazyload("*"), joinedload(Proposal.theme), joinedload(Proposal.district),
+            joinedload(Proposal.author).lazyload("*"), joinedload(Proposal.theme),
+            joinedload(Proposal.district),
             joinedload(Proposal.process).options(lazyload(Process.themes), lazyload(Process.districts)),
             selectinload(Proposal.translations).joinedload(ProposalTranslation.translator).lazyload("*"),
             selectinload(Proposal.answers).selectinload(ProposalAnswer.texts),
             selectinload(Proposal.sources).joinedload(Proposal.author).lazyload("*"),
-            joinedload(Proposal.merged_into),
-            joinedload(Proposal.merged_by).lazyload("*"),
+            joinedload(Proposal.merged_into), joinedload(Proposal.merged_by).lazyload("*"),
         )
     )
 
@@ -281,6 +292,7 @@ def qualified_for_council(council_id: int):
     """Qualified proposals of the processes that feed ``council_id``, oldest qualification first: the list the
     council's secretary draws agenda items from (a select, for the councils module to paginate)."""
     return (sa.select(Proposal).join(Process, Process.id == Proposal.process_id)
-            .where(Process.council_id == council_id, Proposal.state == "qualified", Proposal.hidden_at.is_(None))
+            .where(Process.council_id == council_id, Proposal.state == "qualified",
+                   Proposal.hidden_at.is_(None))
             .options(selectinload(Proposal.author), selectinload(Proposal.theme))
             .order_by(Proposal.qualified_at, Proposal.id))

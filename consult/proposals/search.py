@@ -48,7 +48,8 @@ def pg_answer_document(table: str = "") -> str:
 
 POSTGRES_INDEXES = (
     f"CREATE INDEX IF NOT EXISTS ix_proposal_fts ON proposal USING gin (({pg_document()}))",
-    f"CREATE INDEX IF NOT EXISTS ix_proposal_translation_fts ON proposal_translation USING gin (({pg_document()}))",
+    "CREATE INDEX IF NOT EXISTS ix_proposal_translation_fts ON proposal_translation USING gin "
+    f"(({pg_document()}))",
     f"CREATE INDEX IF NOT EXISTS ix_proposal_answer_text_fts ON proposal_answer_text "
     f"USING gin (({pg_answer_document()}))",
 )
@@ -101,7 +102,8 @@ def _ensure_table(connection) -> None:
 def _write(connection, rowid: int, proposal_id: int, title: str, body: str) -> None:
     _ensure_table(connection)
     connection.execute(sa.text("DELETE FROM proposal_fts WHERE rowid = :r"), {"r": rowid})
-    connection.execute(sa.text("INSERT INTO proposal_fts (rowid, proposal_id, title, body) VALUES (:r, :p, :t, :b)"),
+    connection.execute(sa.text("INSERT INTO proposal_fts (rowid, proposal_id, title, body) VALUES (:r, :p, "
+                               ":t, :b)"),
                        {"r": rowid, "p": proposal_id, "t": title or "", "b": body or ""})
 
 
@@ -131,7 +133,8 @@ def _index_answer_text(mapper, connection, target):
 @event.listens_for(AnswerText, "after_delete")
 def _unindex_answer_text(mapper, connection, target):
     if _is_sqlite(connection):
-        connection.execute(sa.text("DELETE FROM proposal_fts WHERE rowid = :r"), {"r": ANSWER_ROWID + target.id})
+        connection.execute(sa.text("DELETE FROM proposal_fts WHERE rowid = :r"),
+                           {"r": ANSWER_ROWID + target.id})
 
 
 @event.listens_for(Proposal, "after_delete")

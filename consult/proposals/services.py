@@ -42,7 +42,8 @@ DEFAULT_BODY_MAX = 20_000
 ANSWER_MAX = 20_000
 
 
-# --- notifications -------------------------------------------------------------------------------------------
+# --- notifications
+# -------------------------------------------------------------------------------------------
 
 def _follow(user, proposal) -> None:
     if user is not None:
@@ -53,7 +54,8 @@ def _notify(proposal, event: str, actor=None, **params) -> None:
     notifications.notify_followers(proposal, event, actor=actor, **params)
 
 
-# --- checks --------------------------------------------------------------------------------------------------
+# --- checks
+# --------------------------------------------------------------------------------------------------
 
 def _require(action: str, person, obj) -> None:
     decision = policies.decide(action, person, obj)
@@ -110,10 +112,12 @@ def _attach(proposal: Proposal, upload: tuple[bytes, str | None] | None, alt: st
         proposal.attachment_alt = " ".join((alt or "").split())[:300] or None
 
 
-# --- writing -------------------------------------------------------------------------------------------------
+# --- writing
+# -------------------------------------------------------------------------------------------------
 
-def create_draft(process: Process, author, *, title: str, body: str, language: str, theme_id: int | None = None,
-                 district_id: int | None = None, upload: tuple[bytes, str | None] | None = None,
+def create_draft(process: Process, author, *, title: str, body: str, language: str,
+                 theme_id: int | None = None, district_id: int | None = None,
+                 upload: tuple[bytes, str | None] | None = None,
                  attachment_alt: str | None = None) -> Proposal:
     """Save a draft the author previews before publishing. Rule: the phase opens ``propose`` and the author
     meets the process's eligibility rule; title and body are required and bounded; theme and district belong
@@ -121,8 +125,8 @@ def create_draft(process: Process, author, *, title: str, body: str, language: s
     _require("proposal.create", author, process)
     title, body = _clean_text(title, body)
     theme, district = _check_place(process, theme_id, district_id, language)
-    proposal = Proposal(process=process, author=author, title=title, body=body, language=language, theme=theme,
-                        district=district, state=DRAFT)
+    proposal = Proposal(process=process, author=author, title=title, body=body, language=language,
+                        theme=theme, district=district, state=DRAFT)
     _attach(proposal, upload, attachment_alt)
     db.session.add(proposal)
     db.session.flush()
@@ -278,8 +282,8 @@ def answer(proposal: Proposal, actor, *, state: str, language: str, text: str) -
     return entry
 
 
-def merge(sources: list[Proposal], actor, *, title: str, body: str, language: str, theme_id: int | None = None,
-          district_id: int | None = None) -> Proposal:
+def merge(sources: list[Proposal], actor, *, title: str, body: str, language: str,
+          theme_id: int | None = None, district_id: int | None = None) -> Proposal:
     """A moderator merges and reformulates open proposals of one process into a new one.
 
     Each source becomes ``merged`` and points to the new proposal; the new one lists its sources (and so their
@@ -292,7 +296,8 @@ def merge(sources: list[Proposal], actor, *, title: str, body: str, language: st
     if any(s.process_id != process.id for s in sources):
         raise DomainError(_l("Only proposals of the same process can be merged."), field="sources")
     if any(s.state not in OPEN_STATES for s in sources):
-        raise Conflict(_l("Only open proposals can be merged (not drafts, answered, withdrawn or merged ones)."))
+        raise Conflict(_l("Only open proposals can be merged (not drafts, answered, withdrawn or merged "
+                          "ones)."))
     title, body = _clean_text(title, body)
     theme, district = _check_place(process, theme_id, district_id, language)
     now = utcnow()
@@ -348,7 +353,8 @@ def translate(proposal: Proposal, actor, *, language: str, title: str, body: str
     return existing
 
 
-# --- reading -------------------------------------------------------------------------------------------------
+# --- reading
+# -------------------------------------------------------------------------------------------------
 
 def in_language(proposal: Proposal, language: str, translations=None):
     """What a reader of ``language`` sees: the translation in their language when there is one, else the

@@ -5,12 +5,13 @@ for the API's count of a subquery). ``proposal_tally`` (``models.ProposalTally``
 ``(process, theme or 0, district or 0, state, published)``, the number of visible (not hidden) proposals; a
 list's total is the sum of the groups its filters select, a few hundred rows at most whatever the data size.
 
-Database triggers on ``proposal`` keep it, in the transaction of the change and whoever makes it: the services,
-moderation (``hidden_at``), the generators' bulk inserts, ``ON DELETE SET NULL`` of a theme or district and
-``ON DELETE CASCADE`` of a process (both fire the triggers on SQLite and PostgreSQL). An increment is an upsert
-and a decrement an ``UPDATE ... SET proposals = proposals - 1``: each reads the row's latest committed value
-under its row lock, so concurrent transactions cannot lose a change (SQLite serialises writers anyway).
-An update fires them only when a grouped value (or visibility) changes, not on every support or comment.
+Database triggers on ``proposal`` keep it, in the transaction of the change and whoever makes it: the
+services, moderation (``hidden_at``), the generators' bulk inserts, ``ON DELETE SET NULL`` of a theme or
+district and ``ON DELETE CASCADE`` of a process (both fire the triggers on SQLite and PostgreSQL). An
+increment is an upsert and a decrement an ``UPDATE ... SET proposals = proposals - 1``: each reads the row's
+latest committed value under its row lock, so concurrent transactions cannot lose a change (SQLite serialises
+writers anyway). An update fires them only when a grouped value (or visibility) changes, not on every support
+or comment.
 
 The triggers are made by migration 0005 in production and by ``create_extras`` for schemas made with
 ``create_all`` (tests, benchmarks). A later SQLite migration that rebuilds the ``proposal`` table
@@ -47,7 +48,8 @@ _CHANGED = ("OLD.process_id IS DISTINCT FROM NEW.process_id OR OLD.theme_id IS D
             "OR OLD.district_id IS DISTINCT FROM NEW.district_id OR OLD.state IS DISTINCT FROM NEW.state "
             "OR (OLD.published_at IS NULL) <> (NEW.published_at IS NULL) "
             "OR (OLD.hidden_at IS NULL) <> (NEW.hidden_at IS NULL)")
-_INCREMENT_SQLITE = (f"INSERT INTO proposal_tally ({_COLUMNS}) SELECT {_values('NEW')}, 1 WHERE NEW.hidden_at IS NULL "
+_INCREMENT_SQLITE = (f"INSERT INTO proposal_tally ({_COLUMNS}) SELECT {_values('NEW')}, 1 WHERE "
+                     "NEW.hidden_at IS NULL "
                      + _CONFLICT.format(t=""))
 _DECREMENT = "UPDATE proposal_tally SET proposals = proposals - 1 WHERE {cond}" + " AND " + _match("OLD")
 
@@ -55,7 +57,8 @@ SQLITE_TRIGGERS = (
     "DROP TRIGGER IF EXISTS proposal_tally_insert",
     "DROP TRIGGER IF EXISTS proposal_tally_update",
     "DROP TRIGGER IF EXISTS proposal_tally_delete",
-    f"CREATE TRIGGER proposal_tally_insert AFTER INSERT ON proposal FOR EACH ROW BEGIN {_INCREMENT_SQLITE}; END",
+    f"CREATE TRIGGER proposal_tally_insert AFTER INSERT ON proposal FOR EACH ROW BEGIN {_INCREMENT_SQLITE}; "
+    "END",
     f"CREATE TRIGGER proposal_tally_update AFTER UPDATE ON proposal FOR EACH ROW "
     f"WHEN {_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} BEGIN "
     f"{_DECREMENT.format(cond='OLD.hidden_at IS NULL')}; {_INCREMENT_SQLITE}; END",
@@ -91,7 +94,8 @@ POSTGRES_TRIGGERS = (
 #: the tally of the proposals already there (when the triggers are made on a table that has rows)
 REBUILD = (
     "DELETE FROM proposal_tally",
-    f"INSERT INTO proposal_tally ({_COLUMNS}) SELECT process_id, coalesce(theme_id, 0), coalesce(district_id, 0), "
+    f"INSERT INTO proposal_tally ({_COLUMNS}) SELECT process_id, coalesce(theme_id, 0), "
+    "coalesce(district_id, 0), "
     "state, published_at IS NOT NULL, count(*) FROM proposal WHERE hidden_at IS NULL "
     "GROUP BY process_id, coalesce(theme_id, 0), coalesce(district_id, 0), state, published_at IS NOT NULL",
 )

@@ -22,7 +22,8 @@ group = AppGroup("residents", help="Resident register: import the municipality's
               help="Date they left (YYYY-MM-DD; default today).")
 def import_register_command(path: Path, mark_missing_left: bool, left_on):
     """Import FILE.csv (columns document_type, document_number, birth_date[, district]; dates YYYY-MM-DD or
-    DD/MM/YYYY). Nothing is saved if the file cannot be read; rejected lines are listed, never their numbers."""
+    DD/MM/YYYY). Nothing is saved if the file cannot be read; rejected lines are listed, never their
+    numbers."""
     from consult.residency.register import import_register
 
     data = path.read_bytes()

@@ -35,7 +35,8 @@ class RegisterVerifyForm(BaseForm):
     birth_date = StringField(
         _l("Birth date"), filters=[strip_filter],
         validators=[DataRequired(message=_l("Please enter your birth date.")), Length(max=20)],
-        description=_l("Written as %(formats)s, for example 1990-03-25 or 25/03/1990.", formats=DATE_FORMATS_TEXT),
+        description=_l("Written as %(formats)s, for example 1990-03-25 or 25/03/1990.",
+                       formats=DATE_FORMATS_TEXT),
     )
     submit = SubmitField(_l("Verify with the register"))
 
@@ -51,7 +52,8 @@ _CODES = re.compile(r"\d{4}-\d{2}-\d{2}|\d{2}/\d{2}/\d{4}|YYYY-MM-DD|DD/MM/YYYY"
 
 def keep_codes_whole(text) -> Markup:
     """The help text with each date or date format in it isolated and kept on one line (``<bdi dir="ltr"
-    class="nowrap">``): in Arabic, "1990-03-25" would otherwise break at a dash and its parts change places."""
+    class="nowrap">``): in Arabic, "1990-03-25" would otherwise break at a dash and its parts change
+    places."""
     parts, last = [], 0
     text = str(text)
     for match in _CODES.finditer(text):
@@ -97,7 +99,8 @@ class RegisterImportForm(BaseForm):
 
 class CardBatchForm(BaseForm):
     label = StringField(_l("Label for staff"), filters=[strip_filter],
-                        validators=[DataRequired(message=_l("Please give the batch a label.")), Length(max=120)],
+                        validators=[DataRequired(message=_l("Please give the batch a label.")),
+                                    Length(max=120)],
                         description=_l("For example: Help desk Stazione, March."))
     count = IntegerField(_l("Number of codes"), default=20,
                          validators=[InputRequired(message=_l("Please enter a number.")),
@@ -152,7 +155,7 @@ class EligibilityRuleForm(BaseForm):
     district_ids = MultiCheckboxField(_l("Districts (none checked: the whole city)"), coerce=int)
     accept_declared_birth_year = BooleanField(
         _l("Accept a birth year the resident states on their honour"), default=True,
-        description=_l("For proposing and supporting, when verification recorded no birth year (a resident card "
-                       "code records none). Votes always need a birth year recorded by the register or a "
-                       "registrar."))
+        description=_l("For proposing and supporting, when verification recorded no birth year (a resident "
+                       "card code records none). Votes always need a birth year recorded by the register or "
+                       "a registrar."))
     submit = SubmitField(_l("Save the rule"))

@@ -84,8 +84,8 @@ def normalise_number(value: str | None) -> str:
     if not number:
         raise InvalidFact(_l("The document number is empty."), "document_number")
     if not (3 <= len(number) <= 40 and number.isascii() and number.isalnum()):
-        raise InvalidFact(_l("The document number must have 3 to 40 letters or digits (spaces, dashes and dots "
-                             "are ignored)."), "document_number")
+        raise InvalidFact(_l("The document number must have 3 to 40 letters or digits (spaces, dashes and "
+                             "dots are ignored)."), "document_number")
     return number
 
 

@@ -98,8 +98,9 @@ class EligibilityRule(TimestampMixin, db.Model):
     min_age: Mapped[int | None] = mapped_column(sa.Integer)
     #: district ids; empty means the whole city
     district_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    #: for proposing and supporting (not binding), a resident whose verification recorded no birth year (a card
-    #: code) may state it on their honour; votes always need a birth year recorded by the register or a registrar
+    # : for proposing and supporting (not binding), a resident whose verification recorded no birth year (a
+    # card : code) may state it on their honour; votes always need a birth year recorded by the register or a
+    # registrar
     accept_declared_birth_year: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True,
                                                              server_default=sa.true())
 
@@ -135,7 +136,8 @@ class RegisterEntry(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("length(digest) = 32", name="digest_is_32_bytes"),
-        sa.CheckConstraint("birth_year is null or (birth_year > 1850 and birth_year < 2200)", name="birth_year"),
+        sa.CheckConstraint("birth_year is null or (birth_year > 1850 and birth_year < 2200)",
+                           name="birth_year"),
     )
 
 
@@ -152,7 +154,8 @@ class RegisterClaim(db.Model):
     register_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entry.id", ondelete="CASCADE"),
                                                    nullable=False)
     #: the account that asked and was refused
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -188,8 +191,8 @@ class CardCode(db.Model):
     __tablename__ = "card_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("card_code_batch.id", ondelete="CASCADE"), nullable=False,
-                                          index=True)
+    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("card_code_batch.id", ondelete="CASCADE"),
+                                          nullable=False, index=True)
     #: hex HMAC-SHA256 of the normalised code
     code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
@@ -202,12 +205,14 @@ class CardCode(db.Model):
 
 
 class InPersonCode(db.Model):
-    """The short-lived one-time code a resident shows a registrar. One per account; only its hash is stored."""
+    """The short-lived one-time code a resident shows a registrar. One per account; only its hash is
+    stored."""
 
     __tablename__ = "in_person_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         unique=True)
     code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
 

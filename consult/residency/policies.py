@@ -1,10 +1,10 @@
 """Residence predicates for the policy engine: verified resident, and "meets this eligibility rule".
 
 An age limit needs a birth year. The register and registrars record one; a resident-card code does not. When
-none is recorded the person is never left at a dead end: for a non-binding action (proposing, supporting) under
-a rule that accepts it (the default) they are asked to state their birth year on their honour, recorded as
-self-declared; for votes, or a rule that does not accept it, they are told to see a registrar in person, who
-records it. Both refusals link to the page where that is done.
+none is recorded the person is never left at a dead end: for a non-binding action (proposing, supporting)
+under a rule that accepts it (the default) they are asked to state their birth year on their honour, recorded
+as self-declared; for votes, or a rule that does not accept it, they are told to see a registrar in person,
+who records it. Both refusals link to the page where that is done.
 """
 
 from __future__ import annotations
@@ -46,28 +46,32 @@ def is_verified_resident(person, obj):
 
 def _state_birth_year(age: int) -> Decision:
     """Refused until the person states their birth year (on the page the refusal links to)."""
-    return Decision(REFUSED, _l("This is open to residents aged %(age)s or over, and your verification did not "
-                                "record your age (a resident card does not show it). Please state your birth "
-                                "year to go on.", age=age),
+    return Decision(REFUSED,
+                    _l("This is open to residents aged %(age)s or over, and your verification did not "
+                       "record your age (a resident card does not show it). Please state your birth "
+                       "year to go on.", age=age),
                     endpoint="residency.birth_year", label=_l("State my birth year"))
 
 
 def _recorded_birth_year(age: int, *, declared: bool) -> Decision:
-    """Refused until a registrar records the birth year: an in-person visit, with the code from the profile."""
+    """Refused until a registrar records the birth year: an in-person visit, with the code from the
+    profile."""
     if declared:
-        reason = _l("This is open to residents aged %(age)s or over, and here a birth year you stated yourself is "
-                    "not enough: a registrar must record it. Visit a help desk and show the one-time code from "
-                    "your profile; the registrar records your birth year.", age=age)
+        reason = _l("This is open to residents aged %(age)s or over, and here a birth year you stated "
+                    "yourself is not enough: a registrar must record it. Visit a help desk and show the "
+                    "one-time code from your profile; the registrar records your birth year.", age=age)
     else:
-        reason = _l("This is open to residents aged %(age)s or over, and your birth year has not been recorded. "
-                    "Visit a help desk and show the one-time code from your profile: a registrar verifies you in "
-                    "person and records your birth year.", age=age)
+        reason = _l("This is open to residents aged %(age)s or over, and your birth year has not been "
+                    "recorded. Visit a help desk and show the one-time code from your profile: a registrar "
+                    "verifies you in person and records your birth year.", age=age)
     return Decision(REFUSED, reason, endpoint="residency.in_person_code", label=_l("Get my one-time code"))
 
 
 def accepts_declared_birth_year(rule: EligibilityRule, *, binding: bool) -> bool:
-    """A stated birth year meets the rule's age limit only for non-binding actions, where the rule accepts it."""
-    return not binding and rule.accept_declared_birth_year is not False  # None: a rule not saved yet (default)
+    """A stated birth year meets the rule's age limit only for non-binding actions, where the rule accepts
+    it."""
+    # None: a rule not saved yet (default)
+    return not binding and rule.accept_declared_birth_year is not False
 
 
 def check_rule(person, rule: EligibilityRule | None, *, binding: bool = True) -> Decision:
@@ -103,10 +107,12 @@ def check_rule(person, rule: EligibilityRule | None, *, binding: bool = True) ->
     return YES
 
 
-def meets_eligibility(rule_of: Callable[[object], EligibilityRule | None], *, binding: bool = False) -> Predicate:
+def meets_eligibility(rule_of: Callable[[object], EligibilityRule | None], *,
+                      binding: bool = False) -> Predicate:
     """A predicate testing the eligibility rule that ``rule_of(obj)`` returns for the object acted on.
 
-    Non-binding by default (proposing, supporting): a self-declared birth year counts where the rule accepts it.
+    Non-binding by default (proposing, supporting): a self-declared birth year counts where the rule accepts
+    it.
     """
 
     def test(person, obj):
@@ -115,7 +121,8 @@ def meets_eligibility(rule_of: Callable[[object], EligibilityRule | None], *, bi
     return Predicate(test, "meets_eligibility")
 
 
-# -- actions of the residency module --------------------------------------------------------------------------
+# -- actions of the residency module
+# --------------------------------------------------------------------------
 
 #: registrars (and admins) run the register, codes and in-person checks
 is_registrar = is_admin | has_role(

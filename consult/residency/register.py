@@ -2,12 +2,15 @@
 
 Rules kept here:
 
-* The file is UTF-8 text (a byte-order mark is fine), comma- or semicolon-separated, with a first line naming the
+* The file is UTF-8 text (a byte-order mark is fine), comma- or semicolon-separated, with a first line naming
+the
   columns ``document_type, document_number, birth_date`` and optionally ``district``. Anything else is refused
   as a whole, with a message saying what was expected, and nothing is saved.
-* Each row is normalised and only its HMAC is kept, with the birth year and the district. Bad rows are rejected
+* Each row is normalised and only its HMAC is kept, with the birth year and the district. Bad rows are
+rejected
   with their line number and the reason — never the number itself. Empty lines are skipped.
-* Re-importing the same register changes nothing; entries that reappear are counted as updated; entries missing
+* Re-importing the same register changes nothing; entries that reappear are counted as updated; entries
+missing
   from the file can be marked as *left* (with a date), which also ends the verification of an account that
   entry verified, on that date.
 * The whole import is one transaction: the caller commits (the request, or the CLI command).
@@ -78,7 +81,8 @@ def _file_error(message) -> DomainError:
 
 def _decode(data: bytes) -> str:
     if b"\x00" in data[:65536]:
-        raise _file_error(_l("This file is not a CSV text file. Export the register as CSV (UTF-8) and try again."))
+        raise _file_error(_l("This file is not a CSV text file. Export the register as CSV (UTF-8) and try "
+                             "again."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -97,7 +101,8 @@ def _expected_columns_message():
 
 
 def read_rows(data: bytes):
-    """Decode and check the file; return ``(column positions, csv reader of the data lines, lines before them)``."""
+    """Decode and check the file; return ``(column positions, csv reader of the data lines, lines before
+    them)``."""
     text = _decode(data)
     lines = text.splitlines()
     first = next((i for i, line in enumerate(lines) if line.strip()), None)

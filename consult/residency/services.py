@@ -74,7 +74,8 @@ def _expiry(now):
 
 
 def verify_account(user: User, method: str, *, by: User | None = None, birth_year: int | None = None,
-                   district_id: int | None = None, register_entry: RegisterEntry | None = None) -> ResidentStatus:
+                   district_id: int | None = None,
+                   register_entry: RegisterEntry | None = None) -> ResidentStatus:
     """Make ``user`` a verified resident (or renew): method and date recorded, expiry from the configuration.
 
     Birth year and district are replaced only when the new method brings them (a birth year the person had
@@ -125,12 +126,14 @@ def verify_with_register(user: User, doc_type: str, number: str, birth_date: str
     entry = db.session.scalar(sa.select(RegisterEntry).where(RegisterEntry.digest == digest))
     now = utcnow()
     if entry is None or (entry.left_at is not None and entry.left_at <= now):
-        raise DomainError(_l("We could not find this document in the resident register. Check the type, the number "
-                             "and the birth date. If it still does not work, a registrar can verify you in person."))
+        raise DomainError(_l("We could not find this document in the resident register. Check the type, the "
+                             "number and the birth date. If it still does not work, a registrar can verify "
+                             "you in person."))
     holder = db.session.scalar(sa.select(ResidentStatus).where(ResidentStatus.register_entry_id == entry.id))
     if holder is not None and holder.user_id != user.id:
         _leave_claim(entry, user)
-        raise EntryTaken(_l("This document has already verified another account. Each document can verify one "
+        raise EntryTaken(_l("This document has already verified another account. Each document can verify "
+                            "one "
                           "account only. We have told the registrars: please visit a help desk so they can "
                           "sort it out with you."))
     return verify_account(user, METHOD_REGISTER, birth_year=entry.birth_year, district_id=entry.district_id,
@@ -220,11 +223,11 @@ def declare_birth_year(user: User, year: int) -> ResidentStatus:
 
     status = current_status(user)
     if status is None:
-        raise NotAllowed(_l("Only verified residents can state their birth year. Please verify your residence "
-                            "first."))
+        raise NotAllowed(_l("Only verified residents can state their birth year. Please verify your "
+                            "residence first."))
     if status.birth_year is not None:
-        raise Conflict(_l("Your birth year is already recorded. If it is wrong, a registrar can correct it at "
-                          "a help desk."), field="birth_year")
+        raise Conflict(_l("Your birth year is already recorded. If it is wrong, a registrar can correct it "
+                          "at a help desk."), field="birth_year")
     if not 1880 <= year <= utcnow().year:
         raise DomainError(_l("The birth year is not possible."), field="birth_year")
     status.birth_year = year
@@ -292,7 +295,8 @@ def redeem_card_code(user: User, code: str) -> ResidentStatus:
     if claimed.rowcount != 1:
         row = db.session.scalar(sa.select(CardCode).where(CardCode.code_hash == digest))
         if row is None:
-            message = _l("This code is not valid. Check each character: codes use letters and the digits 2 to 9.")
+            message = _l("This code is not valid. Check each character: codes use letters and the digits 2 "
+                         "to 9.")
         elif row.used_at is not None:
             message = _l("This code has already been used. Each code works once.")
         elif row.revoked_at is not None:
@@ -319,7 +323,8 @@ def revoke_batch(batch: CardCodeBatch, registrar: User) -> int:
 def revoke_card_code(code: str, registrar: User) -> None:
     """Cancel one unused code (a lost or stolen card)."""
     result = db.session.execute(sa.update(CardCode).where(
-        CardCode.code_hash == code_hash("card", code), CardCode.used_at.is_(None), CardCode.revoked_at.is_(None)
+        CardCode.code_hash == code_hash("card", code), CardCode.used_at.is_(None),
+        CardCode.revoked_at.is_(None)
     ).values(revoked_at=utcnow()).execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise DomainError(_l("No unused code matches. It may be mistyped, already used or already cancelled."),
@@ -339,7 +344,8 @@ def batch_counts() -> list[tuple[CardCodeBatch, int, int]]:
     return [(batch, u, r) for batch, u, r in rows]
 
 
-# -- in person ------------------------------------------------------------------------------------------------
+# -- in person
+# ------------------------------------------------------------------------------------------------
 
 
 def in_person_lifetime() -> timedelta:
@@ -372,7 +378,8 @@ def confirm_in_person(registrar: User, code: str, *, birth_year: int | None = No
     row = find_in_person_code(code)
     user = row.user
     if user.id == registrar.id:
-        raise NotAllowed(_l("You cannot verify your own account. Please ask another registrar."), field="code")
+        raise NotAllowed(_l("You cannot verify your own account. Please ask another registrar."),
+                         field="code")
     if birth_year is not None and not 1880 <= birth_year <= utcnow().year:
         raise DomainError(_l("The birth year is not possible."), field="birth_year")
     if district_id is not None and db.session.get(District, district_id) is None:
@@ -386,7 +393,8 @@ def confirm_in_person(registrar: User, code: str, *, birth_year: int | None = No
     return user
 
 
-# -- eligibility rules ----------------------------------------------------------------------------------------
+# -- eligibility rules
+# ----------------------------------------------------------------------------------------
 
 BINDING_VOTE_RULE = {"name": "Binding votes: verified residents aged 16 or over", "min_level": LEVEL_VERIFIED,
                      "min_age": 16}
@@ -403,7 +411,8 @@ def default_binding_rule() -> EligibilityRule:
 
 
 def save_rule(rule: EligibilityRule | None, *, name: str, min_level: str, min_age: int | None,
-              district_ids: list[int], by: User, accept_declared_birth_year: bool | None = None) -> EligibilityRule:
+              district_ids: list[int], by: User,
+              accept_declared_birth_year: bool | None = None) -> EligibilityRule:
     """Create or change an eligibility rule. Only residence facts can be set: level, age, districts, and
     whether a birth year the resident states meets the age limit for proposing and supporting (None: as it
     was; a new rule accepts it)."""
@@ -427,7 +436,8 @@ def save_rule(rule: EligibilityRule | None, *, name: str, min_level: str, min_ag
     return rule
 
 
-# -- personal data --------------------------------------------------------------------------------------------
+# -- personal data
+# --------------------------------------------------------------------------------------------
 
 
 def export_personal_data(user: User) -> dict:
@@ -440,7 +450,8 @@ def export_personal_data(user: User) -> dict:
         "expires_at": status.expires_at.isoformat() if status and status.expires_at else None,
         "revoked_at": status.revoked_at.isoformat() if status and status.revoked_at else None,
         "birth_year": status.birth_year if status else None,
-        "birth_year_self_declared": bool(status and status.birth_year is not None and status.birth_year_declared),
+        "birth_year_self_declared": bool(status and status.birth_year is not None
+                                         and status.birth_year_declared),
         "district": status.district.name if status and status.district else None,
         "verified_with_register": bool(status and status.register_entry_id),
     }

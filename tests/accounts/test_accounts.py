@@ -148,7 +148,8 @@ def test_profile_changes(client, make_user, db):
     assert response.status_code == 303
     db.session.refresh(user)
     assert (user.display_name, user.language) == ("Amina B.", "ar")
-    assert user.email is None  # added once the link mailed to it is opened (tests/security/test_email_privacy.py)
+    # added once the link mailed to it is opened (tests/security/test_email_privacy.py)
+    assert user.email is None
     page = client.get("/profile")
     assert 'dir="rtl"' in page.get_data(as_text=True)
 
@@ -157,7 +158,8 @@ def test_profile_email_taken_is_not_attached_nor_revealed(client, make_user, db)
     make_user("other", email="taken@example.org")
     user = make_user("amina")
     client.sign_in("amina")
-    response = client.post_form("/profile", {"display_name": "A", "language": "en", "email": "taken@example.org"})
+    response = client.post_form("/profile",
+                                {"display_name": "A", "language": "en", "email": "taken@example.org"})
     assert response.status_code == 303
     assert "already used" not in text_of(client.get(response.headers["Location"]))
     db.session.refresh(user)
@@ -199,7 +201,8 @@ def test_staff_reset_code_works_once(client, make_user, db):
     assert client.post_form("/reset-code", data).status_code == 303
     client.sign_in("amina", "fresh password 1")
     client.sign_out()
-    again = client.post_form("/reset-code", dict(data, new_password="another one 22", confirm="another one 22"))
+    again = client.post_form("/reset-code",
+                             dict(data, new_password="another one 22", confirm="another one 22"))
     assert again.status_code == 422 and "not valid" in text_of(again)
     assert "accounts.reset_code_issued" in set(db.session.scalars(db.select(AuditEntry.action)))
 
@@ -218,7 +221,8 @@ def test_email_reset_link(app, client, make_user, db):
         db.session.commit()
     opened = client.get(f"/reset/{token}")
     assert opened.status_code == 303 and opened.headers["Location"] == "/reset/new-password"
-    response = client.post_form("/reset/new-password", {"new_password": "via email link", "confirm": "via email link"})
+    response = client.post_form("/reset/new-password",
+                                {"new_password": "via email link", "confirm": "via email link"})
     assert response.status_code == 303
     again = client.get(f"/reset/{token}", follow_redirects=True)
     assert "not valid any more" in text_of(again)
@@ -272,7 +276,8 @@ def test_rate_limit_on_sign_in_gives_translated_429(app, client, make_user):
 
 
 def test_cli_creates_first_admin(runner, db):
-    result = runner.invoke(args=["users", "create", "chief", "--role", "admin", "--password", "very secret pw"])
+    result = runner.invoke(args=["users", "create", "chief", "--role", "admin", "--password",
+                                 "very secret pw"])
     assert result.exit_code == 0, result.output
     user = accounts.get_user_by_username("chief")
     assert user.has_role("admin")

@@ -151,7 +151,8 @@ def test_open_data_page_for_people(client, data):
 
 
 def test_sessions_give_agenda_and_attendance_counts(client, council_setup, db):  # noqa: F811 - the fixture
-    """The list counts the roll call in the query and reads all agendas in one query: same figures as the rows."""
+    """The list counts the roll call in the query and reads all agendas in one query: same figures as the
+    rows."""
     from consult.api.resources.sessions import _agenda
     from consult.meetings import services as meetings
 
@@ -173,7 +174,8 @@ def test_proposals_give_the_authors_public_name_and_nothing_of_the_account(
     from consult.accounts.erasure import erase_account
 
     process = make_process()
-    amal = make_user("amal-login", display_name="Amal", email="amal@example.org", verified=True, birth_year=1990)
+    amal = make_user("amal-login", display_name="Amal", email="amal@example.org", verified=True,
+                     birth_year=1990)
     kept = make_proposal(process, amal, title="Evening classes")
     gone_author = make_user("gone-login", display_name="Gone", verified=True, birth_year=1990)
     gone = make_proposal(process, gone_author, title="Market stalls")

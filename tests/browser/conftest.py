@@ -109,7 +109,8 @@ def axe_check(page, *, exclude=None):
          "nodes": [n.get("target") for n in v.get("nodes", [])][:5]}
         for v in violations
     ]
-    assert not violations, f"axe violations on {page.url}:\n" + json.dumps(summary, indent=2, ensure_ascii=False)
+    assert not violations, f"axe violations on {page.url}:\n" + json.dumps(summary, indent=2,
+                                                                           ensure_ascii=False)
 
 
 @pytest.fixture

@@ -1,15 +1,16 @@
 """axe-core (WCAG 2.2 AA) on every page type of the demo, in English and Arabic, signed out and signed in.
 
 The URL list is the one of the smoke and authorization tests (``tests/routes.py``): every GET route of the URL
-map, its arguments filled from the demo data, plus the pages of the same routes in their other states (the held
-session and the past debate, every minutes, each closed poll: one per voting method, each with its chart). Routes
-that do not answer HTML (feeds, CSV, JSON, PDF, Markdown, calendars, event streams, downloads) are skipped.
+map, its arguments filled from the demo data, plus the pages of the same routes in their other states (the
+held session and the past debate, every minutes, each closed poll: one per voting method, each with its
+chart). Routes that do not answer HTML (feeds, CSV, JSON, PDF, Markdown, calendars, event streams, downloads)
+are skipped.
 
-Bounded: one browser context per (language, person); a redirect to the same page (sign in) and a repeated error
-page are checked once per context, a main content another person already had checked in that language once; the
-layout's static parts (footer, account and language menus) on the first page of each context; and the
-colour-contrast rule, by far the slowest, in English only (one style sheet with logical properties: colours do not
-change with the language).
+Bounded: one browser context per (language, person); a redirect to the same page (sign in) and a repeated
+error page are checked once per context, a main content another person already had checked in that language
+once; the layout's static parts (footer, account and language menus) on the first page of each context; and
+the colour-contrast rule, by far the slowest, in English only (one style sheet with logical properties:
+colours do not change with the language).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from consult.extensions import db as _db
 from tests.browser.conftest import AXE_TAGS
 from tests.routes import DEMO_PASSWORD, add_missing_objects, route_cases
 
-#: answers that are not HTML pages (data, feeds, downloads), never finish loading (event streams), or change the
-#: language or the account (the language switch, sign out)
+# : answers that are not HTML pages (data, feeds, downloads), never finish loading (event streams), or change
+# the : language or the account (the language switch, sign out)
 NOT_HTML = re.compile(r"(\.(json|csv|atom|ics|pdf|md|ico)|/events|/healthz|/attachment|/api/v1/[^?]*|/sign-out)$|/attachments/\d+$|^/language/")
 #: what differs between two renderings of the same content (CSRF tokens, join codes' QR images)
 TOKENS = re.compile(r'value="[^"]{20,}"|csrf_token[^>]*>')

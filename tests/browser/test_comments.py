@@ -69,7 +69,8 @@ def test_post_report_and_follow_without_javascript(live_server, new_context, mak
     page.get_by_label("Your comment").fill("A reply without JavaScript.")
     page.get_by_role("main").get_by_role("button", name="Post comment").click()
     page.wait_for_load_state()
-    expect(page.locator(".comment-thread--replies .comment__body")).to_contain_text("A reply without JavaScript.")
+    expect(page.locator(".comment-thread--replies .comment__body")).to_contain_text("A reply without "
+                                                                                    "JavaScript.")
     page.locator(".comment__actions").first.get_by_role("link", name="Report").click()
     page.wait_for_load_state()
     page.get_by_label("False information or rumour").check()

@@ -103,7 +103,8 @@ def test_page_is_readable_on_a_small_phone(live_server, new_context):
 
 
 def test_axe_check_can_fail(page):
-    page.set_content('<html lang="en"><head><title>x</title></head><body><main><img src="data:,"></main></body></html>')
+    page.set_content('<html lang="en"><head><title>x</title></head><body><main><img '
+                     'src="data:,"></main></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         axe_check(page)
 

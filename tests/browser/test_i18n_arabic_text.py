@@ -52,7 +52,8 @@ def arabic_minutes(live_server, make_user, app):
                                            ends_at="2026-12-07T19:00:00"), council_id=1)
     for document in (minutes, None):
         if document is None:
-            document = services.start_translation(minutes, "ar", actor=secretary, languages=app.config["LANGUAGES"])
+            document = services.start_translation(minutes, "ar", actor=secretary,
+                                                  languages=app.config["LANGUAGES"])
             services.save_revision(document, document.body + "\nترجمة.\n", author=secretary)
         services.submit(document, actor=secretary)
         services.approve(document, actor=president)

@@ -1,10 +1,10 @@
 """The document's language and direction follow the page that is shown, also after a boosted (htmx) swap.
 
 A boosted form or link swaps the <body> only; the <html lang dir> and the page's own stylesheets come from the
-answer too (static/js/consult.js). Checked right after the action, in the same document (no reload): signing in
-through the form with an Arabic, French or Italian account, changing the language in the profile, signing out,
-the language switcher; and the agenda of a council session reached through boosted links, whose stylesheet
-(councils.css) hides the list numbers beside the item numbers ("1. 1. Opening").
+answer too (static/js/consult.js). Checked right after the action, in the same document (no reload): signing
+in through the form with an Arabic, French or Italian account, changing the language in the profile, signing
+out, the language switcher; and the agenda of a council session reached through boosted links, whose
+stylesheet (councils.css) hides the list numbers beside the item numbers ("1. 1. Opening").
 """
 
 from __future__ import annotations
@@ -68,7 +68,8 @@ def test_signing_in_through_the_form_gives_the_page_the_person_s_language(live_s
     wait_for_language(page, "en", "ltr")
 
 
-def test_changing_the_language_in_the_profile_turns_the_page_right_to_left(live_server, new_context, make_user):
+def test_changing_the_language_in_the_profile_turns_the_page_right_to_left(live_server, new_context,
+                                                                           make_user):
     make_user("reader", display_name="Reader", language="en")
     page = new_context(locale="en-US").new_page()
     sign_in(page, live_server, "reader", PASSWORD)
@@ -109,7 +110,8 @@ def test_a_session_agenda_reached_through_boosted_links_is_numbered_once(live_se
     expect(page.locator(".agenda-item__title").first).to_have_text("1. Opening")
     assert_same_document(page)
     # the page's stylesheet came with it: the list shows no number of its own beside "1."
-    page.wait_for_function("() => getComputedStyle(document.querySelector('.agenda-list')).listStyleType === 'none'",
+    page.wait_for_function("() => getComputedStyle(document.querySelector('.agenda-list')).listStyleType === "
+                           "'none'",
                            timeout=5000)
     assert page.locator('link[href$="/councils.css"]').count() == 1
     # and a page without it drops it again

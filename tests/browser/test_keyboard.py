@@ -1,7 +1,8 @@
 """Keyboard only: propose (with the preview), vote, ask a question in a live debate — Tab, Shift+Tab, Enter,
-Space and the arrow keys, never the mouse. Every element that gets the focus on the way must show it (an outline
-or a shadow) and be a target of at least 24 x 24 CSS px (WCAG 2.2, 2.5.8; links inside a sentence are exempt, as
-the criterion allows). The same size rule is then checked on every interactive element of the main pages.
+Space and the arrow keys, never the mouse. Every element that gets the focus on the way must show it (an
+outline or a shadow) and be a target of at least 24 x 24 CSS px (WCAG 2.2, 2.5.8; links inside a sentence are
+exempt, as the criterion allows). The same size rule is then checked on every interactive element of the main
+pages.
 """
 
 from __future__ import annotations
@@ -104,9 +105,9 @@ def live_debate(live_server, make_user):
 
     moderator = make_user("karim", display_name="Karim", roles=("moderator",))
     debate = services.create_debate(moderator, title="Telling a different story about migration",
-                                    description="Questions from the public.", starts_at=datetime(2030, 5, 4, 17),
-                                    place="Biblioteca civica", languages="Italiano", interpretation=False,
-                                    allow_anonymous=True)
+                                    description="Questions from the public.",
+                                    starts_at=datetime(2030, 5, 4, 17), place="Biblioteca civica",
+                                    languages="Italiano", interpretation=False, allow_anonymous=True)
     services.add_segment(debate, "Questions from the public", 30)
     services.start_debate(debate, moderator)
     db.session.commit()
@@ -169,7 +170,8 @@ def test_propose_vote_and_ask_with_the_keyboard_only(live_server, new_context, m
     tab_to(page, "Send my question", tag="button")
     page.keyboard.press("Enter")
     expect(page.locator("#ask")).to_contain_text("Your question has been sent")
-    expect(page.locator("#question-list")).to_contain_text("Is there interpretation into Arabic? And into Tigrinya?")
+    expect(page.locator("#question-list")).to_contain_text("Is there interpretation into Arabic? And into "
+                                                           "Tigrinya?")
 
 
 @pytest.fixture
@@ -190,7 +192,8 @@ def test_targets_are_at_least_24_px_on_the_main_pages(live_server, new_context, 
 
     process = make_process(threshold=5)
     author = make_user("yusuf", display_name="Yusuf", verified=True, birth_year=1999)
-    proposal = proposals.create_draft(process, author, title="Resident cards", body="For **everyone**.", language="en")
+    proposal = proposals.create_draft(process, author, title="Resident cards", body="For **everyone**.",
+                                      language="en")
     proposals.publish(proposal, author)
     comments.post_comment(author, proposal, "A first comment.")
     poll_id = _poll().id

@@ -1,5 +1,6 @@
 """Minutes in a real browser: the secretary edits the draft (live preview) and submits it, the president
-approves and publishes, a visitor reads it and downloads the PDF; once without JavaScript; axe on each page type.
+approves and publishes, a visitor reads it and downloads the PDF; once without JavaScript; axe on each page
+type.
 
 The session itself is closed through the service in the fixture (the meetings module's own browser tests cover
 its pages); closing it is what drafts the minutes.

@@ -38,7 +38,8 @@ def planned(council_setup, db, make_user):  # noqa: F811
                                       starts_at=utcnow() + timedelta(days=10), place="Sala Gialla")
     meetings.add_item(session, title="Opening", kind="information")
     db.session.commit()
-    found = make_proposals(db, make_user, council_setup.council, qualified=["Night buses for the late shifts"],
+    found = make_proposals(db, make_user, council_setup.council,
+                           qualified=["Night buses for the late shifts"],
                            submitted=["Resident cards for everyone", "Desks at the station"])
     return session, found
 

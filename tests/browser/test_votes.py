@@ -85,7 +85,8 @@ def test_vote_pages_results_and_unverified_notice_pass_axe(live_server, new_cont
     axe_check(other)
 
 
-# ------------------------------------------------------------------------------------ every method, in the browser
+# ------------------------------------------------------------------------------------ every method, in the
+# browser
 
 from tests.votes.conftest import make_poll  # noqa: E402,F401 - the votes factory, shared with this module
 

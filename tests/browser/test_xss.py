@@ -1,18 +1,20 @@
 """The XSS corpus (tests/security/xss_vectors.py) through every user text field, checked in Chromium.
 
 The data goes in through the services (tests/security/corpus.py); then every page that shows a field is opened
-as a visitor, as staff (every platform role, edit forms with the vectors in ``value`` and ``<textarea>``) and as
-the author of the main proposal. On each page:
+as a visitor, as staff (every platform role, edit forms with the vectors in ``value`` and ``<textarea>``) and
+as the author of the main proposal. On each page:
 
-- an init script replaces ``alert``/``confirm``/``prompt``/``print`` and traps ``window.__xss``; it also records
-  every Content-Security-Policy violation (an inline script, handler, style or ``javascript:`` URL that reached
-  the DOM is blocked by the CSP *and* reported; the CSP is the second wall, not the first);
+- an init script replaces ``alert``/``confirm``/``prompt``/``print`` and traps ``window.__xss``; it also
+records
+  every Content-Security-Policy violation (an inline script, handler, style or ``javascript:`` URL that
+  reached the DOM is blocked by the CSP *and* reported; the CSP is the second wall, not the first);
 - a dialog handler records any dialog;
 - every request is watched: one to another host or to a ``/xss…`` path is a vector at work;
-- the DOM is read: no ``on*`` attribute, no ``hx-*`` attribute from user text, no script other than the layout's
-  own files from /static, no ``javascript:``/``data:``/``vbscript:`` URL in a link or source, no frame, object,
-  embed, base, style element, user-named element (DOM clobbering), form or meta refresh from user text, and no
-  template expression evaluated.
+- the DOM is read: no ``on*`` attribute, no ``hx-*`` attribute from user text, no script other than the
+layout's
+  own files from /static, no ``javascript:``/``data:``/``vbscript:`` URL in a link or source, no frame,
+  object, embed, base, style element, user-named element (DOM clobbering), form or meta refresh from user
+  text, and no template expression evaluated.
 """
 
 from __future__ import annotations
@@ -143,8 +145,9 @@ class _Watch:
 
 
 def _check_other_formats(watch: _Watch, pages: dict[str, str]) -> list[str]:
-    """Feeds, calendars, JSON, Markdown, CSV: never served as HTML; a feed's HTML content is safe once unescaped
-    (a feed reader renders it); a calendar's text cannot add lines of its own (no new event from a title)."""
+    """Feeds, calendars, JSON, Markdown, CSV: never served as HTML; a feed's HTML content is safe once
+    unescaped (a feed reader renders it); a calendar's text cannot add lines of its own (no new event from a
+    title)."""
     problems = []
     for where, path in pages.items():
         if not path.split("?")[0].endswith(NOT_HTML) and not path.startswith("/api/"):
@@ -197,11 +200,13 @@ def test_the_checks_catch_a_vector_that_gets_through(live_server, new_context):
     watch = _Watch(new_context(), live_server)
     body = (f'<!doctype html><html lang="en"><head><title>t</title>'
             f'<script src="/static/vendor/htmx/htmx.min.js" defer></script></head><body><main><p>{MARK}</p>'
-            f'<img src="/static/nothing.png" onerror="alert(1)"><div hx-get="/{MARK}1" hx-trigger="load">h</div>'
+            f'<img src="/static/nothing.png" onerror="alert(1)"><div hx-get="/{MARK}1" '
+            'hx-trigger="load">h</div>'
             f'<a href="javascript:alert(2)">a</a><script>alert(3)</script><iframe srcdoc="x"></iframe>'
             f'<p>{EVALUATED}</p></main></body></html>')
     watch.page.route(f"{live_server}/canary", lambda route: route.fulfill(
-        status=200, body=body, headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP}))
+        status=200, body=body,
+        headers={"Content-Type": "text/html; charset=utf-8", "Content-Security-Policy": CSP}))
     watch.page.goto(f"{live_server}/canary")
     watch.page.wait_for_timeout(300)  # the image error and htmx's load trigger
     watch.page.goto("about:blank")

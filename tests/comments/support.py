@@ -1,8 +1,8 @@
 """A tiny content type for the comments, moderation and notifications tests ("testitem").
 
 Comments and moderation are generic over content; this model has what real content offers: a title, an author,
-a ``comment_count``, ``hidden_at``/``hidden_reason``, a ``url`` and (optionally) ``comment_decision``. Its page
-(registered on the comments blueprint before the test app is built) includes the three shared includes.
+a ``comment_count``, ``hidden_at``/``hidden_reason``, a ``url`` and (optionally) ``comment_decision``. Its
+page (registered on the comments blueprint before the test app is built) includes the three shared includes.
 """
 
 from __future__ import annotations

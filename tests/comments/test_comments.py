@@ -21,7 +21,8 @@ def post(client, item, body="I agree, the station is where people arrive.", alig
     return client.post_form(f"/comments/testitem/{item.id}", data, htmx=htmx)
 
 
-# --- services -------------------------------------------------------------------------------------------------
+# --- services
+# -------------------------------------------------------------------------------------------------
 
 def test_thread_goes_three_levels_deep_and_no_deeper(db, item, make_user):
     amina = make_user("amina")
@@ -99,7 +100,8 @@ def test_comments_are_in_the_personal_data_export(db, item, make_user):
     assert export_sections(amina)["comments"][0]["text"] == "Mine"
 
 
-# --- views ----------------------------------------------------------------------------------------------------
+# --- views
+# ----------------------------------------------------------------------------------------------------
 
 def test_post_without_javascript_redirects_to_the_item_anchor(client, item, make_user, db):
     make_user("amina")
@@ -272,7 +274,8 @@ def test_edit_page_and_public_history(client, item, make_user, db):
     assert client.get(f"/comments/{comment.id}/edit").status_code == 200
     response = client.post_form(f"/comments/{comment.id}/edit", {"body": "", "alignment": "neutral"})
     assert response.status_code == 422 and "Please write your comment" in text_of(response)
-    response = client.post_form(f"/comments/{comment.id}/edit", {"body": "Edited text", "alignment": "against"})
+    response = client.post_form(f"/comments/{comment.id}/edit",
+                                {"body": "Edited text", "alignment": "against"})
     assert response.status_code == 303
     client.sign_out()
     page = client.get(item.url)

@@ -26,7 +26,8 @@ def test_reply_page_is_labelled_as_a_reply(client, item, make_user, db):
     assert "Your comment" not in text_of(page) and "Post comment" not in text_of(page)
     # an empty reply comes back on the same page, still a reply
     refused = client.post_form(f"/comments/testitem/{item.id}", {"body": "", "alignment": "neutral",
-                                                                  "parent_id": str(first.id), "next": item.url})
+                                                                  "parent_id": str(first.id),
+                                                                  "next": item.url})
     assert refused.status_code == 422
     assert _label_and_button(refused.get_data(as_text=True)) == ("Your reply", "Post reply")
 

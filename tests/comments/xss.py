@@ -38,7 +38,8 @@ class _Checker(HTMLParser):
         if tag in FORBIDDEN_TAGS and tag != "script":
             self.problems.append(tag)
         for name, value in attrs:
-            if name.startswith("on") or name in FORBIDDEN_ATTRIBUTES or name.startswith(("hx-on", "data-hx-on")):
+            if name.startswith("on") or name in FORBIDDEN_ATTRIBUTES or name.startswith(("hx-on",
+                                                                                         "data-hx-on")):
                 self.problems.append(f"{tag}[{name}]")
             if name in ("href", "src", "action", "xlink:href") and value and \
                     value.strip().lower().startswith(DANGEROUS_SCHEMES):

@@ -1,10 +1,10 @@
 """Who may use which route: the expected answer of every route of the URL map for every role.
 
 Read by ``test_authorization_matrix.py``. One line per (method, rule); the columns are the roles of
-``tests/routes.ROLES``, each played by a demo account (password ``consult-demo``) on the demo objects listed in
-``tests/routes.DemoObjects``: THE Council of Cultures (its secretary, member, observer), THE upcoming debate
-(moderated by ``moderator``), its convened session and first agenda item, the open poll, a published proposal
-and a comment written by someone who plays none of the roles, the resident's notification.
+``tests/routes.ROLES``, each played by a demo account (password ``consult-demo``) on the demo objects listed
+in ``tests/routes.DemoObjects``: THE Council of Cultures (its secretary, member, observer), THE upcoming
+debate (moderated by ``moderator``), its convened session and first agenda item, the open poll, a published
+proposal and a comment written by someone who plays none of the roles, the resident's notification.
 
 Symbols:
 
@@ -20,25 +20,31 @@ do    POST only: authorization let the empty form through, and the form, the sta
       (200, 303 not to sign in, 400, 409 or 422)
 ====  =======================================================================================================
 
-A refused answer (``in``, ``no``, ``nf``) must also leave the database untouched: the test fails if the request
-sent any INSERT, UPDATE or DELETE.
+A refused answer (``in``, ``no``, ``nf``) must also leave the database untouched: the test fails if the
+request sent any INSERT, UPDATE or DELETE.
 
 Notes on lines that may surprise:
 
 * comments (``POST /comments/...``) and reports need only an account, not a verified residence (by design:
   ``proposal.comment`` does not ask for verification); supporting, proposing and voting do.
 * ``admin`` and ``registrar`` are not verified residents in the demo: they cannot support, propose or vote.
-* follow-up comments on outcomes are for the council's monitoring committee (``resident`` and ``observer`` in the
+* follow-up comments on outcomes are for the council's monitoring committee (``resident`` and ``observer`` in
+the
   demo) and admins, not for every member.
-* the live debate routes (questions, likes, speaking, debate polls) are open to visitors: the demo debates allow
+* the live debate routes (questions, likes, speaking, debate polls) are open to visitors: the demo debates
+allow
   anonymous participation.
-* ``/minutes/<id>/...``: both demo minutes are published, so approving, submitting or editing them is refused to
-  everyone (corrections go through ``correct``); drafting history (``revisions``, ``diff``) is for the secretary.
+* ``/minutes/<id>/...``: both demo minutes are published, so approving, submitting or editing them is refused
+to
+  everyone (corrections go through ``correct``); drafting history (``revisions``, ``diff``) is for the
+  secretary.
 * the second agenda item of the convened session carries an attachment (``tests/routes.add_missing_objects``).
 * ``POST /motions/<id>/vote``: the demo's first motion is decided, so ``motion.vote`` refuses every member
   before the form is read (``docs/permissions.md`` maps who may vote in which state).
-* ``/reset/<token>`` and ``/profile/email/<token>`` get a made-up token: the reset link sends back to ``/reset``,
-  the address confirmation answers 400; ``/reset/new-password`` without an opened link sends back to ``/reset``.
+* ``/reset/<token>`` and ``/profile/email/<token>`` get a made-up token: the reset link sends back to
+``/reset``,
+  the address confirmation answers 400; ``/reset/new-password`` without an opened link sends back to
+  ``/reset``.
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ STREAMING = {"debates.events"}
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-#: what an empty POST answers when authorization let it through (the form or the state refuses it, or it is done)
+# : what an empty POST answers when authorization let it through (the form or the state refuses it, or it is
+# done)
 ACCEPTED_POST = {"ok", "go", "cf", "bad", "400"}
 
 
@@ -69,7 +70,9 @@ class WriteRecorder:
         words = statement.lstrip().split(None, 3)
         if words and words[0].upper() in WRITES:
             verb = words[0].upper()
-            table = words[2] if verb in ("INSERT", "DELETE") and len(words) > 2 else (words[1] if len(words) > 1 else "?")
+            table = words[2] if verb in ("INSERT", "DELETE") and len(words) > 2 else (words[1]
+                                                                                      if len(words) > 1
+                                                                                      else "?")
             self.tables.append(verb + " " + table.strip('"'))
 
     def __enter__(self):
@@ -88,7 +91,8 @@ def run_role(app, cases, role):
         client.sign_in(ACCOUNTS[role], DEMO_PASSWORD)
     token = client.csrf_token()
     results = {}
-    ordered = sorted((c for c in cases if c.url is not None), key=lambda c: (c.endpoint in LAST, c.method, c.key))
+    ordered = sorted((c for c in cases if c.url is not None),
+                     key=lambda c: (c.endpoint in LAST, c.method, c.key))
     with never_commit(app):
         for case in ordered:
             with WriteRecorder() as writes:

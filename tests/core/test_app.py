@@ -107,8 +107,9 @@ def test_405_page(client):
 
 
 def test_500_page_is_translated_and_rolls_back(tmp_path, app):
-    broken = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-                         "SECRET_KEY": "x", "RESIDENCE_HMAC_KEY": "y"})
+    broken = create_app({"INSTANCE_PATH": str(tmp_path),
+                         "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": "x",
+                         "RESIDENCE_HMAC_KEY": "y"})
 
     def boom():
         raise RuntimeError("kaput")

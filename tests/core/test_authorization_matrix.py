@@ -22,7 +22,8 @@ def _check_scopes(db):
     from consult.councils.models import Membership
 
     objects = DemoObjects()
-    users = {u.username: u for u in db.session.scalars(sa.select(User).where(User.username.in_(ACCOUNTS.values())))}
+    users = {u.username: u
+             for u in db.session.scalars(sa.select(User).where(User.username.in_(ACCOUNTS.values())))}
     held = dict(db.session.execute(sa.select(Membership.user_id, Membership.role).where(
         Membership.council_id == objects.council.id, Membership.ends_on.is_(None))).all())
     assert held.get(users["secretary"].id) == "secretary"

@@ -47,8 +47,8 @@ def test_the_live_event_stream_is_never_compressed(app, client, db, make_user):
     from consult.debates import services
 
     moderator = make_user("mod", roles=("moderator",))
-    debate = services.create_debate(moderator, title="Streamed", description="", starts_at=datetime(2030, 1, 1),
-                                    place="Hall", allow_anonymous=True)
+    debate = services.create_debate(moderator, title="Streamed", description="",
+                                    starts_at=datetime(2030, 1, 1), place="Hall", allow_anonymous=True)
     services.add_segment(debate, "Opening", 5)
     db.session.commit()
     old = dict(app.config)

@@ -113,13 +113,15 @@ def test_every_source_string_is_translated_in_every_catalog():
                     or (isinstance(string, tuple) and not all(string))):
                 missing.append(source)
         if missing:
-            problems[lang] = sorted(missing)[:10] + ([f"... {len(missing)} in all"] if len(missing) > 10 else [])
+            problems[lang] = sorted(missing)[:10] + ([f"... {len(missing)} in all"] if len(missing) > 10
+                                                     else [])
     assert not problems, problems
 
 
 def test_no_translated_string_hides_inside_an_f_string():
-    """The extractor does not look inside f-strings: ``f"{_('Verdict')}"`` would never reach the catalogs (and the
-    test above would not miss it), so the page would stay in English. (Python 3.11 reads an f-string as one STRING token.)"""
+    """The extractor does not look inside f-strings: ``f"{_('Verdict')}"`` would never reach the catalogs (and
+    the test above would not miss it), so the page would stay in English. (Python 3.11 reads an f-string as
+    one STRING token.)"""
     import io
     import tokenize
 

@@ -1,12 +1,12 @@
 """Query budget: every GET page runs at most ``BUDGET`` SQL statements, and as many with more data.
 
 The demo is loaded and each GET route of the URL map (and the API list of every resource) is counted for a
-visitor and for a signed-in resident; then more of everything is added through the services, on the very objects
-the pages show (published proposals with supports in the demo's process, comments and replies on the counted
-proposal, the resident's own comments and notifications, outcomes and actions of the council, agenda items,
-sessions, debate questions and registrations, polls, debates, councils) and every page is counted again: the
-counts must be equal (a page whose count follows the data has an N+1 query). Requests never commit while
-counting, so a page that writes (the language switch) is counted on the same data each time.
+visitor and for a signed-in resident; then more of everything is added through the services, on the very
+objects the pages show (published proposals with supports in the demo's process, comments and replies on the
+counted proposal, the resident's own comments and notifications, outcomes and actions of the council, agenda
+items, sessions, debate questions and registrations, polls, debates, councils) and every page is counted
+again: the counts must be equal (a page whose count follows the data has an N+1 query). Requests never commit
+while counting, so a page that writes (the language switch) is counted on the same data each time.
 """
 
 from __future__ import annotations
@@ -100,11 +100,13 @@ def _grow(objects: DemoObjects) -> None:
         meetings.create_session(objects.council, title=f"Extra session {n}",
                                 starts_at=utcnow() + timedelta(days=40 + n), place="Town hall")
     for n, person in enumerate(people[:3]):
-        debates.ask_question(objects.debate, debates.Participant(f"u:{person.id}", person, person.display_name),
+        debates.ask_question(objects.debate,
+                             debates.Participant(f"u:{person.id}", person, person.display_name),
                              f"Another question, number {n}?", "en")
         debates.register(objects.debate, person)
     for n in range(2):
-        poll = votes.create_poll(question=f"Extra poll {n}", method="yes_no_abstain", options=[], created_by=admin)
+        poll = votes.create_poll(question=f"Extra poll {n}", method="yes_no_abstain", options=[],
+                                 created_by=admin)
         votes.open_poll(poll, by=admin)
         start = utcnow() + timedelta(days=20 + n)
         debates.create_debate(moderator, title=f"Extra debate {n}", description="More to discuss.",
@@ -118,7 +120,8 @@ def _api_lists(app) -> list[RouteCase]:
     from consult.api.machinery import resources
 
     with app.test_request_context():
-        return [RouteCase("GET", f"/api/v1/{name}", "api.list_resource", url_for("api.list_resource", name=name))
+        return [RouteCase("GET", f"/api/v1/{name}", "api.list_resource",
+                          url_for("api.list_resource", name=name))
                 for name in sorted(resources())]
 
 

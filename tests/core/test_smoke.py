@@ -1,9 +1,9 @@
 """Every page of the demo answers an htmx request (its fragment) without a server error.
 
 The full pages are visited by every role in ``test_authorization_matrix.py`` (and counted in
-``test_query_budget.py``); this one asks each GET route of the URL map the way htmx does (``HX-Request``), which
-renders the page's fragment instead, for a visitor and a verified resident. Arguments come from the demo objects
-(``tests/routes.py``), so a new route is covered automatically.
+``test_query_budget.py``); this one asks each GET route of the URL map the way htmx does (``HX-Request``),
+which renders the page's fragment instead, for a visitor and a verified resident. Arguments come from the demo
+objects (``tests/routes.py``), so a new route is covered automatically.
 """
 
 from __future__ import annotations

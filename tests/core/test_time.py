@@ -4,7 +4,8 @@ The expected UTC values are worked out by hand from the published offsets, not b
 
 * Europe/Rome: UTC+1 in winter, UTC+2 in summer; the clocks change at 01:00 UTC on the last Sunday of March
   (2026-03-29: 02:00 -> 03:00) and of October (2026-10-25: 03:00 -> 02:00, so 02:00-02:59 comes twice).
-* America/New_York: UTC-5 / UTC-4; 2026-03-08 02:00 -> 03:00 and 2026-11-01 02:00 -> 01:00 (01:00-01:59 twice).
+* America/New_York: UTC-5 / UTC-4; 2026-03-08 02:00 -> 03:00 and 2026-11-01 02:00 -> 01:00 (01:00-01:59
+twice).
 * Asia/Kolkata: UTC+5:30 all year, no clock change.
 * Australia/Lord_Howe: UTC+10:30 in winter, UTC+11 in summer, a half-hour change: 2026-04-05 02:00 -> 01:30
   (01:30-01:59 twice) and 2026-10-04 02:00 -> 02:30 (02:00-02:29 never shows).
@@ -173,7 +174,8 @@ def test_field_gives_utc_and_shows_the_local_time_again(app):
         assert form.ends_at.data == D(2026, 11, 1, 8, 0)  # a zone of its own
         assert form.starts_at.local == D(2026, 12, 17, 18, 0)
         # stored UTC given as object data is shown on the reader's clock
-        shown = _Form(formdata=None, obj=type("Row", (), {"starts_at": D(2026, 7, 1, 7, 0), "ends_at": None})())
+        shown = _Form(formdata=None,
+                      obj=type("Row", (), {"starts_at": D(2026, 7, 1, 7, 0), "ends_at": None})())
         assert shown.starts_at._value() == "2026-07-01T09:00"
         assert 'value="2026-07-01T09:00"' in str(shown.starts_at())
         assert "fold" not in str(shown.starts_at())
@@ -186,8 +188,8 @@ def test_field_refuses_a_skipped_time_with_a_clear_error(app):
         form = _form(starts_at="2026-03-29T02:30")
         assert not form.validate()
         assert form.starts_at.data is None
-        assert form.starts_at.errors == ["There is no 2:30\u202fAM on March 29, 2026 in Europe/Rome: the clocks go "
-                                         "forward past it that night. Please choose another time."]
+        assert form.starts_at.errors == ["There is no "
+                                         "2:30\u202fAM on March 29, 2026 in Europe/Rome: the clocks go forward past it that night. Please choose another time."]
         assert 'value="2026-03-29T02:30"' in str(form.starts_at())  # what was typed stays in the box
 
 
@@ -206,7 +208,8 @@ def test_field_asks_which_of_two_equal_times_and_takes_the_answer(app):
             assert answered.starts_at.data == utc
             assert f'value="{fold}" checked' in str(answered.starts_at())
         # a stored time in the repeated hour shows the choice already made, so saving again keeps it
-        again = _Form(formdata=None, obj=type("Row", (), {"starts_at": D(2026, 10, 25, 1, 30), "ends_at": None})())
+        again = _Form(formdata=None,
+                      obj=type("Row", (), {"starts_at": D(2026, 10, 25, 1, 30), "ends_at": None})())
         assert 'value="2026-10-25T02:30"' in str(again.starts_at()) and 'value="1" checked' in str(again.starts_at())
         # an answer left over for a time that is not repeated is ignored
         plain = _form(starts_at="2026-12-17T18:00", **{"starts_at-fold": "0"})
@@ -222,10 +225,12 @@ def test_interval_filter_writes_a_start_and_an_end_the_locales_way(app):
     start, end, next_day = D(2026, 12, 17, 17, 30), D(2026, 12, 17, 19, 0), D(2026, 12, 18, 9, 0)  # UTC
     expected = {  # Rome is UTC+1 in December: 18:30 to 20:00, and to 10:00 the next morning
         "en": ("Dec 17, 2026, 6:30\u2009–\u20098:00\u202fPM",
-               "Dec 17, 2026, 6:30\u202fPM\u2009–\u2009Dec 18, 2026, 10:00\u202fAM", "Dec 17, 2026, 6:30\u202fPM"),
+               "Dec 17, 2026, 6:30\u202fPM\u2009–\u2009Dec 18, 2026, 10:00\u202fAM",
+               "Dec 17, 2026, 6:30\u202fPM"),
         "fr": ("17 déc. 2026, 18:30\u2009–\u200920:00",
                "17 déc. 2026, 18:30\u2009–\u200918 déc. 2026, 10:00", "17 déc. 2026, 18:30"),
-        "it": ("17 dic 2026, 18:30–20:00", "17 dic 2026, 18:30\u2009–\u200918 dic 2026, 10:00", "17 dic 2026, 18:30"),
+        "it": ("17 dic 2026, 18:30–20:00", "17 dic 2026, 18:30\u2009–\u200918 dic 2026, 10:00",
+               "17 dic 2026, 18:30"),
     }
     for lang, (same_day, two_days, alone) in expected.items():
         with app.test_request_context("/", headers={"Accept-Language": lang}):

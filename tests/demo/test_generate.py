@@ -118,12 +118,14 @@ def test_small_city_keeps_every_invariant(db, runner, client):
     assert ballots and ballots == voters
     assert count(Poll) >= civic["polls"]
 
-    # search finds a generated proposal (on SQLite: every proposal and answer text has its FTS row); its pages answer
+    # search finds a generated proposal (on SQLite: every proposal and answer text has its FTS row); its pages
+    # answer
     if _db.engine.dialect.name == "sqlite":
         from consult.proposals.models import AnswerText
 
         indexed = _db.session.execute(sa.text("SELECT count(*) FROM proposal_fts")).scalar()
-        assert indexed == count(Proposal) + (count(AnswerText) if hasattr(search, "SQLITE_INDEX_ANSWERS") else 0)
+        assert indexed == count(Proposal) + (count(AnswerText) if hasattr(search, "SQLITE_INDEX_ANSWERS")
+                                             else 0)
     sample = _db.session.scalar(sa.select(Proposal).where(Proposal.state == SUBMITTED).order_by(Proposal.id).limit(1))
     words = " ".join(search.words(sample.title)[:3])
     assert sample.id in set(_db.session.scalars(sa.select(Proposal.id).where(search.matching(words))))

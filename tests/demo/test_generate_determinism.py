@@ -51,7 +51,8 @@ def test_a_session_does_not_depend_on_the_order_of_the_seats(db, monkeypatch):
     ids = _residents()
     now = utcnow()
     ctx = Context(counts={"years": 1}, rng=random.Random(1), now=now, resident_ids=ids, user_ids=ids)
-    council = councils.create_council(name="Determinism council", slug="determinism-council", convocation_days=5)
+    council = councils.create_council(name="Determinism council", slug="determinism-council",
+                                      convocation_days=5)
     people = civic._people(ctx, ids)
     civic._seat_council(ctx, council, people, ids, date(now.year - 1, 1, 15))
     _db.session.flush()
@@ -62,5 +63,6 @@ def test_a_session_does_not_depend_on_the_order_of_the_seats(db, monkeypatch):
 
     roll, motions = in_order
     assert len(roll) >= 11 and motions  # a real roll and at least one motion were drawn
-    assert [seat for _n, seat, *_rest in roll] == sorted(seat for _n, seat, *_rest in roll)  # ids in seat order
+    # ids in seat order
+    assert [seat for _n, seat, *_rest in roll] == sorted(seat for _n, seat, *_rest in roll)
     assert reversed_ == in_order

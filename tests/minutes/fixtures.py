@@ -63,8 +63,8 @@ RECORD = {
 
 DEBATE_RECORD = {
     "kind": "debate", "id": 3, "title": "Welcoming city debate", "body": "moderator / expert / public",
-    "starts_at": "2026-05-02T18:00:00", "ends_at": "2026-05-02T20:00:00", "place": "Library", "online_link": None,
-    "language": "en", "chaired_by": ["Karim"], "written_by": [],
+    "starts_at": "2026-05-02T18:00:00", "ends_at": "2026-05-02T20:00:00", "place": "Library",
+    "online_link": None, "language": "en", "chaired_by": ["Karim"], "written_by": [],
     "attendance": {"present": [], "excused": [], "absent": []}, "quorum": None, "items": [],
     "segments": [{"title": "Expert input", "planned_minutes": 20, "started_at": "2026-05-02T18:05:00",
                   "ended_at": "2026-05-02T18:27:00"}],

@@ -25,7 +25,8 @@ def closed_session(db, make_user):
     councils.add_membership(council, president, role="president", starts_on=start)
     councils.add_membership(council, secretary, role="secretary", starts_on=start)
     starts_at = datetime(2030, 3, 12, 17, 0)
-    session = meetings.create_session(council, title="Ordinary session", starts_at=starts_at, place="Town hall")
+    session = meetings.create_session(council, title="Ordinary session", starts_at=starts_at,
+                                      place="Town hall")
     meetings.add_item(session, title="Resident cards", kind="decision")
     meetings.convene_session(session, now=starts_at - timedelta(days=20))
     meetings.start_session(session, now=starts_at)

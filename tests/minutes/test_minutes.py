@@ -120,10 +120,13 @@ def test_every_save_is_a_revision_and_two_can_be_compared(client, officers):
     minutes = make_minutes()
     client.sign_in("secretary")
     original = minutes.body
-    edited = original.replace("The registrar explained the pilot.", "The registrar explained the pilot in detail.")
-    response = client.post_form(f"/minutes/{minutes.id}/edit", {"body": edited, "note": "details", "save": "1"})
+    edited = original.replace("The registrar explained the pilot.",
+                              "The registrar explained the pilot in detail.")
+    response = client.post_form(f"/minutes/{minutes.id}/edit",
+                                {"body": edited, "note": "details", "save": "1"})
     assert response.status_code == 303
-    response = client.post_form(f"/minutes/{minutes.id}/edit", {"body": edited + "\nA closing line.\n", "save": "1"})
+    response = client.post_form(f"/minutes/{minutes.id}/edit",
+                                {"body": edited + "\nA closing line.\n", "save": "1"})
     assert response.status_code == 303
     db_minutes = _db.session.get(Minutes, minutes.id)
     assert db_minutes.revision_count == 3
@@ -289,7 +292,8 @@ def test_correction_is_a_new_approved_document_visibly_linked(client, officers):
     assert response.status_code == 303
     correction = _db.session.scalar(_db.select(Minutes).where(Minutes.corrects_id == minutes.id))
     assert correction.kind == "correction" and correction.status == "draft" and correction.body == minutes.body
-    services.save_revision(correction, correction.body.replace("Rahim", "Rahim Benali"), author=officers.secretary)
+    services.save_revision(correction, correction.body.replace("Rahim", "Rahim Benali"),
+                           author=officers.secretary)
     services.submit(correction, actor=officers.secretary)
     services.approve(correction, actor=officers.president)
     services.publish(correction, actor=officers.secretary)
@@ -303,7 +307,8 @@ def test_correction_is_a_new_approved_document_visibly_linked(client, officers):
 
 def test_translation_is_marked_as_a_translation(client, officers, app):
     minutes = published_minutes(officers)
-    translation = services.start_translation(minutes, "fr", actor=officers.secretary, languages=app.config["LANGUAGES"])
+    translation = services.start_translation(minutes, "fr", actor=officers.secretary,
+                                             languages=app.config["LANGUAGES"])
     services.submit(translation, actor=officers.secretary)
     services.approve(translation, actor=officers.president)
     services.publish(translation, actor=officers.secretary)
@@ -311,12 +316,14 @@ def test_translation_is_marked_as_a_translation(client, officers, app):
     page = text_of(client.get(f"/minutes/{translation.id}"))
     assert "This is a translation into" in page and "Read the original" in page
     # the original lists its published translations (a draft one is not listed)
-    draft = services.start_translation(minutes, "it", actor=officers.secretary, languages=app.config["LANGUAGES"])
+    draft = services.start_translation(minutes, "it", actor=officers.secretary,
+                                       languages=app.config["LANGUAGES"])
     _db.session.commit()
     original = client.get(f"/minutes/{minutes.id}").get_data(as_text=True)
     assert "Also available in:" in original and f'href="/minutes/{translation.id}"' in original
     assert f'href="/minutes/{draft.id}"' not in original
-    assert "Also available in:" not in text_of(client.get(f"/minutes/{translation.id}"))  # no other translation
+    # no other translation
+    assert "Also available in:" not in text_of(client.get(f"/minutes/{translation.id}"))
     with pytest.raises(DomainError):
         services.start_translation(minutes, "en", actor=officers.secretary, languages=app.config["LANGUAGES"])
 

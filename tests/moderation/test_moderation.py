@@ -138,7 +138,8 @@ def test_moderator_hides_and_the_public_log_never_names_the_reporter(client, db,
     client.sign_in("moda")
     refused = client.post_form(f"/moderation/item/comment/{comment.id}/hide", {"reason": ""})
     assert refused.status_code == 422 and "reason that everyone will read" in text_of(refused)
-    response = client.post_form(f"/moderation/item/comment/{comment.id}/hide", {"reason": "Insults a neighbour"})
+    response = client.post_form(f"/moderation/item/comment/{comment.id}/hide",
+                                {"reason": "Insults a neighbour"})
     assert response.status_code == 303
     client.sign_out()
     log = client.get("/moderation/log")

@@ -106,7 +106,8 @@ def test_email_is_written_in_the_followers_language(app, db, item, make_user, sm
 def test_every_event_has_a_message(app, db, item, make_user, event):
     chen = make_user("chen")
     notifications.follow(chen, item)
-    notifications.notify_followers(item, event, actor=make_user("amina", display_name="Amina"), state="Accepted")
+    notifications.notify_followers(item, event, actor=make_user("amina", display_name="Amina"),
+                                   state="Accepted")
     note = db.session.scalar(sa.select(Notification))
     with app.test_request_context("/"):
         message = notifications.message_for(note)
@@ -172,7 +173,8 @@ def test_mail_can_be_sent_in_the_request_thread(app, db, item, make_user, smtp, 
     with app.test_request_context("/"):
         notifications.notify_followers(item, "outcome_updated")
         db.session.commit()
-    assert [m["To"] for m in smtp.messages] == ["chen@example.org"]  # already there: sent before commit returned
+    # already there: sent before commit returned
+    assert [m["To"] for m in smtp.messages] == ["chen@example.org"]
 
 
 def test_rolled_back_action_sends_no_email(app, db, item, make_user, smtp):

@@ -119,7 +119,8 @@ def test_monitoring_committee_members_post_follow_ups(client, people):
     client.sign_out()
 
     client.sign_in("watcher")
-    response = client.post_form(f"/outcomes/{outcome.id}/follow-ups", {"body": "The cards are not printed yet."})
+    response = client.post_form(f"/outcomes/{outcome.id}/follow-ups",
+                                {"body": "The cards are not printed yet."})
     assert response.status_code == 303
     assert client.post_form(f"/outcomes/{outcome.id}/follow-ups", {"body": ""}).status_code == 422
     client.sign_out()

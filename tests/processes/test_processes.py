@@ -47,8 +47,9 @@ def test_phase_must_end_after_it_starts(db, admin, make_process):
 def test_themes_keep_their_ids_when_renamed_in_order(db, admin, make_process):
     process = make_process(themes=("A", "B"))
     ids = {t.name: t.id for t in process.themes}
-    processes.update_process(process, actor=admin, title=process.title, description="", themes=["B", "C", "A"],
-                             district_ids=[], rule=None, support_threshold=5, council_id=7)
+    processes.update_process(process, actor=admin, title=process.title, description="",
+                             themes=["B", "C", "A"], district_ids=[], rule=None, support_threshold=5,
+                             council_id=7)
     db.session.commit()
     assert [t.name for t in process.themes] == ["B", "C", "A"]
     assert {t.name: t.id for t in process.themes}["A"] == ids["A"]

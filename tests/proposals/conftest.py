@@ -27,7 +27,8 @@ def make_process(db, admin):
                 themes=("Stakeholders", "Co-construction"), district_ids=()):
         elig = None
         if rule:
-            elig = EligibilityRule(name="Verified residents aged 16 or over", min_level="verified", min_age=16)
+            elig = EligibilityRule(name="Verified residents aged 16 or over", min_level="verified",
+                                   min_age=16)
             db.session.add(elig)
             db.session.flush()
         process = processes.create_process(actor=admin, title=title, description="About **welcome**.",
@@ -76,8 +77,8 @@ def make_resident(make_user):
 def make_proposal(db):
     """``make_proposal(process, author, title=..., publish=True)``: a proposal made through the services."""
 
-    def factory(process, author, *, title="Resident cards for everyone", body="A card for **every** resident.",
-                language="en", theme=None, publish=True, upload=None):
+    def factory(process, author, *, title="Resident cards for everyone",
+                body="A card for **every** resident.", language="en", theme=None, publish=True, upload=None):
         proposal = proposals.create_draft(process, author, title=title, body=body, language=language,
                                           theme_id=theme.id if theme else None, upload=upload)
         if publish:

@@ -20,7 +20,8 @@ def test_official_answers_are_searched_in_every_language(process, resident, make
     a = make_proposal(process, resident, title="Library hours", body="Open on Sunday")
     b = make_proposal(process, resident, title="Welcome desk", body="At the town hall")
     proposals.answer(a, moderator, state="under_review", language="en", text="The librarians are consulted.")
-    proposals.answer(a, moderator, state="under_review", language="fr", text="Les bibliothécaires sont consultés.")
+    proposals.answer(a, moderator, state="under_review", language="fr",
+                     text="Les bibliothécaires sont consultés.")
     db.session.commit()
     assert _search("librarians") == [a.id]
     assert _search("bibliothecaires") == [a.id]  # accents folded, French text of the same answer
@@ -76,7 +77,8 @@ def test_cached_cards_and_form_follow_the_language(client, process, make_residen
     author = make_resident(username="amal")
     translator = make_user("lucia", roles=("translator",))
     proposal = make_proposal(process, author, title="Resident cards", body="A card for everyone.")
-    proposals.translate(proposal, translator, language="fr", title="Cartes de résident", body="Une carte pour tous.")
+    proposals.translate(proposal, translator, language="fr", title="Cartes de résident",
+                        body="Une carte pour tous.")
     db.session.commit()
     english = client.get("/proposals").get_data(as_text=True)
     assert "Resident cards" in english and "Cartes de résident" not in english
@@ -85,7 +87,8 @@ def test_cached_cards_and_form_follow_the_language(client, process, make_residen
     assert 'lang="en"' not in french.split('id="proposal-list"')[1]  # the reader's translation is not marked
 
 
-def test_the_filter_form_shows_what_was_asked_and_refuses_a_long_search(client, process, resident, make_proposal):
+def test_the_filter_form_shows_what_was_asked_and_refuses_a_long_search(client, process, resident,
+                                                                        make_proposal):
     make_proposal(process, resident, title="Resident cards")
     page = client.get(f"/proposals?q=cards&state=qualified&sort=supported&theme={process.themes[1].id}")
     html = page.get_data(as_text=True)

@@ -25,8 +25,9 @@ def test_card_excerpt_is_memoised_by_text():
 
 def test_the_list_shows_excerpt_theme_and_author_of_each_card(client, db, process, make_resident):
     author = make_resident(username="amal")
-    proposal = proposals.create_draft(process, author, title="Library hours", body="Open the *library* on Sunday.",
-                                      language="en", theme_id=process.themes[0].id)
+    proposal = proposals.create_draft(process, author, title="Library hours",
+                                      body="Open the *library* on Sunday.", language="en",
+                                      theme_id=process.themes[0].id)
     proposals.publish(proposal, author)
     db.session.commit()
     page = text_of(client.get("/proposals"))

@@ -1,6 +1,6 @@
 """List totals come from ``proposal_tally`` (kept by triggers) and stay exactly the count of the proposal rows
-through every change: publishing, supports, hiding and restoring, withdrawals, answers, merges, a theme deleted,
-a process deleted, concurrent writers."""
+through every change: publishing, supports, hiding and restoring, withdrawals, answers, merges, a theme
+deleted, a process deleted, concurrent writers."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ LISTED = [s for s in PUBLIC_STATES if s not in ("withdrawn", "merged")]
 
 
 def _groups_from_rows() -> dict:
-    key = (Proposal.process_id, sa.func.coalesce(Proposal.theme_id, 0), sa.func.coalesce(Proposal.district_id, 0),
-           Proposal.state, Proposal.published_at.is_not(None))
+    key = (Proposal.process_id, sa.func.coalesce(Proposal.theme_id, 0),
+           sa.func.coalesce(Proposal.district_id, 0), Proposal.state, Proposal.published_at.is_not(None))
     rows = db.session.execute(sa.select(*key, sa.func.count()).where(Proposal.hidden_at.is_(None)).group_by(*key))
     return {tuple(r[:4]) + (bool(r[4]),): r[5] for r in rows}
 
@@ -67,9 +67,11 @@ def test_totals_stay_exact_through_every_change(client, make_process, district, 
     moderator = make_user("moderator1", roles=("admin",))
     authors = [make_resident(username=f"author{i}") for i in range(3)]
     made = []
-    for i, (th, di) in enumerate([(theme, district), (theme, None), (None, district), (None, None), (theme, None)]):
-        p = proposals.create_draft(process, authors[i % 3], title=f"Proposal {i}", body="Text.", language="en",
-                                   theme_id=th.id if th else None, district_id=di.id if di else None)
+    for i, (th, di) in enumerate([(theme, district), (theme, None), (None, district), (None, None),
+                                  (theme, None)]):
+        p = proposals.create_draft(process, authors[i % 3], title=f"Proposal {i}", body="Text.",
+                                   language="en", theme_id=th.id if th else None, district_id=di.id if di
+                                   else None)
         if i < 4:  # the last one stays a draft
             proposals.publish(p, authors[i % 3])
         made.append(p)

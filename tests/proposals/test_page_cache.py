@@ -71,14 +71,15 @@ def test_every_change_shows_at_once(app, client, db, proposal, people):
            "<strong>qualified</strong>")
     assert "badge badge--ok" in page(client, pid)
     change(lambda: proposals.support(current(), user(db, "bilal")), "1 support", gone="0 supports")
-    change(lambda: accounts.update_profile(user(db, "amina"), display_name="Amina K.", language="en", email=None),
+    change(lambda: accounts.update_profile(user(db, "amina"), display_name="Amina K.", language="en",
+                                           email=None),
            "Proposed by Amina K.")
     change(lambda: moderation.hide(current(), user(db, "modo"), "Off-topic here"), "Off-topic here",
            gone="<em>desk</em>")
     change(lambda: moderation.restore(current(), user(db, "modo")), "<em>desk</em>", gone="Off-topic here")
     # translations last: ``?lang=fr`` keeps the reader in French
-    change(lambda: proposals.translate(current(), user(db, "tina"), language="fr", title="Cartes de bibliothèque",
-                                       body="Des cartes au *guichet*."),
+    change(lambda: proposals.translate(current(), user(db, "tina"), language="fr",
+                                       title="Cartes de bibliothèque", body="Des cartes au *guichet*."),
            "<em>guichet</em>", gone="<em>desk</em>", lang="fr")
     html = page(client, pid, original="1")
     assert "<em>desk</em>" in html and "<em>guichet</em>" not in html
@@ -93,8 +94,8 @@ def test_a_merge_shows_on_both_pages(client, db, process, make_proposal, people,
     first, second = proposal.id, other.id
     assert "merged into" not in page(client, first)
     page(client, second)
-    target = proposals.merge([proposal, other], user(db, "modo"), title="A welcoming library", body="Both ideas.",
-                             language="en")
+    target = proposals.merge([proposal, other], user(db, "modo"), title="A welcoming library",
+                             body="Both ideas.", language="en")
     db.session.commit()
     html = page(client, first)
     assert "This proposal was merged into another one" in html and "A welcoming library" in html

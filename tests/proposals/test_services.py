@@ -50,7 +50,8 @@ def test_unknown_language_theme_or_district_is_refused(process, resident, make_p
     with pytest.raises(DomainError):
         proposals.create_draft(process, resident, title="T", body="B", language="xx")
     with pytest.raises(DomainError):
-        proposals.create_draft(process, resident, title="T", body="B", language="en", theme_id=other.themes[0].id)
+        proposals.create_draft(process, resident, title="T", body="B", language="en",
+                               theme_id=other.themes[0].id)
     with pytest.raises(DomainError):
         proposals.create_draft(process, resident, title="T", body="B", language="en", district_id=999)
 
@@ -120,7 +121,8 @@ def test_unverified_people_cannot_support(process, resident, make_user, make_pro
         proposals.support(proposal, make_user("visitor"))
 
 
-def test_crossing_the_threshold_qualifies_once_and_sends_the_signal(process, resident, make_resident, make_proposal):
+def test_crossing_the_threshold_qualifies_once_and_sends_the_signal(process, resident, make_resident,
+                                                                    make_proposal):
     proposal = make_proposal(process, resident)  # threshold 3
     received = []
 
@@ -142,7 +144,8 @@ def test_crossing_the_threshold_qualifies_once_and_sends_the_signal(process, res
     assert proposal.support_count == 4
 
 
-def test_the_same_person_supporting_twice_at_once_counts_once(app, process, resident, make_resident, make_proposal):
+def test_the_same_person_supporting_twice_at_once_counts_once(app, process, resident, make_resident,
+                                                              make_proposal):
     proposal = make_proposal(process, resident)
     supporter = make_resident()
     ids = (proposal.id, supporter.id)
@@ -197,7 +200,8 @@ def test_edit_window_and_withdraw(app, process, resident, make_proposal, make_re
         proposals.withdraw(proposal, resident)
 
 
-def test_merge_carries_supports_without_counting_anyone_twice(process, make_resident, make_proposal, make_user):
+def test_merge_carries_supports_without_counting_anyone_twice(process, make_resident, make_proposal,
+                                                              make_user):
     moderator = make_user("mod", roles=("moderator",))
     a_author, b_author = make_resident(display_name="Amina"), make_resident(display_name="Bruno")
     a = make_proposal(process, a_author, title="Resident cards")
@@ -211,7 +215,8 @@ def test_merge_carries_supports_without_counting_anyone_twice(process, make_resi
     db.session.commit()
     with pytest.raises(NotAllowed):
         proposals.merge([a, b], both, title="X", body="Y", language="en")
-    merged = proposals.merge([a, b], moderator, title="Local resident cards", body="Merged text", language="en")
+    merged = proposals.merge([a, b], moderator, title="Local resident cards", body="Merged text",
+                             language="en")
     db.session.commit()
     assert merged.support_count == 3
     assert count(ProposalSupport, ProposalSupport.proposal_id == merged.id) == 3
@@ -229,7 +234,8 @@ def test_merge_carries_supports_without_counting_anyone_twice(process, make_resi
         proposals.merge([a, b], moderator, title="Again", body="Y", language="en")
 
 
-def test_merge_needs_two_open_proposals_of_one_process(process, make_process, resident, make_proposal, make_user):
+def test_merge_needs_two_open_proposals_of_one_process(process, make_process, resident, make_proposal,
+                                                       make_user):
     moderator = make_user("mod", roles=("moderator",))
     a = make_proposal(process, resident)
     other = make_proposal(make_process(title="Other"), resident)

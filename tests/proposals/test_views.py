@@ -63,8 +63,8 @@ def test_bad_proposals_answer_422_and_save_nothing(client, process, resident, da
 
 def test_htmx_invalid_form_is_422(client, process, resident):
     client.sign_in("yusuf")
-    response = client.post_form(f"/processes/{process.id}/proposals/new", {"title": "", "body": "", "language": "en"},
-                                htmx=True)
+    response = client.post_form(f"/processes/{process.id}/proposals/new",
+                                {"title": "", "body": "", "language": "en"}, htmx=True)
     assert response.status_code == 422
 
 
@@ -148,7 +148,8 @@ def test_visitors_are_sent_to_sign_in_to_support(client, process, resident, make
     assert client.post_form(f"/proposals/{proposal.id}/support").status_code == 303
 
 
-def test_list_filters_sorts_and_fragment(client, htmx_client, process, resident, make_proposal, make_resident):
+def test_list_filters_sorts_and_fragment(client, htmx_client, process, resident, make_proposal,
+                                         make_resident):
     theme_a, theme_b = process.themes
     a = make_proposal(process, resident, title="Alpha cards", theme=theme_a)
     b = make_proposal(process, resident, title="Beta debates", theme=theme_b)
@@ -199,7 +200,8 @@ def test_hidden_proposals_leave_lists_and_show_the_reason(client, process, resid
     assert "A card for every resident" not in page
 
 
-def test_translation_is_shown_with_a_link_to_the_original(client, process, resident, make_user, make_proposal):
+def test_translation_is_shown_with_a_link_to_the_original(client, process, resident, make_user,
+                                                          make_proposal):
     proposal = make_proposal(process, resident, title="Cartes de résident", body="Texte", language="fr")
     make_user("lucia", roles=("translator",))
     client.sign_in("lucia")
@@ -214,7 +216,8 @@ def test_translation_is_shown_with_a_link_to_the_original(client, process, resid
     assert "Cartes de résident" in other
     # the same language as the original is refused with a message (back in English: ?lang= saved Italian)
     client.get("/?lang=en")
-    refused = client.post_form(f"/proposals/{proposal.id}/translate", {"language": "fr", "title": "T", "body": "B"})
+    refused = client.post_form(f"/proposals/{proposal.id}/translate",
+                               {"language": "fr", "title": "T", "body": "B"})
     assert refused.status_code == 422 and "already written in this language" in text_of(refused)
 
 
@@ -225,8 +228,8 @@ def test_answer_and_merge_pages(client, process, make_resident, make_user, make_
     client.sign_in("karim")
     assert client.get(f"/processes/{process.id}/merge").status_code == 200
     response = client.post_form(f"/processes/{process.id}/merge", {
-        "sources": [str(a.id), str(b.id)], "title": "Local resident cards", "body": "Merged", "language": "en",
-        "theme": "0", "district": "0"})
+        "sources": [str(a.id), str(b.id)], "title": "Local resident cards", "body": "Merged",
+        "language": "en", "theme": "0", "district": "0"})
     assert response.status_code == 303, text_of(response)
     merged = db.session.scalar(sa.select(Proposal).where(Proposal.title == "Local resident cards"))
     page = text_of(client.get(f"/proposals/{merged.id}"))
@@ -326,13 +329,15 @@ def test_every_form_page_opens_for_who_may_use_it(client, process, resident, mak
     for url in (f"/proposals/{proposal.id}/edit", f"/proposals/{proposal.id}/translate?language=en",
                 f"/processes/{process.id}/proposals/new"):
         assert client.get(url).status_code == 200, url
-    for url in (f"/proposals/{proposal.id}/answer", f"/processes/{process.id}/merge", f"/processes/{process.id}/edit"):
+    for url in (f"/proposals/{proposal.id}/answer", f"/processes/{process.id}/merge",
+                f"/processes/{process.id}/edit"):
         assert client.get(url).status_code == 403, url
     client.sign_out()
     client.sign_in("karim")
     phase = process.phases[0]
-    for url in (f"/proposals/{proposal.id}/answer", f"/processes/{process.id}/merge", f"/processes/{process.id}/edit",
-                f"/processes/{process.id}/phases/{phase.id}", f"/processes/{process.id}/phases/new", "/processes/new"):
+    for url in (f"/proposals/{proposal.id}/answer", f"/processes/{process.id}/merge",
+                f"/processes/{process.id}/edit", f"/processes/{process.id}/phases/{phase.id}",
+                f"/processes/{process.id}/phases/new", "/processes/new"):
         assert client.get(url).status_code == 200, url
     assert client.post_form(f"/proposals/{proposal.id}/withdraw").status_code == 403
     assert client.get(f"/processes/{process.id}/phases/99999").status_code == 404

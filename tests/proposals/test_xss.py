@@ -36,7 +36,8 @@ class _Finder(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
-        if tag in FORBIDDEN_TAGS and not (tag == "script" and (values.get("src") or "").startswith("/static/")):
+        if tag in FORBIDDEN_TAGS and not (tag == "script"
+                                          and (values.get("src") or "").startswith("/static/")):
             self.problems.append(f"<{tag}>")
         for name, value in attrs:
             if name.startswith("on"):
@@ -55,9 +56,10 @@ def _check(html: str, where: str) -> None:
 def test_no_vector_survives_any_field(client, admin, make_process, resident, make_user, vector):
     process = make_process(title=vector[:200], themes=(vector[:200], "Plain"))
     processes.update_process(process, actor=admin, title=vector, description=vector, themes=[vector, "Plain"],
-                             district_ids=[], rule=process.eligibility_rule, support_threshold=3, council_id=None)
-    proposal = proposals.create_draft(process, resident, title=vector, body=f"{vector}\n\n{vector}", language="en",
-                                      theme_id=process.themes[0].id)
+                             district_ids=[], rule=process.eligibility_rule, support_threshold=3,
+                             council_id=None)
+    proposal = proposals.create_draft(process, resident, title=vector, body=f"{vector}\n\n{vector}",
+                                      language="en", theme_id=process.themes[0].id)
     proposals.publish(proposal, resident)
     proposal.attachment_alt = vector  # normally only with a file; checked on the page anyway
     proposal.hidden_reason = None

@@ -1,14 +1,15 @@
 """Crash test: a vote burst against a real gunicorn, ``kill -9`` of the whole server mid-burst, restart.
 
 gunicorn (``gthread``, 1 worker) serves the test database (the SQLite file of the test run, or the PostgreSQL
-database of ``CONSULT_TEST_DATABASE_URL``) on a loopback port. Signed-in residents cast a secret ballot at the same
-time, as the pages do (confirmation step, then the cast). Once a third of them have been answered, the master and
-its worker (the whole process group) get SIGKILL while casts are still in flight. The server is then started
-again on the same database and must serve (on SQLite: the WAL the killed server left behind is recovered).
+database of ``CONSULT_TEST_DATABASE_URL``) on a loopback port. Signed-in residents cast a secret ballot at the
+same time, as the pages do (confirmation step, then the cast). Once a third of them have been answered, the
+master and its worker (the whole process group) get SIGKILL while casts are still in flight. The server is
+then started again on the same database and must serve (on SQLite: the WAL the killed server left behind is
+recovered).
 
-What must hold: every cast answered with success (303) is in the database — the voter has a participation and the
-tracker the voter reads after the restart belongs to a counted ballot —, participations == ballots, nobody who
-never cast is counted, and a voter cut off by the crash either has voted (and is refused) or can vote now.
+What must hold: every cast answered with success (303) is in the database — the voter has a participation and
+the tracker the voter reads after the restart belongs to a counted ballot —, participations == ballots, nobody
+who never cast is counted, and a voter cut off by the crash either has voted (and is refused) or can vote now.
 """
 
 from __future__ import annotations
@@ -50,14 +51,16 @@ def _free_port() -> int:
 
 
 class Server:
-    """``gunicorn --workers 1 --threads N --worker-class gthread "consult:create_app()"`` in its own process group."""
+    """``gunicorn --workers 1 --threads N --worker-class gthread "consult:create_app()"`` in its own process
+    group."""
 
     def __init__(self, url: str, instance, port: int):
         self.port, self.log = port, instance / "server.log"
         self.env = {**os.environ,
                     "CONSULT_DATABASE_URL": url,
                     "CONSULT_INSTANCE_PATH": str(instance),
-                    "CONSULT_SECRET_KEY": "crash-test-secret-key",  # the same across restarts: sessions survive
+                    # the same across restarts: sessions survive
+                    "CONSULT_SECRET_KEY": "crash-test-secret-key",
                     "CONSULT_RESIDENCE_HMAC_KEY": "test-residence-key-0123456789abcdef",
                     "CONSULT_PASSWORD_HASH_PROFILE": "test",
                     "CONSULT_RATELIMIT_ENABLED": "false"}  # every voter shares one loopback address
@@ -116,8 +119,8 @@ class Voter:
         return response
 
     def post(self, path, data):
-        return self.http.post(self.base + path, data={**data, "csrf_token": self.token}, allow_redirects=False,
-                              timeout=TIMEOUT)
+        return self.http.post(self.base + path, data={**data, "csrf_token": self.token},
+                              allow_redirects=False, timeout=TIMEOUT)
 
     def sign_in(self):
         self.get("/sign-in")
@@ -139,7 +142,8 @@ class Voter:
 
 
 def _counts(poll_id: int) -> tuple[int, int, set[int], set[str]]:
-    """(participations, ballots, voter ids with a participation, tracker hashes of the ballots) of the poll."""
+    """(participations, ballots, voter ids with a participation, tracker hashes of the ballots) of the
+    poll."""
     _db.session.commit()  # a fresh transaction: see what the server wrote
     voters = list(_db.session.scalars(sa.select(Participation.voter_id).where(Participation.poll_id == poll_id)))
     hashes = list(_db.session.scalars(sa.select(Ballot.tracker_hash).where(Ballot.poll_id == poll_id)))
@@ -147,7 +151,8 @@ def _counts(poll_id: int) -> tuple[int, int, set[int], set[str]]:
 
 
 def _burst(voters, poll_id, option_ids, server) -> dict[str, str]:
-    """Everyone casts at once; the server is killed once KILL_AFTER casts are answered. username -> outcome."""
+    """Everyone casts at once; the server is killed once KILL_AFTER casts are answered. username ->
+    outcome."""
     outcomes: dict[str, str] = {}
     answered, killed = threading.Event(), threading.Event()
     lock = threading.Lock()
@@ -202,7 +207,8 @@ def test_kill_9_mid_burst_loses_no_answered_vote(app, db, make_user, tmp_path):
         burst_seconds = time.monotonic() - started
         ok = {name for name, outcome in outcomes.items() if outcome == "ok"}
         cut = {name for name, outcome in outcomes.items() if outcome.startswith("cut off")}
-        # a refusal (4xx) would mean the flow is broken; a server error (5xx) rolled back and is a failure to vote
+        # a refusal (4xx) would mean the flow is broken; a server error (5xx) rolled back and is a failure to
+        # vote
         refused = {o for o in outcomes.values() if o.startswith("status 4")}
         assert not refused, f"the server refused casts before the kill: {outcomes}"
         assert len(ok) >= KILL_AFTER and cut, f"the kill did not land mid-burst: {outcomes}"
@@ -230,7 +236,8 @@ def test_kill_9_mid_burst_loses_no_answered_vote(app, db, make_user, tmp_path):
         # the restarted server takes the rest: voters cut off by the crash have voted (refused) or vote now
         names = sorted(set(user_ids) - ok)
         with ThreadPoolExecutor(CLIENT_THREADS) as pool:
-            retry = dict(zip(names, pool.map(lambda n: by_name[n].cast(poll_id, option_ids[0]), names), strict=True))
+            retry = dict(zip(names, pool.map(lambda n: by_name[n].cast(poll_id, option_ids[0]), names),
+                             strict=True))
         participations, ballots, counted_voters, _ = _counts(poll_id)
         for name, status in retry.items():
             if status != 303:  # refused as having voted: only a cast the crash cut off may have been kept
@@ -238,7 +245,8 @@ def test_kill_9_mid_burst_loses_no_answered_vote(app, db, make_user, tmp_path):
         assert counted_voters == set(user_ids.values()), "a voter could not vote after the restart"
         assert participations == ballots == VOTERS
         print(f"\n{database_backend()}: {len(ok)} casts answered, {len(cut)} in flight cut off by kill -9 after "
-              f"{burst_seconds:.2f} s; restarted and serving in {restart_seconds:.1f} s; then {sum(s == 303 for s in retry.values())} voted, "
+              f"{burst_seconds:.2f} s; restarted and serving in {restart_seconds:.1f} s; then "
+              f"{sum(s == 303 for s in retry.values())} voted, "
               f"{sum(s != 303 for s in retry.values())} had voted already; {participations} participations = "
               f"{ballots} ballots")
     finally:

@@ -36,7 +36,8 @@ def card_resident(make_user, username="amina"):
 
 
 def links_of(response) -> list[str]:
-    return [unquote(href).replace("&amp;", "&") for href in re.findall(r'href="([^"]+)"', response.get_data(as_text=True))]
+    return [unquote(href).replace("&amp;", "&")
+            for href in re.findall(r'href="([^"]+)"', response.get_data(as_text=True))]
 
 
 def test_a_card_resident_states_the_birth_year_then_proposes(client, make_user, make_process):  # noqa: F811
@@ -169,8 +170,9 @@ def test_admins_choose_whether_a_rule_accepts_a_stated_birth_year(client, make_u
     make_user("root", roles=("admin",))
     client.sign_in("root")
     assert " checked " in accept_box(client.get("/admin/eligibility/new"))  # on by default
-    assert client.post_form("/admin/eligibility/new", {"name": "Votes", "min_level": "verified", "min_age": "16",
-                                                       "accept_declared_birth_year": "y"}).status_code == 303
+    assert client.post_form("/admin/eligibility/new",
+                            {"name": "Votes", "min_level": "verified", "min_age": "16",
+                             "accept_declared_birth_year": "y"}).status_code == 303
     rule = db.session.scalar(sa.select(EligibilityRule))
     assert rule.accept_declared_birth_year is True
     assert client.post_form(f"/admin/eligibility/{rule.id}", {"name": "Votes", "min_level": "verified",

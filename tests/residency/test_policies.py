@@ -78,7 +78,8 @@ def platform_policies() -> Policies:
     reg.register("ask", taking_part)
     reg.register("propose", taking_part & is_verified_resident)
     reg.register("support", taking_part & is_verified_resident & eligible)
-    reg.register("vote", taking_part & is_verified_resident & meets_eligibility(lambda obj: obj.rule, binding=True))
+    reg.register("vote",
+                 taking_part & is_verified_resident & meets_eligibility(lambda obj: obj.rule, binding=True))
     return reg
 
 
@@ -179,18 +180,21 @@ def test_admin_edits_eligibility_rules(client, make_user, db):
     for word in ("nationality", "citizenship", "legal status", "country"):
         assert word not in form_html
     response = client.post_form("/admin/eligibility/new", {"name": "Porto youth", "min_level": "verified",
-                                                           "min_age": "14", "district_ids": [str(district.id)]})
+                                                           "min_age": "14",
+                                                           "district_ids": [str(district.id)]})
     assert response.status_code == 303
     rule = db.session.scalar(sa.select(EligibilityRule))
     assert (rule.min_age, rule.district_ids) == (14, [district.id])
     assert "Porto youth" in text_of(client.get("/admin/eligibility"))
-    bad = client.post_form(f"/admin/eligibility/{rule.id}", {"name": "x", "min_level": "citizen", "min_age": "200"})
+    bad = client.post_form(f"/admin/eligibility/{rule.id}",
+                           {"name": "x", "min_level": "citizen", "min_age": "200"})
     assert bad.status_code == 422
     db.session.refresh(rule)
     assert rule.name == "Porto youth"
     # extra fields are simply not part of the rule
-    client.post_form(f"/admin/eligibility/{rule.id}", {"name": "Porto", "min_level": "signed_in", "min_age": "",
-                                                      "nationality": "any"})
+    client.post_form(f"/admin/eligibility/{rule.id}",
+                     {"name": "Porto", "min_level": "signed_in", "min_age": "",
+                     "nationality": "any"})
     db.session.refresh(rule)
     assert rule.min_level == "signed_in" and rule.min_age is None
 
@@ -213,8 +217,8 @@ def test_no_column_about_nationality_citizenship_or_legal_status(app):
            if FORBIDDEN.search(c.name.lower())]
     assert bad == []
     rule_columns = set(EligibilityRule.__table__.columns.keys())
-    assert rule_columns == {"id", "name", "min_level", "min_age", "district_ids", "accept_declared_birth_year",
-                            "created_at", "updated_at"}
+    assert rule_columns == {"id", "name", "min_level", "min_age", "district_ids",
+                            "accept_declared_birth_year", "created_at", "updated_at"}
 
 
 def test_register_table_cannot_hold_a_plaintext_number(app, db):

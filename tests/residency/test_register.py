@@ -45,7 +45,8 @@ def districts(db):
 @pytest.mark.parametrize("raw,expected", [
     ("passport", "passport"), ("Passport ", "passport"), ("RESIDENCE PERMIT", "residence_permit"),
     ("residence-permit", "residence_permit"), ("national_id", "national_id"), ("ID card", "national_id"),
-    ("Asylum-seeker document", "asylum_document"), ("local resident card", "resident_card"), ("other", "other"),
+    ("Asylum-seeker document", "asylum_document"), ("local resident card", "resident_card"),
+    ("other", "other"),
 ])
 def test_document_types_are_normalised(app, raw, expected):
     assert normalise_type(raw) == expected
@@ -62,8 +63,9 @@ def test_number_case_spaces_and_dashes_do_not_matter(app, raw):
     assert normalise_number(raw) == "AB123456"
 
 
-@pytest.mark.parametrize("raw,expected", [("1990-03-25", date(1990, 3, 25)), ("25/03/1990", date(1990, 3, 25)),
-                                          ("5/3/1990", date(1990, 3, 5)), ("1990-3-5", date(1990, 3, 5))])
+@pytest.mark.parametrize("raw,expected",
+                         [("1990-03-25", date(1990, 3, 25)), ("25/03/1990", date(1990, 3, 25)),
+                          ("5/3/1990", date(1990, 3, 5)), ("1990-3-5", date(1990, 3, 5))])
 def test_accepted_date_formats(app, raw, expected):
     assert parse_birth_date(raw) == expected
 
@@ -142,7 +144,8 @@ def test_missing_entries_can_be_marked_left_which_ends_their_verification(db, di
     db.session.refresh(status)
     assert status.expires_at.date() == date(2026, 1, 31) and not status.is_current()
     # coming back to the register counts as an update and clears the date
-    back = import_register(register_csv(f"passport,{NUMBERS[0]},1990-03-25,", f"passport,{NUMBERS[1]},1991-01-01,"))
+    back = import_register(register_csv(f"passport,{NUMBERS[0]},1990-03-25,",
+                                        f"passport,{NUMBERS[1]},1991-01-01,"))
     assert back.updated == 1
     assert count(RegisterEntry, RegisterEntry.left_at.is_not(None)) == 0
 
@@ -276,7 +279,8 @@ def test_upload_over_the_size_limit_is_a_413_page(client, make_user, db):
     client.sign_in("giulia")
     from io import BytesIO
 
-    response = client.post_form("/registrar/register", {"file": (BytesIO(b"x" * (13 * 1024 * 1024)), "big.csv")},
+    response = client.post_form("/registrar/register",
+                                {"file": (BytesIO(b"x" * (13 * 1024 * 1024)), "big.csv")},
                                 content_type="multipart/form-data")
     assert response.status_code == 413 and "too large" in text_of(response)
     assert count(RegisterEntry) == 0

@@ -40,7 +40,8 @@ def status_of(db, user):
     return db.session.get(ResidentStatus, user.id)
 
 
-# -- the register ---------------------------------------------------------------------------------------------
+# -- the register
+# ---------------------------------------------------------------------------------------------
 
 
 def test_resident_verifies_with_the_register_and_sees_it_on_profile(client, make_user, db, register):
@@ -136,7 +137,8 @@ def test_self_verification_is_rate_limited(client, make_user, register, app, mon
     assert "too many times" in text_of(client.post_form("/verify/code", {"code": "AAAA"}))
 
 
-# -- resident-card codes --------------------------------------------------------------------------------------
+# -- resident-card codes
+# --------------------------------------------------------------------------------------
 
 
 def test_registrar_prints_a_batch_with_server_made_qr_codes(client, registrar, db):
@@ -230,7 +232,8 @@ def test_two_redemptions_at_once_give_one_success(app, db, make_user, registrar)
     assert count(ResidentStatus) == 1
 
 
-# -- in person ------------------------------------------------------------------------------------------------
+# -- in person
+# ------------------------------------------------------------------------------------------------
 
 
 def test_in_person_flow(client, make_user, db, registrar):
@@ -287,7 +290,8 @@ def test_in_person_pages_are_for_registrars(client, make_user):
     assert client.get("/registrar").status_code == 403
 
 
-# -- expiry, renewal, revocation ------------------------------------------------------------------------------
+# -- expiry, renewal, revocation
+# ------------------------------------------------------------------------------
 
 
 def test_verification_expires_and_is_renewed(db, make_user, registrar, app):

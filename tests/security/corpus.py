@@ -1,9 +1,10 @@
 """Put the XSS corpus into every user text field of the platform, through the services (no HTTP: fast).
 
-Long text fields (Markdown bodies, descriptions, notes, minutes) get the whole corpus in one object. Short fields
-(titles, names, labels) get it packed into as few strings as fit the column; where a page lists many such objects
-(themes, poll options, panelists, speakers, comment authors, memberships...) every chunk gets its own object so
-that the whole corpus is shown; elsewhere the field gets a different slice of the corpus on each object.
+Long text fields (Markdown bodies, descriptions, notes, minutes) get the whole corpus in one object. Short
+fields (titles, names, labels) get it packed into as few strings as fit the column; where a page lists many
+such objects (themes, poll options, panelists, speakers, comment authors, memberships...) every chunk gets its
+own object so that the whole corpus is shown; elsewhere the field gets a different slice of the corpus on each
+object.
 
 Form fields that are never shown back (usernames, passwords, document numbers, card and reset codes) are left
 out; search boxes that show what was searched are visited with a vector in the query string.
@@ -47,7 +48,8 @@ STAFF = "xstaff"
 class Corpus:
     public: dict[str, str] = field(default_factory=dict)  # name -> URL, seen by anyone
     staff: dict[str, str] = field(default_factory=dict)  # name -> URL, seen by the staff account
-    author: dict[str, str] = field(default_factory=dict)  # name -> URL, seen by the author of the main proposal
+    # name -> URL, seen by the author of the main proposal
+    author: dict[str, str] = field(default_factory=dict)
     fields: set[str] = field(default_factory=set)  # "model.column" filled with vectors
     author_username: str = ""
 
@@ -123,7 +125,8 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     names = [f"Plain person {n}" for n in range(12)] if _light[0] else chunks(User.display_name)
     people = [_user(f"xperson{n}", name) for n, name in enumerate(names[:4])]
     # the other names are inserted directly (sign-up's own checks cost ~30 ms a person); same stored value
-    rest = [User(username=f"xperson{n}", display_name=name.strip(), language="en", password_hash=staff.password_hash)
+    rest = [User(username=f"xperson{n}", display_name=name.strip(), language="en",
+                 password_hash=staff.password_hash)
             for n, name in enumerate(names[4:], start=4)]
     db.session.add_all(rest)
     db.session.add_all(ResidentStatus(user=user, method="in_person", birth_year=1990) for user in rest)
@@ -133,8 +136,8 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
 
     # -- residency: an eligibility rule and a batch of card codes with vector names
     for n, text in enumerate(chunks(EligibilityRule.name)[:8]):
-        residency.save_rule(None, name=f"{text[:110]} {n}", min_level="signed_in", min_age=None, district_ids=[],
-                            by=staff)
+        residency.save_rule(None, name=f"{text[:110]} {n}", min_level="signed_in", min_age=None,
+                            district_ids=[], by=staff)
     for text in chunks(CardCodeBatch.label)[:8]:
         residency.issue_card_codes(staff, count=1, valid_days=30, label=text)
     fields |= {"eligibility_rule.name", "card_code_batch.label"}
@@ -180,8 +183,9 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     fields |= {"proposal.title", "proposal.body", "proposal.attachment_alt", "proposal_translation.title",
                "proposal_translation.body", "proposal_answer_text.body"}
     corpus.public.update({
-        "processes": "/processes", "process": f"/processes/{process.id}", "process 2": f"/processes/{other.id}",
-        "proposals": "/proposals", "proposals page 2": "/proposals?page=2", "proposal": f"/proposals/{main.id}",
+        "processes": "/processes", "process": f"/processes/{process.id}",
+        "process 2": f"/processes/{other.id}", "proposals": "/proposals",
+        "proposals page 2": "/proposals?page=2", "proposal": f"/proposals/{main.id}",
         "proposal fr": f"/proposals/{main.id}?lang=fr", "merged proposal": f"/proposals/{merged.id}",
         "proposal feed": "/proposals/feed.atom",
     })
@@ -227,24 +231,26 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
                              ballots=3, by=staff)
     votes.close_poll(poll, by=staff)
     fields |= {"vote_poll.question", "vote_poll.description", "vote_option.label", "vote_paper_tally.channel"}
-    corpus.public.update({"polls": "/polls", "poll": f"/polls/{poll.id}", "poll results": f"/polls/{poll.id}/results",
+    corpus.public.update({"polls": "/polls", "poll": f"/polls/{poll.id}",
+                          "poll results": f"/polls/{poll.id}/results",
                           "poll results csv": f"/polls/{poll.id}/results.csv"})
     corpus.staff.update({"poll manage": f"/polls/{poll.id}/manage"})
 
     # -- meetings: a closed session with items, notes, speakers, a motion
-    session = meetings.create_session(council, title=one(CouncilSession.title), starts_at=now + timedelta(days=1),
-                                      place=one(CouncilSession.place, 9),
+    session = meetings.create_session(council, title=one(CouncilSession.title),
+                                      starts_at=now + timedelta(days=1), place=one(CouncilSession.place, 9),
                                       online_link=f"https://example.org/{_no_spaces(33)}")
     item = meetings.add_item(session, title=one(AgendaItem.title), description=everything, kind="decision",
                              presenter=one(AgendaItem.presenter, 12), proposal_ids=[main.id])
-    sub = meetings.add_item(session, title=one(AgendaItem.title, 60), description=everything, kind="deliberation",
-                            presenter=one(AgendaItem.presenter, 70), parent=item)
+    sub = meetings.add_item(session, title=one(AgendaItem.title, 60), description=everything,
+                            kind="deliberation", presenter=one(AgendaItem.presenter, 70), parent=item)
     meetings.convene_session(session, now=now - timedelta(days=5))
     session.starts_at = now - timedelta(hours=2)
     meetings.start_session(session, now=now - timedelta(hours=2))
     meetings.record_attendance(session, [{"attendance_id": a.id, "status": "present", "arrived_at": None,
                                           "left_at": None} for a in session.attendance])
-    meetings.record_item_progress(item, action="start", notes=everything, now=now - timedelta(hours=1, minutes=50))
+    meetings.record_item_progress(item, action="start", notes=everything,
+                                  now=now - timedelta(hours=1, minutes=50))
     for name in chunks(Speaker.name)[:25]:
         meetings.add_speaker(item, name)
     motion = meetings.add_motion(item, text=everything[:5000], rule="simple", mode="hands")
@@ -252,7 +258,8 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     meetings.close_motion(motion, hands={"yes": 3, "no": 0, "abstain": 0}, now=now - timedelta(hours=1))
     meetings.record_item_progress(item, action="end", now=now - timedelta(minutes=50))
     meetings.record_item_progress(sub, notes=everything)
-    upcoming = meetings.create_session(council, title=one(CouncilSession.title, 90), starts_at=now + timedelta(days=9),
+    upcoming = meetings.create_session(council, title=one(CouncilSession.title, 90),
+                                       starts_at=now + timedelta(days=9),
                                        place=one(CouncilSession.place, 100))
     next_item = meetings.add_item(upcoming, title=one(AgendaItem.title, 110), description=everything,
                                   presenter=one(AgendaItem.presenter, 15))
@@ -260,15 +267,16 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     fields |= {"council_session.title", "council_session.place", "council_session.online_link",
                "agenda_item.title", "agenda_item.description", "agenda_item.presenter", "agenda_item.notes",
                "agenda_speaker.name", "council_motion.text"}
-    corpus.public.update({"session": f"/sessions/{session.id}", "upcoming session": f"/sessions/{upcoming.id}",
+    corpus.public.update({"session": f"/sessions/{session.id}",
+                          "upcoming session": f"/sessions/{upcoming.id}",
                           "session record": f"/sessions/{session.id}/record.json",
                           "sessions calendar": f"/councils/{council.slug}/sessions.ics"})
 
     # -- debates: a live one (questions, speakers, a poll) and one that ended (its record becomes minutes)
     live = _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQuestion, SpeakerRequest,
                    now, live=True)
-    ended = _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQuestion, SpeakerRequest,
-                    now, live=False)
+    ended = _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQuestion,
+                    SpeakerRequest, now, live=False)
     fields |= {"debate.title", "debate.description", "debate.place", "debate.stream_url", "debate.languages",
                "debate_panelist.name", "debate_panelist.bio", "debate_segment.title", "debate_question.text",
                "debate_question.language", "debate_question.author_name", "debate_question.hidden_reason",
@@ -285,8 +293,9 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     db.session.flush()
     drafted = list(db.session.scalars(sa.select(Minutes).where(Minutes.kind == "original").order_by(Minutes.id)))
     if not drafted:
-        drafted = [minutes_services.create_draft(minutes_services_record(session), source_type="council_session",
-                                                 source_id=session.id, council_id=council.id)]
+        drafted = [minutes_services.create_draft(minutes_services_record(session),
+                                                 source_type="council_session", source_id=session.id,
+                                                 council_id=council.id)]
     for n, minutes in enumerate(drafted):
         minutes_services.save_revision(minutes, minutes.body + "\n\n" + everything, author=staff,
                                        note=one(MinutesRevision.note, 15 + n))
@@ -315,13 +324,15 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
                "outcome_update.text", "outcome_follow_up.body"}
     corpus.public.update({"outcomes": "/outcomes/", "outcome": f"/outcomes/{outcome.id}",
                           "council outcomes": f"/outcomes/councils/{council.id}",
-                          "process outcomes": f"/outcomes/processes/{process.id}", "outcome feed": "/outcomes/feed.atom"})
+                          "process outcomes": f"/outcomes/processes/{process.id}",
+                          "outcome feed": "/outcomes/feed.atom"})
 
     # -- the home page shows a bit of everything; the person's own pages show their text
     corpus.public["home"] = "/"
     rule = db.session.scalar(sa.select(EligibilityRule).order_by(EligibilityRule.id))
     corpus.staff.update({
-        "council edit": f"/councils/{council.slug}/edit", "council members": f"/councils/{council.slug}/members",
+        "council edit": f"/councils/{council.slug}/edit",
+        "council members": f"/councils/{council.slug}/members",
         "process edit": f"/processes/{process.id}/edit", "merge": f"/processes/{process.id}/merge",
         "answer": f"/proposals/{main.id}/answer", "translate": f"/proposals/{main.id}/translate",
         "session edit": f"/sessions/{upcoming.id}/edit", "item edit": f"/items/{next_item.id}/edit",
@@ -339,7 +350,8 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     corpus.staff["user page (email)"] = f"/admin/users/{people[0].id}"
     # search boxes that show the words searched for
     reflected = quote(VECTORS[33])
-    corpus.staff.update({"proposal search": f"/proposals?q={reflected}", "user search": f"/admin/users?q={reflected}",
+    corpus.staff.update({"proposal search": f"/proposals?q={reflected}",
+                         "user search": f"/admin/users?q={reflected}",
                          "tracker check": f"/polls/{poll.id}/trackers?tracker={quote(VECTORS[34][:40])}"})
     corpus.staff.update({"notifications": "/notifications", "my data": "/profile/my-data",
                          "my data json": "/profile/my-data.json", "api proposals": "/api/v1/proposals",
@@ -355,8 +367,8 @@ def minutes_services_record(session):
     return session_record(session)
 
 
-def _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQuestion, SpeakerRequest, now, *,
-            live: bool):
+def _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQuestion, SpeakerRequest, now,
+            *, live: bool):
     start = now - timedelta(minutes=30) if live else now - timedelta(days=2)
     debate = debates.create_debate(
         staff, title=one(Debate.title, 0 if live else 50), description=everything, starts_at=start,
@@ -373,13 +385,15 @@ def _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQu
             who = debates.Participant(f"u:{people[n].id}", people[n], people[n].display_name)
         question = debates.ask_question(debate, who, text, one(DebateQuestion.language, n)[:12])
         if n == 1:
-            debates.set_question_status(debate, question, "hidden", staff, one(DebateQuestion.hidden_reason, 9))
+            debates.set_question_status(debate, question, "hidden", staff,
+                                        one(DebateQuestion.hidden_reason, 9))
         elif n == 2:
             debates.set_question_status(debate, question, "live", staff)
     for n, name in enumerate(chunks(SpeakerRequest.name)[:20]):
         debates.add_speaker(debate, staff, name, kind="point_of_order" if n % 3 == 0 else "speech",
                             note=one(SpeakerRequest.note, n * 4))
-    debates.request_to_speak(debate, debates.Participant(f"u:{people[3].id}", people[3], people[3].display_name))
+    debates.request_to_speak(debate,
+                             debates.Participant(f"u:{people[3].id}", people[3], people[3].display_name))
     if debate_polls.available():
         from consult.debates.models import DebatePoll
 

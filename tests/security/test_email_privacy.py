@@ -1,6 +1,6 @@
 """Nobody learns from the site whether an email address has an account: sign-up and the profile answer the same
-for a new address and for one already in use; a message to the address does the rest (a confirmation link, or a
-word to its owner)."""
+for a new address and for one already in use; a message to the address does the rest (a confirmation link, or
+a word to its owner)."""
 
 from __future__ import annotations
 
@@ -101,7 +101,8 @@ def test_the_profile_answers_the_same_for_a_taken_and_a_free_address(client, own
     answers = []
     for email in (TAKEN, FREE):
         response = client.post_form("/profile", {"display_name": "Nadia", "language": "en", "email": email})
-        answers.append((response.status_code, response.headers.get("Location"), _landing(client, response, email)))
+        answers.append((response.status_code, response.headers.get("Location"),
+                        _landing(client, response, email)))
     assert answers[0] == answers[1]
     assert answers[0][0] == 303
     assert db.session.scalar(db.select(User.email).where(User.username == "nadia")) is None

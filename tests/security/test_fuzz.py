@@ -2,12 +2,12 @@
 and a refused request (status >= 400) saves nothing.
 
 The routes come from the URL map, so a new route is fuzzed without an edit here. For each one the fields are
-read from the view's source: the WTForms classes it builds (their field names and kinds) and the names it reads
-from ``request.form``/``request.args``; then Hypothesis sends those fields with random Unicode, control
+read from the view's source: the WTForms classes it builds (their field names and kinds) and the names it
+reads from ``request.form``/``request.args``; then Hypothesis sends those fields with random Unicode, control
 characters, huge strings, numbers out of range or not numbers at all, impossible dates, missing and duplicated
-fields, wrong JSON, files where text is expected, and bytes that are not UTF-8. The person is the staff account
-of the corpus world (every platform role, council secretary, debate moderator), so the forms are reached rather
-than refused at the door; the sign-in and sign-up routes are fuzzed as a visitor.
+fields, wrong JSON, files where text is expected, and bytes that are not UTF-8. The person is the staff
+account of the corpus world (every platform role, council secretary, debate moderator), so the forms are
+reached rather than refused at the door; the sign-in and sign-up routes are fuzzed as a visitor.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ from consult.extensions import db as _db
 from tests.conftest import CSRF_RE
 from tests.security import corpus as corpus_module
 
-#: examples per POST route, per page with a query string, per API resource: bounded so that the file stays near
-#: 30 s in CI; ``CONSULT_FUZZ_SCALE=10`` multiplies them for a deeper run by hand
+# : examples per POST route, per page with a query string, per API resource: bounded so that the file stays
+# near : 30 s in CI; ``CONSULT_FUZZ_SCALE=10`` multiplies them for a deeper run by hand
 SCALE = max(1, int(os.environ.get("CONSULT_FUZZ_SCALE", "1") or 1))
 POST_EXAMPLES = 2 * SCALE
 GET_EXAMPLES = 1 * SCALE
@@ -54,8 +54,8 @@ ROWS = 3
 #: the field of a row that says what it is about, and the real ids given to it (besides anything else)
 ROW_KEYS = ("-option", "-seat")
 #: endpoints with these words change what later routes need (they run after the others)
-DESTRUCTIVE = ("delete", "remove", "close", "end", "withdraw", "revoke", "unregister", "block", "hide", "publish",
-               "state", "step", "stop")
+DESTRUCTIVE = ("delete", "remove", "close", "end", "withdraw", "revoke", "unregister", "block", "hide",
+               "publish", "state", "step", "stop")
 
 
 # -- what a route reads -------------------------------------------------------------------------------------
@@ -77,7 +77,8 @@ def _form_fields(cls) -> dict[str, type]:
 
 
 def _source_names(func, seen: set) -> tuple[dict[str, type], set[str]]:
-    """Form fields and literal request.form/args names used by ``func`` (and the module's helpers it calls)."""
+    """Form fields and literal request.form/args names used by ``func`` (and the module's helpers it
+    calls)."""
     func = inspect.unwrap(func)
     if func in seen:
         return {}, set()
@@ -111,14 +112,16 @@ def route_inputs(endpoint: str) -> tuple[dict[str, type], frozenset[str]]:
     return fields, frozenset(names)
 
 
-# -- values ---------------------------------------------------------------------------------------------------
+# -- values
+# ---------------------------------------------------------------------------------------------------
 
 _nasty_text = st.one_of(
     st.text(max_size=40),
     st.text(st.characters(codec="utf-8"), max_size=300),
     st.text(st.characters(max_codepoint=0x1F), max_size=20),  # control characters, NUL included
     st.sampled_from(["", " ", "\t\n", "\x00", "\u202e", "\ufeff", "\U0001F600" * 3, "0", "-1", "null", "None",
-                     "true", "[]", "{}", "%s%s%n", "../../etc/passwd", "' OR 1=1 --", "<b>x</b>", "\r\nX-Header: y"]),
+                     "true", "[]", "{}", "%s%s%n", "../../etc/passwd", "' OR 1=1 --", "<b>x</b>",
+                     "\r\nX-Header: y"]),
     st.integers(1000, 30_000).map(lambda n: "é" * n),  # huge, beyond every length limit
 )
 _numbers = st.one_of(
@@ -145,9 +148,11 @@ def _for_field(kind) -> st.SearchStrategy:
 
 
 def _json_choice() -> st.SearchStrategy:
-    scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**64), 2**64), st.floats(), st.text(max_size=8))
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-(2**64), 2**64), st.floats(),
+                        st.text(max_size=8))
     values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                            st.dictionaries(st.text(max_size=6), inner, max_size=4)),
+                                                            st.dictionaries(st.text(max_size=6), inner,
+                                                                            max_size=4)),
                           max_leaves=8)
     return st.one_of(values.map(json.dumps), st.text(max_size=20), st.sampled_from(["1e999", "[1,", "NaN"]))
 
@@ -157,7 +162,8 @@ def form_data(draw, endpoint: str, dynamic: dict[str, list[str]]):
     """A MultiDict of fields (some missing, some repeated, some unknown) and maybe a file."""
     fields, names = route_inputs(endpoint)
     inputs: dict[str, type | None] = {**{n: None for n in names}, **fields}
-    for prefix, ids in dynamic.items():  # names built from ids (score-12, status-3...) where the route reads them
+    # names built from ids (score-12, status-3...) where the route reads them
+    for prefix, ids in dynamic.items():
         if endpoint in DYNAMIC.get(prefix, ()):
             for ident in ids:
                 inputs[f"{prefix}{ident}"] = wtf.IntegerField if prefix != "status-" else None
@@ -185,12 +191,14 @@ def form_data(draw, endpoint: str, dynamic: dict[str, list[str]]):
         content = draw(st.one_of(st.binary(max_size=300), st.sampled_from([
             b"%PDF-1.4\n%broken", b"\x89PNG\r\n\x1a\n\x00\x00", b"document_type,document_number,birth_date\n"
             b"id,\x00\xff,2026-02-30\n", b"GIF89a" + b"\x00" * 10])))
-        filename = draw(st.sampled_from(["x.pdf", "x.png", "register.csv", "../../x.csv", "", "\u202egpj.exe"]))
+        filename = draw(st.sampled_from(["x.pdf", "x.png", "register.csv", "../../x.csv", "",
+                                         "\u202egpj.exe"]))
         upload = (name, content, filename)
     return data, upload
 
 
-# -- the world ------------------------------------------------------------------------------------------------
+# -- the world
+# ------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -224,16 +232,17 @@ def _ids() -> dict[str, object]:
         "batch_id": _first(CardCodeBatch), "claim_id": 1, "code": "ABCD", "comment_id": _first(Comment),
         "council_id": _first(Council), "debate_id": live_debate, "ident": 1,
         "item_id": _db.session.scalar(sa.select(AgendaItem.id).join(CouncilSession)
-                                      .where(CouncilSession.status != "closed").limit(1)) or _first(AgendaItem),
-        "lang": "fr", "link_id": _first(DebatePoll), "membership_id": _first(Membership), "minutes_id": _first(Minutes),
-        "motion_id": _first(Motion), "name": "proposals", "note_id": _first(FactCheckNote),
-        "notification_id": _first(Notification), "outcome_id": _first(Outcome), "phase_id": _first(Phase),
-        "poll_id": _first(Poll), "process_id": _first(Process), "proposal_id": _first(Proposal),
+                                      .where(CouncilSession.status != "closed").limit(1))
+        or _first(AgendaItem), "lang": "fr", "link_id": _first(DebatePoll),
+        "membership_id": _first(Membership), "minutes_id": _first(Minutes), "motion_id": _first(Motion),
+        "name": "proposals", "note_id": _first(FactCheckNote), "notification_id": _first(Notification),
+        "outcome_id": _first(Outcome), "phase_id": _first(Phase), "poll_id": _first(Poll),
+        "process_id": _first(Process), "proposal_id": _first(Proposal),
         "question_id": _first(Question, Question.debate_id == live_debate),
         "request_id": _first(SpeakerRequest, SpeakerRequest.debate_id == live_debate), "role": "translator",
         "rule_id": _first(EligibilityRule),
         "session_id": _db.session.scalar(sa.select(CouncilSession.id).where(CouncilSession.status != "closed")
-                                         .limit(1)) or _first(CouncilSession),
+     .limit(1)) or _first(CouncilSession),
         "slug": _db.session.scalar(sa.select(Council.slug).limit(1)), "target_type": "proposal",
         "target_id": _first(Proposal), "token": "not-a-token",
         "user_id": _first(User, User.username == "xperson2"),
@@ -263,7 +272,8 @@ def _url(rule, ids) -> str | None:
 
 def _row_counts() -> tuple:
     tables = [t for t in _db.metadata.sorted_tables]
-    query = sa.select(*[sa.select(sa.func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables])
+    query = sa.select(*[sa.select(sa.func.count()).select_from(t).scalar_subquery().label(t.name)
+                        for t in tables])
     _db.session.commit()
     return tuple(_db.session.execute(query).one())
 
@@ -347,7 +357,8 @@ def test_every_post_route_survives_fuzzing(app, client, world):
         _fuzz_post(rule, url, who, tokens[id(who)], dynamic, problems, statuses)
     assert routes >= 100, routes
     assert not problems, "\n".join(problems)
-    print(f"fuzzed {routes} POST routes in {time.monotonic() - started:.1f} s: statuses {sorted(statuses.items())}")
+    print(f"fuzzed {routes} POST routes in {time.monotonic() - started:.1f} s: statuses "
+          f"{sorted(statuses.items())}")
 
 
 def _not_utf8(rule, url: str, client, token: str, problems: list) -> None:
@@ -368,9 +379,9 @@ def _not_utf8(rule, url: str, client, token: str, problems: list) -> None:
         problems.append(f"{rule.endpoint} (not UTF-8): {response.status_code}")
 
 
-_keys = st.sampled_from(["page", "per_page", "q", "sort", "state", "process_id", "theme", "district", "status",
-                         "since", "until", "format", "from", "to", "view", "part", "lang", "next", "code",
-                         "last_event_id", "limit", "council_id", "kind", "year"])
+_keys = st.sampled_from(["page", "per_page", "q", "sort", "state", "process_id", "theme", "district",
+                         "status", "since", "until", "format", "from", "to", "view", "part", "lang", "next",
+                         "code", "last_event_id", "limit", "council_id", "kind", "year"])
 _query = st.lists(st.tuples(st.one_of(_keys, st.text(max_size=6)),
                             st.one_of(_numbers, _dates, _nasty_text.map(lambda t: t[:300]))), max_size=5)
 

@@ -36,7 +36,8 @@ def test_reset_request_with_a_foreign_host_is_refused_and_sends_nothing(client, 
 
 
 @pytest.mark.parametrize("host", ["localhost", "127.0.0.1:5000"])
-def test_reset_mail_links_to_the_base_url_whatever_trusted_host_was_used(client, make_user, outbox, base_url, host):
+def test_reset_mail_links_to_the_base_url_whatever_trusted_host_was_used(client, make_user, outbox, base_url,
+                                                                         host):
     make_user("amina", email="amina@example.org")
     page = client.get("/reset", headers={"Host": host}).get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
@@ -75,8 +76,8 @@ def test_calendar_links_and_uids_use_the_base_url(client, db, base_url):
     from consult.meetings import services as meetings
 
     council = councils.create_council(name="Council of Cultures", purpose="For everyone.")
-    session = meetings.create_session(council, title="Spring session", starts_at=utcnow() + timedelta(days=20),
-                                      place="Town hall")
+    session = meetings.create_session(council, title="Spring session",
+                                      starts_at=utcnow() + timedelta(days=20), place="Town hall")
     meetings.add_item(session, title="Welcome")
     meetings.convene_session(session)
     db.session.commit()
@@ -100,7 +101,8 @@ def test_trusted_hosts_come_from_the_base_url_and_the_extra_list(tmp_path, monke
     monkeypatch.setenv("CONSULT_TRUSTED_HOSTS", "consult-internal.lan, .city.example")
     application = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert application.config["BASE_URL"] == "https://consult.example.org"
-    assert application.config["TRUSTED_HOSTS"] == ["consult.example.org", "consult-internal.lan", ".city.example"]
+    assert application.config["TRUSTED_HOSTS"] == ["consult.example.org", "consult-internal.lan",
+                                                   ".city.example"]
     client = application.test_client()
     assert client.get("/healthz", headers={"Host": "localhost"}).status_code == 400
 
@@ -113,7 +115,8 @@ def test_the_local_default_trusts_the_loopback_names_only(tmp_path, monkeypatch)
     assert set(application.config["TRUSTED_HOSTS"]) == {"127.0.0.1", "localhost"}
 
 
-@pytest.mark.parametrize("bad", ["consult.example.org", "ftp://consult.example.org", "https://", "https://x.org/?a=1"])
+@pytest.mark.parametrize("bad", ["consult.example.org", "ftp://consult.example.org", "https://",
+                                 "https://x.org/?a=1"])
 def test_a_malformed_base_url_stops_the_start(tmp_path, monkeypatch, bad):
     monkeypatch.setenv("CONSULT_BASE_URL", bad)
     with pytest.raises(ValueError, match="CONSULT_BASE_URL"):
@@ -122,7 +125,8 @@ def test_a_malformed_base_url_stops_the_start(tmp_path, monkeypatch, bad):
 
 def test_no_link_is_built_from_the_request_host():
     """``external_url`` is the one way to an absolute link: neither ``_external=True`` nor ``request.host``,
-    ``request.url``, ``url_root`` or ``host_url`` appear in the application (but in the docstring saying so)."""
+    ``request.url``, ``url_root`` or ``host_url`` appear in the application (but in the docstring saying
+    so)."""
     root = Path(consult.__file__).parent
     pattern = re.compile(r"\b_external\s*=|request\.(host|url|url_root|host_url|base_url)\b")
     offenders = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")

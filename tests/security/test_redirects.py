@@ -8,8 +8,8 @@ import pytest
 
 from consult.core.rendering import safe_next
 
-#: targets that browsers (or a lenient server on the way) may take for another site or a script; written as the
-#: decoded value the application reads from the query string or the form
+# : targets that browsers (or a lenient server on the way) may take for another site or a script; written as
+# the : decoded value the application reads from the query string or the form
 TRICKY = [
     "//evil.example",
     "///evil.example",
@@ -54,7 +54,8 @@ TRICKY = [
 ]
 
 #: paths of this site that must still work as ``next``
-OURS = ["/", "/proposals", "/proposals?q=bike%20lane+plan", "/proposals?sort=newest&page=2", "/polls/3/results#chart", "/councils/culture/"]
+OURS = ["/", "/proposals", "/proposals?q=bike%20lane+plan", "/proposals?sort=newest&page=2",
+        "/polls/3/results#chart", "/councils/culture/"]
 
 
 def _is_on_site(location: str) -> bool:
@@ -88,7 +89,8 @@ def test_a_control_character_in_next_is_ignored_not_a_server_error(client, raw):
     assert "Set-Cookie" not in response.headers or "x=1" not in response.headers["Set-Cookie"]
 
 
-@pytest.mark.parametrize("target", ["/\t/evil.example", "//evil.example", "/\\evil.example", "/.//evil.example"],
+@pytest.mark.parametrize("target",
+                         ["/\t/evil.example", "//evil.example", "/\\evil.example", "/.//evil.example"],
                          ids=repr)
 def test_sign_in_with_a_tricky_next_stays_on_site(client, make_user, target):
     make_user("amina")
@@ -109,6 +111,7 @@ def test_htmx_redirect_header_is_checked_too(htmx_client, make_user):
     make_user("amina")
     token = htmx_client.csrf_token()
     response = htmx_client.post("/sign-in?next=" + quote("/\t/evil.example", safe=""),
-                                data={"username": "amina", "password": "correct horse battery", "csrf_token": token})
+                                data={"username": "amina", "password": "correct horse battery",
+                                      "csrf_token": token})
     assert response.status_code == 204
     assert response.headers["HX-Location"] == "/"

@@ -32,7 +32,8 @@ def test_a_reply_to_an_impossible_comment_number_is_refused(client, item, make_u
 def test_a_file_sent_as_a_text_field_is_ignored_not_a_crash(client, item, make_user):
     make_user("amina")
     client.sign_in("amina")
-    data = {"csrf_token": client.csrf_token(), "alignment": "neutral", "body": (io.BytesIO(b"GIF89a"), "x.gif")}
+    data = {"csrf_token": client.csrf_token(), "alignment": "neutral",
+            "body": (io.BytesIO(b"GIF89a"), "x.gif")}
     response = client.post(f"/comments/testitem/{item.id}", data=data, content_type="multipart/form-data")
     assert response.status_code == 422  # the body is missing: the form says so
     assert "Please write your comment." in response.get_data(as_text=True)
@@ -60,7 +61,8 @@ def test_a_json_body_is_not_a_form(client, item, make_user):
 
 
 def test_feeds_leave_out_characters_xml_cannot_hold(client, process, resident, make_proposal):  # noqa: F811
-    make_proposal(process, resident, title="A form\x0cfeed and a bell\x07", body="Text\x0b with a vertical tab")
+    make_proposal(process, resident, title="A form\x0cfeed and a bell\x07",
+                  body="Text\x0b with a vertical tab")
     response = client.get("/proposals/feed.atom")
     assert response.status_code == 200
     assert "feed and a bell<" in response.get_data(as_text=True)

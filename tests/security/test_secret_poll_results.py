@@ -38,9 +38,10 @@ def test_the_service_refuses_live_results_for_a_secret_ballot(admin, db):
 
 def test_the_form_says_why_and_creates_nothing(client, admin, db):
     client.sign_in("staff")
-    response = client.post_form("/polls/new", {"question": "Where should the new bench go?", "method": "single",
-                                               "mode": "secret", "majority": "simple", "options": "Park\nSquare",
-                                               "results_before_close": "y"})
+    response = client.post_form("/polls/new",
+                                {"question": "Where should the new bench go?", "method": "single",
+                                 "mode": "secret", "majority": "simple",
+                                 "options": "Park\nSquare", "results_before_close": "y"})
     assert response.status_code == 422
     assert "A secret ballot shows its results only when it closes" in text_of(response)
     assert count(Poll) == 0

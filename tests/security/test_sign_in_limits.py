@@ -49,7 +49,8 @@ def test_failures_on_one_account_lock_that_account_from_every_address(client, ma
     make_user("bilal")
     for n in range(3):
         assert _attempt(client, "amina", "guess guess", address=f"198.51.100.{n}").status_code == 422
-    # the fourth try comes from a new address, with the right password (and the name written otherwise): refused
+    # the fourth try comes from a new address, with the right password (and the name written otherwise):
+    # refused
     refused = _attempt(client, " Amina", DEFAULT_PASSWORD, address="198.51.100.99")
     assert refused.status_code == 429
     # another account from the same addresses is not affected
@@ -91,9 +92,10 @@ def proxied_app(tmp_path):
     from consult.extensions import db, limiter
 
     application = create_app({
-        "TESTING": True, "INSTANCE_PATH": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
-        "SECRET_KEY": "proxy-test", "RESIDENCE_HMAC_KEY": "0" * 64, "PASSWORD_HASH_PROFILE": "test",
-        "PROXY_COUNT": 1, "RATELIMIT_SIGN_IN": "2 per minute", "RATELIMIT_SIGN_IN_ACCOUNT": "100 per minute",
+        "TESTING": True, "INSTANCE_PATH": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}", "SECRET_KEY": "proxy-test",
+        "RESIDENCE_HMAC_KEY": "0" * 64, "PASSWORD_HASH_PROFILE": "test", "PROXY_COUNT": 1,
+        "RATELIMIT_SIGN_IN": "2 per minute", "RATELIMIT_SIGN_IN_ACCOUNT": "100 per minute",
         "WTF_CSRF_ENABLED": False,
     })
     with application.app_context():

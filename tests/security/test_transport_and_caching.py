@@ -15,7 +15,8 @@ from consult.core.models import utcnow
 from tests.conftest import DEFAULT_PASSWORD
 from tests.helpers import text_of
 
-# -- HTTPS ----------------------------------------------------------------------------------------------------
+# -- HTTPS
+# ----------------------------------------------------------------------------------------------------
 
 
 def _standalone(tmp_path, monkeypatch, base_url):
@@ -43,7 +44,8 @@ def test_a_plain_http_base_url_sends_no_hsts(tmp_path, monkeypatch):
     assert "Secure" not in response.headers["Set-Cookie"]
 
 
-# -- no-store -------------------------------------------------------------------------------------------------
+# -- no-store
+# -------------------------------------------------------------------------------------------------
 
 PRIVATE = ["/profile", "/profile/my-data", "/profile/my-data.json", "/admin/users", "/registrar",
            "/registrar/cards", "/registrar/in-person", "/reset", "/reset-code", "/reset/new-password"]
@@ -64,7 +66,8 @@ def test_public_pages_keep_their_caching(client, path):
     assert "no-store" not in client.get(path).headers.get("Cache-Control", "")
 
 
-# -- reset links -----------------------------------------------------------------------------------------------
+# -- reset links
+# -----------------------------------------------------------------------------------------------
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """An XSS corpus: each vector, if the markup came through unescaped, would run script, load something, change the
-page or carry an attribute that htmx would act on. Every vector carries the marker ``xss<n>`` (``n`` its number)
-in the dangerous place, so a check can tell an attribute or element that came from user text from the layout's.
+page or carry an attribute that htmx would act on. Every vector carries the marker ``xss<n>`` (``n`` its
+number) in the dangerous place, so a check can tell an attribute or element that came from user text from the
+layout's.
 
 The vectors are written for this platform: raw HTML in Markdown, Markdown links and images, attribute breaking
 for values that land in ``value=""``/``title=""``/``alt=""``, htmx attributes, template syntax of Jinja and

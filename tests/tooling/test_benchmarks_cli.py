@@ -34,7 +34,7 @@ def test_each_benchmark_prints_its_help(name):
 
 
 def test_an_unknown_benchmark_is_refused():
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "no_such_thing"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-m", "benchmarks", "no_such_thing"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "unknown benchmark" in done.stderr

@@ -34,7 +34,8 @@ RESULTS_SCHEMA = {
 
 
 def _numbers(counts) -> dict:
-    return {str(k): v for k, v in (counts or {}).items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    return {str(k): v for k, v in (counts or {}).items() if isinstance(v, int | float)
+            and not isinstance(v, bool)}
 
 
 def _results(poll):
@@ -47,7 +48,8 @@ def _results(poll):
         "voters": result.get("voters"),
         "eligible": result.get("eligible"),
         "verdict": result.get("verdict"),
-        "channels": [{"name": str(c.get("name")), "ballots": c.get("ballots"), "counts": _numbers(c.get("counts"))}
+        "channels": [{"name": str(c.get("name")), "ballots": c.get("ballots"),
+                      "counts": _numbers(c.get("counts"))}
                      for c in result.get("channels") or []],
     }
 

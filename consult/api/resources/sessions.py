@@ -65,7 +65,8 @@ def _sessions_query() -> sa.Select:
 
 def _attendance(session):
     if session.present_total is not None:  # counted by the query (attendance_counts_expressions)
-        return {"present": session.present_total, "excused": session.excused_total, "absent": session.absent_total}
+        return {"present": session.present_total, "excused": session.excused_total,
+                "absent": session.absent_total}
     counts = {"present": 0, "excused": 0, "absent": 0}
     for row in session.attendance:
         if row.status in counts:

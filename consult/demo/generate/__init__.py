@@ -1,10 +1,11 @@
 """``flask demo generate --scale small|city``: a whole city's worth of data, reproducible from a seed.
 
-The orchestrator builds a :class:`Context` (counts, seeded random generator, the accounts made so far), runs the
-participation step (people and residency, processes, proposals, supports, comments: ``participation.py``) and
-then the civic step (councils, sessions, minutes, polls, ballots, debates: ``civic.py``), and returns the counts
-made with the seconds each step took. Rows are bulk-inserted where a service call per row would be too slow, but
-every invariant the services keep holds afterwards (cached counters equal rows, FTS filled, secret ballots).
+The orchestrator builds a :class:`Context` (counts, seeded random generator, the accounts made so far), runs
+the participation step (people and residency, processes, proposals, supports, comments: ``participation.py``)
+and then the civic step (councils, sessions, minutes, polls, ballots, debates: ``civic.py``), and returns the
+counts made with the seconds each step took. Rows are bulk-inserted where a service call per row would be too
+slow, but every invariant the services keep holds afterwards (cached counters equal rows, FTS filled, secret
+ballots).
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from datetime import datetime
 
 SCALES: dict[str, dict[str, int]] = {
     "city":  {"residents": 100_000, "verified_share_pct": 70, "councils": 5, "years": 10, "processes": 20,
-              "proposals": 10_000, "comments": 200_000, "supports": 1_000_000, "polls": 200, "ballots": 1_000_000,
-              "debates": 300},
+              "proposals": 10_000, "comments": 200_000, "supports": 1_000_000, "polls": 200,
+              "ballots": 1_000_000, "debates": 300},
     "small": {"residents": 1_000, "verified_share_pct": 70, "councils": 2, "years": 2, "processes": 3,
               "proposals": 200, "comments": 2_000, "supports": 10_000, "polls": 8, "ballots": 4_000,
               "debates": 6},
@@ -51,8 +52,9 @@ class Context:
 
 def generate(scale: str = "small", *, seed: int = 1, overrides: dict[str, int] | None = None,
              progress: bool = False) -> dict[str, float | int]:
-    """Builds the dataset on the current app's database and commits it (in batches is fine); returns the counts
-    made and the seconds each step took (keys like "proposals", "seconds_proposals", "seconds_total")."""
+    """Builds the dataset on the current app's database and commits it (in batches is fine); returns the
+    counts made and the seconds each step took (keys like "proposals", "seconds_proposals",
+    "seconds_total")."""
     import sqlalchemy as sa
 
     from consult.core.db import write_transaction

@@ -2,9 +2,9 @@
 ballots and results, and citizen debates.
 
 Where there are tens or hundreds of objects (councils, sessions, motions, minutes, polls' opening and closing,
-debates) the real services are called, on a clock set back to the day the thing happened (the meetings services
-take ``now=``; the debate services read a clock this module sets, as ``consult/demo/debates.py`` does). Where
-there are many rows, they are bulk-inserted, keeping every invariant of the services:
+debates) the real services are called, on a clock set back to the day the thing happened (the meetings
+services take ``now=``; the debate services read a clock this module sets, as ``consult/demo/debates.py``
+does). Where there are many rows, they are bulk-inserted, keeping every invariant of the services:
 
 * ballots carry no voter and no time; voters and ballots are drawn independently and ballots are shuffled
   before insertion, so neither the rows nor their order link a ballot to a person; one participation row per
@@ -36,23 +36,28 @@ import sqlalchemy as sa
 from consult.demo.debates import demo_clock
 from consult.extensions import db
 
-THEMES = ("welcome", "housing", "language", "school", "work", "health", "culture", "resident card", "anti-rumour")
+THEMES = ("welcome", "housing", "language", "school", "work", "health", "culture", "resident card",
+          "anti-rumour")
 
 #: per theme: agenda items (title, description), motions, poll questions with options, debate titles,
 #: public questions, outcome actions
 TEXT = {
     "welcome": {
         "items": [("Welcome desk at the station", "Opening hours, languages spoken and who staffs the desk."),
-                  ("A welcome guide for newcomers", "A short guide to the city's services, in several languages."),
-                  ("Welcome day for new residents", "A yearly day when the city welcomes everyone who arrived.")],
+                  ("A welcome guide for newcomers",
+                   "A short guide to the city's services, in several languages."),
+                  ("Welcome day for new residents",
+                   "A yearly day when the city welcomes everyone who arrived.")],
         "motions": ["Ask the city to keep the welcome desk at the station open on Saturday mornings.",
                     "Publish the welcome guide in the ten languages most spoken in the city.",
                     "Hold a welcome day for new residents every September, with the associations."],
-        "polls": [("Where should the next welcome point open?", ["Central station", "Town hall", "Market square",
-                                                                  "Public library", "Harbour district"]),
-                  ("Which service should the welcome desk offer first?", ["Help with housing", "Language courses",
-                                                                          "Help with health care",
-                                                                          "Help finding work"])],
+        "polls": [("Where should the next welcome point open?",
+                   ["Central station", "Town hall", "Market square",
+                     "Public library", "Harbour district"]),
+                  ("Which service should the welcome desk offer first?",
+                   ["Help with housing", "Language courses",
+                    "Help with health care",
+                    "Help finding work"])],
         "debates": ["A dignified welcome: who does what in our city?", "The first week in a new city"],
         "questions": ["Can the welcome desk stay open in the evening for people who work during the day?",
                       "Who answers the phone when someone arrives at night?",
@@ -83,8 +88,9 @@ TEXT = {
         "motions": ["Offer free evening language courses in every district.",
                     "Give every public office access to a telephone interpreter.",
                     "Support afternoon classes in the mother tongues of pupils."],
-        "polls": [("When should the free language courses take place?", ["Weekday mornings", "Weekday evenings",
-                                                                          "Saturday", "Online"]),
+        "polls": [("When should the free language courses take place?",
+                   ["Weekday mornings", "Weekday evenings",
+                     "Saturday", "Online"]),
                   ("Which languages should the city's website add next?", ["Arabic", "Ukrainian", "Tigrinya",
                                                                            "Bengali", "Spanish", "Wolof"])],
         "debates": ["Speaking the city's language, keeping your own", "Interpreters: a right or a favour?"],
@@ -94,14 +100,16 @@ TEXT = {
         "actions": ["Open evening language courses", "Sign the telephone interpreting contract"],
     },
     "school": {
-        "items": [("Enrolment of children who arrive during the year", "How long families wait for a school place."),
+        "items": [("Enrolment of children who arrive during the year",
+                   "How long families wait for a school place."),
                   ("Parents and teachers", "Meetings with interpreters for parents."),
                   ("School canteen menus", "Menus that every family can accept.")],
         "motions": ["Ask that every child who arrives during the year gets a school place within two weeks.",
                     "Offer an interpreter at parent-teacher meetings when parents ask for one.",
                     "Offer a vegetarian menu every day in school canteens."],
         "polls": [("What would help pupils who have just arrived the most?", ["A welcome class", "A tutor",
-                                                                                "Homework help", "A buddy pupil"]),
+                                                                                "Homework help",
+                                                                                "A buddy pupil"]),
                   ("Should school canteens offer a vegetarian menu every day?", [])],
         "debates": ["One school for every child", "Parents who do not speak the language of the school"],
         "questions": ["How long does a family wait for a school place in the middle of the year?",
@@ -117,7 +125,8 @@ TEXT = {
                     "Advertise the town hall's jobs in the associations' newsletters.",
                     "Run a night bus for seasonal workers during the harvest."],
         "polls": [("Which help to find work matters most?", ["Recognition of diplomas", "Job fairs",
-                                                              "Training courses", "Childcare during training"]),
+                                                              "Training courses",
+                                                              "Childcare during training"]),
                   ("Should the city run a job fair with the associations every spring?", [])],
         "debates": ["Engineers who drive taxis: wasted talents", "Work, papers and dignity"],
         "questions": ["How long does it take to have a nursing diploma recognised?",
@@ -128,7 +137,8 @@ TEXT = {
     "health": {
         "items": [("Access to a family doctor", "People who cannot find a doctor who takes new patients."),
                   ("Health mediators", "Mediators who speak the patients' languages."),
-                  ("Mental health after migration", "Support for people who lived through war or the journey.")],
+                  ("Mental health after migration",
+                   "Support for people who lived through war or the journey.")],
         "motions": ["Fund two health mediators at the hospital.",
                     "Ask the health centre to keep one afternoon a week without an appointment.",
                     "Open a listening service for people who lived through war or exile."],
@@ -151,7 +161,8 @@ TEXT = {
                     "Give the festival of cultures a three-year budget.",
                     "Lend the library's hall to the associations free of charge."],
         "polls": [("Which event should the festival of cultures open with?", ["A concert", "A shared meal",
-                                                                                "A parade", "A storytelling night"]),
+                                                                                "A parade",
+                                                                                "A storytelling night"]),
                   ("Which exhibition should the library host next year?", ["Snapshots from the borders",
                                                                             "Kitchens of the world",
                                                                             "Our grandparents' cities",
@@ -160,20 +171,26 @@ TEXT = {
         "questions": ["Can the festival take place in a different district every year?",
                       "Will artists who arrived recently be paid like the others?",
                       "Could schools visit the exhibition with the artists?"],
-        "actions": ["Prepare the programme of 18 December", "Sign the festival agreement with the associations"],
+        "actions": ["Prepare the programme of 18 December",
+                    "Sign the festival agreement with the associations"],
     },
     "resident card": {
-        "items": [("Local resident cards", "A card for everyone who lives in the city, whatever their nationality."),
-                  ("What the card must never record", "No nationality, no status, no list shared with the police."),
-                  ("Services open with the card", "Library, public transport, swimming pools, city offices.")],
+        "items": [("Local resident cards",
+                   "A card for everyone who lives in the city, whatever their nationality."),
+                  ("What the card must never record",
+                   "No nationality, no status, no list shared with the police."),
+                  ("Services open with the card",
+                   "Library, public transport, swimming pools, city offices.")],
         "motions": ["Support the local resident card on one condition: it records no nationality or status.",
                     "Ask that the resident card gives access to the library and public transport.",
                     "Ask for a privacy study before the card is printed."],
         "polls": [("Should the city issue a local resident card, valid whatever your nationality?", []),
-                  ("Which service should the resident card open first?", ["Public library", "Public transport",
-                                                                          "Swimming pools", "City offices"])],
+                  ("Which service should the resident card open first?",
+                   ["Public library", "Public transport",
+                    "Swimming pools", "City offices"])],
         "debates": ["A card for everyone who lives here", "Proving where you live without being watched"],
-        "questions": ["Will the card show my nationality?", "Can the police ask the city for the list of holders?",
+        "questions": ["Will the card show my nationality?",
+                      "Can the police ask the city for the list of holders?",
                       "Can children have a card too?"],
         "actions": ["Pilot of the resident card in two districts", "Guide to the card in six languages"],
     },
@@ -184,10 +201,11 @@ TEXT = {
         "motions": ["Train fifty anti-rumour agents every year with the associations.",
                     "Publish a yearly fact sheet on migration in the city.",
                     "Invite the local press to a yearly meeting with the council."],
-        "polls": [("Which rumour should the campaign answer first?", ["They take our jobs", "They do not want to "
-                                                                       "learn the language",
-                                                                       "They get housing first",
-                                                                       "They do not pay taxes"]),
+        "polls": [("Which rumour should the campaign answer first?",
+                   ["They take our jobs", "They do not want to "
+                     "learn the language",
+                     "They get housing first",
+                     "They do not pay taxes"]),
                   ("Should the city train anti-rumour agents in every school?", [])],
         "debates": ["Facts against rumours", "Who tells the story of migration?"],
         "questions": ["Who checks the rumours that go around the district's social networks?",
@@ -198,14 +216,18 @@ TEXT = {
 }
 
 COUNCILS = [
-    ("Council of Cultures", "Residents of every origin advise the city on migration and on the cultural life of "
+    ("Council of Cultures",
+     "Residents of every origin advise the city on migration and on the cultural life of "
                             "the city, and bring proposals to the city council."),
-    ("Youth Council", "Young residents aged 14 to 25, whatever their nationality, give their opinion on schools, "
+    ("Youth Council",
+     "Young residents aged 14 to 25, whatever their nationality, give their opinion on schools, "
                       "sport, culture and work."),
-    ("Council of Women of the World", "Women who came to live in the city, and those born here, work together "
+    ("Council of Women of the World",
+     "Women who came to live in the city, and those born here, work together "
                                       "on health, work and safety."),
     ("Council of the Districts", "One delegation per district follows the city's plans where people live."),
-    ("Council of Associations", "The associations of the city speak with one voice on welcome and solidarity."),
+    ("Council of Associations",
+     "The associations of the city speak with one voice on welcome and solidarity."),
 ]
 
 PLACES = ["Sala Gialla, town hall", "Council chamber, town hall", "Biblioteca civica, Sala Grande",
@@ -228,7 +250,8 @@ EXPERTS = [("Dr. Leila Haddad", "Sociologist; studies how local news talks about
            ("Giulia Romano", "Librarian; runs the library's language café.")]
 
 METHODS = ("yes_no_abstain", "single", "approval", "ranked_irv", "schulze", "score", "points")
-TRACKER_TRANSLATION = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+TRACKER_TRANSLATION = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567",
+                                      b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
 BATCH = 5_000
 
 
@@ -236,14 +259,15 @@ BATCH = 5_000
 
 
 def _uuid(_rng=None) -> str:
-    """Row keys of participations and ballots come from the system's randomness, as in the engine (not from the
-    seed: nothing about them needs to be reproducible, and a second run on the same database must not clash)."""
+    """Row keys of participations and ballots come from the system's randomness, as in the engine (not from
+    the seed: nothing about them needs to be reproducible, and a second run on the same database must not
+    clash)."""
     return str(uuid.uuid4())
 
 
 def _tracker_hashes(_rng, n: int) -> list[str]:
-    """Hashes of ``n`` well-formed trackers (four groups of four letters or digits), as the engine hashes them;
-    the trackers themselves are random and thrown away (nobody holds them)."""
+    """Hashes of ``n`` well-formed trackers (four groups of four letters or digits), as the engine hashes
+    them; the trackers themselves are random and thrown away (nobody holds them)."""
     raw = os.urandom(10 * n)
     out = []
     for i in range(n):
@@ -336,8 +360,8 @@ def _publish_minutes(minutes, *, writer, approver, ended: datetime, rng, now: da
         return {}
     minutes_services.approve(minutes, actor=approver)
     minutes_services.publish(minutes, actor=writer)
-    return {"mid": minutes.id, "d_draft": ended, "d_edit": edited, "d_submit": submitted, "d_approve": approved,
-            "d_publish": published}
+    return {"mid": minutes.id, "d_draft": ended, "d_edit": edited, "d_submit": submitted,
+            "d_approve": approved, "d_publish": published}
 
 
 # ------------------------------------------------------------------------------------------------ councils
@@ -395,9 +419,9 @@ def _seat_council(ctx, council, people: dict[int, object], pool: list[int], firs
 
 REPRESENTS = ["Senegalese association", "Eritrean community", "Ukrainian cultural centre",
               "Latin American women's network", "Tunisian association Al Jisr", "Chinese community",
-              "Moroccan association", "Bangladeshi association", "Filipino community", "Residents of Stazione",
-              "Residents of Centro Storico", "Parents' association", "Students' union", "Tenants' association",
-              "Language café volunteers", ""]
+              "Moroccan association", "Bangladeshi association", "Filipino community",
+              "Residents of Stazione", "Residents of Centro Storico", "Parents' association",
+              "Students' union", "Tenants' association", "Language café volunteers", ""]
 
 
 def _session_times(ctx, first_day: date) -> list[datetime]:
@@ -453,8 +477,9 @@ def _motion(ctx, item, room: list, at: datetime, text: str) -> tuple[object, dat
     else:
         poll = db.session.get(Poll, motion.poll_id)
         code_to_id = {o.code: o.id for o in poll.options}
-        _insert(Participation, [{"id": _uuid(rng), "poll_id": poll.id, "voter_id": m.user_id, "anon_key": None}
-                                for m in room])
+        _insert(Participation,
+                [{"id": _uuid(rng), "poll_id": poll.id, "voter_id": m.user_id, "anon_key": None}
+                 for m in room])
         hashes = _tracker_hashes(rng, len(choices))
         ballots = [{"id": _uuid(rng), "poll_id": poll.id, "choice": encode(code_to_id[c]), "tracker_hash": h,
                     "replace_key": None} for c, h in zip(choices, hashes, strict=True)]
@@ -469,7 +494,8 @@ def _motion(ctx, item, room: list, at: datetime, text: str) -> tuple[object, dat
 
 
 def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *, last: bool) -> tuple[object, dict]:
-    """One past session, from the convocation to the close, then its minutes (published unless it is recent)."""
+    """One past session, from the convocation to the close, then its minutes (published unless it is
+    recent)."""
     from consult.councils.models import VOTING_ROLES
     from consult.meetings import services as meetings
     from consult.meetings.models import Attendance
@@ -493,7 +519,8 @@ def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *, l
             sub = meetings.add_item(session, title=f"Questions on: {title.lower()}", kind="deliberation",
                                     parent=item, duration_minutes=10)
             items.append((theme, sub))
-    meetings.convene_session(session, now=starts - timedelta(days=council.convocation_days + rng.randint(1, 6)))
+    meetings.convene_session(session,
+                             now=starts - timedelta(days=council.convocation_days + rng.randint(1, 6)))
     session.created_at = session.convened_at - timedelta(days=rng.randint(1, 10))
     # the roll in seat order before the sitting starts (``start_session`` then finds every seat on it): the
     # service adds the rows in the order the database returns the seats, so their ids would differ between
@@ -549,7 +576,8 @@ def _upcoming_session(ctx, council, days: int, *, convene: bool) -> None:
     starts = (ctx.now + timedelta(days=days)).replace(hour=16, minute=0, second=0, microsecond=0)
     session = meetings.create_session(
         council, title=f"Ordinary session of {MONTHS[starts.month - 1]} {starts.year}", starts_at=starts,
-        planned_minutes=120, place=rng.choice(PLACES), online_link=f"https://meet.porto-aperto.example/{council.slug}")
+        planned_minutes=120, place=rng.choice(PLACES),
+        online_link=f"https://meet.porto-aperto.example/{council.slug}")
     for theme in rng.sample(THEMES, 3):
         title, description = rng.choice(TEXT[theme]["items"])
         meetings.add_item(session, title=title, description=description,
@@ -569,20 +597,23 @@ def _outcomes(ctx, published: list[dict], council_id: int) -> tuple[int, int]:
         minutes = row["minutes"]
         if row["d_draft"] < since:
             continue
-        for outcome in outcomes.outcomes_from_record(minutes.record, council_id=council_id, minutes_id=minutes.id):
+        for outcome in outcomes.outcomes_from_record(minutes.record, council_id=council_id,
+                                                     minutes_id=minutes.id):
             made += 1
             if rng.random() < 0.4:
                 theme = next((t for t in TEXT.values() if outcome.title in t["motions"]), _theme(rng))
                 for title in rng.sample(theme["actions"], rng.randint(1, 2)):
                     action = outcomes.add_action(outcome, title, responsible=rng.choice(
-                        ("Welcome office", "Registry office", "Culture department", "Social affairs department",
-                         "Housing office", "Mayor's office")), due_on=(ctx.now + timedelta(days=rng.randint(-200, 400))).date())
+                        ("Welcome office", "Registry office", "Culture department",
+                         "Social affairs department", "Housing office", "Mayor's office")),
+                                                 due_on=(ctx.now + timedelta(days=rng.randint(-200, 400))).date())
                     actions += 1
                     x = rng.random()
                     if x < 0.25:
                         outcomes.update_action(action, status="done", progress=100, text="Done.")
                     elif x < 0.5:
-                        outcomes.update_action(action, status="in_progress", progress=rng.choice((10, 30, 50, 70)),
+                        outcomes.update_action(action, status="in_progress",
+                                               progress=rng.choice((10, 30, 50, 70)),
                                                text="Work has started with the associations.")
     return made, actions
 
@@ -608,10 +639,11 @@ def _councils(ctx) -> dict[str, int]:
                 name=name, slug=_unique_slug(councils.slugify(name)), purpose=purpose,
                 mandate="- Give opinions to the city council.\n- Put qualified proposals on its agenda.\n"
                         "- Publish the minutes of every session.",
-                composition="Associations and communities propose members for a three-year term. Any resident "
-                            "may be proposed, whatever their nationality or status. Observers from the city "
-                            "administration attend without a vote.",
-                contact=f"{councils.slugify(name)}@porto-aperto.example", quorum_percent=50, convocation_days=5)
+                composition="Associations and communities propose members for a three-year term. Any "
+                            "resident may be proposed, whatever their nationality or status. Observers from "
+                            "the city administration attend without a vote.",
+                contact=f"{councils.slugify(name)}@porto-aperto.example", quorum_percent=50,
+                convocation_days=5)
             council.created_at = datetime.combine(first_day, datetime.min.time()) - timedelta(days=30)
             council_pool = rng.sample(pool, min(len(pool), 400))
             people = _people(ctx, council_pool)
@@ -665,7 +697,8 @@ def _patterns(rng, method: str, option_ids: list[int], poll) -> tuple[list, list
         elif method in ("ranked_irv", "schulze"):
             patterns.append(order[:rng.randint(1, k)])
         elif method == "score":
-            patterns.append({str(o): min(5, max(0, round(favour[option_ids.index(o)] * 5 + rng.gauss(0, 1.3))))
+            patterns.append({str(o): min(5,
+                                         max(0, round(favour[option_ids.index(o)] * 5 + rng.gauss(0, 1.3))))
                              for o in option_ids})
         else:  # points
             budget = poll.points_budget or 10
@@ -682,8 +715,9 @@ def _patterns(rng, method: str, option_ids: list[int], poll) -> tuple[list, list
 
 
 def _fill_poll(ctx, poll, voters: list[int], anon_keys: list[str] = ()) -> int:
-    """Participation rows for ``voters`` (accounts) or ``anon_keys`` (anonymous browsers in a debate's open poll,
-    hashed as the engine hashes them) and as many ballots, drawn apart and shuffled; returns the count."""
+    """Participation rows for ``voters`` (accounts) or ``anon_keys`` (anonymous browsers in a debate's open
+    poll, hashed as the engine hashes them) and as many ballots, drawn apart and shuffled; returns the
+    count."""
     from consult.votes import methods
     from consult.votes.methods import encode
     from consult.votes.models import Ballot, Participation
@@ -717,7 +751,8 @@ def _district_rule(district_id: int, name: str):
     rule_name = f"Verified residents of {name}, aged 16 or over"
     rule = db.session.scalar(sa.select(EligibilityRule).where(EligibilityRule.name == rule_name))
     if rule is None:
-        rule = EligibilityRule(name=rule_name, min_level=LEVEL_VERIFIED, min_age=16, district_ids=[district_id])
+        rule = EligibilityRule(name=rule_name, min_level=LEVEL_VERIFIED, min_age=16,
+                               district_ids=[district_id])
         db.session.add(rule)
         db.session.flush()
     return rule
@@ -788,8 +823,10 @@ def _polls(ctx) -> dict[str, int | float]:
                 closes = opens + timedelta(days=rng.choice((7, 14, 21, 30)))
                 opens, closes = opens.replace(microsecond=0), closes.replace(microsecond=0)
             poll = votes.create_poll(
-                question=question, method=method, options=options, rule=rule, opens_at=opens, closes_at=closes,
-                description=f"A vote of the residents on {rng.choice(THEMES)} in the city. Every resident aged 16 "
+                question=question, method=method, options=options, rule=rule, opens_at=opens,
+                closes_at=closes,
+                description=f"A vote of the residents on {rng.choice(THEMES)} in the city. Every resident "
+                            "aged 16 "
                             "or over may vote, whatever their nationality.",
                 majority=rng.choice(("simple", "simple", "absolute")) if method in ("yes_no_abstain",
                                                                                      "single") else None,
@@ -839,9 +876,9 @@ def _play_debate(ctx, moderator, start: datetime, tick, participants: list, them
                                             f"{title.lower()}. Experts answer questions from the public.",
         starts_at=start, ends_at=start + timedelta(minutes=105), place=rng.choice(PLACES),
         stream_url=rng.choice((None, "https://video.porto-aperto.example/debates")),
-        languages=rng.choice(("Italiano, English", "Italiano, Français, العربية", "Italiano, English, Español",
-                              "Italiano, Українська, English")), interpretation=rng.random() < 0.6,
-        allow_anonymous=True)
+        languages=rng.choice(("Italiano, English", "Italiano, Français, العربية",
+                              "Italiano, English, Español", "Italiano, Українська, English")),
+        interpretation=rng.random() < 0.6, allow_anonymous=True)
     debate.created_at = start - timedelta(days=rng.randint(10, 40))
     debates.add_panelist(debate, moderator.display_name, "moderator", "Moderates the city's citizen debates.",
                          user=moderator)
@@ -866,7 +903,8 @@ def _play_debate(ctx, moderator, start: datetime, tick, participants: list, them
     askers = rng.sample(participants, min(len(participants), rng.randint(3, 15)))
     texts = list(theme["questions"]) + [q for t in rng.sample(THEMES, 2) for q in TEXT[t]["questions"]]
     for who in askers:
-        question = debates.ask_question(debate, who, rng.choice(texts), rng.choice(("en", "it", "fr", "ar", "es")))
+        question = debates.ask_question(debate, who, rng.choice(texts),
+                                        rng.choice(("en", "it", "fr", "ar", "es")))
         question.created_at = tick(seconds=rng.randint(20, 120))
         asked.append(question)
     db.session.flush()
@@ -883,7 +921,8 @@ def _play_debate(ctx, moderator, start: datetime, tick, participants: list, them
         tick(minutes=rng.randint(2, 6))
         debates.set_question_status(debate, question, "answered", moderator)
     if asked and rng.random() < 0.1:
-        debates.set_question_status(debate, asked[-1], "hidden", moderator, reason="Insults a group of residents.")
+        debates.set_question_status(debate, asked[-1], "hidden", moderator,
+                                    reason="Insults a group of residents.")
     speakers = [p for p in participants if p.user is not None]
     for who in rng.sample(speakers, min(len(speakers), rng.randint(0, 4))):
         req = debates.request_to_speak(debate, who)
@@ -891,8 +930,8 @@ def _play_debate(ctx, moderator, start: datetime, tick, participants: list, them
         tick(seconds=rng.randint(40, 130))
         debates.stop_speech(debate)
     if rng.random() < 0.15:
-        point = debates.add_speaker(debate, moderator, rng.choice(("Ana", "Karim", "Lucía")), kind="point_of_order",
-                                    note="The interpretation stopped for a minute.")
+        point = debates.add_speaker(debate, moderator, rng.choice(("Ana", "Karim", "Lucía")),
+                                    kind="point_of_order", note="The interpretation stopped for a minute.")
         debates.start_speech(debate, point, limit_seconds=60)
         tick(seconds=40)
         debates.stop_speech(debate)
@@ -905,7 +944,8 @@ def _play_debate(ctx, moderator, start: datetime, tick, participants: list, them
         polls.open_(debate, link)
         opened = tick(minutes=1)
         poll = db.session.get(Poll, link.poll_id)
-        voters = _fill_poll(ctx, poll, [], anon_keys=[f"gen-{debate.id}-{n}" for n in range(rng.randint(10, 60))])
+        voters = _fill_poll(ctx, poll, [],
+                            anon_keys=[f"gen-{debate.id}-{n}" for n in range(rng.randint(10, 60))])
         closed = tick(minutes=rng.randint(3, 6))
         polls.close(debate, link)
         poll.created_at, poll.opens_at, poll.closed_at = opened, opened, closed
@@ -921,7 +961,8 @@ def _upcoming_debate(ctx, moderator, start: datetime, participants: list, theme:
     rng = ctx.rng
     title = rng.choice(theme["debates"])
     debate = debates.create_debate(
-        moderator, title=title, description=f"A citizen debate: {title.lower()}. Bring your phone to ask questions, "
+        moderator, title=title,
+        description=f"A citizen debate: {title.lower()}. Bring your phone to ask questions, "
                                             "or ask for the microphone in the room.",
         starts_at=start, ends_at=start + timedelta(minutes=105), place=rng.choice(PLACES), stream_url=None,
         languages="Italiano, English", interpretation=True, allow_anonymous=True,
@@ -930,8 +971,8 @@ def _upcoming_debate(ctx, moderator, start: datetime, participants: list, theme:
                          user=moderator)
     for name, bio in rng.sample(EXPERTS, 2):
         debates.add_panelist(debate, name, "expert", bio)
-    for seg_title, minutes in (("Welcome", 5), ("What the experts see", 25), ("Questions from the public", 45),
-                               ("Closing words", 10)):
+    for seg_title, minutes in (("Welcome", 5), ("What the experts see", 25),
+                               ("Questions from the public", 45), ("Closing words", 10)):
         debates.add_segment(debate, seg_title, minutes)
     for who in rng.sample(participants, min(len(participants), rng.randint(0, 3))):
         debates.ask_question(debate, who, rng.choice(theme["questions"]), "en")
@@ -949,7 +990,8 @@ def _debates(ctx) -> dict[str, int]:
 
     rng = ctx.rng
     n = ctx.counts.get("debates", 0)
-    result = {"debates": 0, "debates_upcoming": 0, "questions": 0, "question_likes": 0, "debate_poll_votes": 0}
+    result = {"debates": 0, "debates_upcoming": 0, "questions": 0, "question_likes": 0,
+              "debate_poll_votes": 0}
     if not n or len(ctx.resident_ids) < 20:
         return result
     years = max(1, ctx.counts.get("years", 1))
@@ -983,8 +1025,8 @@ def _debates(ctx) -> dict[str, int]:
                 minutes = minutes_services.original_for("debate", debate.id) or draft_for_debate(
                     debate, record=debate_record(debate))
                 if debate.ended_at < ctx.now - timedelta(days=30) or rng.random() < 0.5:
-                    dates = _publish_minutes(minutes, writer=moderator, approver=moderator, ended=debate.ended_at,
-                                             rng=rng, now=ctx.now)
+                    dates = _publish_minutes(minutes, writer=moderator, approver=moderator,
+                                             ended=debate.ended_at, rng=rng, now=ctx.now)
                     published.append(dates)
             result["debates"] += 1
             db.session.commit()
@@ -999,7 +1041,8 @@ def _debates(ctx) -> dict[str, int]:
 
 
 def generate(ctx) -> dict[str, int | float]:
-    """Councils (memberships, sessions, minutes, outcomes), polls with ballots, debates; counts and seconds."""
+    """Councils (memberships, sessions, minutes, outcomes), polls with ballots, debates; counts and
+    seconds."""
     result: dict[str, int | float] = {}
     for name, step in (("councils", _councils), ("polls", _polls), ("debates", _debates)):
         started = time.perf_counter()

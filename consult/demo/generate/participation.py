@@ -54,13 +54,15 @@ BATCH = 5_000
 DAY = 86_400.0
 HOUR = 3_600.0
 
-# --- words ---------------------------------------------------------------------------------------------------
+# --- words
+# ---------------------------------------------------------------------------------------------------
 
 FIRST_NAMES = (
-    "Adama Aïcha Ali Amina Ana Andrea Anton Aziz Bianca Bilal Carla Chen Chiara Dario Diego Elena Emre Fatima "
-    "Fatou Federica Giulia Hamid Hana Ibrahim Ines Irina Jamal João Karim Khadija Kofi Laila Leila Li Lucía Luca "
-    "Lina Malik Marco Mariam Marta Matteo Mehdi Mei Mohamed Moussa Nadia Nour Olga Omar Paolo Pedro Priya Rania "
-    "Rosa Sami Sara Sofía Tariq Teresa Tomás Valentina Wei Yasmin Youssef Yusuf Zainab Zoran"
+    "Adama Aïcha Ali Amina Ana Andrea Anton Aziz Bianca Bilal Carla Chen Chiara Dario Diego Elena Emre "
+    "Fatima Fatou Federica Giulia Hamid Hana Ibrahim Ines Irina Jamal João Karim Khadija Kofi Laila Leila Li "
+    "Lucía Luca Lina Malik Marco Mariam Marta Matteo Mehdi Mei Mohamed Moussa Nadia Nour Olga Omar Paolo "
+    "Pedro Priya Rania Rosa Sami Sara Sofía Tariq Teresa Tomás Valentina Wei Yasmin Youssef Yusuf Zainab "
+    "Zoran"
 ).split()
 LETTERS = "ABCDEFGHIJKLMNOPRSTUVZ"
 LANGUAGES = ("en", "en", "en", "it", "it", "fr", "es", "pt", "ar", "ar")
@@ -89,12 +91,15 @@ TOPICS = {
                  "resident card codes at every help desk", "discounts on buses with the resident card")),
     "rumour": (2, ("an anti-rumour campaign", "anti-rumour agents trained in each district",
                    "a weekly fact check of rumours about migration", "debates that answer rumours")),
-    "council": (1, ("a yearly citizens' assembly on welcoming policies", "seats for residents on the welcome committee",
-                    "public answers to every proposal of the council of cultures", "a budget decided by residents")),
+    "council": (1, ("a yearly citizens' assembly on welcoming policies",
+                    "seats for residents on the welcome committee",
+                    "public answers to every proposal of the council of cultures",
+                    "a budget decided by residents")),
     "network": (4, ("a network of welcoming cities", "a yearly report on facts about migration",
                     "twinning with a city on the other shore", "a long-term plan beyond the emergency")),
 }
-ACTIONS = ("Open", "Create", "Fund", "Extend", "Organise", "Support", "Start", "Set up", "Pilot", "Bring back")
+ACTIONS = ("Open", "Create", "Fund", "Extend", "Organise", "Support", "Start", "Set up", "Pilot",
+           "Bring back")
 PLACES = ("", "", " in {district}", " near the station", " in every neighbourhood house", " at the town hall",
           " for the whole city", " in {district} first")
 WHY = (
@@ -144,8 +149,8 @@ ANSWERS = {
                   "in public by the end of the phase.",
     ACCEPTED: "The council of cultures has put this proposal on the agenda of its next session.",
     ADOPTED: "The city council adopted this proposal. A first budget is planned for next year.",
-    REJECTED: "Thank you for this proposal. The city cannot take it on now: part of it is already done by the "
-              "help desks, and the rest is outside the city's powers. The reasons are in the minutes.",
+    REJECTED: "Thank you for this proposal. The city cannot take it on now: part of it is already done by "
+              "the help desks, and the rest is outside the city's powers. The reasons are in the minutes.",
     IMPLEMENTED: "This proposal has been carried out. The council of cultures will report on it at its next "
                  "session.",
 }
@@ -165,7 +170,8 @@ PROCESS_TITLES = (
 PHASE_DAYS = (("information", 21), ("proposals", 60), ("deliberation", 30), ("voting", 14), ("outcomes", 300))
 
 
-# --- small helpers -------------------------------------------------------------------------------------------
+# --- small helpers
+# -------------------------------------------------------------------------------------------
 
 def _dt(ctx, offset: float) -> datetime:
     """``ctx.now`` plus ``offset`` seconds (negative: the past), to the second."""
@@ -203,7 +209,8 @@ def _write(conn, table, columns: list[str], batch: list[tuple]) -> None:
 
 
 def _insert(model, rows, advance=None) -> int:
-    """Insert an iterable of dicts (all with the same keys, every value given) in batches; returns how many."""
+    """Insert an iterable of dicts (all with the same keys, every value given) in batches; returns how
+    many."""
     table = model.__table__ if hasattr(model, "__table__") else model
     conn = db.session.connection()
     columns, batch, total = None, [], 0
@@ -247,11 +254,13 @@ def _pick(rng, weights: dict):
 
 
 def allocate(rng, total: int, weights: list[float], caps: list[int]) -> list[int]:
-    """Split ``total`` over items in proportion to ``weights``, never above ``caps``; exact when caps allow."""
+    """Split ``total`` over items in proportion to ``weights``, never above ``caps``; exact when caps
+    allow."""
     n = len(weights)
     counts = [0] * n
     remaining = min(total, sum(caps))
-    open_items = [i for i in range(n) if caps[i] > 0 and weights[i] > 0] or [i for i in range(n) if caps[i] > 0]
+    open_items = [i for i in range(n) if caps[i] > 0 and weights[i] > 0] or [i for i in range(n)
+                                                                             if caps[i] > 0]
     while remaining > 0 and open_items:
         weight_sum = sum(weights[i] for i in open_items) or len(open_items)
         given = 0
@@ -270,7 +279,8 @@ def allocate(rng, total: int, weights: list[float], caps: list[int]) -> list[int
     return counts
 
 
-# --- people --------------------------------------------------------------------------------------------------
+# --- people
+# --------------------------------------------------------------------------------------------------
 
 @dataclass
 class People:
@@ -335,9 +345,10 @@ def make_people(ctx, n: int, verified_pct: int, *, span_days: float, name_prefix
         slug = "".join(c for c in first_name.lower() if c.isascii() and c.isalpha()) or "resident"
         created = _dt(ctx, offset)
         users.append({"id": user_id, "username": f"{name_prefix}{slug}-{user_id}",
-                      "display_name": f"{first_name} {rng.choice(LETTERS)}.", "email": None, "password_hash": None,
-                      "language": rng.choice(LANGUAGES), "is_blocked": False, "deleted_at": None,
-                      "last_sign_in_at": None, "created_at": created, "updated_at": created})
+                      "display_name": f"{first_name} {rng.choice(LETTERS)}.", "email": None,
+                      "password_hash": None, "language": rng.choice(LANGUAGES), "is_blocked": False,
+                      "deleted_at": None, "last_sign_in_at": None, "created_at": created,
+                      "updated_at": created})
         people.ids.append(user_id)
         people.created.append(offset)
         if rng.random() * 100 >= verified_pct:
@@ -381,7 +392,8 @@ def _moderator(ctx) -> User:
         user_id = _next_id(User)
         _insert(User, [{"id": user_id, "username": f"moderation-{user_id}", "display_name": "Moderation team",
                         "email": None, "password_hash": None, "language": "en", "is_blocked": False,
-                        "deleted_at": None, "last_sign_in_at": None, "created_at": ctx.now, "updated_at": ctx.now}])
+                        "deleted_at": None, "last_sign_in_at": None, "created_at": ctx.now,
+                        "updated_at": ctx.now}])
         sync_sequences(User)
         _insert(RoleGrant, [{"user_id": user_id, "role": "moderator", "scope_type": None, "scope_id": None,
                              "granted_by_id": None, "created_at": ctx.now, "updated_at": ctx.now}])
@@ -389,14 +401,16 @@ def _moderator(ctx) -> User:
     return db.session.get(User, user_id)
 
 
-# --- processes -----------------------------------------------------------------------------------------------
+# --- processes
+# -----------------------------------------------------------------------------------------------
 
 @dataclass
 class ProcessPlan:
     id: int
     theme_ids: list[int]
     district_ids: list[int]              # the process's districts (empty: the whole city)
-    rule_districts: frozenset | None     # who may propose and support: residents of these districts (None: all)
+    # who may propose and support: residents of these districts (None: all)
+    rule_districts: frozenset | None
     propose: tuple[float, float]         # window of the proposals phase (offsets from now)
     support_end: float                   # supports close (end of deliberation)
     comment_end: float                   # comments close (end of voting)
@@ -444,8 +458,10 @@ def make_processes(ctx, n: int, *, span_days: float) -> list[ProcessPlan]:
         district_ids = []
         rule = city_rule
         if len(ctx.district_ids) > 2 and rng.random() < 0.3:
-            district_ids = sorted(rng.sample(ctx.district_ids, rng.randint(2, min(3, len(ctx.district_ids) - 1))))
-            rule = _rule("Verified residents of " + ", ".join(names[d] for d in district_ids) + " aged 16 or over",
+            district_ids = sorted(rng.sample(ctx.district_ids,
+                                             rng.randint(2, min(3, len(ctx.district_ids) - 1))))
+            rule = _rule("Verified residents of " + ", ".join(names[d] for d in district_ids) + " aged 16 or "
+                                                                                                "over",
                          district_ids)
         year = _dt(ctx, start).year
         title = f"{PROCESS_TITLES[i % len(PROCESS_TITLES)]} {year}"
@@ -467,7 +483,8 @@ def make_processes(ctx, n: int, *, span_days: float) -> list[ProcessPlan]:
     return plans
 
 
-# --- proposals and supports ----------------------------------------------------------------------------------
+# --- proposals and supports
+# ----------------------------------------------------------------------------------
 
 @dataclass
 class ProposalPlan:
@@ -533,7 +550,8 @@ def make_proposals(ctx, plans: list[ProcessPlan], people: People, n: int, suppor
                     yield {"proposal_id": plan.id, "user_id": ids[index], "created_at": _dt(ctx, moment),
                            "carried_from_id": None}
                 moments.sort()
-                _decide_state(ctx, plan, row, moments, moderator_id, first_answer + len(answers), answers, texts)
+                _decide_state(ctx, plan, row, moments, moderator_id, first_answer + len(answers), answers,
+                              texts)
 
         _insert(Proposal, rows, advance)
         _insert(ProposalSupport, support_rows(), advance)  # decides the states of ``rows`` while it goes
@@ -657,8 +675,8 @@ def _decide_state(ctx, plan: ProposalPlan, row: dict, moments: list[float], mode
             begin = moments[-1] if moments else plan.published
             answered_at = begin + rng.random() * min(-begin, 30 * DAY)
     if answered_at is not None:
-        answers.append({"id": answer_id, "proposal_id": plan.id, "state": state, "answered_by_id": moderator_id,
-                        "created_at": _dt(ctx, min(answered_at, -60.0))})
+        answers.append({"id": answer_id, "proposal_id": plan.id, "state": state,
+                        "answered_by_id": moderator_id, "created_at": _dt(ctx, min(answered_at, -60.0))})
         texts.append({"answer_id": answer_id, "language": "en", "body": ANSWERS[state]})
         if rng.random() < 0.25:
             texts.append({"answer_id": answer_id, "language": "fr", "body": ANSWERS_FR[state]})
@@ -688,7 +706,8 @@ def make_merges(ctx, proposals: list[ProposalPlan], moderator: User, n: int) -> 
         title = f"{sources[0].title} (merged with a similar proposal)"[:200]
         body = (f"This proposal brings together two proposals that asked for the same thing.\n\n"
                 f"{sources[0].body}\n\n{sources[1].body}")
-        services.merge(sources, moderator, title=title, body=body, language="en", theme_id=sources[0].theme_id)
+        services.merge(sources, moderator, title=title, body=body, language="en",
+                       theme_id=sources[0].theme_id)
         for plan in pair:
             plan.state = "merged"
         made += 1
@@ -696,7 +715,8 @@ def make_merges(ctx, proposals: list[ProposalPlan], moderator: User, n: int) -> 
     return made
 
 
-# --- comments and follows ------------------------------------------------------------------------------------
+# --- comments and follows
+# ------------------------------------------------------------------------------------
 
 def make_comments(ctx, proposals: list[ProposalPlan], people: People, n: int) -> dict[str, int]:
     """``n`` comments threaded three deep: a few proposals (the most supported) get 500 or more, the rest a
@@ -734,7 +754,8 @@ def make_comments(ctx, proposals: list[ProposalPlan], people: People, n: int) ->
             if not k:
                 continue
             end = min(plan.process.comment_end, -60.0)
-            moments = sorted(plan.published + rng.random() * max(end - plan.published, 60.0) for _ in range(k))
+            moments = sorted(plan.published + rng.random() * max(end - plan.published, 60.0)
+                             for _ in range(k))
             thread: list[tuple[int, int, float]] = []  # (id, depth, time) of comments one can reply to
             for moment in moments:
                 existing = people.existing(moment) or 1
@@ -755,9 +776,9 @@ def make_comments(ctx, proposals: list[ProposalPlan], people: People, n: int) ->
                     follows.add((author, plan.id))
                     follow_rows.append({"user_id": author, "target_type": "proposal", "target_id": plan.id,
                                         "created_at": at})
-                yield {"id": comment_id, "target_type": "proposal", "target_id": plan.id, "parent_id": parent_id,
-                       "depth": depth, "author_id": author, "body": "" if deleted else body,
-                       "alignment": alignment, "edited_at": None,
+                yield {"id": comment_id, "target_type": "proposal", "target_id": plan.id,
+                       "parent_id": parent_id, "depth": depth, "author_id": author, "body": "" if deleted
+                       else body, "alignment": alignment, "edited_at": None,
                        "deleted_at": _dt(ctx, min(moment + HOUR, -1.0)) if deleted else None,
                        "hidden_at": None, "hidden_reason": None, "created_at": at, "updated_at": at}
 
@@ -768,14 +789,16 @@ def make_comments(ctx, proposals: list[ProposalPlan], people: People, n: int) ->
         _insert(Follow, follow_rows, advance)
     first_proposal, last_proposal = proposals[0].id, proposals[-1].id
     db.session.execute(sa.text(
-        "UPDATE proposal SET comment_count = (SELECT count(*) FROM comment WHERE comment.target_type = 'proposal' "
-        "AND comment.target_id = proposal.id AND comment.deleted_at IS NULL) WHERE id BETWEEN :a AND :b"),
+        "UPDATE proposal SET comment_count = (SELECT count(*) FROM comment WHERE comment.target_type = "
+        "'proposal' AND comment.target_id = proposal.id AND comment.deleted_at IS NULL) WHERE id BETWEEN :a "
+        "AND :b"),
         {"a": first_proposal, "b": last_proposal})
     db.session.flush()
     return {"comments": made, "follows": len(follow_rows)}
 
 
-# --- the step for ``flask demo generate`` --------------------------------------------------------------------
+# --- the step for ``flask demo generate``
+# --------------------------------------------------------------------
 
 def generate(ctx) -> dict[str, int | float]:
     """People, processes, proposals (with supports, answers and merges), comments and follows; commits after
