@@ -66,8 +66,8 @@ def test_post_report_and_follow_without_javascript(live_server, new_context, mak
     page.locator(".comment__reply a").first.click()  # without JavaScript, the reply form is a page of its own
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your reply")
-    page.get_by_label("Your comment").fill("A reply without JavaScript.")
-    page.get_by_role("main").get_by_role("button", name="Post comment").click()
+    page.get_by_label("Your reply").fill("A reply without JavaScript.")
+    page.get_by_role("main").get_by_role("button", name="Post reply").click()
     page.wait_for_load_state()
     expect(page.locator(".comment-thread--replies .comment__body")).to_contain_text("A reply without "
                                                                                     "JavaScript.")
