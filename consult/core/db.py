@@ -53,7 +53,7 @@ def read_connection():
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_on_connect(dbapi_connection, connection_record):
+def _sqlite_on_connect(dbapi_connection, _connection_record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _sqlite_begin)

@@ -104,19 +104,19 @@ _FORMATTED = 8192
 
 
 @functools.lru_cache(maxsize=_FORMATTED)
-def _formatted_datetime(value, value_tz, fold, pattern, locale, tzinfo) -> str:
+def _formatted_datetime(value, _value_tz, fold, pattern, locale, tzinfo) -> str:
     if tzinfo is not None:  # converted by consult.core.time (naive is UTC), written by Babel
         value = time.localized(value, tzinfo)
     return dates.format_datetime(value, pattern, locale=locale, tzinfo=tzinfo)
 
 
 @functools.lru_cache(maxsize=_FORMATTED)
-def _formatted_date(value, value_tz, fold, pattern, locale) -> str:
+def _formatted_date(value, _value_tz, _fold, pattern, locale) -> str:
     return dates.format_date(value, pattern, locale=locale)
 
 
 @functools.lru_cache(maxsize=_FORMATTED)
-def _formatted_decimal(number, number_type, written, format, locale) -> str:
+def _formatted_decimal(number, _number_type, _written, format, locale) -> str:
     return numbers.format_decimal(number, format=format, locale=locale)
 
 

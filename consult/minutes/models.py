@@ -115,7 +115,7 @@ class MinutesRevision(db.Model):
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")
-def _published_minutes_are_immutable(session, flush_context, instances):
+def _published_minutes_are_immutable(session, _flush_context, _instances):
     """The last line of defence: whatever a service does, published minutes do not change."""
     from consult.core.errors import Conflict
 
