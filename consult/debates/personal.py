@@ -23,6 +23,7 @@ import secrets
 import sqlalchemy as sa
 
 from consult.core import personal_data
+from consult.debates.changes import changed
 from consult.debates.models import (
     FORMER,
     Debate,
@@ -32,6 +33,7 @@ from consult.debates.models import (
     Registration,
     SpeakerRequest,
 )
+from consult.debates.services import unregister
 from consult.extensions import db
 
 
@@ -91,8 +93,6 @@ def export_debates_data(user) -> dict:
 
 def erase_debates_data(user) -> None:
     """Account deletion (see the module's rules). Flushes; the caller commits."""
-    from consult.debates import services
-
     key = _key(user)
     new_key = f"x:{secrets.token_urlsafe(12)}"
     touched: dict[int, set[str]] = {}
@@ -138,7 +138,7 @@ def erase_debates_data(user) -> None:
         sa.select(Debate).join(Registration, Registration.debate_id == Debate.id)
         .where(Registration.user_id == user.id)).all()
     for debate in registered_in:
-        services.unregister(debate, user)
+        unregister(debate, user)
         touched.setdefault(debate.id, set()).add("status")
 
     db.session.flush()
@@ -149,7 +149,7 @@ def erase_debates_data(user) -> None:
     if touched:
         debates = db.session.scalars(sa.select(Debate).where(Debate.id.in_(touched))).all()
         for debate in debates:
-            services.changed(debate, *sorted(touched[debate.id]))
+            changed(debate, *sorted(touched[debate.id]))
 
 
 personal_data.register_exporter("debates", export_debates_data)

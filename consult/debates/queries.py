@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from consult.core.models import utcnow
 from consult.debates import polls
 from consult.debates.models import Debate, DebatePoll, Question, QuestionLike, Segment, SpeakerRequest
-from consult.debates.services import ordered_queue, speaking_totals
+from consult.debates.speakers import ordered_queue, speaking_totals
 from consult.extensions import db
 
 QUESTION_SORTS = ("likes", "time")

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from consult.debates import polls
 from consult.debates.models import Debate, DebatePoll, Question, SpeakerRequest
-from consult.debates.services import speaking_totals
+from consult.debates.speakers import speaking_totals
 from consult.extensions import db
 
 
@@ -43,7 +43,7 @@ def debate_record(debate: Debate) -> dict:
         results = polls.safe_counts(link)
         poll_rows.append({"question": link.question, "method": link.method,
                           "results": [{"label": r["label"], "count": r["count"]} for r in results],
-                          "turnout": _turnout(link, results)})
+                          "turnout": polls.turnout(link)})
 
     return {
         "kind": "debate",
@@ -68,7 +68,3 @@ def debate_record(debate: Debate) -> dict:
                       for q in questions if q.status != "hidden"],
         "polls": poll_rows,
     }
-
-
-def _turnout(link: DebatePoll, results: list[dict]) -> int:
-    return polls.turnout(link)

@@ -296,7 +296,7 @@ def vote(debate_id, link_id):
     require("debate.participate", debate)
     back = url_for("debates.show", debate_id=debate.id) + "#poll"
     try:
-        debates._not_ended(debate)
+        debates.not_ended(debate)
         polls.vote(debate, link, participant(), request.form)
         debates.changed(debate, "poll")
     except DomainError as err:
@@ -575,7 +575,7 @@ def toggle_priority(debate_id):
     require("debate.moderate", debate)
 
     def flip():
-        debates._not_ended(debate)
+        debates.not_ended(debate)
         debate.first_time_priority = not debate.first_time_priority
         debates.changed(debate, "speakers")
 
@@ -591,7 +591,7 @@ def create_poll(debate_id):
     if not form.validate():
         return render("debates/console.html", status=422, **_console_context(debate, poll_form=form))
     try:
-        debates._not_ended(debate)
+        debates.not_ended(debate)
         polls.create(debate, form.question.data, form.method.data, (form.options.data or "").splitlines())
     except DomainError as err:
         form.add_error(err.field, err.message)
@@ -609,7 +609,7 @@ def poll_action(debate_id, link_id):
     action = request.form.get("action")
 
     def run():
-        debates._not_ended(debate)
+        debates.not_ended(debate)
         if action == "open":
             polls.open_(debate, link)
         elif action == "close":

@@ -39,11 +39,11 @@ def test_queue_points_of_order_then_first_time_speakers_then_order(live, db):
     s.request_to_speak(debate, participant("a:1"), "Amina")  # second time
     s.request_to_speak(debate, participant("a:3"), "Chen")
     s.add_speaker(debate, mod, "Dina", kind="point_of_order", note="Interpretation is off")
-    queue = s.ordered_queue(debate, s._requests(debate))
+    queue = s.ordered_queue(debate, s.requests_of(debate))
     assert names(queue) == ["Dina", "Bruno", "Chen", "Amina"]
 
     debate.first_time_priority = False
-    assert names(s.ordered_queue(debate, s._requests(debate))) == ["Dina", "Bruno", "Amina", "Chen"]
+    assert names(s.ordered_queue(debate, s.requests_of(debate))) == ["Dina", "Bruno", "Amina", "Chen"]
 
 
 def test_moderator_moves_within_the_queue(live, db):
@@ -52,10 +52,10 @@ def test_moderator_moves_within_the_queue(live, db):
         s.request_to_speak(debate, participant(f"a:{n}"), name)
     chen = db.session.query(SpeakerRequest).filter_by(name="Chen").one()
     s.move_request(debate, chen, "up")
-    assert names(s.ordered_queue(debate, s._requests(debate))) == ["Amina", "Chen", "Bruno"]
+    assert names(s.ordered_queue(debate, s.requests_of(debate))) == ["Amina", "Chen", "Bruno"]
     s.move_request(debate, chen, "up")
     s.move_request(debate, chen, "up")  # already first: nothing happens
-    assert names(s.ordered_queue(debate, s._requests(debate))) == ["Chen", "Amina", "Bruno"]
+    assert names(s.ordered_queue(debate, s.requests_of(debate))) == ["Chen", "Amina", "Bruno"]
 
 
 def test_one_waiting_request_per_participant(live):
@@ -75,7 +75,7 @@ def test_speeches_count_time_and_one_speaks_at_a_time(live, db):
     s.start_speech(debate, bruno)  # ends Amina's speech
     assert amina.status == "done" and 75 <= amina.seconds <= 77 and amina.limit_seconds == 90
     assert bruno.status == "speaking"
-    totals = s.speaking_totals(s._requests(debate))
+    totals = s.speaking_totals(s.requests_of(debate))
     assert totals[0]["name"] == "Amina" and totals[0]["speeches"] == 1
 
 
