@@ -9,7 +9,15 @@ from sqlalchemy.orm import selectinload
 
 from consult.core.models import utcnow
 from consult.debates import polls
-from consult.debates.models import Debate, DebatePoll, Question, QuestionLike, Segment, SpeakerRequest
+from consult.debates.models import (
+    Debate,
+    DebatePoll,
+    Question,
+    QuestionLike,
+    Registration,
+    Segment,
+    SpeakerRequest,
+)
 from consult.debates.speakers import ordered_queue, speaking_totals
 from consult.extensions import db
 
@@ -114,11 +122,8 @@ class Ballot:
 def ballot(state: LiveState) -> Ballot:
     """The ballot of ``state`` (one call to the votes engine: the options, or the results)."""
     link = state.open_poll
-    if link is not None and state.debate.is_live and polls.available():
-        try:
-            return Ballot(link, options=polls.options(link))
-        except Exception:  # the engine cannot answer: the page still renders, without the ballot
-            return Ballot()
+    if link is not None and state.debate.is_live:
+        return Ballot(link, options=polls.options(link))
     closed = [p for p in state.polls if p.status == "closed"]
     if closed:
         return Ballot(closed[-1], counts=polls.safe_counts(closed[-1]))
@@ -136,8 +141,21 @@ def debates_list() -> dict[str, list[Debate]]:
 
 
 def registration_counts(debate: Debate) -> dict[str, int]:
-    from consult.debates.models import Registration
-
     rows = db.session.execute(sa.select(Registration.status, sa.func.count()).where(
         Registration.debate_id == debate.id).group_by(Registration.status)).all()
     return {status: n for status, n in rows}
+
+
+def registration_of(debate: Debate, user) -> Registration | None:
+    """``user``'s registration for ``debate`` (a place or the waiting list), if any."""
+    return db.session.scalar(sa.select(Registration).where(
+        Registration.debate_id == debate.id, Registration.user_id == user.id))
+
+
+def request_of(debate: Debate, participant_key: str | None) -> SpeakerRequest | None:
+    """This participant's request to speak that is waiting or speaking, if any (one query)."""
+    if not participant_key:
+        return None
+    return db.session.scalar(sa.select(SpeakerRequest).where(
+        SpeakerRequest.debate_id == debate.id, SpeakerRequest.participant_key == participant_key,
+        SpeakerRequest.status.in_(("waiting", "speaking"))).order_by(SpeakerRequest.id).limit(1))

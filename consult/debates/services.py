@@ -263,9 +263,7 @@ def end_debate(debate: Debate, actor) -> dict:
     if segment is not None and segment.ended_at is None:
         segment.ended_at = now
     finish_speech(debate, now)
-    for link in polls.links(debate):
-        if link.status == "open":
-            polls.close(debate, link)
+    polls.close_all(debate)
     debate.status = "ended"
     debate.ended_at = now
     audit.record("debate.end", actor=actor, subject=debate)

@@ -296,9 +296,7 @@ def vote(debate_id, link_id):
     require("debate.participate", debate)
     back = url_for("debates.show", debate_id=debate.id) + "#poll"
     try:
-        debates.not_ended(debate)
         polls.vote(debate, link, participant(), request.form)
-        debates.changed(debate, "poll")
     except DomainError as err:
         return _fail(err, debate)
     flash(_("Thank you. Your answer has been counted."), "success")
@@ -432,7 +430,7 @@ def _console_context(debate, **forms):
         panelist_form=forms.get("panelist_form") or PanelistForm(formdata=None, prefix="panelist"),
         poll_form=forms.get("poll_form") or PollForm(formdata=None, prefix="poll"),
         status_form=QuestionStatusForm(formdata=None), speech_form=StartSpeechForm(formdata=None),
-        polls_available=polls.available(), join_url=join_url(debate),
+        join_url=join_url(debate),
     )
 
 
@@ -591,7 +589,6 @@ def create_poll(debate_id):
     if not form.validate():
         return render("debates/console.html", status=422, **_console_context(debate, poll_form=form))
     try:
-        debates.not_ended(debate)
         polls.create(debate, form.question.data, form.method.data, (form.options.data or "").splitlines())
     except DomainError as err:
         form.add_error(err.field, err.message)
@@ -607,24 +604,10 @@ def poll_action(debate_id, link_id):
     link = _child(DebatePoll, link_id, debate)
     require("debate.moderate", debate)
     action = request.form.get("action")
-
-    def run():
-        debates.not_ended(debate)
-        if action == "open":
-            polls.open_(debate, link)
-        elif action == "close":
-            polls.close(debate, link)
-        elif action == "project":
-            debate.projected_poll_id = link.poll_id
-        elif action == "unproject":
-            debate.projected_poll_id = None
-        else:
-            raise DomainError(_("Unknown action."))
-        # opening or closing changes the phones' ballot (the form, then the results); the results on screen
-        # change with every action
-        debates.changed(debate, *(("poll", "ballot") if action in ("open", "close") else ("poll",)))
-
-    return _console_action(debate, run, "#polls")
+    verbs = {"open": polls.open_, "close": polls.close, "project": polls.project, "unproject": polls.unproject}
+    if action not in verbs:
+        return _fail(DomainError(_("Unknown action.")), debate, console=True)
+    return _console_action(debate, lambda: verbs[action](debate, link), "#polls")
 
 
 @bp.route("/debates/<int:debate_id>/record.json")

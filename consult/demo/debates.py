@@ -140,18 +140,17 @@ def _play_past(moderator, start, tick) -> None:
     debates.go_to_segment(debate, moderator)
     tick(minutes=3)
 
-    if polls.available():
-        link = polls.create(debate, "Should the city fund a yearly festival where migrant associations tell "
-                            "their stories?", "yes_no_abstain", [])
-        polls.open_(debate, link)
-        by_label = {o["label"]: o["id"] for o in polls.options(link)}
-        answers = ["Yes"] * 31 + ["No"] * 6 + ["Abstain"] * 4
-        for n, label in enumerate(answers):
-            polls.vote(debate, link, debates.Participant(f"a:demo-voter-{n}"),
-                       {"option": str(by_label[label])})
-        debate.projected_poll_id = link.poll_id
-        tick(minutes=6)
-        polls.close(debate, link)
+    link = polls.create(debate, "Should the city fund a yearly festival where migrant associations tell "
+                        "their stories?", "yes_no_abstain", [])
+    polls.open_(debate, link)
+    by_label = {o["label"]: o["id"] for o in polls.options(link)}
+    answers = ["Yes"] * 31 + ["No"] * 6 + ["Abstain"] * 4
+    for n, label in enumerate(answers):
+        polls.vote(debate, link, debates.Participant(f"a:demo-voter-{n}"),
+                   {"option": str(by_label[label])})
+    debate.projected_poll_id = link.poll_id
+    tick(minutes=6)
+    polls.close(debate, link)
     tick(minutes=12)
     debates.end_debate(debate, moderator)
 

@@ -14,10 +14,7 @@ from datetime import datetime
 import pytest
 from playwright.sync_api import expect
 
-from consult.debates import polls
 from tests.browser.conftest import sign_in
-
-pytestmark = pytest.mark.skipif(not polls.available(), reason="the votes engine is not installed")
 
 #: a screen shows a change within this time (the question list is sent at most once a second; generous for a
 #: loaded test machine: a passing step takes well under a second)

@@ -1,8 +1,8 @@
 """The map of who may do what: action × person × state of the object, as the policy engine answers.
 
-One table per action of the votes, meetings, councils and residency modules. Rows are states of the object
-acted on (a poll draft, open, closed or out of its time window; a motion in each step of its vote; a session
-in each phase; the eligibility rule a poll uses); columns are the people of ``PEOPLE`` who matter for that
+One table per action of the votes, meetings, councils, residency and debates modules. Rows are states of the
+object acted on (a poll draft, open, closed or out of its time window; a motion in each step of its vote; a
+session in each phase; the eligibility rule a poll uses; a debate before, during and after it runs); columns are the people of ``PEOPLE`` who matter for that
 action (the verification levels of residents, the seats of a council and their dates).
 ``tests/core/test_permissions_map.py`` builds every person and object and checks each cell against
 ``policies.decide``; the same data writes ``docs/permissions.md``::
@@ -53,6 +53,8 @@ PEOPLE = {
     "ended": "a secretary of the council whose term ended yesterday",
     "next": "a member of the council whose term begins tomorrow",
     "other": "the secretary of another council",
+    "pmod": "a platform moderator",
+    "dmod": "a moderator of this debate only (its organiser)",
 }
 
 TABLES = """
@@ -150,6 +152,40 @@ anyone                                           | in   no   no   no   no   ok  
 residency.manage_rules: write eligibility rules
 person                                           | vis  acc  res  card exp  reg  adm
 anyone                                           | in   no   no   no   no   no   ok
+
+debate.view: read a debate, its questions and its projector screen
+debate                                           | vis  acc  blk  pmod dmod adm
+any                                              | ok   ok   ok   ok   ok   ok
+
+debate.create: create a debate
+debate                                           | vis  acc  blk  pmod dmod adm
+none yet                                         | in   no   no   ok   no   ok
+
+debate.moderate: run a debate's console (agenda, speakers, questions, polls) and read its record
+debate                                           | vis  acc  blk  pmod dmod adm
+any                                              | in   no   no   ok   ok   ok
+* Whoever may moderate an ended debate is still refused any change by the services (409).
+
+debate.participate: ask a question, like one, ask to speak
+debate                                           | vis  acc  blk  pmod dmod adm
+open to people without an account                | ok   ok   no   ok   ok   ok
+for people with an account only                  | in   ok   no   ok   ok   ok
+* Anonymous people are told apart by a random key kept in their browser's session. The services refuse any
+  change to an ended debate (409), and asking to speak before it starts.
+
+debate.register: take a place (or one on the waiting list)
+debate                                           | vis  acc  blk  pmod dmod adm
+any                                              | in   ok   no   ok   ok   ok
+
+debate.vote: answer a debate's live poll
+debate                                           | vis  acc  blk  pmod dmod adm
+not started                                      | no   no   no   no   no   no
+live, open to people without an account          | ok   ok   no   ok   ok   ok
+paused, open to people without an account        | ok   ok   no   ok   ok   ok
+live, for people with an account only            | in   ok   no   ok   ok   ok
+ended                                            | no   no   no   no   no   no
+* The votes engine asks it when a ballot is cast (`votes.vote`: the poll open, the person not blocked, then
+  the owner's rule). One ballot per account or browser key.
 """
 
 
@@ -207,8 +243,8 @@ def markdown(text: str = TABLES) -> str:
         "the policy engine (`consult/core/policy.py`; each module registers its rules in its",
         "`policies.py`). Services ask the rule before they write (`enforce`), views before they act",
         "(`require`), pages and templates to show or hide (`can`); a refusal carries the reason the",
-        "person reads. This map covers the votes, council sessions, councils and residency; the",
-        "answer of every route for every demo role is in `tests/core/authz_matrix.py`.",
+        "person reads. This map covers the votes, council sessions, councils, residency and debates;",
+        "the answer of every route for every demo role is in `tests/core/authz_matrix.py`.",
         "",
         "## People",
         "",

@@ -12,6 +12,7 @@ from flask_login import AnonymousUserMixin
 from consult.core.models import utcnow
 from consult.core.policy import CONFLICT, SIGN_IN, VERIFY, policies
 from consult.councils import services as councils
+from consult.debates import services as debates
 from consult.extensions import db as _db
 from consult.meetings import services as meetings
 from consult.residency.models import LEVEL_SIGNED_IN, LEVEL_VERIFIED, EligibilityRule
@@ -19,7 +20,7 @@ from consult.votes import services as votes
 from tests.core.permissions_map import DOC, markdown, tables
 
 #: the modules whose actions the map covers, whole
-COVERED = ("votes.", "motion.", "session.", "council.", "residency.")
+COVERED = ("votes.", "motion.", "session.", "council.", "residency.", "debate.")
 
 
 def symbol(decision) -> str:
@@ -56,6 +57,8 @@ def world(db, make_user) -> World:
         "blk": make_user(verified=True, birth_year=1990),
         "reg": make_user(roles=("registrar",)),
         "adm": make_user(roles=("admin",)),
+        "pmod": make_user(roles=("moderator",)),
+        "dmod": make_user(),
     }
     people["stat"].resident_status.birth_year_declared = True
     people["exp"].resident_status.expires_at = now - timedelta(days=1)
@@ -170,12 +173,37 @@ def _councils(world):
     return {"any": world.council, "none yet": None}
 
 
+def _debates(world):
+    """Debates organised by ``dmod`` (who becomes their moderator), in each state of the map."""
+
+    def debate(state="scheduled", anonymous=True):
+        made = debates.create_debate(world.people["dmod"], title="Telling a different story",
+                                     starts_at=utcnow() + timedelta(days=3), place="Biblioteca civica",
+                                     allow_anonymous=anonymous)
+        if state != "scheduled":
+            debates.start_debate(made, world.people["dmod"])
+        if state == "paused":
+            debates.pause_debate(made, world.people["dmod"])
+        if state == "ended":
+            debates.end_debate(made, world.people["dmod"])
+        return made
+
+    return {"any": debate(), "none yet": None,
+            "open to people without an account": debate(),
+            "for people with an account only": debate(anonymous=False),
+            "not started": debate(),
+            "live, open to people without an account": debate("live"),
+            "paused, open to people without an account": debate("paused"),
+            "live, for people with an account only": debate("live", anonymous=False),
+            "ended": debate("ended")}
+
+
 def _nothing(world):
     return {"themselves": None, "anyone": None}
 
 
 OBJECTS = {"votes.": _polls, "motion.": _motions, "session.": _sessions, "council.": _councils,
-           "residency.": _nothing}
+           "residency.": _nothing, "debate.": _debates}
 
 
 # ------------------------------------------------------------------------------------------------ the tests

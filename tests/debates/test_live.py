@@ -196,7 +196,6 @@ def test_starting_tells_the_phones_to_fetch_their_own_sections(app, db, mod, mak
     assert events["phase"] == "live" and "Live now" in events["status"] and "ballot" in events
 
 
-@pytest.mark.skipif(not polls.available(), reason="the votes engine is not installed")
 def test_a_poll_opened_and_closed_reaches_the_phones(app, client, db, live, mod, streams):
     client.sign_in("mod")
     client.post_form(f"/debates/{live.id}/console/polls",

@@ -9,8 +9,6 @@ from consult.debates import services as s
 from consult.debates.models import DebatePoll
 from tests.helpers import text_of
 
-pytestmark = pytest.mark.skipif(not polls.available(), reason="the votes engine is not installed")
-
 
 @pytest.fixture
 def live(db, make_user, make_debate):
@@ -75,3 +73,27 @@ def test_only_moderators_manage_polls(app, client, db, live):
                                        {"action": "open"}).status_code == 303  # to sign in
     db.session.refresh(link)
     assert link.status == "draft"
+
+
+def test_who_may_answer_is_the_rule_debate_vote(app, db, make_user, make_debate):
+    """The votes engine asks one named rule, ``debate.vote``, when a ballot is cast: a poll opened before the
+    debate starts takes no answer until it runs."""
+    from consult.votes import services as engine
+    from consult.votes.owners import owner
+
+    mod = make_user("mod", roles=("moderator",))
+    debate = make_debate(mod)
+    link = polls.create(debate, "Which day suits you?", "single", ["Monday", "Tuesday"])
+    polls.open_(debate, link)
+    db.session.commit()
+    assert owner(engine.get_poll(link.poll_id)).vote_rule == "debate.vote"
+
+    phone = app.test_client()
+    monday = next(o["id"] for o in polls.options(link) if o["label"] == "Monday")
+    url = f"/debates/{debate.id}/polls/{link.id}/vote"
+    refused = phone.post_form(url, {"option": monday})
+    assert refused.status_code == 403 and "This debate is not running." in text_of(refused)
+    s.start_debate(debate, mod)
+    db.session.commit()
+    assert phone.post_form(url, {"option": monday}).status_code == 303
+    assert polls.turnout(link) == 1

@@ -394,12 +394,11 @@ def _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQu
                             note=one(SpeakerRequest.note, n * 4))
     debates.request_to_speak(debate,
                              debates.Participant(f"u:{people[3].id}", people[3], people[3].display_name))
-    if debate_polls.available():
-        from consult.debates.models import DebatePoll
+    from consult.debates.models import DebatePoll
 
-        link = debate_polls.create(debate, one(DebatePoll.question, 11), "single", limited(200)[:10])
-        debate_polls.open_(debate, link)
-        debate.projected_poll_id = link.poll_id
+    link = debate_polls.create(debate, one(DebatePoll.question, 11), "single", limited(200)[:10])
+    debate_polls.open_(debate, link)
+    debate.projected_poll_id = link.poll_id
     if not live:
         debates.end_debate(debate, staff)
     db.session.flush()

@@ -937,7 +937,7 @@ def _play_debate(ctx, moderator, start: datetime, tick, participants: list, them
         debates.stop_speech(debate)
     debates.go_to_segment(debate, moderator)
     voters = 0
-    if polls.available() and rng.random() < 0.35:
+    if rng.random() < 0.35:
         question, options = rng.choice(theme["polls"])
         method = "single" if options else "yes_no_abstain"
         link = polls.create(debate, question, method, options)
