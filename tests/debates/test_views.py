@@ -6,6 +6,7 @@ import pytest
 
 from consult.debates import services as s
 from consult.debates.models import Debate, Question, QuestionLike, SpeakerRequest
+from tests.debates.conftest import participant
 from tests.helpers import count, text_of
 
 
@@ -60,8 +61,9 @@ def test_scoped_moderator_runs_the_debate(client, db, debate, make_user):
     assert start(client, debate).status_code == 303
     db.session.refresh(debate)
     assert debate.status == "live"
-    response = client.post_form(f"/debates/{debate.id}/console/speakers", {"speaker-name": "Amina", "speaker-role": "public",
-                                                                          "speaker-kind": "speech", "speaker-note": ""})
+    response = client.post_form(f"/debates/{debate.id}/console/speakers",
+                                {"speaker-name": "Amina", "speaker-role": "public", "speaker-kind": "speech",
+                                 "speaker-note": ""})
     assert response.status_code == 303
     req = db.session.query(SpeakerRequest).one()
     assert client.post_form(f"/debates/{debate.id}/console/speakers/{req.id}",
@@ -162,7 +164,8 @@ def test_actions_on_an_ended_debate_get_a_clear_message(client, db, debate, mod)
     assert client.post_form(f"/debates/{debate.id}/console/state", {"action": "end"}).status_code == 303
     response = client.post_form(f"/debates/{debate.id}/questions", {"text": "Is it too late?"})
     assert response.status_code == 409 and "This debate has ended" in text_of(response)
-    response = client.post_form(f"/debates/{debate.id}/console/state", {"action": "start"}, follow_redirects=True)
+    response = client.post_form(f"/debates/{debate.id}/console/state", {"action": "start"},
+                                follow_redirects=True)
     assert "This debate has ended" in text_of(response)
     assert count(Question) == 0
 
@@ -190,6 +193,46 @@ def test_speaking_request_from_a_phone(client, db, debate, mod):
     assert again.status_code == 409
     assert "You are already in the speakers queue." in text_of(again)
     assert count(SpeakerRequest) == 1
+
+
+def test_a_name_too_long_for_the_queue_is_refused(client, db, debate, mod):
+    s.start_debate(debate, mod)
+    db.session.commit()
+    response = client.post_form(f"/debates/{debate.id}/speak", {"name": "Y" * 121})
+    assert response.status_code == 422 and "120 characters" in text_of(response)
+    assert count(SpeakerRequest) == 0
+
+
+def test_console_buttons_refuse_what_they_do_not_know(client, db, debate, mod):
+    client.sign_in("mod")
+    start(client, debate)
+    running = db.session.get(Debate, debate.id)
+    s.add_speaker(running, mod, "Amina")
+    question = s.ask_question(running, participant("a:1"), "Who decides on housing?")
+    db.session.commit()
+    speaker = db.session.query(SpeakerRequest).one()
+    console = f"/debates/{debate.id}/console"
+    for url, data, message in [
+        (f"{console}/state", {"action": "fly"}, "Unknown action."),
+        (f"{console}/speakers/{speaker.id}", {"action": "fly"}, "Unknown action."),
+        (f"{console}/speakers/{speaker.id}", {"action": "start", "limit_seconds": "5"},
+         "A speech limit is between 10 seconds and one hour."),
+        (f"{console}/questions/{question.id}", {"status": "famous"}, "Unknown question status."),
+    ]:
+        response = client.post_form(url, data)
+        assert response.status_code == 422 and message in text_of(response), (url, data)
+    db.session.refresh(speaker)
+    assert speaker.status == "waiting" and db.session.get(Question, question.id).status == "new"
+
+
+def test_console_forms_after_the_end_say_why(client, db, debate, mod):
+    client.sign_in("mod")
+    start(client, debate)
+    client.post_form(f"/debates/{debate.id}/console/state", {"action": "end"})
+    for url, data in [("segments", {"segment-title": "Encore", "segment-planned_minutes": "5"}),
+                      ("polls", {"poll-question": "Again?", "poll-method": "yes_no_abstain"})]:
+        response = client.post_form(f"/debates/{debate.id}/console/{url}", data)
+        assert response.status_code == 409 and "This debate has ended" in text_of(response), url
 
 
 # -- server-sent events ----------------------------------------------------------------------------------
@@ -253,7 +296,8 @@ def test_event_stream_sends_changes(app, client, db, debate, mod, short_stream):
     chunks = iter(response.response)
     read_events(chunks, 8)  # retry + seven parts
     other = app.test_client()
-    assert other.post_form(f"/debates/{debate.id}/questions", {"text": "Is <em>this</em> live?"}).status_code == 303
+    asked = other.post_form(f"/debates/{debate.id}/questions", {"text": "Is <em>this</em> live?"})
+    assert asked.status_code == 303
     for _ in range(20):
         block = parse(read_events(chunks, 1)[0])
         if block.get("event") == "questions":
@@ -266,16 +310,19 @@ def test_event_stream_sends_changes(app, client, db, debate, mod, short_stream):
 
 def test_reconnect_with_last_event_id(client, db, debate, mod, short_stream):
     version = db.session.get(Debate, debate.id).version
-    up_to_date = client.get(f"/debates/{debate.id}/events", headers={"Last-Event-ID": str(version)}, buffered=False)
+    up_to_date = client.get(f"/debates/{debate.id}/events", headers={"Last-Event-ID": str(version)},
+                            buffered=False)
     blocks = [parse(b) for b in read_events(iter(up_to_date.response), 2)]
     assert blocks[1].get("comment") == "up to date"
     up_to_date.close()
-    s.ask_question(debate, __import__("tests.debates.conftest", fromlist=["x"]).participant("a:1"), "Missed one")
+    s.ask_question(debate, participant("a:1"), "Missed one")
     db.session.commit()
-    behind = client.get(f"/debates/{debate.id}/events", headers={"Last-Event-ID": str(version)}, buffered=False)
+    behind = client.get(f"/debates/{debate.id}/events", headers={"Last-Event-ID": str(version)},
+                        buffered=False)
     blocks = [parse(b) for b in read_events(iter(behind.response), 8)]
-    assert [b.get("event") for b in blocks[1:8]] == ["status", "speakers", "question", "poll", "ballot", "questions",
-                                                     "phase"]
+    assert [b.get("event") for b in blocks[1:8]] == ["status", "speakers", "question", "poll", "ballot",
+                                                     "questions", "phase"]
     assert "Missed one" in blocks[6]["data"]
-    assert blocks[7]["id"] == str(db.session.get(Debate, debate.id).version)  # the last part carries the version
+    # the last part carries the version
+    assert blocks[7]["id"] == str(db.session.get(Debate, debate.id).version)
     behind.close()

@@ -1,0 +1,269 @@
+"""The moderator's side of debates: creating and editing a debate, the console (``/debates/<id>/console``)
+and its buttons (the debate's state, the agenda, the stage, the speakers queue, questions, polls), and the
+record."""
+
+from __future__ import annotations
+
+from flask import flash, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from consult.core.policy import require
+from consult.core.rendering import render, submit, wants_fragment
+from consult.debates import bp, polls, queries
+from consult.debates import services as debates
+from consult.debates.forms import (
+    AddSpeakerForm,
+    ButtonForm,
+    DebateForm,
+    PanelistForm,
+    PollActionForm,
+    PollForm,
+    QuestionStatusForm,
+    SegmentForm,
+    SegmentMoveForm,
+    SpeakerActionForm,
+    StateForm,
+)
+from consult.debates.models import DebatePoll, Question, Segment, SpeakerRequest
+from consult.debates.record import debate_record
+from consult.debates.views.common import child, join_url, load, refusal_status, refused
+
+CONSOLE_PARTS = {
+    "status": "debates/_console_status.html",
+    "speakers": "debates/_console_speakers.html",
+    "questions": "debates/_console_questions.html",
+    "polls": "debates/_console_polls.html",
+}
+STATUS_FILTERS = ("new", "shortlisted", "live", "answered", "hidden")
+
+#: the buttons of the debate's state: the service and what is said once it is done
+STATES = {
+    "start": (debates.start_debate, _l("The debate is live.")),
+    "pause": (debates.pause_debate, _l("The debate is paused.")),
+    "resume": (debates.resume_debate, _l("The debate is running again.")),
+    "end": (debates.end_debate, _l("The debate has ended.")),
+}
+#: the buttons of a poll
+POLL_ACTIONS = {"open": polls.open_, "close": polls.close, "project": polls.project,
+                "unproject": polls.unproject}
+
+
+def _editable(form: DebateForm) -> dict:
+    return {name: getattr(form, name).data for name in debates.EDITABLE}  # times: UTC (LocalDateTimeField)
+
+
+def _console_url(debate, anchor: str = "") -> str:
+    return url_for("debates.console", debate_id=debate.id) + anchor
+
+
+def console_context(debate, **forms) -> dict:
+    """What the console shows, with the forms given (``segment_form=``...) in place of empty ones."""
+    sort = request.args.get("sort", "likes")
+    if sort not in queries.QUESTION_SORTS:
+        sort = "likes"
+    status = request.args.get("status") or None
+    if status not in STATUS_FILTERS:
+        status = None
+    state = queries.live_state(debate, sort=sort, status=status, include_hidden=True)
+    return dict(
+        debate=debate, state=state, sort=sort, status_filter=status, view="console", streamed=False,
+        add_speaker_form=forms.get("add_speaker_form") or AddSpeakerForm(formdata=None, prefix="speaker"),
+        segment_form=forms.get("segment_form") or SegmentForm(formdata=None, prefix="segment"),
+        panelist_form=forms.get("panelist_form") or PanelistForm(formdata=None, prefix="panelist"),
+        poll_form=forms.get("poll_form") or PollForm(formdata=None, prefix="poll"),
+        join_url=join_url(debate),
+    )
+
+
+def _console(debate, **forms):
+    """The console again, with a status (after a refused button, or with a form as it was sent).
+
+    A form comes back with its fields' errors next to them; a refusal about no field (a conflict with the
+    debate's state: it has ended) is flashed, since the form may no longer be on the page."""
+
+    def page(status: int):
+        for form in forms.values():
+            for message in form.form_errors:
+                flash(message, "error")
+            form.form_errors = []
+        return render("debates/console.html", status=status, **console_context(debate, **forms))
+
+    return page
+
+
+def _button(debate, form, action, anchor: str, success=None):
+    """A console button: the service, then back to the console at ``anchor``; a refusal is flashed on it."""
+    return submit(form, action, success=success, done=_console_url(debate, anchor),
+                  page=refused(form, _console(debate)), status=refusal_status)
+
+
+# -- creating and preparing -------------------------------------------------------------------------------
+
+
+@bp.route("/debates/new", methods=["GET", "POST"])
+def new():
+    """Create a debate; its creator becomes its moderator."""
+    require("debate.create")
+    form = DebateForm()
+    return submit(form, lambda: debates.create_debate(current_user, **_editable(form)),
+                  success=_("The debate is created. Add its agenda and the people on stage."),
+                  done=_console_url, page="debates/edit.html", debate=None)
+
+
+@bp.route("/debates/<int:debate_id>/edit", methods=["GET", "POST"])
+def edit(debate_id):
+    """Change the details of a debate that has not ended."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    form = DebateForm(obj=debate)
+    return submit(form, lambda: debates.update_debate(debate, current_user, **_editable(form)),
+                  success=_("The debate is saved."), done=_console_url(debate), page="debates/edit.html",
+                  debate=debate)
+
+
+@bp.route("/debates/<int:debate_id>/console/segments", methods=["POST"])
+def add_segment(debate_id):
+    """Add a segment at the end of the agenda."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    form = SegmentForm(prefix="segment")
+    return submit(form, lambda: debates.add_segment(debate, form.title.data, form.planned_minutes.data),
+                  success=_("The segment is added."), done=_console_url(debate, "#agenda"),
+                  page=_console(debate, segment_form=form), status=refusal_status)
+
+
+@bp.route("/debates/<int:debate_id>/console/panelists", methods=["POST"])
+def add_panelist(debate_id):
+    """Put a person on stage."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    form = PanelistForm(prefix="panelist")
+    return submit(form, lambda: debates.add_panelist(debate, form.name.data, form.role.data, form.bio.data),
+                  success=_("The person is on the stage list."), done=_console_url(debate, "#stage"),
+                  page=_console(debate, panelist_form=form), status=refusal_status)
+
+
+# -- the console --------------------------------------------------------------------------------------------
+
+
+@bp.route("/debates/<int:debate_id>/console")
+def console(debate_id):
+    """The moderator's console; ``?part=`` answers one section (htmx refresh on a server-sent event)."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    part = request.args.get("part")
+    context = console_context(debate)
+    if part in CONSOLE_PARTS and wants_fragment():
+        return render(CONSOLE_PARTS[part], **context)
+    return render("debates/console.html", **context)
+
+
+@bp.route("/debates/<int:debate_id>/console/state", methods=["POST"])
+def console_state(debate_id):
+    """Start, pause, resume or end the debate."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    form = StateForm()
+    return _button(debate, form, lambda: STATES[form.action.data][0](debate, current_user), "#state",
+                   success=lambda _result: STATES[form.action.data][1])
+
+
+@bp.route("/debates/<int:debate_id>/console/segment", methods=["POST"])
+def console_segment(debate_id):
+    """Go to the next or previous segment, or to a chosen one."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    form = SegmentMoveForm()
+
+    def go():
+        segment = child(Segment, form.segment_id.data, debate) if form.segment_id.data else None
+        return debates.go_to_segment(debate, current_user, segment, step=form.step)
+
+    return _button(debate, form, go, "#state")
+
+
+@bp.route("/debates/<int:debate_id>/console/speakers", methods=["POST"])
+def add_speaker(debate_id):
+    """Add someone in the room to the queue by name (a speech or a point of order)."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    form = AddSpeakerForm(prefix="speaker")
+    return submit(form, lambda: debates.add_speaker(debate, current_user, form.name.data, form.role.data,
+                                                    form.kind.data, form.note.data),
+                  done=_console_url(debate, "#speakers"), page=_console(debate, add_speaker_form=form),
+                  status=refusal_status)
+
+
+@bp.route("/debates/<int:debate_id>/console/speakers/<int:request_id>", methods=["POST"])
+def speaker_action(debate_id, request_id):
+    """Move a waiting speaker up or down, remove them, or give them the floor."""
+    debate = load(debate_id)
+    req = child(SpeakerRequest, request_id, debate)
+    require("debate.moderate", debate)
+    form = SpeakerActionForm()
+    verbs = {"up": lambda: debates.move_request(debate, req, "up"),
+             "down": lambda: debates.move_request(debate, req, "down"),
+             "remove": lambda: debates.remove_request(debate, req),
+             "start": lambda: debates.start_speech(debate, req, form.limit_seconds.data)}
+    return _button(debate, form, lambda: verbs[form.action.data](), "#speakers")
+
+
+@bp.route("/debates/<int:debate_id>/console/speech/stop", methods=["POST"])
+def stop_speech(debate_id):
+    """End the running speech."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    return _button(debate, ButtonForm(), lambda: debates.stop_speech(debate), "#speakers")
+
+
+@bp.route("/debates/<int:debate_id>/console/priority", methods=["POST"])
+def toggle_priority(debate_id):
+    """Turn priority for first-time speakers on or off."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    return _button(debate, ButtonForm(), lambda: debates.toggle_priority(debate), "#speakers")
+
+
+@bp.route("/debates/<int:debate_id>/console/questions/<int:question_id>", methods=["POST"])
+def question_status(debate_id, question_id):
+    """Shortlist a question, put it live on the projector, mark it answered, or hide it with a reason."""
+    debate = load(debate_id)
+    question = child(Question, question_id, debate)
+    require("debate.moderate", debate)
+    form = QuestionStatusForm()
+    return _button(debate, form, lambda: debates.set_question_status(debate, question, form.status.data,
+                                                                     current_user, form.reason.data),
+                   f"#mq-{question.id}")
+
+
+@bp.route("/debates/<int:debate_id>/console/polls", methods=["POST"])
+def create_poll(debate_id):
+    """Prepare a live poll (it opens when the moderator says so)."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    form = PollForm(prefix="poll")
+    return submit(form, lambda: polls.create(debate, form.question.data, form.method.data,
+                                             form.option_lines()),
+                  success=_("The poll is ready. Open it when the room is ready to answer."),
+                  done=_console_url(debate, "#polls"), page=_console(debate, poll_form=form),
+                  status=refusal_status)
+
+
+@bp.route("/debates/<int:debate_id>/console/polls/<int:link_id>", methods=["POST"])
+def poll_action(debate_id, link_id):
+    """Open or close a poll, or show / hide its results on the projector."""
+    debate = load(debate_id)
+    link = child(DebatePoll, link_id, debate)
+    require("debate.moderate", debate)
+    form = PollActionForm()
+    return _button(debate, form, lambda: POLL_ACTIONS[form.action.data](debate, link), "#polls")
+
+
+@bp.route("/debates/<int:debate_id>/record.json")
+def record(debate_id):
+    """The structured record of the debate (moderators; the raw material of minutes)."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    return debate_record(debate)
