@@ -1,7 +1,7 @@
-"""The WSGI app gunicorn loads for ``benchmarks/proposals_list.py``: Consult as configured by the ``CONSULT_*``
-environment, plus one benchmark-only page, ``/_bench/bare``, that renders ``base.html`` with an empty content
-block (the yardstick: the same layout, navigation and context processors, no data). The route exists only
-here.
+"""The WSGI app gunicorn loads for ``benchmarks/proposals_list.py``: Consult as configured by the
+``CONSULT_*`` environment, plus one benchmark-only page, ``/_bench/bare``, that renders ``base.html`` with an
+empty content block (the yardstick: the same layout, navigation and context processors, no data). The route
+exists only here.
 
     CONSULT_INSTANCE_PATH=... CONSULT_DATABASE_URL=sqlite:///... gunicorn benchmarks._bare_app:app
 """

@@ -70,7 +70,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-dev-shm-usage"]
 WORDS = ("welcome housing language school work health culture resident card anti-rumour neighbourhood "
-         "council library course desk district festival training story help newcomer solidarity translation").split()
+         "council library course desk district festival training story help newcomer solidarity "
+         "translation").split()
 
 
 # ---------------------------------------------------------------------------------------------------- data
@@ -151,7 +152,8 @@ def _pages_of() -> dict[str, str]:
         sa.select(CouncilSession.id).order_by(CouncilSession.id).limit(1))
     if minutes is None:
         minutes = db.session.execute(sa.select(Minutes.id, Minutes.source_id)
-                                     .where(Minutes.status == "published").order_by(Minutes.id).limit(1)).first()
+                                     .where(Minutes.status == "published").order_by(Minutes.id)
+                                     .limit(1)).first()
     turnout = (sa.select(sa.func.count()).select_from(Participation)
                .where(Participation.poll_id == Poll.id).scalar_subquery())
     poll = db.session.scalar(sa.select(Poll.id).where(Poll.status == "closed")
@@ -719,7 +721,8 @@ def report(result: dict) -> list[str]:
         figures = result["sizes"][size]
         print(f"worker memory at {int(size):,} proposals: {figures['worker_rss_mb_idle']} MB idle, "
               f"{figures['worker_rss_mb']} MB after the pages, "
-              f"peak {figures['worker_peak_rss_mb']} MB; bare page {figures['pages']['bare']['per_second']}/s")
+              f"peak {figures['worker_peak_rss_mb']} MB; "
+              f"bare page {figures['pages']['bare']['per_second']}/s")
         if figures["worker_peak_rss_mb"] > GOALS["worker_rss_mb"]:
             missed.append(f"worker peak RSS {figures['worker_peak_rss_mb']} MB at {size}")
     print(f"page weight: {result['weight']['method']}")

@@ -147,11 +147,13 @@ def run(n_proposals: int, n_comments: int, n_requests: int, http_requests: int, 
         figures = {"proposal_500_comments": {"ratio_to_bare": round(rate / bare, 3), "queries": queries,
                                              "per_second": round(rate, 1),
                                              "cpu_ms": round(cpu["proposal_500_comments"], 2),
-                                             "cpu_ratio_to_bare": round(cpu["bare"] / cpu["proposal_500_comments"], 3)},
+                                             "cpu_ratio_to_bare": round(cpu["bare"]
+                                                                        / cpu["proposal_500_comments"], 3)},
                    "proposal_no_comments": {"ratio_to_bare": round(small / bare, 3), "queries": small_q,
                                             "per_second": round(small, 1),
                                             "cpu_ms": round(cpu["proposal_no_comments"], 2),
-                                            "cpu_ratio_to_bare": round(cpu["bare"] / cpu["proposal_no_comments"], 3)}}
+                                            "cpu_ratio_to_bare": round(cpu["bare"]
+                                                                       / cpu["proposal_no_comments"], 3)}}
         served = (run_gunicorn(tmp, f"sqlite:///{tmp}/bench.sqlite3",
                                {"proposal_500_comments": url,
                                 "proposal_no_comments": f"/proposals/{proposal_id + 1}"},

@@ -85,7 +85,8 @@ def run(rows: int, database_url: str | None) -> dict:
             params = [tuple(r) for r in db.session.execute(
                 sa.select(table.c.digest, table.c.birth_year, table.c.district_id))]
             marker = "%s" if db.engine.dialect.name == "postgresql" else "?"
-            sql = f"INSERT INTO register_entry (digest, birth_year, district_id) VALUES ({marker}, {marker}, {marker})"
+            sql = (f"INSERT INTO register_entry (digest, birth_year, district_id) "
+                   f"VALUES ({marker}, {marker}, {marker})")
             for _ in range(REPEAT):
                 empty_table()
                 raw = db.engine.raw_connection()

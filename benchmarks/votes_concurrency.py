@@ -113,7 +113,8 @@ def _count(app, poll_id: int, trackers: list[str]) -> dict:
                                            .where(Participation.poll_id == poll_id))
         distinct_voters = db.session.scalar(sa.select(sa.func.count(sa.distinct(Participation.voter_id)))
                                             .where(Participation.poll_id == poll_id))
-        ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot).where(Ballot.poll_id == poll_id))
+        ballots = db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)
+                                    .where(Ballot.poll_id == poll_id))
         hashes = set(db.session.scalars(sa.select(Ballot.tracker_hash).where(Ballot.poll_id == poll_id)))
         shown = {votes.tracker_hash(t) for t in trackers}
         return {"participations": participations, "distinct_voters": distinct_voters, "ballots": ballots,

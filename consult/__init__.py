@@ -40,8 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
-# : gzip for text responses (gunicorn does not compress); Flask's static files are streamed, so gzip for
-# streams too
+#: gzip for text responses (gunicorn does not compress); Flask's static files are streamed, so gzip for
+#: streams too
 COMPRESSION = {
     "COMPRESS_ALGORITHM": ["gzip"],
     "COMPRESS_ALGORITHM_STREAMING": ["gzip"],

@@ -23,7 +23,8 @@ def backup_create(path):
 
     from consult.core.backup import BackupError, create_backup
 
-    target = Path(path) if path else Path(current_app.instance_path) / "backups" / time.strftime("%Y%m%d-%H%M%S.backup")
+    target = (Path(path) if path else Path(current_app.instance_path) / "backups"
+              / time.strftime("%Y%m%d-%H%M%S.backup"))
     with click.progressbar(length=100, label="Backing up") as bar:
         def progress(status, remaining, total):
             bar.update(int(100 * (total - remaining) / max(total, 1)) - bar.pos)

@@ -27,11 +27,11 @@ LANGUAGES = {
 class Defaults:
     """Safe defaults for a local run; production overrides what its README section lists."""
 
-    # : the address people use to reach the platform (``CONSULT_BASE_URL``): every link that leaves the site
-    # (mail, : feeds, calendars, QR codes) starts with it, and requests naming another host are refused
+    #: the address people use to reach the platform (``CONSULT_BASE_URL``): every link that leaves the site
+    #: (mail, feeds, calendars, QR codes) starts with it, and requests naming another host are refused
     BASE_URL = "http://127.0.0.1:5000"
-    # : more host names accepted besides the base URL's (``CONSULT_TRUSTED_HOSTS``: comma-separated,
-    # ".example.org" : for every subdomain); the final list, base host first, is what Flask checks
+    #: more host names accepted besides the base URL's (``CONSULT_TRUSTED_HOSTS``: comma-separated,
+    #: ".example.org" for every subdomain); the final list, base host first, is what Flask checks
     TRUSTED_HOSTS: list[str] | str | None = None
     #: reverse proxies in front of the app that set X-Forwarded-For and X-Forwarded-Proto (0: none)
     PROXY_COUNT = 0
@@ -64,8 +64,8 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
-    # : failed sign-ins only (a good password does not count): per address, and per account whatever the
-    # address
+    #: failed sign-ins only (a good password does not count): per address, and per account whatever the
+    #: address
     RATELIMIT_SIGN_IN = "10 per minute;50 per hour"
     RATELIMIT_SIGN_IN_ACCOUNT = "10 per minute;30 per hour"
     RATELIMIT_SIGN_UP = "5 per minute;30 per hour"

@@ -24,8 +24,8 @@ DEFAULT_PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 
-# : whole-application sweeps, fuzzers, crash and generator runs: marked ``slow`` (``make test-fast`` leaves
-# them out)
+#: whole-application sweeps, fuzzers, crash and generator runs: marked ``slow`` (``make test-fast`` leaves
+#: them out)
 SLOW = ("tests/core/test_authorization_matrix.py", "tests/reliability/", "tests/security/test_fuzz.py",
         "tests/demo/test_generate", "tests/api/test_api_schemathesis.py", "tests/core/test_query_budget.py",
         "tests/core/test_smoke.py")

@@ -1,4 +1,5 @@
-"""Every route of the URL map, with its arguments filled from the demo data (smoke, authorization and query tests).
+"""Every route of the URL map, with its arguments filled from the demo data (smoke, authorization and query
+tests).
 
 ``route_cases(app)`` walks ``app.url_map`` and returns one :class:`RouteCase` per (method, rule): GET for
 every rule that answers GET, POST for every rule that answers POST. Arguments come from the demo objects that
@@ -118,9 +119,11 @@ class DemoObjects:
         self.comment = _first(Comment, Comment.author_id.is_not(None), Comment.author_id.not_in(tested)) \
             or _first(Comment)
         self.note = _first(FactCheckNote)
-        self.notification = _first(Notification, Notification.user_id == _id(self.user)) or _first(Notification)
+        self.notification = (_first(Notification, Notification.user_id == _id(self.user))
+                             or _first(Notification))
         self.outcome = _first(Outcome)
-        self.action = _first(OutcomeAction, OutcomeAction.outcome_id == _id(self.outcome)) or _first(OutcomeAction)
+        self.action = (_first(OutcomeAction, OutcomeAction.outcome_id == _id(self.outcome))
+                       or _first(OutcomeAction))
         self.rule = _first(EligibilityRule)
         self.batch = _first(CardCodeBatch)
         self.claim = _first(RegisterClaim)

@@ -1,4 +1,5 @@
-"""Account forms. Limits: username 3-40, display name 1-60, password 8-128 characters, no composition rules."""
+"""Account forms. Limits: username 3-40, display name 1-60, password 8-128 characters, no composition
+rules."""
 
 from __future__ import annotations
 

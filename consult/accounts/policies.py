@@ -14,7 +14,7 @@ policies.register("account.edit_profile", is_signed_in)
 policies.register("account.manage_users", is_signed_in & is_admin)
 policies.register(
     "account.issue_reset_code",
-    is_signed_in & (is_admin | has_role("registrar",
-                                        reason=_l("Only registrars and administrators can issue reset codes."))),
+    is_signed_in & (is_admin | has_role(
+        "registrar", reason=_l("Only registrars and administrators can issue reset codes."))),
 )
 policies.register("account.view_staff_tools", is_signed_in & (is_admin | has_role("registrar")))

@@ -74,7 +74,8 @@ def sign_up(username: str, display_name: str, password: str, language: str = "en
             db.session.flush()
     except sa.exc.IntegrityError:
         # a concurrent sign-up took the name between the check and the insert
-        raise Conflict(_l("This username is already taken. Please choose another one."), field="username") from None
+        raise Conflict(_l("This username is already taken. Please choose another one."),
+                       field="username") from None
     return user
 
 
@@ -86,7 +87,8 @@ def authenticate(username: str, password: str) -> User:
     """
     with read_connection() as conn:
         row = conn.execute(
-            sa.select(User.id, User.password_hash, User.deleted_at).where(User.username == normalise_username(username))
+            sa.select(User.id, User.password_hash, User.deleted_at)
+            .where(User.username == normalise_username(username))
         ).first()
     valid = verify_password(row.password_hash if row else None, password)
     if not valid or row is None or row.deleted_at is not None:
@@ -169,7 +171,8 @@ def issue_reset_code(user: User, staff: User) -> str:
     raw = "".join(secrets.choice(RESET_CODE_ALPHABET) for _ in range(12))
     lifetime = timedelta(hours=int(current_app.config["RESET_CODE_LIFETIME_HOURS"]))
     db.session.execute(
-        sa.update(ResetCode).where(ResetCode.user_id == user.id, ResetCode.used_at.is_(None)).values(used_at=utcnow())
+        sa.update(ResetCode).where(ResetCode.user_id == user.id, ResetCode.used_at.is_(None))
+        .values(used_at=utcnow())
     )
     db.session.add(ResetCode(user_id=user.id, code_hash=_code_hash(raw), expires_at=utcnow() + lifetime,
                              issued_by_id=staff.id))
@@ -191,7 +194,8 @@ def redeem_reset_code(username: str, code: str, new_password: str) -> User:
         raise DomainError(_l("This reset code is not valid. It may have expired or been used already."),
                           field="code")
     claimed = db.session.execute(
-        sa.update(ResetCode).where(ResetCode.id == row.id, ResetCode.used_at.is_(None)).values(used_at=utcnow())
+        sa.update(ResetCode).where(ResetCode.id == row.id, ResetCode.used_at.is_(None))
+        .values(used_at=utcnow())
     )
     if claimed.rowcount != 1:
         raise DomainError(_l("This reset code is not valid. It may have expired or been used already."),
@@ -244,7 +248,8 @@ def claim_reset_link(token: str) -> dict:
             or user is None or user.is_deleted:
         raise DomainError(RESET_LINK_INVALID)
     claimed = db.session.execute(
-        sa.update(ResetCode).where(ResetCode.id == row.id, ResetCode.used_at.is_(None)).values(used_at=utcnow())
+        sa.update(ResetCode).where(ResetCode.id == row.id, ResetCode.used_at.is_(None))
+        .values(used_at=utcnow())
     )
     if claimed.rowcount != 1:
         raise DomainError(RESET_LINK_INVALID)
@@ -331,7 +336,8 @@ def read_email_token(token: str) -> tuple[User, str]:
         data = _email_serializer().loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature):
         raise refusal from None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int) else None
+    user = (db.session.get(User, data.get("u")) if isinstance(data, dict) and isinstance(data.get("u"), int)
+            else None)
     if user is None or user.is_deleted or data.get("s") != _email_state(user) or not data.get("e"):
         raise refusal
     return user, data["e"]

@@ -1,4 +1,5 @@
-"""The open-data API's machinery: resource definitions, list/detail serialisation, CSV and the OpenAPI document.
+"""The open-data API's machinery: resource definitions, list/detail serialisation, CSV and the OpenAPI
+document.
 
 A :class:`Resource` says which rows are public (``query``), which fields are published (``fields``, each with
 its JSON Schema type) and which date the ``since``/``until`` filters apply to. The JSON responses, the CSV
@@ -165,7 +166,8 @@ def _moment(name: str) -> datetime | date | None:
             return date.fromisoformat(raw)
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
-        raise BadParameter(name, f"'{name}' must be a date (YYYY-MM-DD) or a date and time (ISO 8601).") from None
+        raise BadParameter(name,
+                           f"'{name}' must be a date (YYYY-MM-DD) or a date and time (ISO 8601).") from None
     if moment.tzinfo is not None:
         from datetime import UTC
 

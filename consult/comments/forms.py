@@ -18,7 +18,8 @@ class CommentForm(BaseForm):
                          validators=[DataRequired(_l("Please write your comment.")),
                                      Length(max=MAX_LENGTH,
                                             message=_l("A comment can have at most %(max)s characters."))],
-                         description=_l("You can use simple formatting: **bold**, *italic*, lists and links."))
+                         description=_l("You can use simple formatting: **bold**, *italic*, lists and "
+                                        "links."))
     alignment = RadioField(_l("Your position"), choices=alignment_choices(), default="neutral",
                            validate_choice=True,
                            validators=[DataRequired(_l("Please choose in favour, against or neutral."))])

@@ -17,7 +17,8 @@ def target_allows_comments(person, target):
 
 @predicate(_l("Only the author of this comment can do this."))
 def is_comment_author(person, comment):
-    return comment is not None and comment.author_id is not None and comment.author_id == getattr(person, "id", None)
+    return (comment is not None and comment.author_id is not None
+            and comment.author_id == getattr(person, "id", None))
 
 
 @predicate(_l("This comment has been deleted."))

@@ -43,8 +43,8 @@ def _page(code: int, message=None, decision: Decision | None = None):
     return response
 
 
-# : path prefix → how errors there are answered, for parts of the site that are not pages (the JSON API); used
-# for : the errors no blueprint sees, such as a URL that matches no route
+#: path prefix → how errors there are answered, for parts of the site that are not pages (the JSON API); used
+#: for the errors no blueprint sees, such as a URL that matches no route
 _answers_under: dict[str, object] = {}
 
 

@@ -25,8 +25,8 @@ CSP = "; ".join(
 )
 
 
-# : pages that show personal data (profile, my data, accounts, the registrar's tools, password resets): never
-# kept : by a browser's or a proxy's cache; each prefix covers itself and what lies below it
+#: pages that show personal data (profile, my data, accounts, the registrar's tools, password resets): never
+#: kept by a browser's or a proxy's cache; each prefix covers itself and what lies below it
 NO_STORE_PREFIXES = ("/profile", "/admin/users", "/registrar", "/reset", "/reset-code")
 
 

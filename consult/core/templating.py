@@ -147,7 +147,8 @@ def _formatted_interval(start, end, locale, tzinfo) -> str:
     first, last = time.localized(start, tzinfo), time.localized(end, tzinfo)
 
     def on(moment, clock):  # the locale's "date, time"
-        return glue.replace("{1}", dates.format_date(moment.date(), "medium", locale=locale)).replace("{0}", clock)
+        day = dates.format_date(moment.date(), "medium", locale=locale)
+        return glue.replace("{1}", day).replace("{0}", clock)
 
     if end is None or end == start:
         return on(first, dates.format_time(first, "short", tzinfo=tzinfo, locale=locale))

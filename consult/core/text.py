@@ -14,7 +14,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-_md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable("strikethrough")
+_md = (MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+       .enable("strikethrough"))
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "del", "s", "code", "pre", "blockquote",
@@ -30,8 +31,8 @@ def _demote_headings(html: str) -> str:
     return html
 
 
-# : stored texts are shown again and again: the HTML of the most recent ones is kept (bounded, a pure
-# function); : enough entries for a long comment thread (500 comments) and the other pages read meanwhile
+#: stored texts are shown again and again: the HTML of the most recent ones is kept (bounded, a pure
+#: function); enough entries for a long comment thread (500 comments) and the other pages read meanwhile
 _CACHED_SOURCE_CHARS = 20_000
 
 

@@ -23,8 +23,8 @@ DISTRICTS = [
     ("mare", "Lungomare"),
 ]
 
-# : (username, display name, language, platform roles, verified?, birth year, district, what they show in the
-# demo)
+#: (username, display name, language, platform roles, verified?, birth year, district, what they show in the
+#: demo)
 ACCOUNTS = [
     ("admin", "Platform admin", "en", ("admin",), False, None, None, "platform admin"),
     ("registrar", "Giulia (registrar)", "it", ("registrar",), False, None, None, "registrar"),
@@ -87,7 +87,8 @@ def load_demo(*, if_empty: bool = False, progress: bool = True):
     if if_empty and db.session.scalar(sa.select(sa.func.count()).select_from(User)):
         return None
     with click.progressbar(_steps(), label="Loading demo data", show_pos=True,
-                           item_show_func=lambda s: s[0] if s else "", file=None if progress else _Null()) as bar:
+                           item_show_func=lambda s: s[0] if s else "",
+                           file=None if progress else _Null()) as bar:
         for _name, step in bar:
             step()
     return [(a[0], a[7]) for a in ACCOUNTS]

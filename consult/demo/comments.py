@@ -39,7 +39,8 @@ def load() -> None:
     model = targets.model_for("proposal")
     if model is None:
         return
-    items = db.session.scalars(sa.select(model).where(model.state != "draft").order_by(model.id).limit(2)).all()
+    items = (db.session.scalars(sa.select(model).where(model.state != "draft").order_by(model.id).limit(2))
+             .all())
     for item, conversation in zip(items, CONVERSATIONS, strict=False):
         for author, alignment, text, replies in conversation:
             try:

@@ -1,4 +1,5 @@
-"""Demo: the Council of Cultures of Porto Aperto, the seed's Palermo model ("a municipal council for migrants").
+"""Demo: the Council of Cultures of Porto Aperto, the seed's Palermo model ("a municipal council for
+migrants").
 
 Seats go to the demo accounts (president, secretary, member, observer) and to a few more residents who speak
 for their communities; one former member shows the council's history.
@@ -16,9 +17,10 @@ from consult.extensions import db
 
 SLUG = "council-of-cultures"
 
-PURPOSE = """The Council of Cultures gives a voice in city life to everyone who lives in Porto Aperto, whatever
-their nationality. As the city of Palermo did, Porto Aperto cannot change the national law on who votes for the
-mayor, so it created a municipal council where residents of foreign origin discuss and decide together.
+PURPOSE = """The Council of Cultures gives a voice in city life to everyone who lives in Porto Aperto,
+whatever their nationality. As the city of Palermo did, Porto Aperto cannot change the national law on who
+votes for the mayor, so it created a municipal council where residents of foreign origin discuss and decide
+together.
 
 Here we discuss migration, the cultures of the people who live here and the countries where they were born,
 and we bring proposals to the city council."""
@@ -77,6 +79,7 @@ def _link_process(council) -> None:
         from consult.processes.models import Process
     except ImportError:
         return
-    process = db.session.scalar(sa.select(Process).where(Process.council_id.is_(None)).order_by(Process.id).limit(1))
+    process = db.session.scalar(sa.select(Process).where(Process.council_id.is_(None)).order_by(Process.id)
+                                .limit(1))
     if process is not None:
         process.council_id = council.id

@@ -89,7 +89,8 @@ RECORD_TRANSLATIONS = {
               "le 18 décembre, en séance publique.",
         "it": "Chiedere al consiglio comunale di celebrare ogni anno la Giornata internazionale dei migranti "
               "il 18 dicembre, in seduta pubblica.",
-        "ar": "مطالبة المجلس البلدي بالاحتفال باليوم الدولي للمهاجرين في 18 ديسمبر من كل عام، في جلسة علنية."},
+        "ar": "مطالبة المجلس البلدي بالاحتفال باليوم الدولي للمهاجرين في 18 ديسمبر من كل عام، "
+              "في جلسة علنية."},
     "A series of citizen debates": {"fr": "Une série de débats citoyens",
                                     "it": "Un ciclo di dibattiti cittadini",
                                     "ar": "سلسلة من النقاشات المواطنية"},
@@ -216,7 +217,8 @@ def load() -> None:
     for minutes in drafts:
         # council minutes: the secretary writes, the president approves; debate minutes: the moderator does
         # both
-        writer, approver = (secretary, president) if minutes.council_id is not None else (moderator, moderator)
+        council = minutes.council_id is not None
+        writer, approver = (secretary, president) if council else (moderator, moderator)
         services.save_revision(minutes, minutes.body.rstrip() + f"\n\n*{CLOSING}*\n", author=writer,
                                note="Closing sentence")
         services.submit(minutes, actor=writer)

@@ -64,7 +64,8 @@ def load() -> None:
                                      text="The first 300 cards were printed in Centro Storico and Porto.",
                                      actor=secretary), 6)
     _backdate(services.update_action(guide, status="in_progress", progress=15,
-                                     text="Translations into Arabic and Tigrinya have started.", actor=secretary), 2)
+                                     text="Translations into Arabic and Tigrinya have started.",
+                                     actor=secretary), 2)
 
     day = next((o for o in outcomes if "18 december" in o.title.lower()), None)
     if day is None:
@@ -98,7 +99,8 @@ def _action_plan(council_id: int | None, process_id: int | None, secretary) -> N
                                          responsible="Council of Cultures", due_on=date(year - 1, 12, 31))
             if progress:
                 _backdate(services.update_action(action, status="in_progress", progress=progress,
-                                                 text="First workshop with 14 associations.", actor=secretary), 9)
+                                                 text="First workshop with 14 associations.",
+                                                 actor=secretary), 9)
 
 
 def _monitoring_committee(council_id: int, cards: Outcome, president) -> None:

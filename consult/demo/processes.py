@@ -24,7 +24,8 @@ THEMES = [
     "Migration beyond the emergency: a global vision of citizenship",
 ]
 DESCRIPTION = """\
-How can Porto Aperto welcome everyone who arrives, and give every resident a voice, whatever their nationality?
+How can Porto Aperto welcome everyone who arrives, and give every resident a voice, whatever their \
+nationality?
 
 This process follows the method of the Alliance Migrations workshops (Paris, 2019): residents write proposals
 in five areas, support the ones they want, and discuss them. Proposals that say the same thing are **merged

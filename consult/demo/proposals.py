@@ -78,8 +78,9 @@ def load() -> None:
         [made["debates"], made["debates-houses"]], moderator,
         title="Citizen debates in every district to tell another story of migration",
         body="Merged and reformulated from two proposals.\n\n- One citizen debate a year in every district, "
-             "with elected people, associations and residents, including "
-             "migrants.\n- Monthly evenings in the neighbourhood houses where newcomers and older residents talk together.",
+             "with elected people, associations and residents, including migrants.\n"
+             "- Monthly evenings in the neighbourhood houses where newcomers and older residents talk "
+             "together.",
         language="en", theme_id=themes[2].id)
     # "resident" supported both sources and counts once; a new supporter joins the merged proposal
     proposals.support(merged, _user("translator"))

@@ -1,4 +1,5 @@
-"""Demo polls: a closed vote with results in each of the seven methods, one with a paper channel, and one open poll.
+"""Demo polls: a closed vote with results in each of the seven methods, one with a paper channel, and one open
+poll.
 
 Everything goes through the vote services, as residents and officials would. The demo accounts are looked up
 by username (the verified ones vote).

@@ -90,7 +90,8 @@ def _register():
     def export_revisions(user):
         from consult.extensions import db
 
-        rows = db.session.scalars(db.select(models.MinutesRevision).where(models.MinutesRevision.author_id == user.id))
+        rows = db.session.scalars(db.select(models.MinutesRevision)
+                                  .where(models.MinutesRevision.author_id == user.id))
         return [{"minutes_id": r.minutes_id, "revision": r.number, "saved_at": r.created_at.isoformat()}
                 for r in rows]
 

@@ -62,11 +62,13 @@ def _role(value) -> str:
 
 
 def _verdict(value: str) -> str:
-    return {"adopted": _("Adopted"), "rejected": _("Rejected"), "no_quorum": _("No quorum")}.get(value, _md(value))
+    labels = {"adopted": _("Adopted"), "rejected": _("Rejected"), "no_quorum": _("No quorum")}
+    return labels.get(value, _md(value))
 
 
 def _mode(value: str) -> str:
-    return {"named": _("named vote"), "secret": _("secret ballot"), "hands": _("show of hands")}.get(value, _md(value))
+    labels = {"named": _("named vote"), "secret": _("secret ballot"), "hands": _("show of hands")}
+    return labels.get(value, _md(value))
 
 
 def _choice(value: str) -> str:

@@ -25,7 +25,8 @@ def _writer(person, minutes) -> bool:
         return True  # translators write the translations they start
     if minutes.council_id is not None:
         return holds_council_office(person, minutes.council_id, "secretary")
-    return person.has_role("moderator", minutes.source_type, minutes.source_id) or person.has_role("moderator")
+    return (person.has_role("moderator", minutes.source_type, minutes.source_id)
+            or person.has_role("moderator"))
 
 
 def _president(person, minutes) -> bool:

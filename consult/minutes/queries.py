@@ -18,7 +18,8 @@ def waiting_for(person):
     office."""
     if not getattr(person, "is_authenticated", False):
         return None
-    query = sa.select(Minutes).where(Minutes.status != PUBLISHED).order_by(Minutes.updated_at.desc()).limit(50)
+    query = (sa.select(Minutes).where(Minutes.status != PUBLISHED).order_by(Minutes.updated_at.desc())
+             .limit(50))
     if person.has_role("admin"):
         return query
     council_ids = councils_with_office(person, ("secretary", "president"))

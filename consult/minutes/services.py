@@ -112,7 +112,8 @@ def save_revision(minutes: Minutes, body: str, *, author, note: str | None = Non
         db.session.flush()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        raise Conflict(_l("Someone else saved these minutes at the same moment. Reload and try again.")) from None
+        raise Conflict(_l("Someone else saved these minutes at the same moment. Reload and try "
+                          "again.")) from None
     return revision
 
 

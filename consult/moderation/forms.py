@@ -19,8 +19,8 @@ class ReportForm(BaseForm):
                         validate_choice=True,
                         validators=[DataRequired(_l("Please choose a reason."))])
     note = TextAreaField(_l("More details (optional)"), filters=[strip_filter],
-                         validators=[Optional(), Length(max=1000,
-                                                        message=_l("Please write at most %(max)d characters."))])
+                         validators=[Optional(), Length(
+                             max=1000, message=_l("Please write at most %(max)d characters."))])
     next = HiddenField()
     submit = SubmitField(_l("Send the report"))
 

@@ -1,4 +1,5 @@
-"""Reports, the public moderation log and fact-check notes. Content is referred to by ``(target_type, target_id)``."""
+"""Reports, the public moderation log and fact-check notes. Content is referred to by ``(target_type,
+target_id)``."""
 
 from __future__ import annotations
 

@@ -259,7 +259,8 @@ def log_query():
 
 
 def reports_by(user) -> list[Report]:
-    return list(db.session.scalars(sa.select(Report).where(Report.reporter_id == user.id).order_by(Report.id)))
+    return list(db.session.scalars(sa.select(Report).where(Report.reporter_id == user.id)
+                                   .order_by(Report.id)))
 
 
 #: the automatic reason, translated when shown (the stored text stays the English source)

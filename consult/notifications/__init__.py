@@ -1,4 +1,5 @@
-"""Notifications: people follow any content and hear (in the app, and by email when they gave one) about it."""
+"""Notifications: people follow any content and hear (in the app, and by email when they gave one) about
+it."""
 
 from flask import Blueprint
 

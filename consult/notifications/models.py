@@ -38,8 +38,8 @@ class Notification(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: the person notified
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False)
-    # : the kind of event (``comment_posted``, ``state_changed``, ``answer_published``, ``outcome_updated``
-    # ...)
+    #: the kind of event (``comment_posted``, ``state_changed``, ``answer_published``, ``outcome_updated``
+    #: ...)
     event: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     target_type: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     target_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)

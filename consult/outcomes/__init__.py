@@ -46,7 +46,8 @@ def _register():
 
         comments = db.session.scalars(db.select(models.FollowUpComment).where(
             models.FollowUpComment.author_id == user.id))
-        updates = db.session.scalars(db.select(models.OutcomeUpdate).where(models.OutcomeUpdate.author_id == user.id))
+        updates = db.session.scalars(db.select(models.OutcomeUpdate)
+                                     .where(models.OutcomeUpdate.author_id == user.id))
         return {
             "follow_up_comments": [{"outcome_id": c.outcome_id, "written_at": c.created_at.isoformat(),
                                     "text": c.body} for c in comments],

@@ -147,8 +147,8 @@ def update_action(action: OutcomeAction, *, status: str, progress: int | None, t
     progress = 100 if status == DONE else int(progress)
     text = (text or "").strip()
     if status == action.status and progress == action.progress and not text:
-        raise DomainError(_l("Nothing has changed. Change the status or the progress, or write what happened."),
-                          field="text")
+        raise DomainError(_l("Nothing has changed. Change the status or the progress, or write what "
+                             "happened."), field="text")
     action.status, action.progress = status, progress
     update = OutcomeUpdate(outcome_id=action.outcome_id, action=action, author_id=getattr(actor, "id", None),
                            text=text[:5000], status=status, progress=progress)

@@ -41,7 +41,8 @@ def _apply(process: Process, *, title, description, themes, district_ids, rule, 
     process.support_threshold = support_threshold
     process.council_id = council_id
     ids = list(district_ids or [])
-    process.districts = list(db.session.scalars(sa.select(District).where(District.id.in_(ids)))) if ids else []
+    process.districts = (list(db.session.scalars(sa.select(District).where(District.id.in_(ids)))) if ids
+                         else [])
     names = _clean_themes(themes)
     existing = {t.name.casefold(): t for t in process.themes}
     kept = []

@@ -14,7 +14,8 @@ from consult.proposals.models import Proposal, ProposalSupport, ProposalTranslat
 
 
 def export(user) -> dict:
-    proposals = db.session.scalars(sa.select(Proposal).where(Proposal.author_id == user.id).order_by(Proposal.id))
+    proposals = db.session.scalars(sa.select(Proposal).where(Proposal.author_id == user.id)
+                                   .order_by(Proposal.id))
     supports = db.session.execute(sa.select(ProposalSupport.proposal_id, ProposalSupport.created_at)
                                   .where(ProposalSupport.user_id == user.id).order_by(ProposalSupport.id))
     translations = db.session.scalars(sa.select(ProposalTranslation)

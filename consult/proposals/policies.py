@@ -85,12 +85,14 @@ policies.register("proposal.list", always)
 policies.register(
     "proposal.create",
     is_signed_in & is_not_blocked
-    & phase_allows("propose", _l("This process does not take new proposals in its current phase.")) & eligible,
+    & phase_allows("propose", _l("This process does not take new proposals in its current phase."))
+    & eligible,
 )
 policies.register("proposal.edit", is_signed_in & is_author & within_edit_window)
 policies.register("proposal.withdraw", is_signed_in & is_author & is_published & is_open)
 _support = (is_signed_in & is_not_blocked & is_published & is_open
-            & phase_allows("support", _l("Supports are closed in the current phase of this process.")) & eligible)
+            & phase_allows("support", _l("Supports are closed in the current phase of this process."))
+            & eligible)
 policies.register("proposal.support", _support)
 policies.register(
     "proposal.comment",

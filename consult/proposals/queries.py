@@ -164,7 +164,8 @@ def _card_select():
 def page_ids(conditions: list, order: list, limit: int, offset: int):
     """The ids of one page of a list, from the proposal table alone: SQLite reads them from one covering index
     (the order's, or the filter's: ``ix_proposal_newest``, ``ix_proposal_theme``...)."""
-    return sa.select(Proposal.id).where(*conditions).order_by(*order).limit(limit).offset(offset).correlate(None)
+    return (sa.select(Proposal.id).where(*conditions).order_by(*order).limit(limit).offset(offset)
+            .correlate(None))
 
 
 @lru_cache(maxsize=64)

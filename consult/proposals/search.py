@@ -177,6 +177,7 @@ def matching(query: str | None):
     in_original = sa.select(original.id).where(sa.literal_column(pg_document("searched")).op("@@")(query_ts))
     in_translation = sa.select(ProposalTranslation.proposal_id).where(
         sa.literal_column(pg_document("proposal_translation")).op("@@")(query_ts))
-    in_answer = sa.select(ProposalAnswer.proposal_id).join(AnswerText, AnswerText.answer_id == ProposalAnswer.id).where(
+    in_answer = sa.select(ProposalAnswer.proposal_id).join(
+        AnswerText, AnswerText.answer_id == ProposalAnswer.id).where(
         sa.literal_column(pg_answer_document("proposal_answer_text")).op("@@")(query_ts))
     return Proposal.id.in_(sa.union(in_original, in_translation, in_answer))

@@ -43,7 +43,8 @@ def _match(row: str) -> str:
 
 
 _COLUMNS = "process_id, theme_id, district_id, state, published, proposals"
-_CONFLICT = "ON CONFLICT (process_id, theme_id, district_id, state, published) DO UPDATE SET proposals = {t}proposals + 1"
+_CONFLICT = ("ON CONFLICT (process_id, theme_id, district_id, state, published) "
+             "DO UPDATE SET proposals = {t}proposals + 1")
 _CHANGED = ("OLD.process_id IS DISTINCT FROM NEW.process_id OR OLD.theme_id IS DISTINCT FROM NEW.theme_id "
             "OR OLD.district_id IS DISTINCT FROM NEW.district_id OR OLD.state IS DISTINCT FROM NEW.state "
             "OR (OLD.published_at IS NULL) <> (NEW.published_at IS NULL) "

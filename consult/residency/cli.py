@@ -1,4 +1,5 @@
-"""``flask residents ...``: import the resident register from the command line (same service as the web form)."""
+"""``flask residents ...``: import the resident register from the command line (same service as the web
+form)."""
 
 from __future__ import annotations
 

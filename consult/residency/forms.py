@@ -1,4 +1,5 @@
-"""Residency forms. None of them asks for nationality, citizenship or legal status — there is no such field."""
+"""Residency forms. None of them asks for nationality, citizenship or legal status — there is no such
+field."""
 
 from __future__ import annotations
 

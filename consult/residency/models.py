@@ -98,9 +98,9 @@ class EligibilityRule(TimestampMixin, db.Model):
     min_age: Mapped[int | None] = mapped_column(sa.Integer)
     #: district ids; empty means the whole city
     district_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
-    # : for proposing and supporting (not binding), a resident whose verification recorded no birth year (a
-    # card : code) may state it on their honour; votes always need a birth year recorded by the register or a
-    # registrar
+    #: for proposing and supporting (not binding), a resident whose verification recorded no birth year (a
+    #: card code) may state it on their honour; votes always need a birth year recorded by the register or a
+    #: registrar
     accept_declared_birth_year: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True,
                                                              server_default=sa.true())
 

@@ -250,7 +250,8 @@ def _random_code(length: int) -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
-def issue_card_codes(registrar: User, *, count: int, valid_days: int, label: str) -> tuple[CardCodeBatch, list[str]]:
+def issue_card_codes(registrar: User, *, count: int, valid_days: int,
+                     label: str) -> tuple[CardCodeBatch, list[str]]:
     """Make a batch of single-use codes. The plaintext codes are returned once, to print; only hashes stay."""
     if not 1 <= count <= MAX_BATCH:
         raise DomainError(_l("A batch has between 1 and %(max)s codes.", max=MAX_BATCH), field="count")
@@ -327,8 +328,8 @@ def revoke_card_code(code: str, registrar: User) -> None:
         CardCode.revoked_at.is_(None)
     ).values(revoked_at=utcnow()).execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        raise DomainError(_l("No unused code matches. It may be mistyped, already used or already cancelled."),
-                          field="code")
+        raise DomainError(_l("No unused code matches. It may be mistyped, already used or already "
+                             "cancelled."), field="code")
     audit.record("residency.card_code_revoked", actor=registrar)
     db.session.flush()
 
@@ -364,7 +365,8 @@ def issue_in_person_code(user: User) -> str:
 
 def find_in_person_code(code: str) -> InPersonCode:
     """The person behind a code a registrar typed, or a clear refusal (unknown and expired look alike)."""
-    row = db.session.scalar(sa.select(InPersonCode).where(InPersonCode.code_hash == code_hash("in_person", code)))
+    row = db.session.scalar(sa.select(InPersonCode)
+                            .where(InPersonCode.code_hash == code_hash("in_person", code)))
     if row is None or row.expires_at <= utcnow() or row.user.is_deleted:
         raise DomainError(_l("This code is not valid or has expired. Ask the person to show a new code from "
                              "their profile."), field="code")
@@ -402,7 +404,8 @@ BINDING_VOTE_RULE = {"name": "Binding votes: verified residents aged 16 or over"
 
 def default_binding_rule() -> EligibilityRule:
     """The default rule for binding votes (verified resident, 16+, any district), created when missing."""
-    rule = db.session.scalar(sa.select(EligibilityRule).where(EligibilityRule.name == BINDING_VOTE_RULE["name"]))
+    rule = db.session.scalar(sa.select(EligibilityRule)
+                             .where(EligibilityRule.name == BINDING_VOTE_RULE["name"]))
     if rule is None:
         rule = EligibilityRule(district_ids=[], **BINDING_VOTE_RULE)
         db.session.add(rule)
@@ -427,7 +430,8 @@ def save_rule(rule: EligibilityRule | None, *, name: str, min_level: str, min_ag
     if creating:
         rule = EligibilityRule()
         db.session.add(rule)
-    rule.name, rule.min_level, rule.min_age, rule.district_ids = name.strip(), min_level, min_age, sorted(known)
+    rule.name, rule.min_level, rule.min_age = name.strip(), min_level, min_age
+    rule.district_ids = sorted(known)
     if accept_declared_birth_year is not None or creating:
         rule.accept_declared_birth_year = accept_declared_birth_year is not False
     db.session.flush()

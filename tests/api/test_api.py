@@ -1,4 +1,5 @@
-"""Open-data API: responses match the OpenAPI document; bad parameters get a 400 JSON error; no personal data."""
+"""Open-data API: responses match the OpenAPI document; bad parameters get a 400 JSON error; no personal
+data."""
 
 from __future__ import annotations
 
@@ -44,6 +45,11 @@ def validate(spec, instance, schema_name):
     jsonschema.Draft202012Validator(schema).validate(instance)
 
 
+def _schema(spec, path) -> dict:
+    """The JSON schema of a GET's 200 answer in the OpenAPI document."""
+    return spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
 def test_openapi_document_is_valid(spec):
     from openapi_spec_validator import validate as validate_spec
 
@@ -59,13 +65,14 @@ def test_every_list_and_item_validates_against_the_document(client, data, spec):
         response = client.get(path)
         assert response.status_code == 200, path
         body = response.get_json()
-        list_ref = spec["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+        list_ref = _schema(spec, path)["$ref"]
         validate(spec, body, list_ref.rsplit("/", 1)[1])
         for item in body["data"][:3]:
             one = client.get(f"/api/v1/{name}/{item['id']}")
             assert one.status_code == 200
-            schema = spec["paths"][f"/api/v1/{name}/{{id}}"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-            jsonschema.Draft202012Validator({**schema, "components": spec["components"]}).validate(one.get_json())
+            schema = _schema(spec, f"/api/v1/{name}/{{id}}")
+            jsonschema.Draft202012Validator({**schema,
+                                             "components": spec["components"]}).validate(one.get_json())
 
 
 def test_only_published_minutes_are_listed(client, data):
@@ -76,7 +83,8 @@ def test_only_published_minutes_are_listed(client, data):
 
 
 def test_no_personal_data(client, data):
-    text = client.get("/api/v1/minutes").get_data(as_text=True) + client.get("/api/v1/outcomes").get_data(as_text=True)
+    text = (client.get("/api/v1/minutes").get_data(as_text=True) + client.get("/api/v1/outcomes")
+            .get_data(as_text=True))
     assert "mariam@example.org" not in text and "secretary-login" not in text
 
 

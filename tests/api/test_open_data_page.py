@@ -1,6 +1,6 @@
-"""The open data page for people (``/open-data``): the footer's "Open data" opens it, not raw JSON; it lists every
-data set with its JSON and CSV downloads, the feeds and calendars, the counted ballots of closed polls, and
-the API with its OpenAPI document, in every language. API clients keep getting JSON from ``/api/v1/``."""
+"""The open data page for people (``/open-data``): the footer's "Open data" opens it, not raw JSON; it lists
+every data set with its JSON and CSV downloads, the feeds and calendars, the counted ballots of closed polls,
+and the API with its OpenAPI document, in every language. API clients keep getting JSON from ``/api/v1/``."""
 
 from __future__ import annotations
 

@@ -28,9 +28,10 @@ from consult.extensions import db as _db
 from tests.browser.conftest import AXE_TAGS
 from tests.routes import DEMO_PASSWORD, add_missing_objects, route_cases
 
-# : answers that are not HTML pages (data, feeds, downloads), never finish loading (event streams), or change
-# the : language or the account (the language switch, sign out)
-NOT_HTML = re.compile(r"(\.(json|csv|atom|ics|pdf|md|ico)|/events|/healthz|/attachment|/api/v1/[^?]*|/sign-out)$|/attachments/\d+$|^/language/")
+#: answers that are not HTML pages (data, feeds, downloads), never finish loading (event streams), or change
+#: the language or the account (the language switch, sign out)
+NOT_HTML = re.compile(r"(\.(json|csv|atom|ics|pdf|md|ico)|/events|/healthz|/attachment|/api/v1/[^?]*"
+                      r"|/sign-out)$|/attachments/\d+$|^/language/")
 #: what differs between two renderings of the same content (CSRF tokens, join codes' QR images)
 TOKENS = re.compile(r'value="[^"]{20,}"|csrf_token[^>]*>')
 #: parts of the layout that are the same on every page: checked on the first page of each context only

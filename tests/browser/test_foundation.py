@@ -1,4 +1,5 @@
-"""A newcomer signs up and signs in, in English and in Arabic, with and without JavaScript; axe on every page."""
+"""A newcomer signs up and signs in, in English and in Arabic, with and without JavaScript; axe on every
+page."""
 
 from __future__ import annotations
 

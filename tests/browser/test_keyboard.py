@@ -38,8 +38,10 @@ function describe(el) {
   const label = el.labels && el.labels.length ? el.labels[0].textContent : '';
   const r = el.getBoundingClientRect();
   return {tag: el.tagName.toLowerCase(), type: el.type || '', checked: !!el.checked,
-          name: (el.getAttribute('aria-label') || label || el.textContent || el.value || '').replace(/\\s+/g, ' ').trim(),
-          width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10, inline: inSentence(el)};
+          name: (el.getAttribute('aria-label') || label || el.textContent || el.value || '')
+                .replace(/\\s+/g, ' ').trim(),
+          width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10,
+          inline: inSentence(el)};
 }
 """.replace("__INTERACTIVE__", json.dumps(INTERACTIVE))
 
@@ -52,7 +54,8 @@ FOCUSED_JS = "() => {" + _IN_SENTENCE + """
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   const shadow = style.boxShadow !== 'none';
-  return {...describe(el), indicator: outline || shadow, outline: `${style.outlineStyle} ${style.outlineWidth}`};
+  return {...describe(el), indicator: outline || shadow,
+          outline: `${style.outlineStyle} ${style.outlineWidth}`};
 }"""
 
 #: every rendered interactive element smaller than 24 x 24 CSS px, except links inside a sentence
@@ -80,7 +83,8 @@ def tab_to(page, name: str, *, tag: str | None = None, back: bool = False, limit
             continue
         seen.append(info["name"][:40])
         assert info["indicator"], f"the focus is not visible on {info}"
-        assert info["inline"] or (info["width"] >= 24 and info["height"] >= 24), f"target below 24x24 px: {info}"
+        big_enough = info["width"] >= 24 and info["height"] >= 24
+        assert info["inline"] or big_enough, f"target below 24x24 px: {info}"
         if info["name"].startswith(name) and (tag is None or info["tag"] == tag):
             return info
     raise AssertionError(f"{name!r} never got the focus; focused on the way: {seen}")

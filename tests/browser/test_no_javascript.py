@@ -1,4 +1,5 @@
-"""Every core flow with JavaScript switched off: propose (preview, publish), comment, support, vote, read minutes.
+"""Every core flow with JavaScript switched off: propose (preview, publish), comment, support, vote, read
+minutes.
 
 The pages are plain HTML forms (post/redirect/get); htmx, server-sent events and the live preview only improve
 them. Each step checks what the server recorded or shows afterwards, not just that a page loaded.

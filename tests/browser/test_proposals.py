@@ -1,4 +1,5 @@
-"""A resident proposes (preview, publish), another supports with htmx and without JavaScript; axe on each page."""
+"""A resident proposes (preview, publish), another supports with htmx and without JavaScript; axe on each
+page."""
 
 from __future__ import annotations
 

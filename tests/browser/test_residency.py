@@ -1,5 +1,5 @@
-"""A newcomer signs up, redeems a resident-card code and sees "Verified resident" — with and without JavaScript.
-A registrar prints a batch of cards. axe on each new page type."""
+"""A newcomer signs up, redeems a resident-card code and sees "Verified resident" — with and without
+JavaScript. A registrar prints a batch of cards. axe on each new page type."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""In a real browser, a secretary types a session time and a late arrival on the platform's clock (Europe/Rome,
-UTC+1 in December); the pages show them as typed and the database holds the UTC the published offset gives."""
+"""In a real browser, a secretary types a session time and a late arrival on the platform's clock
+(Europe/Rome, UTC+1 in December); the pages show them as typed and the database holds the UTC the published
+offset gives."""
 
 from __future__ import annotations
 
@@ -24,8 +25,8 @@ def sign_in(page, base, username):
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
-def test_secretary_types_18_00_and_a_late_arrival_and_sees_them_as_typed(live_server, new_context, council_setup,  # noqa: F811
-                                                                         db):
+def test_secretary_types_18_00_and_a_late_arrival_and_sees_them_as_typed(
+        live_server, new_context, council_setup, db):  # noqa: F811
     base = live_server
     page = new_context().new_page()
     sign_in(page, base, "secr")

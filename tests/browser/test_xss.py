@@ -51,8 +51,8 @@ INSPECT = """
   const re = new RegExp(mark, "i");
   const badUrl = /^[\\s\\u0000-\\u001f]*(javascript|vbscript|data)\\s*:/i;
   const always = new Set(["iframe", "object", "embed", "frame", "frameset", "base", "applet", "style"]);
-  const urlAttrs = new Set(["href", "src", "action", "formaction", "xlink:href", "data", "poster", "background",
-                            "srcset", "ping", "codebase", "cite", "manifest"]);
+  const urlAttrs = new Set(["href", "src", "action", "formaction", "xlink:href", "data", "poster",
+                            "background", "srcset", "ping", "codebase", "cite", "manifest"]);
   const say = (why, el) => problems.push(why + ": " + el.outerHTML.slice(0, 200));
   for (const el of document.querySelectorAll("*")) {
     const tag = el.localName;

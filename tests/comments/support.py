@@ -49,7 +49,8 @@ PAGE = """{% extends "base.html" %}
 {% block content %}
 {% include "moderation/_notes.html" %}
 <h1>{{ item.title }}</h1>
-{% if item.hidden_at %}<p>{{ _("Hidden by moderators: %(reason)s", reason=public_reason(item.hidden_reason)) }}</p>{% endif %}
+{% if item.hidden_at %}<p>{{ _("Hidden by moderators: %(reason)s",
+                               reason=public_reason(item.hidden_reason)) }}</p>{% endif %}
 <p>{% include "comments/_count.html" %}</p>
 {% include "notifications/_follow_button.html" %}
 {% include "moderation/_report_button.html" %}

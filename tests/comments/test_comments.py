@@ -217,7 +217,8 @@ def test_reply_form_fragment_for_htmx(client, item, make_user, db):
                           headers={"HX-Request": "true"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and html.lstrip().startswith("<form") and "<html" not in html
-    assert 'name="csrf_token"' in html and "autofocus" in html and f'hx-target="#comments-testitem-{item.id}"' in html
+    assert ('name="csrf_token"' in html and "autofocus" in html
+            and f'hx-target="#comments-testitem-{item.id}"' in html)
 
 
 def test_visitors_and_deleted_comments_get_no_reply_form(client, item, make_user, db):
@@ -262,8 +263,10 @@ def test_replayed_form_without_csrf_is_refused(client, item, make_user, db):
 def test_unknown_target_is_404(client, make_user, db):
     make_user("amina")
     client.sign_in("amina")
-    assert client.post_form("/comments/testitem/999", {"body": "x", "alignment": "neutral"}).status_code == 404
-    assert client.post_form("/comments/nosuchtype/1", {"body": "x", "alignment": "neutral"}).status_code == 404
+    assert client.post_form("/comments/testitem/999",
+                            {"body": "x", "alignment": "neutral"}).status_code == 404
+    assert client.post_form("/comments/nosuchtype/1",
+                            {"body": "x", "alignment": "neutral"}).status_code == 404
 
 
 def test_edit_page_and_public_history(client, item, make_user, db):

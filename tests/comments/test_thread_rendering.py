@@ -1,4 +1,5 @@
-"""The thread's rendering shortcuts keep its output: memoised Markdown and times, links only for who may use them."""
+"""The thread's rendering shortcuts keep its output: memoised Markdown and times, links only for who may use
+them."""
 
 from __future__ import annotations
 

@@ -293,7 +293,8 @@ def _parse(table: str) -> dict[str, dict[str, str]]:
     matrix = {}
     for number, line in enumerate(table.strip().splitlines(), start=1):
         method, rule, *symbols = line.split()
-        assert len(symbols) == len(ROLES), f"line {number} ({rule}): {len(symbols)} columns, {len(ROLES)} roles"
+        assert len(symbols) == len(ROLES), \
+            f"line {number} ({rule}): {len(symbols)} columns, {len(ROLES)} roles"
         unknown = set(symbols) - SYMBOLS
         assert not unknown, f"line {number} ({rule}): unknown symbols {unknown}"
         assert method != "GET" or "do" not in symbols, f"line {number}: 'do' is for POST"

@@ -22,8 +22,8 @@ STREAMING = {"debates.events"}
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
-# : what an empty POST answers when authorization let it through (the form or the state refuses it, or it is
-# done)
+#: what an empty POST answers when authorization let it through (the form or the state refuses it, or it is
+#: done)
 ACCEPTED_POST = {"ok", "go", "cf", "bad", "400"}
 
 

@@ -44,9 +44,11 @@ def test_every_route_answers_every_role_as_the_matrix_says(app, db):
     missing = sorted(keys - set(MATRIX) - set(SKIPPED))
     assert not missing, "routes without a line in tests/core/authz_matrix.py:\n" + "\n".join(missing)
     stale = sorted((set(MATRIX) | set(SKIPPED)) - keys)
-    assert not stale, "lines of tests/core/authz_matrix.py for routes that no longer exist:\n" + "\n".join(stale)
+    assert not stale, ("lines of tests/core/authz_matrix.py for routes that no longer exist:\n"
+                       + "\n".join(stale))
     unfilled = sorted(case.key for case in cases if case.url is None and case.key not in SKIPPED)
-    assert not unfilled, "routes whose arguments the demo cannot fill (see tests/routes.py):\n" + "\n".join(unfilled)
+    assert not unfilled, ("routes whose arguments the demo cannot fill (see tests/routes.py):\n"
+                          + "\n".join(unfilled))
 
     tested = [case for case in cases if case.key not in SKIPPED]
     mismatches, saved = [], []

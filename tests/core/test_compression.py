@@ -83,5 +83,6 @@ def test_a_large_page_is_compressed_at_the_faster_level(app):
     assert gzip.decompress(body).decode() == html
     assert int(large.headers["Content-Length"]) == len(body)
     assert body == gzip.compress(html.encode(), compresslevel=compress.LARGE_BODY_LEVEL, mtime=0)
-    assert small.headers["Content-Encoding"] == "gzip" and gzip.decompress(small.get_data()).decode() == html[:20_000]
+    assert (small.headers["Content-Encoding"] == "gzip" and gzip.decompress(small.get_data()).decode()
+            == html[:20_000])
     assert "Content-Encoding" not in unasked.headers and unasked.get_data(as_text=True) == html

@@ -146,4 +146,5 @@ def test_placeholders_survive_translation():
             strings = message.string if isinstance(message.string, tuple) else (message.string,)
             wanted = set(re.findall(r"%\((\w+)\)s", ids[-1]))
             for string in strings:
-                assert set(re.findall(r"%\((\w+)\)s", string)) <= wanted | set(re.findall(r"%\((\w+)\)s", ids[0])), (lang, message.id)
+                found = set(re.findall(r"%\((\w+)\)s", string))
+                assert found <= wanted | set(re.findall(r"%\((\w+)\)s", ids[0])), (lang, message.id)

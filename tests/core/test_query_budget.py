@@ -173,4 +173,5 @@ def test_every_page_runs_a_bounded_number_of_queries_whatever_the_data_size(meas
     before, after = measured
     assert len(after["visitor"]) > 50
     problems = _problems(measured, set(after["visitor"]))
-    assert not problems, f"pages over {BUDGET} queries or whose count grows with the data:\n" + "\n".join(problems)
+    assert not problems, (f"pages over {BUDGET} queries or whose count grows with the data:\n"
+                          + "\n".join(problems))

@@ -188,8 +188,8 @@ def test_field_refuses_a_skipped_time_with_a_clear_error(app):
         form = _form(starts_at="2026-03-29T02:30")
         assert not form.validate()
         assert form.starts_at.data is None
-        assert form.starts_at.errors == ["There is no "
-                                         "2:30\u202fAM on March 29, 2026 in Europe/Rome: the clocks go forward past it that night. Please choose another time."]
+        assert form.starts_at.errors == ["There is no 2:30\u202fAM on March 29, 2026 in Europe/Rome: the "
+                                         "clocks go forward past it that night. Please choose another time."]
         assert 'value="2026-03-29T02:30"' in str(form.starts_at())  # what was typed stays in the box
 
 
@@ -210,7 +210,8 @@ def test_field_asks_which_of_two_equal_times_and_takes_the_answer(app):
         # a stored time in the repeated hour shows the choice already made, so saving again keeps it
         again = _Form(formdata=None,
                       obj=type("Row", (), {"starts_at": D(2026, 10, 25, 1, 30), "ends_at": None})())
-        assert 'value="2026-10-25T02:30"' in str(again.starts_at()) and 'value="1" checked' in str(again.starts_at())
+        assert ('value="2026-10-25T02:30"' in str(again.starts_at())
+                and 'value="1" checked' in str(again.starts_at()))
         # an answer left over for a time that is not repeated is ignored
         plain = _form(starts_at="2026-12-17T18:00", **{"starts_at-fold": "0"})
         assert plain.validate() and plain.starts_at.data == D(2026, 12, 17, 17, 0)

@@ -1,4 +1,5 @@
-"""Uploaded files follow their transaction: written then rolled back → gone; removed then rolled back → kept."""
+"""Uploaded files follow their transaction: written then rolled back → gone; removed then rolled back →
+kept."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The demo council's minutes in the people's languages: drafted again from the translated record, so headings,
-dates and vote wording come from the catalogs, and published through the translation workflow."""
+"""The demo council's minutes in the people's languages: drafted again from the translated record, so
+headings, dates and vote wording come from the catalogs, and published through the translation workflow."""
 
 from __future__ import annotations
 
@@ -41,7 +41,8 @@ def test_demo_publishes_the_council_minutes_in_french_italian_and_arabic(app, db
         translation_of_id=original.id, status="published")}
     assert set(by_language) == {"fr", "it", "ar"}
     arabic = by_language["ar"]
-    assert arabic.status == "published" and arabic.kind == "translation" and arabic.translation_of_id == original.id
+    assert (arabic.status == "published" and arabic.kind == "translation" and arabic.translation_of_id
+            == original.id)
     assert "الجلسة العادية لشهر أكتوبر" in arabic.title and arabic.title.startswith("المحضر")
     assert "القاعة الصفراء، مبنى البلدية" in arabic.body and "مجلس الثقافات" in arabic.body
     assert "اختُتمت الجلسة" in arabic.body  # the closing sentence, translated

@@ -69,7 +69,8 @@ def test_small_city_keeps_every_invariant(db, runner, client):
     assert direct == small["supports"]
 
     # cached counters equal the rows
-    supports = _pairs(sa.select(ProposalSupport.proposal_id, sa.func.count()).group_by(ProposalSupport.proposal_id))
+    supports = _pairs(sa.select(ProposalSupport.proposal_id, sa.func.count())
+                      .group_by(ProposalSupport.proposal_id))
     comments = _pairs(sa.select(Comment.target_id, sa.func.count())
                       .where(Comment.target_type == "proposal", Comment.deleted_at.is_(None))
                       .group_by(Comment.target_id))
@@ -101,7 +102,9 @@ def test_small_city_keeps_every_invariant(db, runner, client):
     parent = sa.orm.aliased(Comment)
     assert count(Comment, Comment.parent_id.is_(None), Comment.depth != 1) == 0
     bad = _db.session.execute(sa.select(sa.func.count()).select_from(Comment)
-                              .join(parent, Comment.parent_id == parent.id).where(sa.or_(Comment.depth != parent.depth + 1, Comment.target_id != parent.target_id,
+                              .join(parent, Comment.parent_id == parent.id)
+                              .where(sa.or_(Comment.depth != parent.depth + 1,
+                                            Comment.target_id != parent.target_id,
                                             Comment.created_at < parent.created_at))).scalar()
     assert bad == 0
     assert count(Comment, Comment.depth == 3) > 0
@@ -126,7 +129,8 @@ def test_small_city_keeps_every_invariant(db, runner, client):
         indexed = _db.session.execute(sa.text("SELECT count(*) FROM proposal_fts")).scalar()
         assert indexed == count(Proposal) + (count(AnswerText) if hasattr(search, "SQLITE_INDEX_ANSWERS")
                                              else 0)
-    sample = _db.session.scalar(sa.select(Proposal).where(Proposal.state == SUBMITTED).order_by(Proposal.id).limit(1))
+    sample = _db.session.scalar(sa.select(Proposal).where(Proposal.state == SUBMITTED).order_by(Proposal.id)
+                                .limit(1))
     words = " ".join(search.words(sample.title)[:3])
     assert sample.id in set(_db.session.scalars(sa.select(Proposal.id).where(search.matching(words))))
     assert client.get("/proposals?" + f"q={words}").status_code == 200

@@ -69,7 +69,8 @@ def test_civic_generation_keeps_the_invariants_and_every_page_answers(generated,
     for poll in polls:
         voters = _db.session.scalar(sa.select(sa.func.count()).select_from(Participation)
                                     .where(Participation.poll_id == poll.id))
-        ballots = _db.session.scalar(sa.select(sa.func.count()).select_from(Ballot).where(Ballot.poll_id == poll.id))
+        ballots = _db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)
+                                     .where(Ballot.poll_id == poll.id))
         assert voters == ballots, poll.question
         if poll.is_closed:
             fresh = methods.get(poll.method).tally(tallies.ballot_groups(poll), votes.spec_for(poll))
@@ -100,7 +101,8 @@ def test_civic_generation_keeps_the_invariants_and_every_page_answers(generated,
 
     # debates: likes counter equals the rows; nobody likes their own question
     for question in _db.session.scalars(sa.select(Question)):
-        likes = _db.session.scalars(sa.select(QuestionLike).where(QuestionLike.question_id == question.id)).all()
+        likes = (_db.session.scalars(sa.select(QuestionLike).where(QuestionLike.question_id == question.id))
+                 .all())
         assert question.likes == len(likes)
         assert question.participant_key not in {like.participant_key for like in likes}
     debates = _db.session.scalars(sa.select(Debate)).all()

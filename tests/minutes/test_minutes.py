@@ -1,4 +1,5 @@
-"""Minutes: draft completeness, revisions and diff, approval workflow and permissions, immutability, exports."""
+"""Minutes: draft completeness, revisions and diff, approval workflow and permissions, immutability,
+exports."""
 
 from __future__ import annotations
 
@@ -61,7 +62,8 @@ def test_draft_is_complete_from_the_record(db):
         assert item["title"] in body
         for motion in item["motions"]:
             assert motion["text"] in body
-            assert f"in favour {motion['yes']}, against {motion['no']}, abstaining {motion['abstain']}" in body
+            votes = f"in favour {motion['yes']}, against {motion['no']}, abstaining {motion['abstain']}"
+            assert votes in body
             assert motion["rule"] in body
     assert body.count("Adopted") == 2 and body.count("Rejected") == 1
     assert "Chen: in favour" in body and "Adama: abstention" in body
@@ -291,7 +293,8 @@ def test_correction_is_a_new_approved_document_visibly_linked(client, officers):
     response = client.post_form(f"/minutes/{minutes.id}/correct")
     assert response.status_code == 303
     correction = _db.session.scalar(_db.select(Minutes).where(Minutes.corrects_id == minutes.id))
-    assert correction.kind == "correction" and correction.status == "draft" and correction.body == minutes.body
+    assert (correction.kind == "correction" and correction.status == "draft" and correction.body
+            == minutes.body)
     services.save_revision(correction, correction.body.replace("Rahim", "Rahim Benali"),
                            author=officers.secretary)
     services.submit(correction, actor=officers.secretary)
@@ -453,7 +456,8 @@ def test_a_translator_writes_a_translation_the_president_approves(client, office
     assert response.status_code == 303
     translation = _db.session.scalar(_db.select(Minutes).where(Minutes.translation_of_id == minutes.id))
     assert translation.language == "es" and translation.kind == "translation"
-    assert client.post_form(f"/minutes/{translation.id}/edit", {"body": "# Acta\n\nTexto.", "save": "1"}).status_code == 303
+    assert client.post_form(f"/minutes/{translation.id}/edit",
+                            {"body": "# Acta\n\nTexto.", "save": "1"}).status_code == 303
     assert client.post_form(f"/minutes/{translation.id}/submit").status_code == 303
     assert client.post_form(f"/minutes/{translation.id}/approve").status_code == 403
     assert client.post_form(f"/minutes/{minutes.id}/edit", {"body": "x", "save": "1"}).status_code == 403

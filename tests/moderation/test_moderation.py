@@ -1,4 +1,5 @@
-"""Moderation: reports, threshold hiding, moderators' actions and permissions, the public log, blocks, notes."""
+"""Moderation: reports, threshold hiding, moderators' actions and permissions, the public log, blocks,
+notes."""
 
 from __future__ import annotations
 
@@ -147,7 +148,8 @@ def test_moderator_hides_and_the_public_log_never_names_the_reporter(client, db,
     text = text_of(log)
     assert "Insults a neighbour" in text and "Hidden by moderators" in text
     assert "Secret Reporter" not in text and "reporter1" not in text and "my private note" not in text
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(Report.resolved_at.is_(None))) == 0
+    open_reports = sa.select(sa.func.count()).select_from(Report).where(Report.resolved_at.is_(None))
+    assert db.session.scalar(open_reports) == 0
 
 
 def test_block_and_unblock(client, db, item, comment, make_user, moderator):
@@ -164,7 +166,8 @@ def test_block_and_unblock(client, db, item, comment, make_user, moderator):
     client.post_form(f"/moderation/people/{comment.author_id}/unblock")
     client.sign_out()
     client.sign_in("writer")
-    assert client.post_form(f"/comments/testitem/{item.id}", {"body": "again", "alignment": "neutral"}).status_code == 303
+    assert client.post_form(f"/comments/testitem/{item.id}",
+                            {"body": "again", "alignment": "neutral"}).status_code == 303
 
 
 def test_non_moderator_cannot_block(client, db, comment, make_user):

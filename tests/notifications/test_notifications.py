@@ -84,7 +84,8 @@ def test_message_is_rendered_when_read_in_the_readers_language(app, db, item, ma
     db.session.commit()
     note = db.session.scalar(sa.select(Notification))
     with app.test_request_context("/"):
-        assert notifications.message_for(note) == "Former participant commented on “Open a welcome desk at the station”."
+        assert (notifications.message_for(note)
+                == "Former participant commented on “Open a welcome desk at the station”.")
         with force_locale("fr"):
             assert notifications.message_for(note).startswith("Ancien·ne participant·e")
 
@@ -270,7 +271,8 @@ def test_export_and_erase(db, item, make_user):
     notifications.follow(chen, item)
     notifications.notify_followers(item, "answer_published")
     data = export_sections(chen)
-    assert data["follows"][0]["target_type"] == "testitem" and data["notifications"][0]["event"] == "answer_published"
+    assert (data["follows"][0]["target_type"] == "testitem" and data["notifications"][0]["event"]
+            == "answer_published")
     erase_everywhere(chen)
     _db.session.flush()
     assert count(Follow) == 0 and count(Notification) == 0

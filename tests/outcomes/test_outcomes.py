@@ -110,11 +110,14 @@ def test_monitoring_committee_members_post_follow_ups(client, people):
     client.sign_out()
 
     client.sign_in("secretary")  # only the president names the committee
-    assert client.post_form(f"/outcomes/councils/{COUNCIL}/monitors", {"username": "watcher"}).status_code == 403
+    assert client.post_form(f"/outcomes/councils/{COUNCIL}/monitors",
+                            {"username": "watcher"}).status_code == 403
     client.sign_out()
     client.sign_in("president")
-    assert client.post_form(f"/outcomes/councils/{COUNCIL}/monitors", {"username": "nobody"}).status_code == 422
-    assert client.post_form(f"/outcomes/councils/{COUNCIL}/monitors", {"username": "watcher"}).status_code == 303
+    assert client.post_form(f"/outcomes/councils/{COUNCIL}/monitors",
+                            {"username": "nobody"}).status_code == 422
+    assert client.post_form(f"/outcomes/councils/{COUNCIL}/monitors",
+                            {"username": "watcher"}).status_code == 303
     assert "Fatou" in text_of(client.get(f"/outcomes/councils/{COUNCIL}"))
     client.sign_out()
 
@@ -182,7 +185,8 @@ def test_officer_records_an_outcome_by_hand(client, people):
     client.sign_in("secretary")
     assert client.post_form(f"/outcomes/councils/{COUNCIL}/new", {"title": ""}).status_code == 422
     assert client.post_form(f"/outcomes/councils/{COUNCIL}/new",
-                            {"title": "A citizens' monitoring committee", "proposal_id": "abc"}).status_code == 422
+                            {"title": "A citizens' monitoring committee",
+                             "proposal_id": "abc"}).status_code == 422
     assert count(Outcome) == 0
     response = client.post_form(f"/outcomes/councils/{COUNCIL}/new", {
         "title": "A citizens' monitoring committee", "decided_on": "2026-11-02", "proposal_id": "9"})

@@ -93,7 +93,8 @@ def test_the_filter_form_shows_what_was_asked_and_refuses_a_long_search(client, 
     page = client.get(f"/proposals?q=cards&state=qualified&sort=supported&theme={process.themes[1].id}")
     html = page.get_data(as_text=True)
     assert 'value="cards"' in html and '<option selected value="qualified">' in html
-    assert '<option selected value="supported">' in html and f'<option selected value="{process.themes[1].id}">' in html
+    assert ('<option selected value="supported">' in html
+            and f'<option selected value="{process.themes[1].id}">' in html)
     long = client.get("/proposals?q=" + "x" * 201)
     assert long.status_code == 200
     assert 'aria-invalid="true"' in long.get_data(as_text=True) and "Resident cards" in text_of(long)

@@ -24,7 +24,8 @@ LISTED = [s for s in PUBLIC_STATES if s not in ("withdrawn", "merged")]
 def _groups_from_rows() -> dict:
     key = (Proposal.process_id, sa.func.coalesce(Proposal.theme_id, 0),
            sa.func.coalesce(Proposal.district_id, 0), Proposal.state, Proposal.published_at.is_not(None))
-    rows = db.session.execute(sa.select(*key, sa.func.count()).where(Proposal.hidden_at.is_(None)).group_by(*key))
+    rows = db.session.execute(sa.select(*key, sa.func.count()).where(Proposal.hidden_at.is_(None))
+                              .group_by(*key))
     return {tuple(r[:4]) + (bool(r[4]),): r[5] for r in rows}
 
 
@@ -156,7 +157,8 @@ def test_the_tally_is_right_when_writers_run_at_once(app, db, process, resident)
     thread.join(30)
     assert done.is_set()
     db.session.rollback()  # a new transaction sees both commits
-    assert tally.total(states=LISTED) == 2 == db.session.scalar(sa.select(sa.func.count()).select_from(Proposal))
+    assert tally.total(states=LISTED) == 2 == db.session.scalar(sa.select(sa.func.count())
+                                                                .select_from(Proposal))
 
 
 def test_every_listed_state_and_the_api_read_the_same_tally(db, process, resident, make_proposal):

@@ -42,7 +42,8 @@ class _Finder(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append(f"{tag} {name}=")
-            if name in ("href", "src", "action") and value and value.strip().lower().startswith(("javascript:", "data:")):
+            if name in ("href", "src", "action") and value \
+                    and value.strip().lower().startswith(("javascript:", "data:")):
                 self.problems.append(f"{tag} {name}={value}")
 
 

@@ -145,7 +145,8 @@ def _counts(poll_id: int) -> tuple[int, int, set[int], set[str]]:
     """(participations, ballots, voter ids with a participation, tracker hashes of the ballots) of the
     poll."""
     _db.session.commit()  # a fresh transaction: see what the server wrote
-    voters = list(_db.session.scalars(sa.select(Participation.voter_id).where(Participation.poll_id == poll_id)))
+    voters = list(_db.session.scalars(sa.select(Participation.voter_id)
+                                      .where(Participation.poll_id == poll_id)))
     hashes = list(_db.session.scalars(sa.select(Ballot.tracker_hash).where(Ballot.poll_id == poll_id)))
     return len(voters), len(hashes), set(voters), set(hashes)
 
@@ -244,8 +245,8 @@ def test_kill_9_mid_burst_loses_no_answered_vote(app, db, make_user, tmp_path):
                 assert status == 409 and name in cut and user_ids[name] in counted_voters, (name, status)
         assert counted_voters == set(user_ids.values()), "a voter could not vote after the restart"
         assert participations == ballots == VOTERS
-        print(f"\n{database_backend()}: {len(ok)} casts answered, {len(cut)} in flight cut off by kill -9 after "
-              f"{burst_seconds:.2f} s; restarted and serving in {restart_seconds:.1f} s; then "
+        print(f"\n{database_backend()}: {len(ok)} casts answered, {len(cut)} in flight cut off by kill -9 "
+              f"after {burst_seconds:.2f} s; restarted and serving in {restart_seconds:.1f} s; then "
               f"{sum(s == 303 for s in retry.values())} voted, "
               f"{sum(s != 303 for s in retry.values())} had voted already; {participations} participations = "
               f"{ballots} ballots")

@@ -163,7 +163,8 @@ def test_the_card_step_says_an_age_limit_may_ask_for_the_birth_year(client, make
 
 
 def accept_box(response) -> str:
-    return re.search(r'<input[^>]*id="accept_declared_birth_year"[^>]*>', response.get_data(as_text=True)).group(0)
+    return (re.search(r'<input[^>]*id="accept_declared_birth_year"[^>]*>', response.get_data(as_text=True))
+            .group(0))
 
 
 def test_admins_choose_whether_a_rule_accepts_a_stated_birth_year(client, make_user, db):

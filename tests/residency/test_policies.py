@@ -1,4 +1,5 @@
-"""The policy table (person × action × rule → outcome), the eligibility admin page and the schema guarantees."""
+"""The policy table (person × action × rule → outcome), the eligibility admin page and the schema
+guarantees."""
 
 from __future__ import annotations
 

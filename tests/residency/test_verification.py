@@ -337,7 +337,8 @@ def test_in_person_code_fragment_for_htmx(client, make_user):
     client.sign_in("amina")
     response = client.post_form("/verify/in-person", htmx=True)
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and html.startswith('<div id="in-person-code">') and "<html" not in html
+    assert (response.status_code == 200 and html.startswith('<div id="in-person-code">')
+            and "<html" not in html)
 
 
 @pytest.mark.parametrize("data", [

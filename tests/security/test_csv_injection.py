@@ -1,4 +1,5 @@
-"""No CSV cell the platform writes can start a spreadsheet formula (one writer: ``consult.core.csv_export``)."""
+"""No CSV cell the platform writes can start a spreadsheet formula (one writer:
+``consult.core.csv_export``)."""
 
 from __future__ import annotations
 

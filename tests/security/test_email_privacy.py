@@ -1,6 +1,6 @@
-"""Nobody learns from the site whether an email address has an account: sign-up and the profile answer the same
-for a new address and for one already in use; a message to the address does the rest (a confirmation link, or
-a word to its owner)."""
+"""Nobody learns from the site whether an email address has an account: sign-up and the profile answer the
+same for a new address and for one already in use; a message to the address does the rest (a confirmation
+link, or a word to its owner)."""
 
 from __future__ import annotations
 

@@ -35,8 +35,8 @@ from consult.extensions import db as _db
 from tests.conftest import CSRF_RE
 from tests.security import corpus as corpus_module
 
-# : examples per POST route, per page with a query string, per API resource: bounded so that the file stays
-# near : 30 s in CI; ``CONSULT_FUZZ_SCALE=10`` multiplies them for a deeper run by hand
+#: examples per POST route, per page with a query string, per API resource: bounded so that the file stays
+#: near 30 s in CI; ``CONSULT_FUZZ_SCALE=10`` multiplies them for a deeper run by hand
 SCALE = max(1, int(os.environ.get("CONSULT_FUZZ_SCALE", "1") or 1))
 POST_EXAMPLES = 2 * SCALE
 GET_EXAMPLES = 1 * SCALE
@@ -95,7 +95,8 @@ def _source_names(func, seen: set) -> tuple[dict[str, type], set[str]]:
             target = module_globals.get(node.id)
             if inspect.isclass(target) and issubclass(target, BaseForm):
                 fields.update(_form_fields(target))
-            elif inspect.isfunction(target) and target.__module__ == func.__module__ and node.id.startswith("_"):
+            elif (inspect.isfunction(target) and target.__module__ == func.__module__
+                  and node.id.startswith("_")):
                 more_fields, more_names = _source_names(target, seen)
                 fields.update(more_fields)
                 names |= more_names
@@ -409,7 +410,8 @@ def test_page_and_api_query_strings_survive_fuzzing(app, client, world):
     ids = _ids()
     problems = []
     for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint == "static" or rule.endpoint.endswith(("events", "stream")):
+        if "GET" not in rule.methods or rule.endpoint == "static" \
+                or rule.endpoint.endswith(("events", "stream")):
             continue
         url = _url(rule, ids)
         if url is not None:

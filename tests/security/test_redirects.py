@@ -8,8 +8,8 @@ import pytest
 
 from consult.core.rendering import safe_next
 
-# : targets that browsers (or a lenient server on the way) may take for another site or a script; written as
-# the : decoded value the application reads from the query string or the form
+#: targets that browsers (or a lenient server on the way) may take for another site or a script; written as
+#: the decoded value the application reads from the query string or the form
 TRICKY = [
     "//evil.example",
     "///evil.example",

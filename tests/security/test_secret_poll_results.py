@@ -1,6 +1,6 @@
-"""A secret ballot's results show only once it closes: live exact counts would let anyone who reads them before
-and after a vote (or who votes in between) work out how someone voted. Named (roll-call) polls and quick live
-polls keep their live count."""
+"""A secret ballot's results show only once it closes: live exact counts would let anyone who reads them
+before and after a vote (or who votes in between) work out how someone voted. Named (roll-call) polls and
+quick live polls keep their live count."""
 
 from __future__ import annotations
 

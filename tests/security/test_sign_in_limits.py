@@ -1,5 +1,5 @@
-"""Sign-in limits count failed attempts only, per address and per account; behind trusted proxies the address is
-the client's; every 429 says when to come back."""
+"""Sign-in limits count failed attempts only, per address and per account; behind trusted proxies the address
+is the client's; every 429 says when to come back."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""HTTPS settings follow the base URL; pages with personal data are never cached; a mailed reset link works once,
-briefly, and its token leaves the address bar at once."""
+"""HTTPS settings follow the base URL; pages with personal data are never cached; a mailed reset link works
+once, briefly, and its token leaves the address bar at once."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""An XSS corpus: each vector, if the markup came through unescaped, would run script, load something, change the
-page or carry an attribute that htmx would act on. Every vector carries the marker ``xss<n>`` (``n`` its
+"""An XSS corpus: each vector, if the markup came through unescaped, would run script, load something, change
+the page or carry an attribute that htmx would act on. Every vector carries the marker ``xss<n>`` (``n`` its
 number) in the dangerous place, so a check can tell an attribute or element that came from user text from the
 layout's.
 
@@ -66,7 +66,8 @@ _TEMPLATES = [
     "<svg><script>alert('xss{n}')</script></svg>",
     "<svg><animate onbegin=alert('xss{n}') attributeName=x dur=1s>",
     "<svg><a xlink:href=\"javascript:alert('xss{n}')\"><text x=20 y=20>xss</text></a></svg>",
-    "<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'><image href='1' onerror='alert(xss{n})'/></svg>#x\"/></svg>",
+    "<svg><use href=\"data:image/svg+xml,<svg id='x' xmlns='http://www.w3.org/2000/svg'>"
+    "<image href='1' onerror='alert(xss{n})'/></svg>#x\"/></svg>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert('xss{n}')>",
     "<math href=\"javascript:alert('xss{n}')\">m</math>",
     "<svg><foreignObject><iframe srcdoc=\"<script>alert('xss{n}')</script>\"></iframe></foreignObject></svg>",

@@ -59,7 +59,8 @@ def _sessions_query() -> sa.Select:
     """The published sessions, newest first, with their attendance counts (built once)."""
     # only what the fields read: no member (nor their account) behind the attendance counts
     return sa.select(CouncilSession).options(
-        lazyload(CouncilSession.items), *attendance_counts_expressions(), lazyload(CouncilSession.council)).where(
+        lazyload(CouncilSession.items), *attendance_counts_expressions(),
+        lazyload(CouncilSession.council)).where(
         CouncilSession.status != DRAFT).order_by(CouncilSession.starts_at.desc(), CouncilSession.id.desc())
 
 

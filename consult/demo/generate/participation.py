@@ -72,8 +72,9 @@ TOPICS = {
     "welcome": (3, ("a welcome desk for newcomers", "a welcome guide in six languages",
                     "welcome evenings for new residents", "a buddy programme for people who just arrived",
                     "a welcome sign and map at the station")),
-    "housing": (3, ("emergency housing for families", "a housing advice desk", "shared flats for young workers",
-                    "a fair rent guarantee for newcomers", "winter shelters that stay open all day")),
+    "housing": (3, ("emergency housing for families", "a housing advice desk",
+                    "shared flats for young workers", "a fair rent guarantee for newcomers",
+                    "winter shelters that stay open all day")),
     "language": (0, ("free language classes in the evening", "language cafés in the libraries",
                      "interpreters at the city offices", "conversation groups for parents",
                      "forms of the town hall in plain language")),
@@ -448,7 +449,8 @@ def make_processes(ctx, n: int, *, span_days: float) -> list[ProcessPlan]:
     for i in range(n):
         if i < n_past:  # started between span_days ago and the end of a whole cycle before now
             latest = total_days + 5
-            start = -(latest + (max(span_days - latest, 30)) * (1 - (i + rng.random()) / max(n_past, 1))) * DAY
+            start = (-(latest + (max(span_days - latest, 30)) * (1 - (i + rng.random()) / max(n_past, 1)))
+                     * DAY)
         elif i < n_past + n_current:
             kind = (i - n_past) % 3  # 0: proposals open, 1: deliberation, 2: voting
             start = -(21 + [rng.uniform(3, 50), 60 + rng.uniform(1, 25), 90 + rng.uniform(1, 10)][kind]) * DAY
