@@ -133,7 +133,8 @@ def query_args(*names: str) -> Callable[[], tuple]:
     """A facet: the values of these query-string arguments."""
 
     def facet() -> tuple:
-        return tuple(request.args.get(name) for name in names)
+        args = request.args
+        return tuple([args.get(name) for name in names])
 
     facet.__name__ = f"query_args{names}"
     return facet
