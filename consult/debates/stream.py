@@ -4,10 +4,12 @@ A stream subscribes to the broker first, then reads the debate's version. When t
 is not the current version (first connection, or a reconnection after missed changes), every part is sent at
 once, so a screen always shows the current state. Then each change sends the parts that changed, as named
 events carrying the HTML fragment the page includes (``sse-swap="<part>"``); a comment line is sent as a
-heartbeat when nothing happens, and the stream ends after ``DEBATES_SSE_MAX_SECONDS`` (the browser reconnects).
+heartbeat when nothing happens, and the stream ends after ``DEBATES_SSE_MAX_SECONDS`` (the browser
+reconnects).
 
 The stream holds no database connection while it waits: fragments are rendered in a short session that is
-removed at once, and cached per (debate, version, view, language), so 200 phones cost one rendering per change.
+removed at once, and kept in the cache region :data:`RENDERINGS` (the debate, its version, the view and the
+language), so the screens woken by one change cost one rendering, not one each.
 
 Parts of the public view: ``status``, ``speakers``, ``question`` (on screen), ``poll`` (results on screen),
 ``ballot`` (the live poll to answer, or the results of the last one closed), ``questions`` (most liked first)
@@ -23,8 +25,9 @@ import threading
 import time
 
 from flask import current_app, render_template
+from flask_babel import get_locale
 
-from consult.core.kept import KeptStore
+from consult.core import cache
 from consult.debates import queries
 from consult.debates.events import broker, stamp_of
 from consult.extensions import db
@@ -42,7 +45,11 @@ TEMPLATES = {
 VIEW_PARTS = {"public": PARTS, "projector": ("status", "speakers", "question", "poll")}
 
 
-_cache = KeptStore(256)
+#: all parts of a view, rendered at one version of a debate (``stamp`` tells apart two debates that had the
+#: same id, in tests); also kept under the version asked for, which a newer rendering may serve
+#: (see ``_render_from_db``)
+RENDERINGS = cache.region("debate_live_parts", depends_on=("debate", "stamp", "version", "view"),
+                          varies_on=(cache.language,), max_entries=256)
 _render_locks: dict = {}
 _render_locks_guard = threading.Lock()
 
@@ -59,42 +66,41 @@ def _lock_for(debate_id: int, view: str, locale: str) -> threading.Lock:
 
 
 def _render(debate_id: int, view: str, expected: tuple[int, int] | None = None) -> tuple[int, dict[str, str]]:
-    """All parts of ``view``: from the cache when ``expected`` (version, stamp) was rendered already in this
-    process (no database access at all), else rendered from the database in a short session, released at once.
+    """All parts of ``view``: from the cache when ``expected`` (version, stamp) was rendered already (no
+    database access at all), else rendered from the database in a short session, released at once.
 
-    200 streams woken by one change therefore cost one rendering per language, not 200 database reads."""
-    from flask_babel import get_locale
-
-    locale = str(get_locale())
+    The streams woken by one change therefore cost one rendering per language, not one database read each."""
     if expected is not None:
-        cached = _cache.get((debate_id, expected[1], expected[0], view, locale))
+        version, stamp = expected
+        cached = RENDERINGS.get(debate=debate_id, stamp=stamp, version=version, view=view)
         if cached is not None:
-            return expected[0], cached
-        with _lock_for(debate_id, view, locale):
-            cached = _cache.get((debate_id, expected[1], expected[0], view, locale))
+            return version, cached
+        with _lock_for(debate_id, view, str(get_locale())):
+            cached = RENDERINGS.get(debate=debate_id, stamp=stamp, version=version, view=view)
             if cached is not None:
-                return expected[0], cached
-            return _render_from_db(debate_id, view, locale, expected)
-    return _render_from_db(debate_id, view, locale, None)
+                return version, cached
+            return _render_from_db(debate_id, view, expected)
+    return _render_from_db(debate_id, view, None)
 
 
-def _render_from_db(debate_id: int, view: str, locale: str, expected) -> tuple[int, dict[str, str]]:
+def _render_from_db(debate_id: int, view: str, expected) -> tuple[int, dict[str, str]]:
     try:
         debate = queries.load_debate(debate_id)
         if debate is None:
             return 0, {}
-        key = (debate_id, stamp_of(debate), debate.version, view, locale)
-        html = _cache.get(key)
+        drawn = dict(debate=debate_id, stamp=stamp_of(debate), version=debate.version, view=view)
+        html = RENDERINGS.get(**drawn)
         if html is None:
             state = queries.live_state(debate)
             extra = {"ballot": queries.ballot(state)} if "ballot" in VIEW_PARTS[view] else {}
             html = {part: render_template(TEMPLATES[part], state=state, view=view, streamed=True, **extra)
                     for part in VIEW_PARTS[view] if part in TEMPLATES}
             if "phase" in VIEW_PARTS[view]:
-                html["phase"] = debate.status  # a signal: the sections drawn for each person are fetched again
-            _cache.put(key, html)
-        if expected is not None and expected[0] <= debate.version:
-            _cache.put((debate_id, expected[1], expected[0], view, locale), html)  # a newer state will do
+                # a signal: the sections drawn for each person are fetched again
+                html["phase"] = debate.status
+            RENDERINGS.put(html, **drawn)
+        if expected is not None and expected[0] <= debate.version:  # a newer state will do
+            RENDERINGS.put(html, debate=debate_id, stamp=expected[1], version=expected[0], view=view)
         return debate.version, html
     finally:
         db.session.remove()
@@ -157,9 +163,9 @@ def events(debate_id: int, view: str, last_event_id: str | None):
             if not send:
                 continue  # nothing this view shows (the question list on the projector): nothing to render
             _drawn, html = _render(debate_id, view, (latest, stamp))
-            # what was sent is the parts changed up to ``latest``; the drawing may be newer (a change committed
-            # meanwhile), but that change's other parts are not in ``send``: its own message must still be sent,
-            # so ``version`` stays at ``latest`` (the id a reconnection catches up from)
+            # what was sent is the parts changed up to ``latest``; the drawing may be newer (a change
+            # committed meanwhile), but that change's other parts are not in ``send``: its own message must
+            # still be sent, so ``version`` stays at ``latest`` (the id a reconnection catches up from)
             version = latest
             if "questions" in send:
                 questions_sent = time.monotonic()

@@ -186,9 +186,7 @@ def test_a_precompressed_regions_large_text_is_listed_for_the_gzip_of_the_page(a
 
 def test_every_cache_in_the_code_is_a_region():
     """No module keeps a store of its own or builds keys for one: ``LRUCache`` is the regions' storage."""
-    allowed = {"core/cache.py", "core/kept.py",
-               # until the live debates' renderings move to a region (``consult.core.kept`` goes with it)
-               "debates/stream.py"}
+    allowed = {"core/cache.py"}
     found = []
     for path in CONSULT.rglob("*.py"):
         name = path.relative_to(CONSULT).as_posix()

@@ -158,7 +158,8 @@ def test_a_like_sends_the_list_with_its_version(app, client, db, live, streams):
     events = phone.next_events()
     assert set(events) == {"questions", "id"} and events["id"] == str(version)
     assert f'data-version="{version}"' in events["questions"] and "Likes: 1" in events["questions"]
-    assert 'class="like__mine" hidden' in events["questions"]  # the same list for everyone: nobody's like marked
+    # the same list for everyone: nobody's like marked
+    assert 'class="like__mine" hidden' in events["questions"]
 
 
 def test_the_projector_skips_changes_it_does_not_show_and_shows_the_end(app, db, live, mod, streams):
@@ -203,7 +204,8 @@ def test_a_poll_opened_and_closed_reaches_the_phones(app, client, db, live, mod,
                       "poll-options": ""})
     link = db.session.query(DebatePoll).one()
     phone = streams(live)
-    assert client.post_form(f"/debates/{live.id}/console/polls/{link.id}", {"action": "open"}).status_code == 303
+    console = f"/debates/{live.id}/console/polls/{link.id}"
+    assert client.post_form(console, {"action": "open"}).status_code == 303
     events = phone.next_events()
     assert {"ballot", "poll"} <= set(events)
     ballot = events["ballot"]
@@ -213,16 +215,41 @@ def test_a_poll_opened_and_closed_reaches_the_phones(app, client, db, live, mod,
 
     voter = app.test_client()
     yes = next(o for o in polls.options(link) if o["label"] == "Yes")
-    assert voter.post_form(f"/debates/{live.id}/polls/{link.id}/vote", {"option": yes["id"]}).status_code == 303
+    vote = voter.post_form(f"/debates/{live.id}/polls/{link.id}/vote", {"option": yes["id"]})
+    assert vote.status_code == 303
     assert "ballot" not in phone.next_events()  # a vote changes the results, not the ballot
 
-    assert client.post_form(f"/debates/{live.id}/console/polls/{link.id}", {"action": "close"}).status_code == 303
+    assert client.post_form(console, {"action": "close"}).status_code == 303
     closed = phone.next_events()["ballot"]
     assert "The poll is closed." in closed and "Send my answer" not in closed
     cells = " ".join(re.sub(r"<[^>]+>", " ", closed).split())
     assert "Yes 1" in cells and "No 0" in cells
     page = voter.get(f"/debates/{live.id}")  # a reload shows the same
     assert "The poll is closed." in text_of(page) and "Send my answer" not in text_of(page)
+
+
+def test_screens_woken_by_one_change_share_one_rendering(app, db, live, mod, monkeypatch):
+    """The parts are drawn once per change and language and kept in the cache region ``RENDERINGS``: the
+    other screens woken by the same change take them from there, without reading the database."""
+    from consult.debates import stream
+    from consult.debates.events import stamp_of
+
+    s.add_speaker(live, mod, "Amina")
+    db.session.commit()
+    changed = (live.version, stamp_of(live))
+    drawn, original = [], stream._render_from_db
+
+    def counted(*args):
+        drawn.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(stream, "_render_from_db", counted)
+    with app.test_request_context("/"):
+        hits = stream.RENDERINGS.stats().hits
+        screens = [stream._render(live.id, "projector", changed) for _ in range(3)]
+        assert stream.RENDERINGS.stats().hits == hits + 2
+    assert len(drawn) == 1
+    assert all(version == changed[0] and "Amina" in html["speakers"] for version, html in screens)
 
 
 # -- the sections drawn for each person ---------------------------------------------------------------------
@@ -272,10 +299,11 @@ def test_a_phone_sees_its_likes_after_a_reload(client, db, live):
     assert '<span class="like__mine" hidden>' in other and '<span class="like__do">' in other
 
 
-def test_a_change_committed_while_the_one_before_is_drawn_is_sent_too(app, db, live, mod, streams, monkeypatch):
-    """The moderator gives the floor, then ends the debate at once. The projector's stream draws the floor change
-    after the end has committed (its drawing is already "ended"), and sends only the speakers part of it. The
-    end's own message must still be sent: the status must not stay "Live now"."""
+def test_a_change_committed_while_the_one_before_is_drawn_is_sent_too(app, db, live, mod, streams,
+                                                                      monkeypatch):
+    """The moderator gives the floor, then ends the debate at once. The projector's stream draws the floor
+    change after the end has committed (its drawing is already "ended"), and sends only the speakers part of
+    it. The end's own message must still be sent: the status must not stay "Live now"."""
     from consult.debates import stream
 
     projector = streams(live, "projector")
