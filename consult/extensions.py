@@ -1,10 +1,8 @@
-"""Extension instances, created unbound and initialised by ``create_app`` (``init_app`` only)."""
-
-import gzip
+"""Extension instances, created unbound and initialised by ``create_app`` (``init_app`` only). Flask-Compress
+as the platform uses it is ``consult.core.compression.compress``."""
 
 import click
 from flask_babel import Babel
-from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -22,46 +20,6 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-class SecretSafeCompress(Compress):
-    """Flask-Compress, except for answers marked ``Cache-Control: no-store``.
-
-    Those pages show a secret once (a ballot's tracker, a reset or verification code, a printed batch of
-    codes). Compressing a secret next to text an attacker can choose lets the compressed size reveal it
-    (BREACH), so they go out as they are; they are small, and every other page keeps gzip."""
-
-    #: above this size a body is compressed at a faster level: a long thread's page costs a third less CPU
-    #: for a few per cent more bytes, while the many small pages keep the best compression
-    LARGE_BODY, LARGE_BODY_LEVEL = 128 * 1024, 4
-
-    def after_request(self, response):
-        if response is not None and "no-store" in (response.headers.get("Cache-Control") or ""):
-            return response
-        if response is not None and self._eligible(response):
-            from flask import current_app
-
-            from consult.core import compression
-
-            # a page with a large fragment from the cache: that fragment's deflate stream is cached too
-            parts = compression.included()
-            body = compression.stitched_gzip(response.get_data(), parts, current_app.config["COMPRESS_LEVEL"]) \
-                if parts else None
-            if body is None and (response.content_length or 0) > self.LARGE_BODY:
-                body = gzip.compress(response.get_data(), compresslevel=self.LARGE_BODY_LEVEL, mtime=0)
-            if body is not None:
-                response.set_data(body)
-                response.headers["Content-Encoding"] = "gzip"  # the parent class then leaves it as it is
-        return super().after_request(response)
-
-    def _eligible(self, response) -> bool:
-        from flask import request
-
-        return (not response.is_streamed and 200 <= response.status_code < 300
-                and "Content-Encoding" not in response.headers
-                and response.mimetype in self.compress_mimetypes_set
-                and request.accept_encodings["gzip"] > 0)
-
-
-compress = SecretSafeCompress()
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 babel = Babel()
 htmx = HTMX()
@@ -71,12 +29,13 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixe
 
 
 # Flask-Migrate imports Alembic (and Mako) at once: about 10 MB resident in every web worker that never
-# migrates. ``LazyMigrate.init_app`` records the settings and registers the ``flask db`` group; Flask-Migrate is
-# imported the first time a ``flask db`` command runs or a migration reads ``app.extensions["migrate"]``.
+# migrates. ``LazyMigrate.init_app`` records the settings and registers the ``flask db`` group; Flask-Migrate
+# is imported the first time a ``flask db`` command runs or a migration reads ``app.extensions["migrate"]``.
 
 
 class LazyMigrate:
-    """Drop-in for ``flask_migrate.Migrate()`` as Consult uses it (``init_app(app, db, directory=..., **kw)``)."""
+    """Drop-in for ``flask_migrate.Migrate()`` as Consult uses it
+    (``init_app(app, db, directory=..., **kw)``)."""
 
     def init_app(self, app, db, **kwargs) -> None:
         app.extensions["migrate"] = _LazyMigrateConfig(db, kwargs)

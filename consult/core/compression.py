@@ -7,12 +7,19 @@ fragments the cache served whole in this request (:func:`included`) and takes ea
 from a cache region, where it was compressed the first time. Deflate streams joined this way are one valid
 stream: each piece but the last ends with a full flush (byte-aligned, no reference to earlier data), so a
 browser sees one ordinary gzip body (RFC 1952) whose checksum and length are those of the whole page.
+
+:data:`compress` is Flask-Compress as the platform uses it (``create_app`` initialises it): never for answers
+marked ``no-store``, a faster level for large bodies, and these stitched streams.
 """
 
 from __future__ import annotations
 
+import gzip
 import struct
 import zlib
+
+from flask import current_app, request
+from flask_compress import Compress
 
 from consult.core import cache
 
@@ -76,3 +83,39 @@ def stitched_gzip(body: bytes, parts: list[str], level: int) -> bytes | None:
     out.append(_deflate(body[position:], level, zlib.Z_FINISH))
     out.append(struct.pack("<II", zlib.crc32(body) & 0xFFFFFFFF, len(body) & 0xFFFFFFFF))
     return b"".join(out)
+
+
+class SecretSafeCompress(Compress):
+    """Flask-Compress, except for answers marked ``Cache-Control: no-store``.
+
+    Those pages show a secret once (a ballot's tracker, a reset or verification code, a printed batch of
+    codes). Compressing a secret next to text an attacker can choose lets the compressed size reveal it
+    (BREACH), so they go out as they are; they are small, and every other page keeps gzip."""
+
+    #: above this size a body is compressed at a faster level: a long thread's page costs a third less CPU
+    #: for a few per cent more bytes, while the many small pages keep the best compression
+    LARGE_BODY, LARGE_BODY_LEVEL = 128 * 1024, 4
+
+    def after_request(self, response):
+        if response is not None and "no-store" in (response.headers.get("Cache-Control") or ""):
+            return response
+        if response is not None and self._eligible(response):
+            # a page with a large fragment from the cache: that fragment's deflate stream is cached too
+            parts = included()
+            body = stitched_gzip(response.get_data(), parts, current_app.config["COMPRESS_LEVEL"]) \
+                if parts else None
+            if body is None and (response.content_length or 0) > self.LARGE_BODY:
+                body = gzip.compress(response.get_data(), compresslevel=self.LARGE_BODY_LEVEL, mtime=0)
+            if body is not None:
+                response.set_data(body)
+                response.headers["Content-Encoding"] = "gzip"  # the parent class then leaves it as it is
+        return super().after_request(response)
+
+    def _eligible(self, response) -> bool:
+        return (not response.is_streamed and 200 <= response.status_code < 300
+                and "Content-Encoding" not in response.headers
+                and response.mimetype in self.compress_mimetypes_set
+                and request.accept_encodings["gzip"] > 0)
+
+
+compress = SecretSafeCompress()

@@ -68,7 +68,7 @@ def test_the_live_event_stream_is_never_compressed(app, client, db, make_user):
 def test_a_large_page_is_compressed_at_the_faster_level(app):
     from flask import Response
 
-    from consult.extensions import compress
+    from consult.core.compression import compress
 
     rows = "".join(f"<li>Comment {n}: people who live here decide together.</li>" for n in range(4000))
     html = f"<!doctype html><html><body><ol>{rows}</ol></body></html>"

@@ -18,11 +18,13 @@ from tests.helpers import count, text_of
 def test_overlapping_terms_of_the_same_person_are_refused(council_setup, make_user):
     council = council_setup.council
     person = make_user("newseat")
-    councils.add_membership(council, person, role="member", starts_on=date(2025, 1, 1), ends_on=date(2025, 12, 31))
+    councils.add_membership(council, person, role="member", starts_on=date(2025, 1, 1),
+                            ends_on=date(2025, 12, 31))
     with pytest.raises(Conflict):
         councils.add_membership(council, person, role="observer", starts_on=date(2025, 6, 1))
     with pytest.raises(Conflict):
-        councils.add_membership(council, person, role="member", starts_on=date(2024, 1, 1), ends_on=date(2025, 1, 1))
+        councils.add_membership(council, person, role="member", starts_on=date(2024, 1, 1),
+                                ends_on=date(2025, 1, 1))
     # a term right after the first one is fine, and so is a seat in another council
     councils.add_membership(council, person, role="member", starts_on=date(2026, 1, 1))
     other = councils.create_council(name="Youth council")
@@ -56,7 +58,8 @@ def test_a_seat_is_held_from_the_first_to_the_last_day_of_its_term(council_setup
     first, last = date(2025, 3, 1), date(2025, 6, 30)
     councils.add_membership(council, person, role="member", starts_on=first, ends_on=last)
     db.session.commit()
-    for day, held in ((first - timedelta(days=1), False), (first, True), (last, True), (last + timedelta(days=1), False)):
+    for day, held in ((first - timedelta(days=1), False), (first, True), (last, True),
+                      (last + timedelta(days=1), False)):
         assert term_covers(first, last, day) is held
         assert (seat(person, council, on=day) is not None) is held, day
         assert (person.id in {m.user_id for m in seats(council, on=day)}) is held, day
@@ -77,7 +80,8 @@ def test_permissions_come_from_this_councils_memberships(council_setup, make_use
         assert not policies.decide("council.manage_sessions", setup.users[username], setup.council)
     # voting seats: members and officers of this council, never its observers (``motion.vote`` asks this)
     assert seat(setup.users["member1"], setup.council, VOTING_ROLES)
-    assert seat(setup.users["obs"], setup.council) and seat(setup.users["obs"], setup.council, VOTING_ROLES) is None
+    assert (seat(setup.users["obs"], setup.council)
+            and seat(setup.users["obs"], setup.council, VOTING_ROLES) is None)
     assert seat(stranger, setup.council, VOTING_ROLES) is None
     assert seat(setup.users["member1"], other) is None
     assert policies.decide("council.manage_members", admin, setup.council)
@@ -108,8 +112,8 @@ def test_past_members_are_listed_in_history(client, council_setup, db):
 
 def test_calendar_feed_lists_published_sessions_only(client, council_setup, db):
     setup = council_setup
-    published = meetings.create_session(setup.council, title="Spring session", starts_at=utcnow() + timedelta(days=20),
-                                        place="Town hall")
+    published = meetings.create_session(setup.council, title="Spring session",
+                                        starts_at=utcnow() + timedelta(days=20), place="Town hall")
     meetings.add_item(published, title="Welcome")
     meetings.convene_session(published)
     meetings.create_session(setup.council, title="Secret draft", starts_at=utcnow() + timedelta(days=30),
@@ -128,7 +132,8 @@ def test_only_admins_create_councils_and_manage_seats(client, council_setup, mak
     client.sign_in("secr")
     assert client.get("/councils/new").status_code == 403
     assert client.post_form("/councils/council-of-cultures/members",
-                            {"username": "member1", "role": "member", "starts_on": "2026-01-01"}).status_code == 403
+                            {"username": "member1", "role": "member",
+                             "starts_on": "2026-01-01"}).status_code == 403
     client.sign_out()
     client.sign_in("boss")
     response = client.post_form("/councils/new", {"name": "Council of Elders", "quorum_percent": "50",
@@ -182,13 +187,15 @@ def _session(setup, title, starts_at, *, status="convened", minutes=120):
 
 
 def test_council_page_shows_upcoming_and_latest_past_sessions_with_an_archive(client, council_setup, db):
-    from consult.councils import queries
+    from consult.meetings import council_sessions as queries
     from tests.helpers import QueryCounter
 
     setup = council_setup
     now = utcnow()
-    _session(setup, "Still running", now - timedelta(minutes=30))  # convened, planned end not reached: upcoming
-    _session(setup, "Long over", now - timedelta(hours=3))  # convened but never closed, planned end passed: past
+    # convened, planned end not reached: upcoming
+    _session(setup, "Still running", now - timedelta(minutes=30))
+    # convened but never closed, planned end passed: past
+    _session(setup, "Long over", now - timedelta(hours=3))
     _session(setup, "Held late", now + timedelta(days=2), status="in_progress")  # in progress: upcoming
     _session(setup, "Next month", now + timedelta(days=30))
     _session(setup, "Planned draft", now + timedelta(days=40), status="draft")
@@ -224,7 +231,7 @@ def test_council_page_shows_upcoming_and_latest_past_sessions_with_an_archive(cl
 
 
 def test_officers_see_draft_sessions_in_the_overview(db, council_setup):
-    from consult.councils import queries
+    from consult.meetings import council_sessions as queries
 
     setup = council_setup
     _session(setup, "Planned draft", utcnow() + timedelta(days=40), status="draft")

@@ -1,4 +1,5 @@
-"""Read models of the council page: upcoming sessions, the latest past ones, and the archive of past sessions.
+"""A council's sessions for its page: upcoming sessions, the latest past ones, and the archive of past
+sessions.
 
 A council holds about ten sessions a year, so its page shows a bounded part of them (constant query count and
 size); the rest is in the paginated archive. "Upcoming" is the rule of ``meetings.services.sessions_of``: not
@@ -85,4 +86,5 @@ def past_page(council: Council, *, include_drafts: bool = False, now: datetime |
     """One page (``?page=``) of the council's past sessions, most recent first."""
     now = now or utcnow()
     return paginate(_sessions(council, include_drafts).where(sa.not_(_upcoming(now)))
-                    .order_by(CouncilSession.starts_at.desc(), CouncilSession.id.desc()), per_page=ARCHIVE_PER_PAGE)
+                    .order_by(CouncilSession.starts_at.desc(), CouncilSession.id.desc()),
+                    per_page=ARCHIVE_PER_PAGE)
