@@ -1,9 +1,9 @@
 """Who holds an office in a council: the one place minutes and outcomes ask it.
 
-Council offices are held through the councils' memberships (``Membership.role`` during an active term), and
-through role grants scoped to the council (``RoleGrant(role, scope_type="council", scope_id=council.id)``),
-which is how the monitoring committee (role ``monitor``) is named. Platform administrators always count (see
-the policies).
+Council offices are held through the councils' memberships (``Membership.role`` during a term that covers the
+day, ``councils.offices.in_term``), and through role grants scoped to the council (``RoleGrant(role,
+scope_type="council", scope_id=council.id)``), which is how the monitoring committee (role ``monitor``) is
+named. Platform administrators always count (see the policies).
 """
 
 from __future__ import annotations
@@ -13,13 +13,8 @@ from flask import g, has_request_context, request
 
 from consult.core.models import utcnow
 from consult.councils.models import Membership
+from consult.councils.offices import in_term
 from consult.extensions import db
-
-
-def _active_on(day):
-    """The memberships whose term covers ``day``."""
-    return sa.and_(Membership.starts_on <= day,
-                   sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= day))
 
 
 def holds_council_office(person, council_id: int | None, office: str) -> bool:
@@ -46,7 +41,7 @@ def _offices_held(user_id: int, council_id: int) -> frozenset[str]:
 
 def _query_offices(user_id: int, council_id: int) -> frozenset[str]:
     return frozenset(db.session.scalars(sa.select(Membership.role).where(
-        Membership.council_id == council_id, Membership.user_id == user_id, _active_on(utcnow().date()))))
+        Membership.council_id == council_id, Membership.user_id == user_id, in_term(utcnow().date()))))
 
 
 def councils_with_office(person, offices: tuple[str, ...]) -> set[int]:
@@ -55,5 +50,5 @@ def councils_with_office(person, offices: tuple[str, ...]) -> set[int]:
         return set()
     ids = {g.scope_id for g in person.grants if g.scope_type == "council" and g.role in offices}
     ids |= set(db.session.scalars(sa.select(Membership.council_id).where(
-        Membership.user_id == person.id, Membership.role.in_(offices), _active_on(utcnow().date()))))
+        Membership.user_id == person.id, Membership.role.in_(offices), in_term(utcnow().date()))))
     return ids
