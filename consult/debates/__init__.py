@@ -2,8 +2,8 @@
 
 Agenda progression with timers, the speakers queue, public questions with likes, live polls (through the votes
 engine, see ``polls``), a projector view, and server-sent events fed by an in-process broker or PostgreSQL
-LISTEN/NOTIFY (see ``events`` and ``stream``). Closing a debate makes its record (``record.debate_record``) and
-sends ``consult.core.signals.debate_closed``.
+LISTEN/NOTIFY (see ``events`` and ``stream``). Closing a debate makes its record (``record.debate_record``)
+and sends ``consult.core.signals.debate_closed``.
 """
 
 from flask import Blueprint

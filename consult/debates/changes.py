@@ -49,8 +49,8 @@ def changed(debate: Debate, *parts: str) -> None:
 
     The version is raised by the database (``version = version + 1``), not from the value this request read:
     two changes committed at the same moment (two phones liking at once, a like and the end of the debate)
-    each get their own version. Two changes announced with one version would let a screen keep the rendering of
-    the first and skip the second as "already sent" (a like shown as 0, "Live now" after the end)."""
+    each get their own version. Two changes announced with one version would let a screen keep the rendering
+    of the first and skip the second as "already sent" (a like shown as 0, "Live now" after the end)."""
     db.session.flush()
     version = db.session.execute(
         sa.update(Debate).where(Debate.id == debate.id).values(version=Debate.version + 1)

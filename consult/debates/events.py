@@ -6,8 +6,8 @@ its own thread-safe queue.
 
 * Default (SQLite, one process): the session's ``after_commit`` hands pending changes to :data:`broker` (the
   commit of the transaction, not the release of a savepoint inside it).
-* PostgreSQL: the change is sent with ``NOTIFY consult_debates`` inside the transaction (PostgreSQL delivers it
-  only on commit), and one listener thread per process (``LISTEN``) feeds the local broker, so every server
+* PostgreSQL: the change is sent with ``NOTIFY consult_debates`` inside the transaction (PostgreSQL delivers
+  it only on commit), and one listener thread per process (``LISTEN``) feeds the local broker, so every server
   process hears every change.
 
 Messages carry no HTML and no personal data, only which parts of the screen changed; each process renders the
@@ -97,7 +97,8 @@ def after_commit(session, debate, parts) -> None:
     bind = session.get_bind()
     if bind.dialect.name == "postgresql":
         payload = f"{debate_id}:{version}:{stamp}:{','.join(sorted(set(parts)))}"
-        session.execute(sa.text("SELECT pg_notify(:channel, :payload)"), {"channel": CHANNEL, "payload": payload})
+        session.execute(sa.text("SELECT pg_notify(:channel, :payload)"),
+                        {"channel": CHANNEL, "payload": payload})
         _listener.ensure_started(bind)
 
 
@@ -118,7 +119,8 @@ def _announce(session):
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget(session, previous_transaction):
-    if previous_transaction.parent is not None:  # a savepoint rolled back: the transaction and its changes go on
+    # a savepoint rolled back: the transaction and its changes go on
+    if previous_transaction.parent is not None:
         return
     session.info.pop(_PENDING, None)
 
@@ -147,7 +149,8 @@ class _Listener:
                 return  # started but not connected yet: it turns active once it listens (no second thread)
             url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
             ready = threading.Event()
-            self._thread = threading.Thread(target=self._run, args=(url, ready), name="debates-listen", daemon=True)
+            self._thread = threading.Thread(target=self._run, args=(url, ready), name="debates-listen",
+                                            daemon=True)
             self._thread.start()
             ready.wait(5)
             self.active = ready.is_set()

@@ -1,9 +1,9 @@
-"""Debates: a live citizen debate in the moderator / expert / public format, and everything that happens in it.
+"""A live citizen debate in the moderator / expert / public format, and everything that happens in it.
 
-A :class:`Debate` has people on stage (:class:`Panelist`), an agenda of :class:`Segment` with planned durations,
-a speakers queue (:class:`SpeakerRequest`), public :class:`Question` with :class:`QuestionLike` (one per account
-or per anonymous browser key, kept unique by the database), optional :class:`Registration` with a waiting list,
-and :class:`DebatePoll` links to live polls of the votes engine.
+A :class:`Debate` has people on stage (:class:`Panelist`), an agenda of :class:`Segment` with planned
+durations, a speakers queue (:class:`SpeakerRequest`), public :class:`Question` with :class:`QuestionLike`
+(one per account or per anonymous browser key, kept unique by the database), optional :class:`Registration`
+with a waiting list, and :class:`DebatePoll` links to live polls of the votes engine.
 
 A participant is named by a *participant key*: ``u:<user id>`` when signed in, ``a:<random browser key>`` when
 anonymous (the key lives in the session only). No column holds anything about nationality or legal status.
@@ -105,7 +105,8 @@ class Panelist(db.Model):
     __tablename__ = "debate_panelist"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False, index=True)
+    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     #: ``moderator`` or ``expert``
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
@@ -123,7 +124,8 @@ class Segment(db.Model):
     __tablename__ = "debate_segment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False, index=True)
+    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     planned_minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=10)
@@ -150,8 +152,10 @@ class Registration(db.Model):
     __table_args__ = (sa.UniqueConstraint("debate_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False, index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     #: ``registered`` or ``waiting``
     status: Mapped[str] = mapped_column(sa.String(12), nullable=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
@@ -163,11 +167,13 @@ class SpeakerRequest(db.Model):
     __tablename__ = "debate_speaker_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False, index=True)
+    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
     #: the name shown in the queue (the pseudonym, or what the moderator typed); :data:`FORMER` once the
     #: account that asked was deleted (read it through :attr:`name`)
     stored_name: Mapped[str] = mapped_column("name", sa.String(120), nullable=False)
-    #: ``u:<id>`` / ``a:<key>`` for people who asked from their phone; ``n:<name>`` for people added in the room
+    #: ``u:<id>`` / ``a:<key>`` for people who asked from their phone; ``n:<name>`` for people added in the
+    #: room
     participant_key: Mapped[str] = mapped_column(sa.String(80), nullable=False, index=True)
     #: ``moderator``, ``expert`` or ``public``
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="public")
@@ -206,7 +212,8 @@ class Question(db.Model):
     __tablename__ = "debate_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False, index=True)
+    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
     text: Mapped[str] = mapped_column(sa.String(1000), nullable=False)
     #: language the person wrote in (None: not said)
     language: Mapped[str | None] = mapped_column(sa.String(12))
@@ -257,7 +264,8 @@ class DebatePoll(db.Model):
     __table_args__ = (sa.UniqueConstraint("poll_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False, index=True)
+    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
+                                           index=True)
     #: id of the votes engine's poll
     poll_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     question: Mapped[str] = mapped_column(sa.String(300), nullable=False)

@@ -7,8 +7,8 @@ account). Rules kept by :func:`erase_debates_data`:
 * questions stay in the debate (they are part of its public record) but are shown as from a "Former
   participant": the copied pseudonym is replaced by :data:`consult.debates.models.FORMER`, and the participant
   key by a random one, so nothing left in debates names the person;
-* likes are deleted and every question's ``likes`` counter goes down by the likes removed, so it stays equal to
-  its like rows;
+* likes are deleted and every question's ``likes`` counter goes down by the likes removed, so it stays equal
+  to its like rows;
 * registrations are deleted; a freed place goes to the first person on the waiting list, as when someone
   unregisters;
 * speaker requests stay in the speaking record as a "Former participant" (waiting ones are withdrawn);
@@ -86,7 +86,8 @@ def export_debates_data(user) -> dict:
                                "kind": r.kind, "note": r.note, "status": r.status,
                                "requested_at": _iso(r.requested_at), "started_at": _iso(r.started_at),
                                "ended_at": _iso(r.ended_at), "seconds": r.seconds} for r, title in requests],
-        "panels": [{"debate": p.debate_id, "debate_title": title, "name": p.name, "role": p.role, "bio": p.bio}
+        "panels": [{"debate": p.debate_id, "debate_title": title, "name": p.name, "role": p.role,
+                    "bio": p.bio}
                    for p, title in panels],
     }
 
@@ -120,7 +121,8 @@ def erase_debates_data(user) -> None:
 
     # requests to speak: kept in the record as a former participant; waiting ones withdrawn
     for debate_id, in db.session.execute(
-            sa.select(SpeakerRequest.debate_id).where(SpeakerRequest.participant_key == key).distinct()).all():
+            sa.select(SpeakerRequest.debate_id).where(SpeakerRequest.participant_key == key)
+            .distinct()).all():
         touched.setdefault(debate_id, set()).add("speakers")
     db.session.execute(sa.update(SpeakerRequest).where(
         SpeakerRequest.participant_key == key, SpeakerRequest.status == "waiting").values(status="withdrawn"),

@@ -27,7 +27,8 @@ from consult.core.policy import (
 
 is_debate_moderator = has_role("moderator", scope=lambda debate: ("debate", debate.id),
                                reason=_l("Only the moderators of this debate can do this."))
-is_platform_moderator = has_role("moderator", reason=_l("Only moderators and administrators can create debates."))
+is_platform_moderator = has_role("moderator",
+                                 reason=_l("Only moderators and administrators can create debates."))
 
 
 @predicate(_l("This debate is not running."))

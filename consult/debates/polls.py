@@ -68,7 +68,8 @@ def create(debate: Debate, question: str, method: str, options: list[str]) -> De
         raise DomainError(_l("Give at least two options, one per line."), field="options")
     poll = engine.create_poll(question=question, method=method, options=options, owner_type="debate",
                               owner_id=debate.id, mode="open")
-    link = DebatePoll(debate_id=debate.id, poll_id=poll.id, question=question[:300], method=method, status="draft")
+    link = DebatePoll(debate_id=debate.id, poll_id=poll.id, question=question[:300], method=method,
+                      status="draft")
     db.session.add(link)
     db.session.flush()
     return link
@@ -121,10 +122,10 @@ def unproject(debate: Debate, link: DebatePoll) -> None:
 
 
 def vote(debate: Debate, link: DebatePoll, participant, form) -> None:
-    """Cast a ballot through the engine, which asks ``debate.vote`` and keeps one ballot per voter or browser key.
+    """Cast a ballot through the engine (it asks ``debate.vote``; one ballot per voter or browser key).
 
-    ``form`` is the submitted ballot; the poll's method reads its own fields from it (``option`` for one choice
-    and yes/no/abstain, ``score-<option id>`` for scores).
+    ``form`` is the submitted ballot; the poll's method reads its own fields from it (``option`` for one
+    choice and yes/no/abstain, ``score-<option id>`` for scores).
     """
     not_ended(debate)
     if link.status != "open":

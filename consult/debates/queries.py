@@ -55,8 +55,8 @@ def load_debate(debate_id: int) -> Debate | None:
                              .options(selectinload(Debate.segments), selectinload(Debate.panelists)))
 
 
-def questions_for(debate: Debate, *, sort: str = "likes", status: str | None = None, include_hidden: bool = False,
-                  limit: int = PUBLIC_QUESTION_LIMIT) -> list[Question]:
+def questions_for(debate: Debate, *, sort: str = "likes", status: str | None = None,
+                  include_hidden: bool = False, limit: int = PUBLIC_QUESTION_LIMIT) -> list[Question]:
     q = sa.select(Question).where(Question.debate_id == debate.id)
     if status:
         q = q.where(Question.status == status)
@@ -85,7 +85,8 @@ def live_state(debate: Debate, *, sort: str = "likes", status: str | None = None
     projected = next((p for p in links if p.poll_id == debate.projected_poll_id), None)
     return LiveState(
         debate=debate, segments=segments, current_segment=current, requests=requests,
-        queue=ordered_queue(debate, requests), speaking=next((r for r in requests if r.status == "speaking"), None),
+        queue=ordered_queue(debate, requests),
+        speaking=next((r for r in requests if r.status == "speaking"), None),
         totals=speaking_totals(requests), questions=questions, live_question=live_question, polls=links,
         projected_poll=projected, projected_counts=polls.safe_counts(projected) if projected else [],
         now_epoch=int(utcnow().timestamp()),

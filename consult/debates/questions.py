@@ -5,7 +5,7 @@ Rules kept here:
 
 * a participant may ask a limited number of questions per time window (``DEBATES_QUESTIONS_PER_WINDOW`` per
   ``DEBATES_QUESTION_WINDOW_SECONDS``);
-* a participant may like a question once (database-unique on participant key), not their own, not a hidden one;
+* a participant may like a question once (unique in the database), not their own, not a hidden one;
 * one question is on screen (live) at a time; hiding a question needs a reason, which is audited.
 """
 
@@ -26,7 +26,8 @@ from consult.debates.models import QUESTION_STATUSES, Debate, Question, Question
 from consult.extensions import db
 
 
-def ask_question(debate: Debate, participant: Participant, text: str, language: str | None = None) -> Question:
+def ask_question(debate: Debate, participant: Participant, text: str,
+                 language: str | None = None) -> Question:
     """Ask a question in any language; a participant may ask a few per time window."""
     not_ended(debate)
     text = (text or "").strip()
@@ -41,8 +42,8 @@ def ask_question(debate: Debate, participant: Participant, text: str, language: 
         Question.created_at >= _seconds_ago(window)))
     if recent >= limit:
         raise RateLimited(_l("You have asked %(n)s questions in the last %(minutes)s minutes. "
-                             "Please wait a little before asking again.", n=recent, minutes=max(1, window // 60)),
-                          field="text")
+                             "Please wait a little before asking again.",
+                             n=recent, minutes=max(1, window // 60)), field="text")
     question = Question(debate_id=debate.id, text=text, language=(language or None),
                         author_id=getattr(participant.user, "id", None),
                         author_name=participant.name if participant.user is not None else None,
@@ -100,5 +101,6 @@ def set_question_status(debate: Debate, question: Question, status: str, actor, 
     question.hidden_reason = reason[:300] if status == "hidden" else None
     question.answered_at = utcnow() if status == "answered" else None
     if status == "hidden":
-        audit.record("debate.hide_question", actor=actor, subject=debate, question=question.id, reason=reason[:300])
+        audit.record("debate.hide_question", actor=actor, subject=debate, question=question.id,
+                     reason=reason[:300])
     changed(debate, *parts)

@@ -15,7 +15,7 @@ def _iso(value):
 
 
 def debate_record(debate: Debate) -> dict:
-    """One JSON-able dict describing what happened in ``debate`` (keys that do not apply are empty or None)."""
+    """One JSON-able dict of what happened in ``debate`` (keys that do not apply are empty or None)."""
     requests = list(db.session.scalars(sa.select(SpeakerRequest).where(SpeakerRequest.debate_id == debate.id)
                                        .order_by(SpeakerRequest.started_at, SpeakerRequest.id)))
     questions = list(db.session.scalars(sa.select(Question).where(Question.debate_id == debate.id)
@@ -23,7 +23,8 @@ def debate_record(debate: Debate) -> dict:
     links = list(db.session.scalars(sa.select(DebatePoll).where(DebatePoll.debate_id == debate.id)
                                     .order_by(DebatePoll.id)))
     moderators = [p.name for p in debate.panelists if p.role == "moderator"]
-    present = [{"name": p.name, "role": p.role, "arrived_at": None, "left_at": None} for p in debate.panelists]
+    present = [{"name": p.name, "role": p.role, "arrived_at": None, "left_at": None}
+               for p in debate.panelists]
 
     items = []
     for number, segment in enumerate(debate.segments, start=1):
@@ -60,9 +61,11 @@ def debate_record(debate: Debate) -> dict:
         "attendance": {"present": present, "excused": [], "absent": []},
         "quorum": None,
         "items": items,
-        "segments": [{"title": s.title, "planned_minutes": s.planned_minutes, "started_at": _iso(s.started_at),
-                      "ended_at": _iso(s.ended_at)} for s in debate.segments],
-        "speakers": [{"name": t["name"], "role": t["role"], "speeches": t["speeches"], "seconds": t["seconds"]}
+        "segments": [{"title": s.title, "planned_minutes": s.planned_minutes,
+                      "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at)}
+                     for s in debate.segments],
+        "speakers": [{"name": t["name"], "role": t["role"], "speeches": t["speeches"],
+                      "seconds": t["seconds"]}
                      for t in speaking_totals(requests)],
         "questions": [{"text": q.text, "likes": q.likes, "status": q.status}
                       for q in questions if q.status != "hidden"],

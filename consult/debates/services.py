@@ -9,8 +9,8 @@ Rules kept here:
 * the debate goes scheduled → live ⇄ paused → ended; a pause stops the segment clock and the running speech,
   the end stops everything, closes the polls still open and makes the record (``record``).
 
-The speakers queue (``speakers``) and public questions (``questions``) keep their rules in their modules; their
-verbs are named here too, so callers need only this module.
+The speakers queue (``speakers``) and public questions (``questions``) keep their rules in their modules;
+their verbs are named here too, so callers need only this module.
 """
 
 from __future__ import annotations
@@ -86,8 +86,9 @@ def find_by_join_code(code: str | None) -> Debate:
     return debate
 
 
-EDITABLE = ("title", "description", "starts_at", "ends_at", "place", "stream_url", "languages", "interpretation",
-            "allow_anonymous", "registration_required", "capacity", "speech_limit_seconds", "first_time_priority")
+EDITABLE = ("title", "description", "starts_at", "ends_at", "place", "stream_url", "languages",
+            "interpretation", "allow_anonymous", "registration_required", "capacity", "speech_limit_seconds",
+            "first_time_priority")
 
 
 def _check_fields(values: dict) -> None:

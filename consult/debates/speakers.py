@@ -48,7 +48,8 @@ def speaking_totals(requests: list[SpeakerRequest]) -> list[dict]:
         if r.status not in ("done", "speaking") or r.kind != "speech":
             continue
         seconds = r.seconds if r.status == "done" else max(0, int((now - r.started_at).total_seconds()))
-        entry = totals.setdefault(r.participant_key, {"name": r.name, "role": r.role, "speeches": 0, "seconds": 0})
+        entry = totals.setdefault(r.participant_key,
+                                  {"name": r.name, "role": r.role, "speeches": 0, "seconds": 0})
         entry["speeches"] += 1
         entry["seconds"] += seconds
     return sorted(totals.values(), key=lambda e: (-e["seconds"], e["name"]))
@@ -72,8 +73,9 @@ def request_to_speak(debate: Debate, participant: Participant, name: str | None 
     shown = (participant.name or name or "").strip()
     if not shown:
         raise DomainError(_l("Please give the name the moderator will call."), field="name")
-    req = SpeakerRequest(debate_id=debate.id, name=shown[:120], participant_key=participant.key, role="public",
-                         position=_next_position(debate), limit_seconds=debate.speech_limit_seconds)
+    req = SpeakerRequest(debate_id=debate.id, name=shown[:120], participant_key=participant.key,
+                         role="public", position=_next_position(debate),
+                         limit_seconds=debate.speech_limit_seconds)
     db.session.add(req)
     db.session.flush()
     changed(debate, "speakers")
@@ -104,8 +106,8 @@ def add_speaker(debate: Debate, actor, name: str, role: str = "public", kind: st
     if role not in ("public", "expert", "moderator"):
         raise DomainError(_l("Unknown role."), field="role")
     req = SpeakerRequest(debate_id=debate.id, name=name[:120], participant_key=f"n:{name.casefold()[:76]}",
-                         role=role, kind=kind, note=(note or "").strip()[:300], position=_next_position(debate),
-                         limit_seconds=debate.speech_limit_seconds)
+                         role=role, kind=kind, note=(note or "").strip()[:300],
+                         position=_next_position(debate), limit_seconds=debate.speech_limit_seconds)
     db.session.add(req)
     db.session.flush()
     if kind == "point_of_order":

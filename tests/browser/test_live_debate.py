@@ -1,4 +1,4 @@
-"""A live debate as the room lives it: the moderator's console, two phones and the projector, each its own browser.
+"""A live debate as the room lives it: the moderator's console, two phones and the projector, each a browser.
 
 One phone is a resident who signed in, the other an anonymous person who typed the join code. Nothing is
 reloaded by hand: every screen follows the debate's events. Each step waits for what a person would see
@@ -174,7 +174,8 @@ def test_a_live_debate_with_two_phones_and_a_projector(live_server, new_context,
         expect(phone.locator("#live-status .badge")).to_have_text("Ended", timeout=SOON)
         expect(phone.locator("#speak-live")).to_contain_text("The debate has ended.", timeout=SOON)
         expect(phone.locator("#ask-live")).to_contain_text("Questions are closed.", timeout=SOON)
-        expect(phone.locator("#question-list").get_by_role("button", name="Like")).to_have_count(0, timeout=SOON)
+        likes = phone.locator("#question-list").get_by_role("button", name="Like")
+        expect(likes).to_have_count(0, timeout=SOON)
 
     # a reload shows the same
     phone_b.reload()

@@ -22,8 +22,8 @@ from consult.debates import events
 from consult.debates import services as s
 from tests.conftest import TEST_DATABASE_URL
 
-pytestmark = [pytest.mark.postgres,
-              pytest.mark.skipif(not TEST_DATABASE_URL, reason="needs PostgreSQL (CONSULT_TEST_DATABASE_URL)")]
+pytestmark = [pytest.mark.postgres, pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="needs PostgreSQL (CONSULT_TEST_DATABASE_URL)")]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,7 +35,8 @@ from consult.extensions import db
 
 debate_id = int(sys.argv[1])
 app = create_app({"TESTING": True, "INSTANCE_PATH": tempfile.mkdtemp(prefix="consult-fanout-"),
-                  "SECRET_KEY": "test-secret-key", "RESIDENCE_HMAC_KEY": "test-residence-key-0123456789abcdef",
+                  "SECRET_KEY": "test-secret-key",
+                  "RESIDENCE_HMAC_KEY": "test-residence-key-0123456789abcdef",
                   "DATABASE_URL": os.environ["FANOUT_DATABASE_URL"], "MAIL_SERVER": None})
 with app.app_context():
     events.ensure_listening(db.engine)
@@ -57,7 +58,8 @@ class Child:
     def __init__(self, debate_id: int, wait_seconds: float = 15):
         env = dict(os.environ, FANOUT_DATABASE_URL=TEST_DATABASE_URL, PYTHONPATH=str(ROOT))
         self.proc = subprocess.Popen([sys.executable, "-c", LISTENER, str(debate_id), str(wait_seconds)],
-                                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                     cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True)
         self.lines: queue.Queue = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
 
@@ -70,7 +72,8 @@ class Child:
             return self.lines.get(timeout=timeout)
         except queue.Empty:
             self.stop()
-            pytest.fail(f"the other process said nothing in {timeout}s; stderr: {self.proc.stderr.read()[-2000:]}")
+            pytest.fail(f"the other process said nothing in {timeout}s; "
+                        f"stderr: {self.proc.stderr.read()[-2000:]}")
 
     def wait_for(self, predicate, timeout: float) -> dict:
         deadline = time.monotonic() + timeout

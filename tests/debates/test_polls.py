@@ -28,7 +28,8 @@ def test_live_poll_from_console_to_projector(app, client, db, live):
     link = db.session.query(DebatePoll).one()
     assert link.status == "draft"
     for action in ("open", "project"):
-        assert client.post_form(f"/debates/{live.id}/console/polls/{link.id}", {"action": action}).status_code == 303
+        answer = client.post_form(f"/debates/{live.id}/console/polls/{link.id}", {"action": action})
+        assert answer.status_code == 303
 
     phone = app.test_client()
     page = phone.get(f"/debates/{live.id}")
@@ -58,7 +59,8 @@ def test_live_poll_from_console_to_projector(app, client, db, live):
 def test_poll_needs_two_options(client, db, live):
     client.sign_in("mod")
     response = client.post_form(f"/debates/{live.id}/console/polls",
-                                {"poll-question": "Which day?", "poll-method": "single", "poll-options": "Monday"})
+                                {"poll-question": "Which day?", "poll-method": "single",
+                                 "poll-options": "Monday"})
     assert response.status_code == 422 and "at least two options" in text_of(response)
     assert db.session.query(DebatePoll).count() == 0
 
@@ -66,7 +68,8 @@ def test_poll_needs_two_options(client, db, live):
 def test_only_moderators_manage_polls(app, client, db, live):
     client.sign_in("mod")
     client.post_form(f"/debates/{live.id}/console/polls",
-                     {"poll-question": "Which day?", "poll-method": "single", "poll-options": "Monday\nTuesday"})
+                     {"poll-question": "Which day?", "poll-method": "single",
+                      "poll-options": "Monday\nTuesday"})
     link = db.session.query(DebatePoll).one()
     client.sign_out()
     assert app.test_client().post_form(f"/debates/{live.id}/console/polls/{link.id}",

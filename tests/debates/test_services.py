@@ -180,8 +180,8 @@ def test_record_has_the_documented_shape(live, db):
     s.ask_question(debate, participant("a:1"), "What can the city do?")
     record = s.end_debate(debate, mod)
     assert set(record) == {"kind", "id", "title", "body", "starts_at", "ends_at", "place", "online_link",
-                           "language", "chaired_by", "written_by", "attendance", "quorum", "items", "segments",
-                           "speakers", "questions", "polls"}
+                           "language", "chaired_by", "written_by", "attendance", "quorum", "items",
+                           "segments", "speakers", "questions", "polls"}
     assert record["kind"] == "debate" and record["chaired_by"] == ["Karim"]
     assert [x["title"] for x in record["segments"]] == ["Opening", "Questions from the public"]
     assert record["items"][0]["speakers"] == [{"name": "Amina", "order": 1}]

@@ -1,5 +1,5 @@
-"""Debate times typed in the platform's zone (Europe/Rome, UTC+1 in winter, UTC+2 in summer) are stored in UTC and
-shown as one interval in the reader's language."""
+"""Debate times typed in the platform's zone (Europe/Rome, UTC+1 in winter, UTC+2 in summer) are stored in UTC
+and shown as one interval in the reader's language."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ def _fields(**times):
 def test_debate_times_typed_locally_are_stored_in_utc_and_shown_as_one_interval(client, make_user, db):
     make_user("mod", roles=("moderator",))
     client.sign_in("mod")
-    response = client.post_form("/debates/new", _fields(starts_at="2030-12-17T18:30", ends_at="2030-12-17T20:00"))
+    response = client.post_form("/debates/new",
+                                _fields(starts_at="2030-12-17T18:30", ends_at="2030-12-17T20:00"))
     assert response.status_code == 303, text_of(response)
     debate = db.session.scalar(sa.select(Debate))
-    assert (debate.starts_at, debate.ends_at) == (datetime(2030, 12, 17, 17, 30), datetime(2030, 12, 17, 19, 0))
+    assert (debate.starts_at, debate.ends_at) == (datetime(2030, 12, 17, 17, 30),
+                                                  datetime(2030, 12, 17, 19, 0))
     page = client.get(f"/debates/{debate.id}").get_data(as_text=True)
     assert "Dec 17, 2030, 6:30\u2009–\u20098:00\u202fPM" in page
     assert "12/17/30" not in page and "6:30:00" not in page  # no second format mixed in
@@ -59,7 +61,8 @@ def test_poll_opening_is_typed_in_local_time(client, make_user, db):
     response = client.post_form("/polls/new", {"question": "Which project first?", "method": "single",
                                                "mode": "secret", "majority": "simple",
                                                "options": "Language café\nWelcome desk\n",
-                                               "opens_at": "2030-12-17T18:00", "closes_at": "2030-12-24T12:00"})
+                                               "opens_at": "2030-12-17T18:00",
+                                               "closes_at": "2030-12-24T12:00"})
     assert response.status_code == 303, text_of(response)
     poll = db.session.scalar(sa.select(Poll).where(Poll.question == "Which project first?"))
     assert (poll.opens_at, poll.closes_at) == (datetime(2030, 12, 17, 17, 0), datetime(2030, 12, 24, 11, 0))
