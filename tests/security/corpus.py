@@ -291,7 +291,8 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     # -- minutes: the closed session's and the ended debate's drafts, rewritten with the corpus and published
     meetings.close_session(session, now=now - timedelta(minutes=30))
     db.session.flush()
-    drafted = list(db.session.scalars(sa.select(Minutes).where(Minutes.kind == "original").order_by(Minutes.id)))
+    drafted = list(db.session.scalars(sa.select(Minutes).where(Minutes.kind == "original")
+                                      .order_by(Minutes.id)))
     if not drafted:
         drafted = [minutes_services.create_draft(minutes_services_record(session),
                                                  source_type="council_session", source_id=session.id,

@@ -493,7 +493,8 @@ def _motion(ctx, item, room: list, at: datetime, text: str) -> tuple[object, dat
     return motion, decided
 
 
-def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *, last: bool) -> tuple[object, dict]:
+def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *,
+                  last: bool) -> tuple[object, dict]:
     """One past session, from the convocation to the close, then its minutes (published unless it is
     recent)."""
     from consult.councils.models import VOTING_ROLES
@@ -534,10 +535,10 @@ def _hold_session(ctx, council, starts: datetime, users: dict[int, object], *, l
     for row in attendance:
         x = rng.random()
         status = "present" if x < 0.86 else ("excused" if x < 0.96 else "absent")
-        arrived = starts + timedelta(minutes=rng.randint(15, 50)) if status == "present" and rng.random() < 0.1 \
-            else None
-        left = starts + timedelta(minutes=rng.randint(70, 110)) if status == "present" and rng.random() < 0.05 \
-            else None
+        arrived = (starts + timedelta(minutes=rng.randint(15, 50))
+                   if status == "present" and rng.random() < 0.1 else None)
+        left = (starts + timedelta(minutes=rng.randint(70, 110))
+                if status == "present" and rng.random() < 0.05 else None)
         entries.append({"attendance_id": row.id, "status": status, "arrived_at": arrived, "left_at": left})
     meetings.record_attendance(session, entries)
     room = sorted((a.membership for a in attendance
@@ -603,10 +604,11 @@ def _outcomes(ctx, published: list[dict], council_id: int) -> tuple[int, int]:
             if rng.random() < 0.4:
                 theme = next((t for t in TEXT.values() if outcome.title in t["motions"]), _theme(rng))
                 for title in rng.sample(theme["actions"], rng.randint(1, 2)):
-                    action = outcomes.add_action(outcome, title, responsible=rng.choice(
-                        ("Welcome office", "Registry office", "Culture department",
-                         "Social affairs department", "Housing office", "Mayor's office")),
-                                                 due_on=(ctx.now + timedelta(days=rng.randint(-200, 400))).date())
+                    responsible = rng.choice(("Welcome office", "Registry office", "Culture department",
+                                              "Social affairs department", "Housing office",
+                                              "Mayor's office"))
+                    due_on = (ctx.now + timedelta(days=rng.randint(-200, 400))).date()
+                    action = outcomes.add_action(outcome, title, responsible=responsible, due_on=due_on)
                     actions += 1
                     x = rng.random()
                     if x < 0.25:
