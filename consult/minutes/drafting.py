@@ -135,35 +135,46 @@ def draft_markdown(record: dict) -> str:
 
 def _lines(record: dict):
     start, end = _parse(record.get("starts_at")), _parse(record.get("ends_at"))
-    label = _("Body")
-    yield f"**{label}:** {_md(record.get('body'))}  "
+    yield _header_line(_("Body"), _md(record.get("body")))
     if start:
-        label = _("Date")
-        yield f"**{label}:** {format_date(start, 'full')}, {format_time(start, 'short')}  "
+        yield _header_line(_("Date"), f"{format_date(start, 'full')}, {format_time(start, 'short')}")
     if end:
-        label = _("Ended at")
-        yield f"**{label}:** {format_time(end, 'short')}  "
-    if record.get("place"):
-        label = _("Place")
-        yield f"**{label}:** {_md(record['place'])}  "
-    if record.get("online_link"):
-        label = _("Online")
-        yield f"**{label}:** {_md(record['online_link'])}  "
-    if record.get("chaired_by"):
-        label = _("Chaired by")
-        yield f"**{label}:** {', '.join(_md(n) for n in record['chaired_by'])}  "
-    if record.get("written_by"):
-        label = _("Minutes written by")
-        yield f"**{label}:** {', '.join(_md(n) for n in record['written_by'])}  "
+        yield _header_line(_("Ended at"), format_time(end, "short"))
+    for key, label in (("place", _("Place")), ("online_link", _("Online"))):
+        if record.get(key):
+            yield _header_line(label, _md(record[key]))
+    for key, label in (("chaired_by", _("Chaired by")), ("written_by", _("Minutes written by"))):
+        if record.get(key):
+            yield _header_line(label, ", ".join(_md(name) for name in record[key]))
     yield ""
     yield from _attendance(record, start)
     yield from _agenda(record)
     yield from _debate(record)
 
 
+def _header_line(label, value) -> str:
+    """A line of the minutes' header: the label in bold, the value, two spaces (a Markdown line break)."""
+    return f"**{label}:** {value}  "
+
+
+def _heading(label) -> tuple[str, str]:
+    return f"### {label}", ""
+
+
 def _person(entry: dict) -> str:
     role = f" ({_role(entry['role'])})" if entry.get("role") else ""
     return f"{_md(entry.get('name'))}{role}"
+
+
+def _present(entry: dict, start) -> str:
+    """A person present, with a late arrival (after ``start``) or an early departure."""
+    notes = []
+    arrived, left = _parse(entry.get("arrived_at")), _parse(entry.get("left_at"))
+    if arrived and start and arrived > start:
+        notes.append(_("arrived late at %(time)s", time=format_time(arrived, "short")))
+    if left:
+        notes.append(_("left at %(time)s", time=format_time(left, "short")))
+    return _person(entry) + (f" — {', '.join(notes)}" if notes else "")
 
 
 def _attendance(record: dict, start):
@@ -173,42 +184,17 @@ def _attendance(record: dict, start):
     absent = attendance.get("absent") or []
     if not (present or excused or absent or record.get("quorum")):
         return
-    label = _("Attendance")
-    yield f"### {label}"
-    yield ""
-    label = ngettext("%(num)s present", "%(num)s present", len(present))
-    yield f"**{label}:**"
-    yield ""
-    for entry in present:
-        notes = []
-        arrived, left = _parse(entry.get("arrived_at")), _parse(entry.get("left_at"))
-        if arrived and start and arrived > start:
-            notes.append(_("arrived late at %(time)s", time=format_time(arrived, "short")))
-        if left:
-            notes.append(_("left at %(time)s", time=format_time(left, "short")))
-        yield f"- {_person(entry)}" + (f" — {', '.join(notes)}" if notes else "")
-    if not present:
-        label = _("Nobody")
-        yield f"- {label}"
-    yield ""
-    label = ngettext("%(num)s excused", "%(num)s excused", len(excused))
-    yield f"**{label}:**"
-    yield ""
-    for entry in excused:
-        yield f"- {_person(entry)}"
-    if not excused:
-        label = _("Nobody")
-        yield f"- {label}"
-    yield ""
-    label = ngettext("%(num)s absent", "%(num)s absent", len(absent))
-    yield f"**{label}:**"
-    yield ""
-    for entry in absent:
-        yield f"- {_person(entry)}"
-    if not absent:
-        label = _("Nobody")
-        yield f"- {label}"
-    yield ""
+    yield from _heading(_("Attendance"))
+    groups = ((ngettext("%(num)s present", "%(num)s present", len(present)),
+               [_present(entry, start) for entry in present]),
+              (ngettext("%(num)s excused", "%(num)s excused", len(excused)), [_person(e) for e in excused]),
+              (ngettext("%(num)s absent", "%(num)s absent", len(absent)), [_person(e) for e in absent]))
+    for label, people in groups:
+        yield f"**{label}:**"
+        yield ""
+        for person in people or [_("Nobody")]:
+            yield f"- {person}"
+        yield ""
     quorum = record.get("quorum")
     if quorum:
         state = _("reached") if quorum.get("reached") else _("not reached")
@@ -221,9 +207,7 @@ def _agenda(record: dict):
     items = record.get("items") or []
     if not items:
         return
-    label = _("Agenda")
-    yield f"### {label}"
-    yield ""
+    yield from _heading(_("Agenda"))
     for item in items:
         yield f"- {_md(item.get('number'))}\\. {_md(item.get('title'))}"
     yield ""
@@ -306,9 +290,7 @@ def _motion(number: int, motion: dict):
 def _debate(record: dict):
     segments = record.get("segments") or []
     if segments:
-        label = _("Parts of the debate")
-        yield f"### {label}"
-        yield ""
+        yield from _heading(_("Parts of the debate"))
         for segment in segments:
             times = " – ".join(t for t in (_time(segment.get("started_at")), _time(segment.get("ended_at")))
                                if t)
@@ -318,9 +300,7 @@ def _debate(record: dict):
         yield ""
     speakers = record.get("speakers") or []
     if speakers:
-        label = _("Speakers")
-        yield f"### {label}"
-        yield ""
+        yield from _heading(_("Speakers"))
         for speaker in speakers:
             seconds = int(speaker.get("seconds") or 0)
             minutes, rest = divmod(seconds, 60)
@@ -333,18 +313,14 @@ def _debate(record: dict):
         yield ""
     questions = [q for q in record.get("questions") or [] if q.get("status") in (None, "", "answered")]
     if questions:
-        label = _("Questions answered")
-        yield f"### {label}"
-        yield ""
+        yield from _heading(_("Questions answered"))
         for question in questions:
             yield f"- {_md(question.get('text'))} (" + ngettext("%(num)s like", "%(num)s likes",
                                                                 question.get("likes") or 0) + ")"
         yield ""
     polls = record.get("polls") or []
     if polls:
-        label = _("Poll results")
-        yield f"### {label}"
-        yield ""
+        yield from _heading(_("Poll results"))
         for poll in polls:
             yield f"**{_md(poll.get('question'))}** (" + ngettext(
                 "%(num)s participant", "%(num)s participants", poll.get("turnout") or 0) + ")"
