@@ -201,11 +201,8 @@ def preview(proposal_id):
 @_limit()
 def publish(proposal_id):
     """Publish the previewed draft (the phase must still take proposals)."""
-    proposal = _load(proposal_id)
-    require("proposal.edit", proposal)
-    proposals.publish(proposal, current_user)
-    flash(_("Your proposal is published. You will be told about comments and answers."), "success")
-    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return _button(proposal_id, "proposal.edit", proposals.publish,
+                   _("Your proposal is published. You will be told about comments and answers."))
 
 
 @bp.route("/proposals/<int:proposal_id>")
@@ -233,43 +230,56 @@ def show(proposal_id):
                   supported=proposal.id in proposals.supports_of(current_user, [proposal.id]))
 
 
+def _button(proposal_id: int, rule: str, work, message: str, *, answer=None):
+    """A button of the proposal page: load, ask ``rule``, ``work(proposal, person)``, then ``answer`` (by
+    default the message and the proposal's page)."""
+    proposal = _load(proposal_id)
+    require(rule, proposal)
+    work(proposal, current_user)
+    return (answer or _to_page)(proposal, message)
+
+
+def _to_page(proposal: Proposal, message: str):
+    flash(message, "success")
+    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+
+
 def _support_answer(proposal: Proposal, message: str):
+    """htmx gets the updated support button, a plain form post the proposal's page."""
     if wants_fragment():
         db.session.refresh(proposal)
         return render("proposals/_support.html", proposal=proposal, supported=proposal.id in proposals.supports_of(
             current_user, [proposal.id]), message=message)
-    flash(message, "success")
-    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return _to_page(proposal, message)
 
 
 @bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
 @_limit()
 def support(proposal_id):
     """Support a proposal (once; the database refuses a second support). htmx gets the updated button."""
-    proposal = _load(proposal_id)
-    require("proposal.support", proposal)
-    proposals.support(proposal, current_user)
-    return _support_answer(proposal, _("You support this proposal."))
+    return _button(proposal_id, "proposal.support", proposals.support, _("You support this proposal."),
+                   answer=_support_answer)
 
 
 @bp.route("/proposals/<int:proposal_id>/unsupport", methods=["POST"])
 @_limit()
 def unsupport(proposal_id):
     """Take a support back while the phase allows supports."""
-    proposal = _load(proposal_id)
-    require("proposal.unsupport", proposal)
-    proposals.unsupport(proposal, current_user)
-    return _support_answer(proposal, _("You no longer support this proposal."))
+    return _button(proposal_id, "proposal.unsupport", proposals.unsupport,
+                   _("You no longer support this proposal."), answer=_support_answer)
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])
 def withdraw(proposal_id):
     """The author withdraws an open proposal."""
-    proposal = _load(proposal_id)
-    require("proposal.withdraw", proposal)
-    proposals.withdraw(proposal, current_user)
-    flash(_("Your proposal is withdrawn."), "success")
-    return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
+    return _button(proposal_id, "proposal.withdraw", proposals.withdraw, _("Your proposal is withdrawn."))
+
+
+def _submit_to_page(form, proposal: Proposal, work, success: str, template: str):
+    """A form page of one proposal: ``work`` when the form is valid, then the proposal's page; ``template``
+    again (422) when it is not."""
+    return submit(form, work, success=success, done=url_for("proposals.show", proposal_id=proposal.id),
+                  page=template, proposal=proposal)
 
 
 @bp.route("/proposals/<int:proposal_id>/translate", methods=["GET", "POST"])
@@ -284,11 +294,9 @@ def translate(proposal_id):
         existing = next((t for t in proposal.translations if t.language == form.language.data), None)
         if existing is not None:
             form.title.data, form.body.data = existing.title, existing.body
-    return submit(form, lambda: proposals.translate(proposal, current_user, language=form.language.data,
-                                                    title=form.title.data, body=form.body.data),
-                  success=_("The translation is saved."),
-                  done=url_for("proposals.show", proposal_id=proposal.id),
-                  page="proposals/translate.html", proposal=proposal)
+    return _submit_to_page(form, proposal, lambda: proposals.translate(
+        proposal, current_user, language=form.language.data, title=form.title.data, body=form.body.data),
+        _("The translation is saved."), "proposals/translate.html")
 
 
 @bp.route("/proposals/<int:proposal_id>/answer", methods=["GET", "POST"])
@@ -300,11 +308,9 @@ def answer(proposal_id):
     if request.method == "GET":
         form.state.data = proposal.state if proposal.state in {c.value for c in form.state.choices} else None
         form.language.data = proposal.language
-    return submit(form, lambda: proposals.answer(proposal, current_user, state=form.state.data,
-                                                 language=form.language.data, text=form.text.data),
-                  success=_("The answer is published."),
-                  done=url_for("proposals.show", proposal_id=proposal.id),
-                  page="proposals/answer.html", proposal=proposal)
+    return _submit_to_page(form, proposal, lambda: proposals.answer(
+        proposal, current_user, state=form.state.data, language=form.language.data, text=form.text.data),
+        _("The answer is published."), "proposals/answer.html")
 
 
 @bp.route("/processes/<int:process_id>/merge", methods=["GET", "POST"])
