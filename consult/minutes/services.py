@@ -86,6 +86,18 @@ def _require_state(minutes: Minutes, *states, message) -> None:
         raise Conflict(message)
 
 
+def _move(minutes: Minutes, status: str, event: str, *, actor, details: dict | None = None,
+          **stamps) -> Minutes:
+    """One step of the approval path: the new status and the columns that go with it (``stamps``), audited
+    as ``event``."""
+    minutes.status = status
+    for column, value in stamps.items():
+        setattr(minutes, column, value)
+    audit.record(event, actor=actor, subject=minutes, **(details or {}))
+    db.session.flush()
+    return minutes
+
+
 def save_revision(minutes: Minutes, body: str, *, author, note: str | None = None,
                   base: int | None = None) -> MinutesRevision:
     """Save the edited text as a new revision. Only drafts change; an unchanged text is not a revision.
@@ -120,21 +132,13 @@ def save_revision(minutes: Minutes, body: str, *, author, note: str | None = Non
 def submit(minutes: Minutes, *, actor) -> Minutes:
     """The writer hands the draft over for approval."""
     _require_state(minutes, DRAFT, message=_l("Only a draft can be submitted."))
-    minutes.status = SUBMITTED
-    minutes.submitted_at = utcnow()
-    audit.record("minutes.submitted", actor=actor, subject=minutes)
-    db.session.flush()
-    return minutes
+    return _move(minutes, SUBMITTED, "minutes.submitted", actor=actor, submitted_at=utcnow())
 
 
 def return_to_draft(minutes: Minutes, *, actor) -> Minutes:
     """Submitted minutes go back to the writer for more work."""
     _require_state(minutes, SUBMITTED, message=_l("Only submitted minutes can be sent back to the writer."))
-    minutes.status = DRAFT
-    minutes.submitted_at = None
-    audit.record("minutes.returned", actor=actor, subject=minutes)
-    db.session.flush()
-    return minutes
+    return _move(minutes, DRAFT, "minutes.returned", actor=actor, submitted_at=None)
 
 
 def approve(minutes: Minutes, *, actor, reference: str | None = None) -> Minutes:
@@ -143,23 +147,15 @@ def approve(minutes: Minutes, *, actor, reference: str | None = None) -> Minutes
     reference = (reference or "").strip()
     if minutes.approval_mode == "motion" and not reference:
         raise DomainError(_l("Say which adopted motion approved these minutes."), field="reference")
-    minutes.status = APPROVED
-    minutes.approved_at = utcnow()
-    minutes.approved_by_id = getattr(actor, "id", None)
-    minutes.approval_reference = reference[:300] or None
-    audit.record("minutes.approved", actor=actor, subject=minutes, mode=minutes.approval_mode)
-    db.session.flush()
-    return minutes
+    return _move(minutes, APPROVED, "minutes.approved", actor=actor, details={"mode": minutes.approval_mode},
+                 approved_at=utcnow(), approved_by_id=getattr(actor, "id", None),
+                 approval_reference=reference[:300] or None)
 
 
 def publish(minutes: Minutes, *, actor) -> Minutes:
     """Approved minutes become public and, from then on, immutable."""
     _require_state(minutes, APPROVED, message=_l("Only approved minutes can be published."))
-    minutes.status = PUBLISHED
-    minutes.published_at = utcnow()
-    audit.record("minutes.published", actor=actor, subject=minutes)
-    db.session.flush()
-    return minutes
+    return _move(minutes, PUBLISHED, "minutes.published", actor=actor, published_at=utcnow())
 
 
 def start_correction(minutes: Minutes, *, actor) -> Minutes:
