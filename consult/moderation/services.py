@@ -45,6 +45,17 @@ def _require(action, person, obj):
         raise NotAllowed(decision.reason)
 
 
+def _text(value: str | None, limit: int, field: str, *, required=None) -> str:
+    """``value`` stripped; refused (on ``field``) when longer than ``limit`` characters, or when empty if
+    ``required`` (the message to show) is given."""
+    value = (value or "").strip()
+    if required and not value:
+        raise DomainError(required, field=field)
+    if len(value) > limit:
+        raise DomainError(_l("Please write at most %(max)s characters.", max=limit), field=field)
+    return value
+
+
 def open_report_count(target_type: str, target_id: int) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(Report).where(
         Report.target_type == target_type, Report.target_id == target_id, Report.resolved_at.is_(None))) or 0
@@ -55,9 +66,7 @@ def report(reporter, target, reason: str, note: str = "") -> Report:
     _require("moderation.report", reporter, target)
     if reason not in REPORT_REASONS:
         raise DomainError(_l("Please choose a reason."), field="reason")
-    note = (note or "").strip()
-    if len(note) > 1000:
-        raise DomainError(_l("Please write at most %(max)s characters.", max=1000), field="note")
+    note = _text(note, 1000, "note")
     target_type, target_id = targets.ref(target)
     row = Report(target_type=target_type, target_id=target_id, reporter_id=reporter.id, reason=reason,
                  note=note)
@@ -98,11 +107,7 @@ def _resolve_reports(target) -> int:
 def hide(target, moderator, reason: str) -> None:
     """A moderator hides content with a public reason; open reports on it are resolved."""
     _require("moderation.moderate", moderator, target)
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_l("Please give the reason that everyone will read."), field="reason")
-    if len(reason) > 500:
-        raise DomainError(_l("Please write at most %(max)s characters.", max=500), field="reason")
+    reason = _text(reason, 500, "reason", required=_l("Please give the reason that everyone will read."))
     if not can_hide(target):
         raise DomainError(_l("This kind of content cannot be hidden."))
     _set_hidden(target, reason)
@@ -175,11 +180,7 @@ def parse_sources(text: str | None) -> list[str]:
 def add_note(target, moderator, body: str, sources: list[str]) -> FactCheckNote:
     """Attach a fact-check note (with its sources) to any content."""
     _require("moderation.moderate", moderator, target)
-    body = (body or "").strip()
-    if not body:
-        raise DomainError(_l("Please write the note."), field="body")
-    if len(body) > 5000:
-        raise DomainError(_l("Please write at most %(max)s characters.", max=5000), field="body")
+    body = _text(body, 5000, "body", required=_l("Please write the note."))
     target_type, target_id = targets.ref(target)
     note = FactCheckNote(target_type=target_type, target_id=target_id, body=body, sources=list(sources),
                          author_id=moderator.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, flash, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from consult.accounts.forms import ConfirmForm
@@ -86,26 +87,30 @@ def _item_page(target, *, hide_form=None, restore_form=None, note_form=None, blo
                   status=status)
 
 
+def _item_form(target_type: str, target_id: int, form_class, slot: str, work, success: str):
+    """A form of the item page: load the item, ask ``moderation.moderate``, ``work(target, form)``, then the
+    item page; refused, the page with the form (in ``slot``) and its errors."""
+    target = _load_target(target_type, target_id)
+    require("moderation.moderate", target)
+    form = form_class()
+    return submit(form, lambda: work(target, form), success=success, done=_item_url(target),
+                  page=lambda status: _item_page(target, status=status, **{slot: form}))
+
+
 @bp.route("/moderation/item/<target_type>/<int:target_id>/hide", methods=["POST"])
 def hide(target_type, target_id):
     """Hide content with a public reason."""
-    target = _load_target(target_type, target_id)
-    require("moderation.moderate", target)
-    form = HideForm()
-    return submit(form, lambda: moderation.hide(target, current_user, form.reason.data),
-                  success=_("The content is hidden."), done=_item_url(target),
-                  page=lambda status: _item_page(target, hide_form=form, status=status))
+    return _item_form(target_type, target_id, HideForm, "hide_form",
+                      lambda target, form: moderation.hide(target, current_user, form.reason.data),
+                      _("The content is hidden."))
 
 
 @bp.route("/moderation/item/<target_type>/<int:target_id>/restore", methods=["POST"])
 def restore(target_type, target_id):
     """Show hidden content again."""
-    target = _load_target(target_type, target_id)
-    require("moderation.moderate", target)
-    form = RestoreForm()
-    return submit(form, lambda: moderation.restore(target, current_user, form.reason.data or ""),
-                  success=_("The content is shown again."), done=_item_url(target),
-                  page=lambda status: _item_page(target, restore_form=form, status=status))
+    return _item_form(target_type, target_id, RestoreForm, "restore_form",
+                      lambda target, form: moderation.restore(target, current_user, form.reason.data or ""),
+                      _("The content is shown again."))
 
 
 @bp.route("/moderation/item/<target_type>/<int:target_id>/dismiss", methods=["POST"])
@@ -123,13 +128,10 @@ def dismiss(target_type, target_id):
 @bp.route("/moderation/item/<target_type>/<int:target_id>/notes", methods=["POST"])
 def add_note(target_type, target_id):
     """Attach a fact-check note with its sources."""
-    target = _load_target(target_type, target_id)
-    require("moderation.moderate", target)
-    form = NoteForm()
-    return submit(form, lambda: moderation.add_note(target, current_user, form.body.data,
-                                                    moderation.parse_sources(form.sources.data)),
-                  success=_("The fact-check note is published."), done=_item_url(target),
-                  page=lambda status: _item_page(target, note_form=form, status=status))
+    return _item_form(target_type, target_id, NoteForm, "note_form",
+                      lambda target, form: moderation.add_note(target, current_user, form.body.data,
+                                                               moderation.parse_sources(form.sources.data)),
+                      _("The fact-check note is published."))
 
 
 @bp.route("/moderation/notes/<int:note_id>/delete", methods=["POST"])
@@ -150,24 +152,25 @@ def remove_note(note_id):
 @bp.route("/moderation/people/<int:user_id>/block", methods=["POST"])
 def block(user_id):
     """Block a person: they keep reading, but can no longer contribute."""
-    person = db.get_or_404(User, user_id)
-    require("moderation.moderate", person)
-    form = BlockForm()
-    if not form.validate_on_submit():
-        abort(400)
-    moderation.block(person, current_user, form.reason.data or "")
-    flash(_("%(name)s is blocked.", name=person.public_name), "success")
-    return redirect_to(safe_next(form.next.data, url_for("moderation.queue")))
+    return _person_button(user_id, BlockForm, lambda person, form: moderation.block(
+        person, current_user, form.reason.data or ""), _l("%(name)s is blocked."))
 
 
 @bp.route("/moderation/people/<int:user_id>/unblock", methods=["POST"])
 def unblock(user_id):
     """Lift a block."""
+    return _person_button(user_id, ConfirmForm, lambda person, _form: moderation.unblock(
+        person, current_user), _l("%(name)s can take part again."))
+
+
+def _person_button(user_id: int, form_class, work, message):
+    """Block or unblock: load the person, ask ``moderation.moderate``, check the form (400),
+    ``work(person, form)``, then the message (naming the person) and back where the button was."""
     person = db.get_or_404(User, user_id)
     require("moderation.moderate", person)
-    form = ConfirmForm()
+    form = form_class()
     if not form.validate_on_submit():
         abort(400)
-    moderation.unblock(person, current_user)
-    flash(_("%(name)s can take part again.", name=person.public_name), "success")
+    work(person, form)
+    flash(message % {"name": person.public_name}, "success")
     return redirect_to(safe_next(form.next.data, url_for("moderation.queue")))

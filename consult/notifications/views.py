@@ -33,28 +33,25 @@ def _back(target, form: ConfirmForm) -> str:
 @bp.route("/follow/<target_type>/<int:target_id>", methods=["POST"])
 def follow(target_type, target_id):
     """Follow an item: its news then reaches the person (in the app, and by email if they gave one)."""
-    target = load_target(target_type, target_id)
-    require("notifications.follow", target)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    notifications.follow(current_user, target)
-    return _answer(target, form, _("You follow this now. You will hear about its news."))
+    return _follow_button(target_type, target_id, notifications.follow,
+                          _("You follow this now. You will hear about its news."))
 
 
 @bp.route("/unfollow/<target_type>/<int:target_id>", methods=["POST"])
 def unfollow(target_type, target_id):
     """Stop following an item."""
+    return _follow_button(target_type, target_id, notifications.unfollow, _("You no longer follow this."))
+
+
+def _follow_button(target_type: str, target_id: int, work, message: str):
+    """The follow button's two verbs: load the item, ask ``notifications.follow``, check the form (400),
+    ``work(person, item)``; htmx gets the button again, a plain post the message and the page it came from."""
     target = load_target(target_type, target_id)
     require("notifications.follow", target)
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    notifications.unfollow(current_user, target)
-    return _answer(target, form, _("You no longer follow this."))
-
-
-def _answer(target, form, message):
+    work(current_user, target)
     if wants_fragment():
         return render("notifications/_follow_button.html", target=target)
     flash(message, "success")

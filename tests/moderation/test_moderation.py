@@ -86,6 +86,20 @@ def test_only_moderators_hide_and_a_reason_is_needed(db, comment, make_user, mod
         moderation.restore(comment, moderator)
 
 
+def test_texts_have_their_limits_on_their_field(db, comment, make_user, moderator):
+    """Reasons, report notes and fact-check notes are stripped, and refused on their own field when too long."""
+    with pytest.raises(DomainError, match="at most 500") as refused:
+        moderation.hide(comment, moderator, "x" * 501)
+    assert refused.value.field == "reason"
+    with pytest.raises(DomainError, match="at most 1000") as refused:
+        moderation.report(make_user("amina"), comment, "spam", "x" * 1001)
+    assert refused.value.field == "note"
+    with pytest.raises(DomainError, match="write the note") as refused:
+        moderation.add_note(comment, moderator, "   ", [])
+    assert refused.value.field == "body"
+    assert moderation.add_note(comment, moderator, "  Checked.  ", []).body == "Checked."
+
+
 def test_hidden_comment_shows_the_reason_in_the_thread(client, db, item, comment, moderator):
     moderation.hide(comment, moderator, "Personal attack")
     db.session.commit()
@@ -168,6 +182,18 @@ def test_block_and_unblock(client, db, item, comment, make_user, moderator):
     client.sign_in("writer")
     assert client.post_form(f"/comments/testitem/{item.id}",
                             {"body": "again", "alignment": "neutral"}).status_code == 303
+
+
+def test_block_buttons_name_the_person_and_go_back(client, db, comment, moderator):
+    client.sign_in("moda")
+    name = comment.author.public_name
+    blocked = client.post_form(f"/moderation/people/{comment.author_id}/block",
+                               {"reason": "spam wave", "next": "/moderation/log"})
+    assert blocked.status_code == 303 and blocked.headers["Location"].endswith("/moderation/log")
+    assert f"{name} is blocked." in text_of(client.get("/moderation/log"))
+    unblocked = client.post_form(f"/moderation/people/{comment.author_id}/unblock")
+    assert unblocked.headers["Location"].endswith("/moderation")
+    assert f"{name} can take part again." in text_of(client.get("/moderation"))
 
 
 def test_non_moderator_cannot_block(client, db, comment, make_user):
