@@ -143,31 +143,32 @@ def return_to_draft(minutes_id):
     return _step(minutes_id, "minutes.return", services.return_to_draft, _("The minutes are a draft again."))
 
 
-def _page_form(minutes: Minutes, form, slot: str, work, success: str):
-    """A form of the minutes' page: ``work``, then the page; refused, the page with the form (in ``slot``)
-    and its errors."""
-    return submit_form(form, work, success=success, done=url_for("minutes.show", minutes_id=minutes.id),
+def _page_form(minutes_id: int, rule: str, form_class, slot: str, work, success: str):
+    """A form of the minutes' page: load, ask ``rule``, ``work(minutes, form)``, then the page; refused, the
+    page with the form (in ``slot``) and its errors."""
+    minutes = get_or_404(Minutes, minutes_id)
+    require(rule, minutes)
+    form = form_class()
+    return submit_form(form, lambda: work(minutes, form), success=success,
+                       done=url_for("minutes.show", minutes_id=minutes.id),
                        page=lambda status: _show_page(minutes, status, **{slot: form}))
 
 
 @bp.route("/minutes/<int:minutes_id>/approve", methods=["POST"])
 def approve(minutes_id):
     """The president approves, or an officer records the council's adopted motion."""
-    minutes = get_or_404(Minutes, minutes_id)
-    require("minutes.approve", minutes)
-    form = ApproveForm()
-    return _page_form(minutes, form, "approve_form", lambda: services.approve(
-        minutes, actor=current_user, reference=form.reference.data), _("The minutes are approved."))
+    return _page_form(minutes_id, "minutes.approve", ApproveForm, "approve_form", lambda minutes, form: (
+        services.approve(minutes, actor=current_user, reference=form.reference.data)),
+        _("The minutes are approved."))
 
 
 @bp.route("/minutes/<int:minutes_id>/approval-mode", methods=["POST"])
 def approval_mode(minutes_id):
     """The officers choose, before approval, whether the president or a council motion approves."""
-    minutes = get_or_404(Minutes, minutes_id)
-    require("minutes.set_approval_mode", minutes)
-    form = ApprovalModeForm()
-    return _page_form(minutes, form, "mode_form", lambda: services.set_approval_mode(
-        minutes, form.mode.data, actor=current_user), _("The approval rule is saved."))
+    return _page_form(minutes_id, "minutes.set_approval_mode", ApprovalModeForm, "mode_form",
+                      lambda minutes, form: services.set_approval_mode(minutes, form.mode.data,
+                                                                       actor=current_user),
+                      _("The approval rule is saved."))
 
 
 @bp.route("/minutes/<int:minutes_id>/publish", methods=["POST"])
