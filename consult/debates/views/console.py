@@ -48,6 +48,13 @@ STATES = {
 #: the buttons of a poll
 POLL_ACTIONS = {"open": polls.open_, "close": polls.close, "project": polls.project,
                 "unproject": polls.unproject}
+#: the console's forms, by the name the console's template knows them by: the form and its fields' prefix
+CONSOLE_FORMS = {
+    "add_speaker_form": (AddSpeakerForm, "speaker"),
+    "segment_form": (SegmentForm, "segment"),
+    "panelist_form": (PanelistForm, "panelist"),
+    "poll_form": (PollForm, "poll"),
+}
 
 
 def _editable(form: DebateForm) -> dict:
@@ -67,14 +74,10 @@ def console_context(debate, **forms) -> dict:
     if status not in STATUS_FILTERS:
         status = None
     state = queries.live_state(debate, sort=sort, status=status, include_hidden=True)
-    return dict(
-        debate=debate, state=state, sort=sort, status_filter=status, view="console", streamed=False,
-        add_speaker_form=forms.get("add_speaker_form") or AddSpeakerForm(formdata=None, prefix="speaker"),
-        segment_form=forms.get("segment_form") or SegmentForm(formdata=None, prefix="segment"),
-        panelist_form=forms.get("panelist_form") or PanelistForm(formdata=None, prefix="panelist"),
-        poll_form=forms.get("poll_form") or PollForm(formdata=None, prefix="poll"),
-        join_url=join_url(debate),
-    )
+    shown = {name: forms.get(name) or form_class(formdata=None, prefix=prefix)
+             for name, (form_class, prefix) in CONSOLE_FORMS.items()}
+    return dict(debate=debate, state=state, sort=sort, status_filter=status, view="console", streamed=False,
+                join_url=join_url(debate), **shown)
 
 
 def _console(debate, **forms):
@@ -91,6 +94,32 @@ def _console(debate, **forms):
         return render("debates/console.html", status=status, **console_context(debate, **forms))
 
     return page
+
+
+def _moderated(debate_id: int):
+    """The debate, for its moderators (404, then 403)."""
+    debate = load(debate_id)
+    require("debate.moderate", debate)
+    return debate
+
+
+def _moderated_row(debate_id: int, model, row_id: int):
+    """The debate and one of its rows (a speaker request, a question, a poll), for its moderators (404 for
+    either, then 403)."""
+    debate = load(debate_id)
+    row = child(model, row_id, debate)
+    require("debate.moderate", debate)
+    return debate, row
+
+
+def _console_form(debate_id: int, name: str, anchor: str, work, success=None):
+    """A form of the console (one of ``CONSOLE_FORMS``): ``work(debate, form)``, then back to the console at
+    ``anchor``; refused, the console with the form as it was sent."""
+    debate = _moderated(debate_id)
+    form_class, prefix = CONSOLE_FORMS[name]
+    form = form_class(prefix=prefix)
+    return submit(form, lambda: work(debate, form), success=success, done=_console_url(debate, anchor),
+                  page=_console(debate, **{name: form}), status=refusal_status)
 
 
 def _button(debate, form, action, anchor: str, success=None):
@@ -115,8 +144,7 @@ def new():
 @bp.route("/debates/<int:debate_id>/edit", methods=["GET", "POST"])
 def edit(debate_id):
     """Change the details of a debate that has not ended."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
+    debate = _moderated(debate_id)
     form = DebateForm(obj=debate)
     return submit(form, lambda: debates.update_debate(debate, current_user, **_editable(form)),
                   success=_("The debate is saved."), done=_console_url(debate), page="debates/edit.html",
@@ -126,23 +154,15 @@ def edit(debate_id):
 @bp.route("/debates/<int:debate_id>/console/segments", methods=["POST"])
 def add_segment(debate_id):
     """Add a segment at the end of the agenda."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
-    form = SegmentForm(prefix="segment")
-    return submit(form, lambda: debates.add_segment(debate, form.title.data, form.planned_minutes.data),
-                  success=_("The segment is added."), done=_console_url(debate, "#agenda"),
-                  page=_console(debate, segment_form=form), status=refusal_status)
+    return _console_form(debate_id, "segment_form", "#agenda", lambda debate, form: debates.add_segment(
+        debate, form.title.data, form.planned_minutes.data), _("The segment is added."))
 
 
 @bp.route("/debates/<int:debate_id>/console/panelists", methods=["POST"])
 def add_panelist(debate_id):
     """Put a person on stage."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
-    form = PanelistForm(prefix="panelist")
-    return submit(form, lambda: debates.add_panelist(debate, form.name.data, form.role.data, form.bio.data),
-                  success=_("The person is on the stage list."), done=_console_url(debate, "#stage"),
-                  page=_console(debate, panelist_form=form), status=refusal_status)
+    return _console_form(debate_id, "panelist_form", "#stage", lambda debate, form: debates.add_panelist(
+        debate, form.name.data, form.role.data, form.bio.data), _("The person is on the stage list."))
 
 
 # -- the console --------------------------------------------------------------------------------------------
@@ -151,8 +171,7 @@ def add_panelist(debate_id):
 @bp.route("/debates/<int:debate_id>/console")
 def console(debate_id):
     """The moderator's console; ``?part=`` answers one section (htmx refresh on a server-sent event)."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
+    debate = _moderated(debate_id)
     part = request.args.get("part")
     context = console_context(debate)
     if part in CONSOLE_PARTS and wants_fragment():
@@ -163,8 +182,7 @@ def console(debate_id):
 @bp.route("/debates/<int:debate_id>/console/state", methods=["POST"])
 def console_state(debate_id):
     """Start, pause, resume or end the debate."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
+    debate = _moderated(debate_id)
     form = StateForm()
     return _button(debate, form, lambda: STATES[form.action.data][0](debate, current_user), "#state",
                    success=lambda _result: STATES[form.action.data][1])
@@ -173,8 +191,7 @@ def console_state(debate_id):
 @bp.route("/debates/<int:debate_id>/console/segment", methods=["POST"])
 def console_segment(debate_id):
     """Go to the next or previous segment, or to a chosen one."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
+    debate = _moderated(debate_id)
     form = SegmentMoveForm()
 
     def go():
@@ -187,21 +204,14 @@ def console_segment(debate_id):
 @bp.route("/debates/<int:debate_id>/console/speakers", methods=["POST"])
 def add_speaker(debate_id):
     """Add someone in the room to the queue by name (a speech or a point of order)."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
-    form = AddSpeakerForm(prefix="speaker")
-    return submit(form, lambda: debates.add_speaker(debate, current_user, form.name.data, form.role.data,
-                                                    form.kind.data, form.note.data),
-                  done=_console_url(debate, "#speakers"), page=_console(debate, add_speaker_form=form),
-                  status=refusal_status)
+    return _console_form(debate_id, "add_speaker_form", "#speakers", lambda debate, form: debates.add_speaker(
+        debate, current_user, form.name.data, form.role.data, form.kind.data, form.note.data))
 
 
 @bp.route("/debates/<int:debate_id>/console/speakers/<int:request_id>", methods=["POST"])
 def speaker_action(debate_id, request_id):
     """Move a waiting speaker up or down, remove them, or give them the floor."""
-    debate = load(debate_id)
-    req = child(SpeakerRequest, request_id, debate)
-    require("debate.moderate", debate)
+    debate, req = _moderated_row(debate_id, SpeakerRequest, request_id)
     form = SpeakerActionForm()
     verbs = {"up": lambda: debates.move_request(debate, req, "up"),
              "down": lambda: debates.move_request(debate, req, "down"),
@@ -213,25 +223,21 @@ def speaker_action(debate_id, request_id):
 @bp.route("/debates/<int:debate_id>/console/speech/stop", methods=["POST"])
 def stop_speech(debate_id):
     """End the running speech."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
+    debate = _moderated(debate_id)
     return _button(debate, ButtonForm(), lambda: debates.stop_speech(debate), "#speakers")
 
 
 @bp.route("/debates/<int:debate_id>/console/priority", methods=["POST"])
 def toggle_priority(debate_id):
     """Turn priority for first-time speakers on or off."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
+    debate = _moderated(debate_id)
     return _button(debate, ButtonForm(), lambda: debates.toggle_priority(debate), "#speakers")
 
 
 @bp.route("/debates/<int:debate_id>/console/questions/<int:question_id>", methods=["POST"])
 def question_status(debate_id, question_id):
     """Shortlist a question, put it live on the projector, mark it answered, or hide it with a reason."""
-    debate = load(debate_id)
-    question = child(Question, question_id, debate)
-    require("debate.moderate", debate)
+    debate, question = _moderated_row(debate_id, Question, question_id)
     form = QuestionStatusForm()
     return _button(debate, form, lambda: debates.set_question_status(debate, question, form.status.data,
                                                                      current_user, form.reason.data),
@@ -241,22 +247,15 @@ def question_status(debate_id, question_id):
 @bp.route("/debates/<int:debate_id>/console/polls", methods=["POST"])
 def create_poll(debate_id):
     """Prepare a live poll (it opens when the moderator says so)."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
-    form = PollForm(prefix="poll")
-    return submit(form, lambda: polls.create(debate, form.question.data, form.method.data,
-                                             form.option_lines()),
-                  success=_("The poll is ready. Open it when the room is ready to answer."),
-                  done=_console_url(debate, "#polls"), page=_console(debate, poll_form=form),
-                  status=refusal_status)
+    return _console_form(debate_id, "poll_form", "#polls", lambda debate, form: polls.create(
+        debate, form.question.data, form.method.data, form.option_lines()),
+        _("The poll is ready. Open it when the room is ready to answer."))
 
 
 @bp.route("/debates/<int:debate_id>/console/polls/<int:link_id>", methods=["POST"])
 def poll_action(debate_id, link_id):
     """Open or close a poll, or show / hide its results on the projector."""
-    debate = load(debate_id)
-    link = child(DebatePoll, link_id, debate)
-    require("debate.moderate", debate)
+    debate, link = _moderated_row(debate_id, DebatePoll, link_id)
     form = PollActionForm()
     return _button(debate, form, lambda: POLL_ACTIONS[form.action.data](debate, link), "#polls")
 
@@ -264,6 +263,5 @@ def poll_action(debate_id, link_id):
 @bp.route("/debates/<int:debate_id>/record.json")
 def record(debate_id):
     """The structured record of the debate (moderators; the raw material of minutes)."""
-    debate = load(debate_id)
-    require("debate.moderate", debate)
+    debate = _moderated(debate_id)
     return debate_record(debate)

@@ -72,6 +72,22 @@ def _page(debate):
     return lambda status: render("debates/show.html", status=status, **public_context(debate))
 
 
+def _taking_part(debate_id: int, rule: str = "debate.participate"):
+    """The debate, when this person may take part in it by ``rule`` (404, then 403)."""
+    debate = load(debate_id)
+    require(rule, debate)
+    return debate
+
+
+def _button(debate, work, anchor: str = "", success=None, *, form=None):
+    """A button of the public page (``form``: a ``ButtonForm`` unless it has fields): ``work()``, then the
+    page at ``anchor``; refused, the reason (the page again, or the message alone for htmx)."""
+    if form is None:
+        form = ButtonForm()
+    return submit(form, work, success=success, done=_url(debate, anchor), page=refused(form, _page(debate)),
+                  status=refusal_status)
+
+
 # -- pages ------------------------------------------------------------------------------------------------
 
 
@@ -179,23 +195,18 @@ def like(debate_id, question_id):
 @limit("RATELIMIT_POST")
 def speak(debate_id):
     """Ask to speak: you join the speakers queue."""
-    debate = load(debate_id)
-    require("debate.participate", debate)
+    debate = _taking_part(debate_id)
     form = SpeakForm()
-    return submit(form, lambda: debates.request_to_speak(debate, participant(), form.name.data),
-                  success=_("You are in the speakers queue."), done=_url(debate, "#speak"),
-                  page=refused(form, _page(debate)), status=refusal_status)
+    return _button(debate, lambda: debates.request_to_speak(debate, participant(), form.name.data), "#speak",
+                   _("You are in the speakers queue."), form=form)
 
 
 @bp.route("/debates/<int:debate_id>/speak/withdraw", methods=["POST"])
 def withdraw(debate_id):
     """Leave the speakers queue."""
-    debate = load(debate_id)
-    require("debate.participate", debate)
-    form = ButtonForm()
-    return submit(form, lambda: debates.withdraw_request(debate, participant()),
-                  success=_("You have left the speakers queue."), done=_url(debate, "#speak"),
-                  page=refused(form, _page(debate)), status=refusal_status)
+    debate = _taking_part(debate_id)
+    return _button(debate, lambda: debates.withdraw_request(debate, participant()), "#speak",
+                   _("You have left the speakers queue."))
 
 
 @bp.route("/debates/<int:debate_id>/polls/<int:link_id>/vote", methods=["POST"])
@@ -206,10 +217,8 @@ def vote(debate_id, link_id):
     debate = load(debate_id)
     link = child(DebatePoll, link_id, debate)
     require("debate.participate", debate)
-    form = ButtonForm()
-    return submit(form, lambda: polls.vote(debate, link, participant(), request.form),
-                  success=_("Thank you. Your answer has been counted."), done=_url(debate, "#poll"),
-                  page=refused(form, _page(debate)), status=refusal_status)
+    return _button(debate, lambda: polls.vote(debate, link, participant(), request.form), "#poll",
+                   _("Thank you. Your answer has been counted."))
 
 
 REGISTERED = {"registered": _l("You are registered."),
@@ -219,20 +228,14 @@ REGISTERED = {"registered": _l("You are registered."),
 @bp.route("/debates/<int:debate_id>/register", methods=["POST"])
 def register(debate_id):
     """Take a place (or a place on the waiting list)."""
-    debate = load(debate_id)
-    require("debate.register", debate)
-    form = ButtonForm()
-    return submit(form, lambda: debates.register(debate, current_user),
-                  success=lambda registration: REGISTERED[registration.status], done=_url(debate),
-                  page=refused(form, _page(debate)), status=refusal_status)
+    debate = _taking_part(debate_id, "debate.register")
+    return _button(debate, lambda: debates.register(debate, current_user),
+                   success=lambda registration: REGISTERED[registration.status])
 
 
 @bp.route("/debates/<int:debate_id>/unregister", methods=["POST"])
 def unregister(debate_id):
     """Give your place back."""
-    debate = load(debate_id)
-    require("debate.register", debate)
-    form = ButtonForm()
-    return submit(form, lambda: debates.unregister(debate, current_user),
-                  success=_("Your registration is cancelled."), done=_url(debate),
-                  page=refused(form, _page(debate)), status=refusal_status)
+    debate = _taking_part(debate_id, "debate.register")
+    return _button(debate, lambda: debates.unregister(debate, current_user),
+                   success=_("Your registration is cancelled."))
