@@ -40,19 +40,21 @@ def get_user_by_username(username: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.username == normalise_username(username)))
 
 
+#: what no two accounts share, and what is said when a second one asks for it
+UNIQUE = (("username", _l("This username is already taken. Please choose another one.")),
+          ("email", _l("This email address is already used by another account.")))
+
+
 def _check_unique(username: str | None = None, email: str | None = None, exclude: User | None = None) -> None:
-    if username is not None:
-        q = sa.select(User.id).where(User.username == username)
+    wanted = {"username": username, "email": email}
+    for field, message in UNIQUE:
+        if wanted[field] is None:
+            continue
+        q = sa.select(User.id).where(getattr(User, field) == wanted[field])
         if exclude is not None:
             q = q.where(User.id != exclude.id)
         if db.session.scalar(q) is not None:
-            raise Conflict(_l("This username is already taken. Please choose another one."), field="username")
-    if email is not None:
-        q = sa.select(User.id).where(User.email == email)
-        if exclude is not None:
-            q = q.where(User.id != exclude.id)
-        if db.session.scalar(q) is not None:
-            raise Conflict(_l("This email address is already used by another account."), field="email")
+            raise Conflict(message, field=field)
 
 
 def sign_up(username: str, display_name: str, password: str, language: str = "en",
