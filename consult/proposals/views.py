@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 import sqlalchemy as sa
 from flask import abort, current_app, flash, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
@@ -107,33 +105,26 @@ def index():
 @bp.route("/proposals/feed.atom")
 def feed():
     """An Atom feed of the newest proposals, with the list's filters."""
-    from feedgen.feed import FeedGenerator
+    from consult.core.feeds import add_entry, atom_feed  # feedgen loads when a feed is asked for
+    from consult.core.urls import external_url
 
     require("proposal.list")
     filters = _filters()
     filters.sort = "newest"
     items = db.session.scalars(queries.list_query(filters).limit(50)).unique().all()
-    from consult.core.urls import external_url
-
-    generator = FeedGenerator()
-    generator.id(external_url("proposals.index"))
-    generator.title(_("Proposals · %(platform)s", platform=current_app.config["PLATFORM_NAME"]))
-    generator.link(href=external_url("proposals.index"), rel="alternate")
-    generator.link(href=external_url("proposals.feed", **request.args.to_dict(flat=False)), rel="self")
-    generator.language(current_language())
-    generator.subtitle(_("New proposals from the residents of %(city)s", city=current_app.config["CITY_NAME"]))
+    config = current_app.config
+    generator = atom_feed(feed_id=external_url("proposals.index"), page=external_url("proposals.index"),
+                          self_url=external_url("proposals.feed", **request.args.to_dict(flat=False)),
+                          language=current_language(),
+                          title=_("Proposals · %(platform)s", platform=config["PLATFORM_NAME"]),
+                          subtitle=_("New proposals from the residents of %(city)s",
+                                     city=config["CITY_NAME"]))
     for proposal in reversed(items):
-        entry = generator.add_entry()
-        link = external_url("proposals.show", proposal_id=proposal.id)
-        entry.id(link)
-        entry.link(href=link)
-        entry.title(xml_text(proposal.title))
-        entry.summary(xml_text(plain_excerpt(proposal.body, 500)))
-        entry.published(proposal.published_at.replace(tzinfo=UTC))
-        entry.updated(proposal.updated_at.replace(tzinfo=UTC))
-        entry.author(name=xml_text(proposal.author.public_name) if proposal.author else _("Moderators (merge)"))
-    response = current_app.response_class(generator.atom_str(pretty=True), mimetype="application/atom+xml")
-    return response
+        author = xml_text(proposal.author.public_name) if proposal.author else _("Moderators (merge)")
+        add_entry(generator, url=external_url("proposals.show", proposal_id=proposal.id),
+                  title=proposal.title, summary=plain_excerpt(proposal.body, 500),
+                  published=proposal.published_at, updated=proposal.updated_at, author=author)
+    return current_app.response_class(generator.atom_str(pretty=True), mimetype="application/atom+xml")
 
 
 def _upload(form) -> tuple[bytes, str] | None:
