@@ -8,6 +8,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 WORKERS ?= 1
 THREADS ?= 64
+TEST_WORKERS ?= 2
 LANGS := fr es it pt ar
 
 .PHONY: run test test-fast install install-dev system-deps chromium compile-translations translations bench lint clean help
@@ -75,8 +76,9 @@ run: system-deps $(VENV)/.installed compile-translations
 	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --worker-class gthread \
 	  --bind $(HOST):$(PORT) --access-logfile - "consult:create_app()"
 
+# Two workers (pytest-xdist), a test file each at a time: the browser tests wait on Chromium as much as they compute.
 test: system-deps $(VENV)/.installed-dev chromium compile-translations
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The edit loop: no browser, no PostgreSQL, no slow sweeps (make test runs everything).
 test-fast: $(VENV)/.installed-dev compile-translations

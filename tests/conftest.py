@@ -19,7 +19,27 @@ from consult import create_app
 from consult.extensions import db as _db
 from consult.extensions import limiter
 
-TEST_DATABASE_URL = os.environ.get("CONSULT_TEST_DATABASE_URL")
+
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """With pytest-xdist (``make test`` runs two workers) each worker gets its own PostgreSQL database, made
+    beside the one named (``consult_test`` -> ``consult_test_gw0``); SQLite files are per worker already."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    import sqlalchemy as sa
+
+    base, name = url.rsplit("/", 1)
+    own = f"{name}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": own}):
+            conn.exec_driver_sql(f'CREATE DATABASE "{own}"')
+    admin.dispose()
+    return f"{base}/{own}"
+
+
+TEST_DATABASE_URL = _database_of_this_worker(os.environ.get("CONSULT_TEST_DATABASE_URL"))
 DEFAULT_PASSWORD = "correct horse battery"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
