@@ -5,7 +5,7 @@ Errors are JSON: ``{"error": {"status": 400, "message": "...", "parameter": "per
 
 from __future__ import annotations
 
-from flask import jsonify, make_response, request
+from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from consult.api import bp, open_data
@@ -19,6 +19,7 @@ from consult.api.machinery import (
     to_csv,
 )
 from consult.core import error_pages
+from consult.core.csv_export import csv_download
 from consult.core.urls import external_url
 
 
@@ -87,10 +88,7 @@ def list_csv(name):
     if resource is None:
         return _error(404, "Unknown resource.")
     page = list_page(resource, list_args())
-    response = make_response(to_csv(resource, page["data"]))
-    response.mimetype = "text/csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}-page-{page["meta"]["page"]}.csv"'
-    return response
+    return csv_download(to_csv(resource, page["data"]), f'{name}-page-{page["meta"]["page"]}.csv')
 
 
 @bp.route("/api/v1/<name>/<int:ident>")

@@ -12,6 +12,8 @@ import csv
 import io
 from collections.abc import Iterable
 
+from flask import make_response
+
 #: what makes a spreadsheet read a cell as a formula (also after leading spaces)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
@@ -36,3 +38,11 @@ def write_csv(rows: Iterable[Iterable]) -> str:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
+
+
+def csv_download(text: str, filename: str):
+    """A response that hands ``text`` (from :func:`write_csv`) over as the file ``filename``."""
+    response = make_response(text)
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

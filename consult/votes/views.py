@@ -11,7 +11,7 @@ from flask import abort, current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.core.csv_export import write_csv
+from consult.core.csv_export import csv_download, write_csv
 from consult.core.db import read_only
 from consult.core.models import get_or_404
 from consult.core.policy import can, require
@@ -82,9 +82,7 @@ def index():
 def poll(poll_id: int):
     """The ballot page: who may vote and how the method works; the ballot, the "you voted" state or results."""
     poll = _load(poll_id)
-    response = render("votes/poll.html", "votes/_ballot.html", **_page_context(poll))
-    response.headers["Vary"] = "HX-Request"
-    return _with_anon_cookie(poll, response)
+    return _with_anon_cookie(poll, render("votes/poll.html", "votes/_ballot.html", **_page_context(poll)))
 
 
 def _refuse(poll: Poll, error, status: int, raw=None):
@@ -149,20 +147,15 @@ def results(poll_id: int):
     """Results, when the poll shows them: chart, table, rounds, channels, verdict, turnout."""
     poll = _load(poll_id)
     require("votes.see_results", poll)
-    response = render("votes/results.html", "votes/_results.html", poll=poll, result=votes.results(poll),
-                      method=methods.get(poll.method), verdicts=votes.VERDICTS, live=not poll.is_closed)
-    response.headers["Vary"] = "HX-Request"
-    return response
+    return render("votes/results.html", "votes/_results.html", poll=poll, result=votes.results(poll),
+                  method=methods.get(poll.method), verdicts=votes.VERDICTS, live=not poll.is_closed)
 
 
 @bp.route("/polls/<int:poll_id>/results.csv")
 def results_csv(poll_id: int):
     poll = _load(poll_id)
     require("votes.see_results", poll)
-    response = make_response(votes.result_csv(poll))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="poll-{poll.id}-results.csv"'
-    return response
+    return csv_download(votes.result_csv(poll), f"poll-{poll.id}-results.csv")
 
 
 @bp.route("/polls/<int:poll_id>/trackers")
@@ -189,10 +182,8 @@ def trackers_csv(poll_id: int):
     fingerprints = queries.all_fingerprints(poll)
     if fingerprints is None:
         abort(404)
-    response = make_response(write_csv([["fingerprint"], *([fp] for fp in fingerprints)]))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="poll-{poll.id}-counted-ballots.csv"'
-    return response
+    return csv_download(write_csv([["fingerprint"], *([fp] for fp in fingerprints)]),
+                        f"poll-{poll.id}-counted-ballots.csv")
 
 
 # ------------------------------------------------------------------------------------------------ officials
