@@ -21,7 +21,8 @@ from consult.councils.models import ROLE_LABELS, ROLES
 class CouncilForm(BaseForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)], filters=[strip_filter])
     slug = StringField(_l("Web address"), validators=[Optional(), Length(max=80)], filters=[strip_filter],
-                       description=_l("Small letters, digits and dashes. Left empty, it is made from the name."))
+                       description=_l("Small letters, digits and dashes. Left empty, it is made from the "
+                                      "name."))
     purpose = TextAreaField(_l("Purpose"), validators=[Length(max=20000)],
                             description=_l("What the council is for. You can use Markdown."))
     mandate = TextAreaField(_l("Mandate"), validators=[Length(max=20000)],

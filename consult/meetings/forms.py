@@ -47,9 +47,10 @@ class SessionForm(BaseForm):
 
 
 class ProposalsField(SelectMultipleField):
-    """The proposals an item is linked to: checkboxes whose choices the view sets (``consult.meetings.picker``:
-    the chosen ones and those offered). Each value is a proposal number; ``12``, ``#12`` and ``3, 5`` are read
-    too. ``choices`` None: any number is taken (no proposals module to check against)."""
+    """The proposals an item is linked to: checkboxes whose choices the view sets
+    (``consult.meetings.picker``: the chosen ones and those offered). Each value is a proposal number; ``12``,
+    ``#12`` and ``3, 5`` are read too. ``choices`` None: any number is taken (no proposals module to check
+    against)."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -78,8 +79,8 @@ class ProposalsField(SelectMultipleField):
         known = {value for value, _label in self.choices}
         unknown = [str(n) for n in self.data or () if n not in known]
         if unknown:
-            raise ValidationError(_l("These proposals cannot be linked: %(numbers)s. They do not exist or are "
-                                     "not public.", numbers=", ".join(unknown)))
+            raise ValidationError(_l("These proposals cannot be linked: %(numbers)s. They do not exist or "
+                                     "are not public.", numbers=", ".join(unknown)))
 
 
 class ProposalSearchForm(BaseForm):
@@ -95,7 +96,8 @@ class ItemForm(BaseForm):
                                 description=_l("You can use Markdown."))
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
                        default="information")
-    duration_minutes = IntegerField(_l("Expected length (minutes)"), validators=[Optional(), NumberRange(1, 600)])
+    duration_minutes = IntegerField(_l("Expected length (minutes)"),
+                                    validators=[Optional(), NumberRange(1, 600)])
     presenter = StringField(_l("Presented by"), validators=[Length(max=120)], filters=[strip_filter])
     parent_id = SelectField(_l("Place in the agenda"), coerce=str,
                             choices=[SelectChoice("", _l("Main item"))], default="")
@@ -114,7 +116,8 @@ class NotesForm(BaseForm):
 
 
 class SpeakerForm(BaseForm):
-    name = StringField(_l("Speaker's name"), validators=[DataRequired(), Length(max=120)], filters=[strip_filter])
+    name = StringField(_l("Speaker's name"), validators=[DataRequired(), Length(max=120)],
+                       filters=[strip_filter])
     submit = SubmitField(_l("Add the speaker"))
 
 

@@ -22,7 +22,8 @@ DRAFT, CONVENED, IN_PROGRESS, CLOSED = "draft", "convened", "in_progress", "clos
 SESSION_STATUSES = (DRAFT, CONVENED, IN_PROGRESS, CLOSED)
 SESSION_STATUS_LABELS = {
     DRAFT: lazy_pgettext("session status", "Draft"), CONVENED: lazy_pgettext("session status", "Convened"),
-    IN_PROGRESS: lazy_pgettext("session status", "In progress"), CLOSED: lazy_pgettext("session status", "Closed"),
+    IN_PROGRESS: lazy_pgettext("session status", "In progress"),
+    CLOSED: lazy_pgettext("session status", "Closed"),
 }
 
 ITEM_KINDS = ("information", "deliberation", "decision")
@@ -75,7 +76,8 @@ class CouncilSession(TimestampMixin, db.Model):
     items: Mapped[list[AgendaItem]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="AgendaItem.position"
     )
-    attendance: Mapped[list[Attendance]] = relationship(back_populates="session", cascade="all, delete-orphan")
+    attendance: Mapped[list[Attendance]] = relationship(back_populates="session",
+                                                        cascade="all, delete-orphan")
     #: roll-call counts, filled only by a query that asks for them (``attendance_counts_expressions``), so a
     #: list of sessions needs no attendance rows; None otherwise
     present_total: Mapped[int | None] = query_expression()
@@ -137,7 +139,8 @@ class AgendaItemProposal(db.Model):
 
     __tablename__ = "agenda_item_proposal"
 
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True)
+    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"),
+                                         primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, index=True)
 
 
@@ -226,7 +229,8 @@ class Motion(TimestampMixin, db.Model):
     verdict: Mapped[str | None] = mapped_column(sa.String(12))
 
     item: Mapped[AgendaItem] = relationship(back_populates="motions")
-    named_votes: Mapped[list[MotionVote]] = relationship(cascade="all, delete-orphan", order_by="MotionVote.id")
+    named_votes: Mapped[list[MotionVote]] = relationship(cascade="all, delete-orphan",
+                                                         order_by="MotionVote.id")
 
     @property
     def rule_label(self) -> str:
@@ -248,8 +252,8 @@ class MotionVote(db.Model):
     __table_args__ = (sa.UniqueConstraint("motion_id", "membership_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    motion_id: Mapped[int] = mapped_column(sa.ForeignKey("council_motion.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
+    motion_id: Mapped[int] = mapped_column(sa.ForeignKey("council_motion.id", ondelete="CASCADE"),
+                                           nullable=False, index=True)
     membership_id: Mapped[int] = mapped_column(sa.ForeignKey("council_membership.id", ondelete="CASCADE"),
                                                nullable=False)
     #: one of CHOICES

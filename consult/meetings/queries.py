@@ -1,16 +1,17 @@
 """Read model of the council session page and its roll call: plain rows, a constant number of queries.
 
-The page shows the agenda (items, sub-items, speakers, documents, proposals), the motions with their tallies and
-named votes, the roll call and the quorum, and, for the person reading, whether and how they may vote. Nothing
-here loads ORM objects but the session itself (the policies take it); members come as names and roles, never as
-accounts with their role grants. The rules stay where they are kept (who may vote: the policy ``motion.vote``,
-asked about a ``Standing`` made from these rows; seats: ``councils.offices``); this module only feeds them rows.
+The page shows the agenda (items, sub-items, speakers, documents, proposals), the motions with their tallies
+and named votes, the roll call and the quorum, and, for the person reading, whether and how they may vote.
+Nothing here loads ORM objects but the session itself (the policies take it); members come as names and roles,
+never as accounts with their role grants. The rules stay where they are kept (who may vote: the policy
+``motion.vote``, asked about a ``Standing`` made from these rows; seats: ``councils.offices``); this module
+only feeds them rows.
 
 Queries, whatever the number of items, motions, votes or members (statements built once, see ``_statements``):
 the session with its council; the items; their speakers, documents and proposals (one statement); the motions
-with their named votes; the roll call with the seats of the session's day and the reader's own seats (one); the
-proposals' titles when the agenda links some; and, when secret votes are open, the votes engine's participation
-counts with the reader's own (one). None of the item queries runs for an empty agenda.
+with their named votes; the roll call with the seats of the session's day and the reader's own seats (one);
+the proposals' titles when the agenda links some; and, when secret votes are open, the votes engine's
+participation counts with the reader's own (one). None of the item queries runs for an empty agenda.
 """
 
 from __future__ import annotations
@@ -54,8 +55,9 @@ from consult.minutes.models import ORIGINAL, Minutes
 
 
 class Labels:
-    """Translated labels of the page. A lazy string looks the catalogue up each time it is shown; here each label
-    is translated once per catalogue (kept on the catalogue: the same text for every page in that language)."""
+    """Translated labels of the page. A lazy string looks the catalogue up each time it is shown; here each
+    label is translated once per catalogue (kept on the catalogue: the same text for every page in that
+    language)."""
 
     def __init__(self):
         catalogue = translations()
@@ -66,7 +68,8 @@ class Labels:
         done = self._done.get(memo)
         if done is None:
             value = labels.get(key)
-            done = self._done[memo] = str(value) if value is not None else (key if default is None else default)
+            fallback = key if default is None else default
+            done = self._done[memo] = str(value) if value is not None else fallback
         return done
 
     def all(self, labels: dict) -> dict[str, str]:
@@ -214,20 +217,20 @@ LIVE_PART = cache.region("session_live", depends_on=("session", "digest"),
 
 @functools.cache
 def _statements() -> dict[str, sa.Select]:
-    """The page's statements, built once (building a statement costs more than running it on SQLite); they take
-    ``session_id`` and, for the roll call, ``council_id`` and ``day``."""
+    """The page's statements, built once (building a statement costs more than running it on SQLite); they
+    take ``session_id`` and, for the roll call, ``council_id`` and ``day``."""
     item, speaker, attachment, link = (AgendaItem.__table__, Speaker.__table__, Attachment.__table__,
                                        AgendaItemProposal.__table__)
-    motion, vote, membership, user, attendance = (Motion.__table__, MotionVote.__table__, Membership.__table__,
-                                                  User.__table__, Attendance.__table__)
+    motion, vote, membership, user, attendance = (Motion.__table__, MotionVote.__table__,
+                                                  Membership.__table__, User.__table__, Attendance.__table__)
     session_id = sa.bindparam("session_id")
     in_session = sa.select(item.c.id).where(item.c.session_id == session_id).scalar_subquery()
     day = sa.bindparam("day")
     seated = sa.and_(membership.c.council_id == sa.bindparam("council_id"), in_term(day, membership.c))
     return {
         "items": sa.select(item.c.id, item.c.parent_id, item.c.position, item.c.title, item.c.description,
-                           item.c.duration_minutes, item.c.presenter, item.c.kind, item.c.notes, item.c.started_at,
-                           item.c.ended_at)
+                           item.c.duration_minutes, item.c.presenter, item.c.kind, item.c.notes,
+                           item.c.started_at, item.c.ended_at)
         .where(item.c.session_id == session_id).order_by(item.c.position, item.c.id),
         # speakers (in order), documents and proposals of every item, in one statement
         "extras": sa.union_all(
@@ -245,16 +248,17 @@ def _statements() -> dict[str, sa.Select]:
                              motion.c.members_count, motion.c.present_count, motion.c.quorum_required,
                              motion.c.verdict, vote.c.membership_id, vote.c.choice, user.c.display_name,
                              user.c.deleted_at)
-        .select_from(motion.outerjoin(vote, sa.and_(vote.c.motion_id == motion.c.id, motion.c.mode == "named"))
+        .select_from(motion.outerjoin(vote,
+                                      sa.and_(vote.c.motion_id == motion.c.id, motion.c.mode == "named"))
                      .outerjoin(membership, membership.c.id == vote.c.membership_id)
                      .outerjoin(user, user.c.id == membership.c.user_id))
         .where(motion.c.item_id.in_(in_session)).order_by(motion.c.id, vote.c.id),
         # every attendance row of the session and every seat of its day (the quorum counts the seats), and the
         # reader's seats in the council (are they a voting member today?)
         "roll": sa.select(attendance.c.id, membership.c.id, membership.c.role, user.c.display_name,
-                          user.c.deleted_at, attendance.c.status, attendance.c.arrived_at, attendance.c.left_at,
-                          sa.case((seated, 1), else_=0), membership.c.user_id, membership.c.starts_on,
-                          membership.c.ends_on)
+                          user.c.deleted_at, attendance.c.status, attendance.c.arrived_at,
+                          attendance.c.left_at, sa.case((seated, 1), else_=0), membership.c.user_id,
+                          membership.c.starts_on, membership.c.ends_on)
         .select_from(membership.join(user, user.c.id == membership.c.user_id)
                      .outerjoin(attendance, sa.and_(attendance.c.membership_id == membership.c.id,
                                                     attendance.c.session_id == session_id)))
@@ -292,7 +296,8 @@ def _items(session_id: int, names: _Names, labels: Labels, seen: list) -> list[I
         motion = motions.get(row[0])
         if motion is None:
             motions[row[0]] = motion = MotionRow(*row[:14])
-            motion.rule_label, motion.mode_label = labels(RULE_LABELS, motion.rule), labels(MODE_LABELS, motion.mode)
+            motion.rule_label = labels(RULE_LABELS, motion.rule)
+            motion.mode_label = labels(MODE_LABELS, motion.mode)
             motion.verdict_label = labels(VERDICT_LABELS, motion.verdict, "") if motion.verdict else ""
             by_id[motion.item_id].motions.append(motion)
         membership_id, choice, display_name, deleted_at = row[14:]
@@ -329,7 +334,8 @@ def _roll_and_seats(session: CouncilSession, names: _Names, labels: Labels, read
             seat = membership_id
         if attendance_id is not None or is_seated:
             rows.append(RollRow(attendance_id, membership_id, role, names(display_name, deleted_at),
-                                status or "absent", arrived_at, left_at, bool(is_seated), labels(ROLE_LABELS, role)))
+                                status or "absent", arrived_at, left_at, bool(is_seated),
+                                labels(ROLE_LABELS, role)))
     return sorted(rows, key=lambda r: (ROLES.index(r.role), r.name.casefold())), seat
 
 
@@ -371,21 +377,23 @@ def load_session(session_id: int) -> CouncilSession | None:
 def session_minutes(session: CouncilSession):
     """The minutes drafted from this session (the original document, in whatever state), or None; one query.
 
-    The policy ``minutes.view`` decides who sees them: the record's snapshot is not loaded, nor the approver."""
+    The policy ``minutes.view`` decides who sees them: the record's snapshot is not loaded, nor the
+    approver."""
     return db.session.scalar(_minutes_statement(), {"source_id": session.id})
 
 
 @functools.cache
 def _minutes_statement() -> sa.Select:
     return sa.select(Minutes).where(Minutes.source_type == "council_session",
-                                    Minutes.source_id == sa.bindparam("source_id"), Minutes.kind == ORIGINAL).options(
+                                    Minutes.source_id == sa.bindparam("source_id"),
+                                    Minutes.kind == ORIGINAL).options(
         sa.orm.defer(Minutes.record), sa.orm.lazyload(Minutes.approved_by))
 
 
 def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], roll: list[RollRow], person,
                      seat: int | None):
-    """(voted, decisions, votes cast) of the open motions for this reader: the rule ``motion.vote`` asked about
-    the :class:`Standing` these rows give (no query but the secret votes' participation)."""
+    """(voted, decisions, votes cast) of the open motions for this reader: the rule ``motion.vote`` asked
+    about the :class:`Standing` these rows give (no query but the secret votes' participation)."""
     decisions: dict[int, Decision] = {}
     voted: dict[int, bool] = {}
     secret_polls = [m.poll_id for m in open_motions if m.mode == "secret" and m.poll_id]
@@ -403,8 +411,8 @@ def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], rol
     for motion in open_motions:
         if signed_in and motion.mode != "hands":
             voted[motion.id] = has_voted(motion)
-        facts = Standing(is_open=session.status == IN_PROGRESS, mode=motion.mode, seat_id=seat, in_room=in_room,
-                         voted=voted.get(motion.id, False))
+        facts = Standing(is_open=session.status == IN_PROGRESS, mode=motion.mode, seat_id=seat,
+                         in_room=in_room, voted=voted.get(motion.id, False))
         decisions[motion.id] = policies.decide("motion.vote", person, facts)
     return voted, decisions, votes_cast
 
@@ -420,9 +428,9 @@ def session_page(session: CouncilSession, person) -> SessionPage:
     voted, decisions, votes_cast = _votes_of_reader(session, open_motions, roll, person, seat)
     proposal_ids = [pid for item in items for pid in item.proposal_ids]
     titles = proposal_titles(proposal_ids) if proposal_ids else {}
-    digest = hash((session.id, session.council_id, session.status, session.starts_at, session.council.quorum_percent,
-                   tuple(seen), tuple(sorted(titles.items())), tuple(sorted(votes_cast.items())),
-                   tuple(sorted(voted.items())),
+    digest = hash((session.id, session.council_id, session.status, session.starts_at,
+                   session.council.quorum_percent, tuple(seen), tuple(sorted(titles.items())),
+                   tuple(sorted(votes_cast.items())), tuple(sorted(voted.items())),
                    tuple((k, d.kind, str(d.reason)) for k, d in sorted(decisions.items()))))
     return SessionPage(
         session=session, agenda=_agenda(items), items=items, roll=roll,

@@ -31,7 +31,8 @@ def session_record(session: CouncilSession) -> dict:
     chaired = [m.user.public_name for m in seats if m.role == PRESIDENT]
     written = [m.user.public_name for m in seats if m.role == SECRETARY]
     numbered = services.numbered_items(session)
-    titles = services.proposal_titles([link.proposal_id for _, item in numbered for link in item.proposal_links])
+    titles = services.proposal_titles([link.proposal_id for _, item in numbered
+                                       for link in item.proposal_links])
     items = []
     for number, item in numbered:
         motions = []
@@ -50,7 +51,8 @@ def session_record(session: CouncilSession) -> dict:
             "motions": motions,
             "decisions": [m.text for m in item.motions if m.verdict == "adopted"],
             "actions": [],
-            "proposals": [{"id": link.proposal_id, "title": titles.get(link.proposal_id, f"#{link.proposal_id}")}
+            "proposals": [{"id": link.proposal_id,
+                           "title": titles.get(link.proposal_id, f"#{link.proposal_id}")}
                           for link in item.proposal_links],
         })
     q = services.quorum(session) if session.attendance else None
@@ -67,7 +69,8 @@ def session_record(session: CouncilSession) -> dict:
         "chaired_by": chaired, "written_by": written,
         "attendance": {"present": attendance[PRESENT], "excused": attendance[EXCUSED],
                        "absent": attendance[ABSENT]},
-        "quorum": ({"required": q["required"], "present": q["present"], "reached": q["reached"]} if q else None),
+        "quorum": ({"required": q["required"], "present": q["present"], "reached": q["reached"]}
+                   if q else None),
         "items": items,
         "segments": [],
         "speakers": [{"name": name, "role": "", "speeches": n, "seconds": 0} for name, n in speakers.items()],

@@ -1,4 +1,5 @@
-"""Votes: polls, secret ballots, participation, tallies (methods in ``votes/methods/``), paper tallies, results.
+"""Votes: polls, secret ballots, participation, tallies (methods in ``votes/methods/``), paper tallies,
+results.
 
 Other modules create polls through ``consult.votes.services`` (``create_poll``, ``open_poll``, ``close_poll``,
 ``cast_ballot``, ``results``) and decide who may vote in their polls with ``services.register_owner``.

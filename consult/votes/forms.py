@@ -45,13 +45,16 @@ MAJORITY_CHOICES = [
 
 
 class PollForm(BaseForm):
-    question = StringField(_l("Question"), validators=[DataRequired(), Length(max=500)], filters=[strip_filter])
-    description = TextAreaField(_l("Explanation for voters (optional)"), validators=[Optional(), Length(max=5000)])
+    question = StringField(_l("Question"), validators=[DataRequired(), Length(max=500)],
+                           filters=[strip_filter])
+    description = TextAreaField(_l("Explanation for voters (optional)"),
+                                validators=[Optional(), Length(max=5000)])
     method = SelectField(_l("Voting method"), choices=METHOD_CHOICES)
     mode = SelectField(_l("Kind of ballot"), choices=MODE_CHOICES)
     options = TextAreaField(_l("Options, one per line"), validators=[Optional(), Length(max=5000)],
                             description=_l("Not needed for yes/no/abstain."))
-    opens_at = LocalDateTimeField(_l("Opens at (optional)"), validators=[Optional()])  # typed locally, .data in UTC
+    # typed locally, .data in UTC
+    opens_at = LocalDateTimeField(_l("Opens at (optional)"), validators=[Optional()])
     closes_at = LocalDateTimeField(_l("Closes at (optional)"), validators=[Optional()])
     quorum = IntegerField(_l("Quorum: minimum number of voters (optional)"),
                           validators=[Optional(), NumberRange(min=0, max=10_000_000)])
@@ -97,8 +100,10 @@ class PaperTallyForm(BaseForm):
                           validators=[DataRequired(), Length(max=80)], filters=[strip_filter])
     #: one line per option of the poll (``counts-<n>-option``, ``counts-<n>-count``); see :meth:`lines_for`
     counts = RowList(FormField(OptionCountForm), max_entries=1000)
-    blank = IntegerField(_l("Blank ballots"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
-    invalid = IntegerField(_l("Invalid ballots"), default=0, validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
+    blank = IntegerField(_l("Blank ballots"), default=0,
+                         validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
+    invalid = IntegerField(_l("Invalid ballots"), default=0,
+                           validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
     ballots = IntegerField(_l("Paper ballots cast (approval polls; otherwise computed)"),
                            validators=[Optional(), NumberRange(min=0, max=MAX_PAPER)])
     submit = SubmitField(_l("Save the paper count"))
@@ -129,4 +134,5 @@ class TrackerForm(BaseForm):
     class Meta:
         csrf = False
 
-    tracker = StringField(_l("Your tracker"), validators=[DataRequired(), Length(max=40)], filters=[strip_filter])
+    tracker = StringField(_l("Your tracker"), validators=[DataRequired(), Length(max=40)],
+                          filters=[strip_filter])

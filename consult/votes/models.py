@@ -100,7 +100,8 @@ class PollOption(db.Model):
     __tablename__ = "vote_option"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("vote_poll.id", ondelete="CASCADE"), nullable=False, index=True)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("vote_poll.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: ``yes``/``no``/``abstain`` for yes-no-abstain polls

@@ -19,7 +19,8 @@ TRACKERS_MAX_PER_PAGE = 1000
 
 
 def poll_page(*, include_drafts: bool = False):
-    """One page of the polls: open first, then drafts (for those who manage them), then closed; newest first."""
+    """One page of the polls: open first, then drafts (for those who manage them), then closed; newest
+    first."""
     query = sa.select(Poll).order_by(Poll.status.desc(), Poll.id.desc())
     if not include_drafts:
         query = query.where(Poll.status != STATUS_DRAFT)
@@ -27,7 +28,8 @@ def poll_page(*, include_drafts: bool = False):
 
 
 def all_fingerprints(poll: Poll) -> list[str] | None:
-    """Every counted ballot's fingerprint of a closed poll, in the list's order (one query); ``None`` before."""
+    """Every counted ballot's fingerprint of a closed poll, in the list's order (one query); ``None``
+    before."""
     if not poll.is_closed:
         return None
     return [fingerprint(h) for h in db.session.scalars(_counted(poll))]
@@ -55,12 +57,14 @@ def tracker_page(poll: Poll):
     that says nothing about who voted or when); ``None`` while the poll is not closed."""
     if not poll.is_closed:
         return None
-    return _Fingerprints(paginate(_counted(poll), per_page=TRACKERS_PER_PAGE, max_per_page=TRACKERS_MAX_PER_PAGE))
+    return _Fingerprints(paginate(_counted(poll), per_page=TRACKERS_PER_PAGE,
+                                  max_per_page=TRACKERS_MAX_PER_PAGE))
 
 
 def tracker_list_page(poll: Poll, tracker: str, per_page: int) -> int | None:
-    """The page of the list of counted ballots that shows this tracker's fingerprint, or ``None`` when no counted
-    ballot of the closed poll has this tracker (one query). It says no more than the public list does."""
+    """The page of the list of counted ballots that shows this tracker's fingerprint, or ``None`` when no
+    counted ballot of the closed poll has this tracker (one query). It says no more than the public list
+    does."""
     if not poll.is_closed:
         return None
     wanted = tracker_hash(tracker)

@@ -2,10 +2,10 @@
 
 One table per action of the votes, meetings, councils, residency and debates modules. Rows are states of the
 object acted on (a poll draft, open, closed or out of its time window; a motion in each step of its vote; a
-session in each phase; the eligibility rule a poll uses; a debate before, during and after it runs); columns are the people of ``PEOPLE`` who matter for that
-action (the verification levels of residents, the seats of a council and their dates).
-``tests/core/test_permissions_map.py`` builds every person and object and checks each cell against
-``policies.decide``; the same data writes ``docs/permissions.md``::
+session in each phase; the eligibility rule a poll uses; a debate before, during and after it runs); columns
+are the people of ``PEOPLE`` who matter for that action (the verification levels of residents, the seats of a
+council and their dates). ``tests/core/test_permissions_map.py`` builds every person and object and checks
+each cell against ``policies.decide``; the same data writes ``docs/permissions.md``::
 
     .venv/bin/python -m tests.core.permissions_map      # rewrites docs/permissions.md
 

@@ -32,8 +32,8 @@ def _residents(n: int = 400) -> tuple[list[int], list[int]]:
     ids = list(_db.session.scalars(sa.select(User.id).where(User.username.like("gen%")).order_by(User.id)))
     _db.session.execute(sa.insert(ResidentStatus.__table__), [
         {"user_id": uid, "method": "register", "verified_at": now, "birth_year": 1950 + k % 55,
-         "district_id": districts[k % 3].id, "created_at": now, "updated_at": now} for k,
-        uid in enumerate(ids)])
+         "district_id": districts[k % 3].id, "created_at": now, "updated_at": now}
+        for k, uid in enumerate(ids)])
     _db.session.commit()
     return ids, [d.id for d in districts]
 

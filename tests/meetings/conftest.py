@@ -22,7 +22,8 @@ class Setup:
 
 @pytest.fixture
 def council_setup(db, make_user):
-    """Council "Council of Cultures" with president, secretary, member1..3 and an observer (6 seats, 5 votes)."""
+    """Council "Council of Cultures" with president, secretary, member1..3 and an observer (6 seats, 5
+    votes)."""
     council = councils.create_council(name="Council of Cultures", purpose="A council for everyone.",
                                       quorum_percent=50, convocation_days=5)
     setup = Setup(council=council)
@@ -45,7 +46,8 @@ def running_session(setup, db, *, present=("pres", "secr", "member1", "member2",
     meetings.convene_session(session)
     session.starts_at = utcnow() - timedelta(minutes=1)
     meetings.start_session(session)
-    entries = [{"attendance_id": a.id, "status": "present" if a.membership.user.username in present else "absent",
+    entries = [{"attendance_id": a.id,
+                "status": "present" if a.membership.user.username in present else "absent",
                 "arrived_at": None, "left_at": None} for a in session.attendance]
     meetings.record_attendance(session, entries)
     db.session.commit()

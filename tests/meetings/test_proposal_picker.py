@@ -1,6 +1,6 @@
-"""Linking proposals to an agenda item with the picker: checkboxes instead of typed numbers, a search (htmx answers
-with the list of proposals, the chosen ones kept checked), and the same without JavaScript (the search opens the
-item page with what it found)."""
+"""Linking proposals to an agenda item with the picker: checkboxes instead of typed numbers, a search (htmx
+answers with the list of proposals, the chosen ones kept checked), and the same without JavaScript (the search
+opens the item page with what it found)."""
 
 from __future__ import annotations
 
@@ -48,7 +48,8 @@ def make_proposals(db, make_user, council=None, **titles_by_state):
 def checkboxes(html: str) -> dict[int, bool]:
     """The picker's checkboxes: proposal number → checked."""
     return {int(m.group(2)): bool(m.group(3)) for m in re.finditer(
-        r'<input type="checkbox" id="pick-proposal-(\d+)" name="proposal_ids" value="(\d+)"( checked)?>', html)}
+        r'<input type="checkbox" id="pick-proposal-(\d+)" name="proposal_ids" value="(\d+)"( checked)?>',
+        html)}
 
 
 def linked(db, item) -> list[int]:
@@ -67,14 +68,16 @@ def planned(council_setup, db):
 
 def test_the_item_forms_offer_a_picker_not_a_box_for_numbers(client, planned, db, make_user):
     setup, session, item = planned
-    found = make_proposals(db, make_user, setup.council, qualified=["Night buses"], submitted=["Library hours"])
+    found = make_proposals(db, make_user, setup.council, qualified=["Night buses"],
+                           submitted=["Library hours"])
     client.sign_in("secr")
     page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
     add_form = page.split(f'action="/sessions/{session.id}/items"', 1)[1].split("</form>", 1)[0]
     assert "Linked proposals (numbers)" not in page and 'name="proposal_ids" type="text"' not in page
     # the search field belongs to the GET form after the item form, and htmx asks the item page for proposals
     assert 'name="proposal_q"' in add_form and 'form="proposal-search"' in add_form
-    assert f'hx-get="/sessions/{session.id}/items"' in add_form and 'hx-target="#proposal-options"' in add_form
+    assert (f'hx-get="/sessions/{session.id}/items"' in add_form
+            and 'hx-target="#proposal-options"' in add_form)
     assert re.search(rf'<form id="proposal-search" action="/sessions/{session.id}/items#proposal-picker" '
                      r'method="get"', page)
     # the page for a new item suggests the qualified proposals of the council's processes, unchecked
@@ -90,10 +93,12 @@ def test_the_item_forms_offer_a_picker_not_a_box_for_numbers(client, planned, db
     assert "Library hours" in edit
 
 
-def test_htmx_search_answers_with_the_proposals_found_and_keeps_the_chosen_checked(client, planned, db, make_user):
+def test_htmx_search_answers_with_the_proposals_found_and_keeps_the_chosen_checked(client, planned, db,
+                                                                                   make_user):
     setup, session, item = planned
-    found = make_proposals(db, make_user, setup.council, submitted=["Resident cards for all", "Card for the library",
-                                                                    "Night buses"],
+    found = make_proposals(db, make_user, setup.council,
+                           submitted=["Resident cards for all", "Card for the library",
+                                      "Night buses"],
                            draft=["Card draft"], hidden=["Card hidden"])
     client.sign_in("secr")
     headers = {"HX-Request": "true"}
@@ -147,7 +152,8 @@ def test_without_javascript_search_then_choose_then_save(client, planned, db, ma
     assert response.status_code == 303
     assert linked(db, new) == sorted([found["Night buses"].id, found["Library hours"].id])
     # unchecking all removes the links
-    assert client.post_form(f"/items/{new.id}/edit", {"title": "Buses at night", "kind": "decision"}).status_code == 303
+    assert (client.post_form(f"/items/{new.id}/edit", {"title": "Buses at night", "kind": "decision"})
+            .status_code == 303)
     assert linked(db, new) == []
     text = text_of(client.get(f"/sessions/{session.id}"))
     assert "Buses at night" in text

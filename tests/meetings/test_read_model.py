@@ -1,7 +1,7 @@
 """The session page's read model (``consult.meetings.queries``): the same names, tallies, quorum and voting
-answers as the models and services give, in as many queries with many members and motions as with few; the roll
-call's GET writes nothing; the cheaper date, number and translation helpers of the templates give Flask-Babel's
-output."""
+answers as the models and services give, in as many queries with many members and motions as with few; the
+roll call's GET writes nothing; the cheaper date, number and translation helpers of the templates give
+Flask-Babel's output."""
 
 from __future__ import annotations
 
@@ -96,14 +96,15 @@ def test_session_page_runs_as_many_queries_with_many_members_and_motions(client,
 
 
 def _motion_facts(motion):
-    return (motion.id, motion.text, motion.status, motion.yes, motion.no, motion.abstain, motion.verdict_label,
-            motion.rule_label, motion.mode_label,
-            [(v.membership.user.public_name, v.choice) for v in motion.named_votes] if motion.mode == "named" else [])
+    return (motion.id, motion.text, motion.status, motion.yes, motion.no, motion.abstain,
+            motion.verdict_label, motion.rule_label, motion.mode_label,
+            [(v.membership.user.public_name, v.choice) for v in motion.named_votes] if motion.mode == "named"
+            else [])
 
 
 def _row_facts(motion):
-    return (motion.id, motion.text, motion.status, motion.yes, motion.no, motion.abstain, motion.verdict_label,
-            motion.rule_label, motion.mode_label,
+    return (motion.id, motion.text, motion.status, motion.yes, motion.no, motion.abstain,
+            motion.verdict_label, motion.rule_label, motion.mode_label,
             [(v.name, v.choice) for v in motion.named_votes] if motion.mode == "named" else [])
 
 
@@ -124,8 +125,8 @@ def test_read_model_shows_what_the_models_show(app, running, db):
         expected = [(number, i.id, i.title, i.kind_label, [s.name for s in i.speakers],
                      [(a.filename, a.size) for a in i.attachments], [p.proposal_id for p in i.proposal_links])
                     for number, i in meetings.numbered_items(session)]
-        seen = [(number, i.id, i.title, i.kind_label, i.speakers, [(a.filename, a.size) for a in i.attachments],
-                 i.proposal_ids)
+        seen = [(number, i.id, i.title, i.kind_label, i.speakers,
+                 [(a.filename, a.size) for a in i.attachments], i.proposal_ids)
                 for top_number, top, subs in page.agenda for number, i in [(top_number, top), *subs]]
         assert seen == expected
         # motions: tallies, verdicts, labels and the names of named votes
@@ -138,7 +139,8 @@ def test_read_model_shows_what_the_models_show(app, running, db):
             for a in meetings.roll(session)]
         assert page.quorum == meetings.quorum(session)
         # what the reader may do on each open motion, with the same reasons
-        open_motions = [m for _, i in meetings.numbered_items(session) for m in i.motions if m.status == "open"]
+        open_motions = [m for _, i in meetings.numbered_items(session) for m in i.motions
+                        if m.status == "open"]
         assert open_motions
         for reader in (member, setup.users["obs"], setup.users["member3"], setup.users["pres"]):
             page = queries.session_page(session, reader)
@@ -232,7 +234,8 @@ def test_template_helpers_give_flask_babels_output(app):
 
     when = datetime(2026, 3, 29, 0, 30)  # the night the clocks change in Europe
     template = app.jinja_env.from_string('{{ _("Presented by %(name)s", name="<b>") }}|'
-                                         '{{ gettext("Presented by %(name)s", name="<b>") }}|{{ _("100%%") }}')
+                                         '{{ gettext("Presented by %(name)s", name="<b>") }}|'
+                                         '{{ _("100%%") }}')
     plural = app.jinja_env.from_string('{{ ngettext("%(num)s minute", "%(num)s minutes", n) }}')
     languages = list(app.config["LANGUAGES"])
     assert len(languages) > 1
@@ -250,7 +253,8 @@ def test_template_helpers_give_flask_babels_output(app):
                 for number in (0, 7, 1234567, 1234.5, 0.125, -0.0, 0.0, Decimal("1.50"), Decimal("1.5")):
                     assert templating.cached_format_decimal(number) == format_decimal(number)
                 assert templating.translations().ugettext("Agenda") == gettext("Agenda")
-                # ``_()`` as the i18n extension's newstyle gettext: translated, escaped variables, always formatted
+                # ``_()`` as the i18n extension's newstyle gettext: translated, escaped variables, always
+                # formatted
                 presented = Markup(gettext("Presented by %(name)s")) % {"name": "<b>"}
                 assert template.render() == f"{presented}|{presented}|100%"
                 # ``ngettext``: the plural form of the language, the number written in it

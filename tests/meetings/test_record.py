@@ -8,10 +8,11 @@ from consult.meetings import services as meetings
 from consult.meetings.record import session_record
 from tests.meetings.conftest import running_session
 
-TOP_KEYS = {"kind", "id", "title", "body", "starts_at", "ends_at", "place", "online_link", "language", "chaired_by",
-            "written_by", "attendance", "quorum", "items", "segments", "speakers", "questions", "polls"}
-ITEM_KEYS = {"number", "title", "kind", "description", "started_at", "ended_at", "notes", "speakers", "motions",
-             "decisions", "actions", "proposals"}
+TOP_KEYS = {"kind", "id", "title", "body", "starts_at", "ends_at", "place", "online_link", "language",
+            "chaired_by", "written_by", "attendance", "quorum", "items", "segments", "speakers", "questions",
+            "polls"}
+ITEM_KEYS = {"number", "title", "kind", "description", "started_at", "ended_at", "notes", "speakers",
+             "motions", "decisions", "actions", "proposals"}
 MOTION_KEYS = {"text", "rule", "mode", "yes", "no", "abstain", "verdict", "named_votes"}
 
 
@@ -21,11 +22,12 @@ def test_session_record_is_complete(council_setup, db):
     by_name = {a.membership.user.username: a for a in session.attendance}
     now = utcnow()
     meetings.record_attendance(session, [
-        {"attendance_id": by_name["member2"].id, "status": "present", "arrived_at": now + timedelta(minutes=10),
-         "left_at": now + timedelta(minutes=50)},
+        {"attendance_id": by_name["member2"].id, "status": "present",
+         "arrived_at": now + timedelta(minutes=10), "left_at": now + timedelta(minutes=50)},
         {"attendance_id": by_name["member3"].id, "status": "excused", "arrived_at": None, "left_at": None},
     ])
-    sub = meetings.add_item(session, title="Card design", parent=item, description="Must not become a *monitoring* tool")
+    sub = meetings.add_item(session, title="Card design", parent=item,
+                            description="Must not become a *monitoring* tool")
     meetings.set_item_proposals(item, [7, 9])
     meetings.record_item_progress(item, notes="Long discussion.", action="start")
     meetings.add_speaker(item, "Adama")
@@ -65,7 +67,8 @@ def test_session_record_is_complete(council_setup, db):
     motion = first["motions"][0]
     assert set(motion) == MOTION_KEYS
     assert (motion["yes"], motion["no"], motion["abstain"], motion["verdict"]) == (2, 1, 0, "adopted")
-    assert {v["name"]: v["choice"] for v in motion["named_votes"]} == {"Pres": "yes", "Secr": "yes", "Member1": "no"}
+    assert {v["name"]: v["choice"] for v in motion["named_votes"]} == {"Pres": "yes", "Secr": "yes",
+                                                                       "Member1": "no"}
     assert first["decisions"] == ["Adopt the card"]
     secret_row = second["motions"][0]
     assert (secret_row["yes"], secret_row["no"], secret_row["abstain"]) == (1, 1, 1)

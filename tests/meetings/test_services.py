@@ -21,7 +21,8 @@ def _vote(setup, motion, votes):
 
 def test_session_lifecycle_and_convocation_notice(council_setup, db):
     council = council_setup.council
-    session = meetings.create_session(council, title="Soon", starts_at=utcnow() + timedelta(days=2), place="Hall")
+    session = meetings.create_session(council, title="Soon", starts_at=utcnow() + timedelta(days=2),
+                                      place="Hall")
     with pytest.raises(DomainError):  # empty agenda
         meetings.convene_session(session)
     meetings.add_item(session, title="Welcome")
@@ -168,12 +169,14 @@ def test_a_members_vote_asks_one_rule_once_then_writes_the_ballot(running, db, m
     from consult.core.policy import policies
 
     setup, session, item = running
-    motions = {mode: meetings.add_motion(item, text=f"A {mode} vote", mode=mode) for mode in ("named", "secret")}
+    motions = {mode: meetings.add_motion(item, text=f"A {mode} vote", mode=mode)
+               for mode in ("named", "secret")}
     for motion in motions.values():
         meetings.open_motion(motion)
     asked = []
     decide = policies.decide
-    monkeypatch.setattr(policies, "decide", lambda action, *args: asked.append(action) or decide(action, *args))
+    monkeypatch.setattr(policies, "decide", lambda action,
+                        *args: asked.append(action) or decide(action, *args))
     for motion in motions.values():
         asked.clear()
         meetings.cast_vote(motion, setup.users["member1"], "yes")

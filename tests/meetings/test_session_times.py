@@ -1,7 +1,8 @@
-"""Session and roll-call times typed in the platform's zone (Europe/Rome) are stored in UTC and shown as typed.
+"""Session and roll-call times typed in the platform's zone (Europe/Rome) are stored in UTC and shown as
+typed.
 
-Expected UTC values come from Rome's published offsets: UTC+1 in winter, UTC+2 in summer; in 2030 the clocks go
-forward on 31 March (02:00 -> 03:00) and back on 27 October (03:00 -> 02:00).
+Expected UTC values come from Rome's published offsets: UTC+1 in winter, UTC+2 in summer; in 2030 the clocks
+go forward on 31 March (02:00 -> 03:00) and back on 27 October (03:00 -> 02:00).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ NEW = "/councils/council-of-cultures/sessions/new"
 
 
 def _plan(client, starts_at, **extra):
-    return client.post_form(NEW, {"title": "December session", "starts_at": starts_at, "planned_minutes": "120",
-                                  "place": "Sala Gialla", **extra})
+    return client.post_form(NEW,
+                            {"title": "December session", "starts_at": starts_at, "planned_minutes": "120",
+                             "place": "Sala Gialla", **extra})
 
 
 def _session(db):
@@ -28,7 +30,8 @@ def _session(db):
     return db.session.scalar(sa.select(CouncilSession))
 
 
-def test_a_session_typed_for_18_00_is_stored_17_00_utc_in_winter_and_shown_as_typed(client, council_setup, db):
+def test_a_session_typed_for_18_00_is_stored_17_00_utc_in_winter_and_shown_as_typed(client, council_setup,
+                                                                                    db):
     client.sign_in("secr")
     assert _plan(client, "2030-12-17T18:00").status_code == 303
     session = _session(db)
@@ -40,12 +43,14 @@ def test_a_session_typed_for_18_00_is_stored_17_00_utc_in_winter_and_shown_as_ty
     assert 'value="2030-12-17T18:00"' in form
     # saved again unchanged: still the same instant
     assert client.post_form(f"/sessions/{session.id}/edit", {"title": "December session",
-                                                             "starts_at": "2030-12-17T18:00", "planned_minutes": "90",
+                                                             "starts_at": "2030-12-17T18:00",
+                                                             "planned_minutes": "90",
                                                              "place": "Sala Gialla"}).status_code == 303
     assert _session(db).starts_at == datetime(2030, 12, 17, 17, 0)
     # in summer the same wall clock is 16:00 UTC
     assert client.post_form(f"/sessions/{session.id}/edit", {"title": "December session",
-                                                             "starts_at": "2030-07-02T18:00", "planned_minutes": "90",
+                                                             "starts_at": "2030-07-02T18:00",
+                                                             "planned_minutes": "90",
                                                              "place": "Sala Gialla"}).status_code == 303
     assert _session(db).starts_at == datetime(2030, 7, 2, 16, 0)
 
@@ -73,9 +78,10 @@ def test_a_time_that_comes_twice_is_asked_about_then_stored_as_chosen(client, co
     assert session.starts_at == datetime(2030, 10, 27, 1, 30)
     edit = client.get(f"/sessions/{session.id}/edit").get_data(as_text=True)
     assert 'value="2030-10-27T02:30"' in edit and 'name="starts_at-fold" value="1" checked' in edit
-    assert client.post_form(f"/sessions/{session.id}/edit", {"title": "Early", "starts_at": "2030-10-27T02:30",
-                                                             "starts_at-fold": "0", "planned_minutes": "60",
-                                                             "place": "Sala Gialla"}).status_code == 303
+    assert client.post_form(f"/sessions/{session.id}/edit",
+                            {"title": "Early", "starts_at": "2030-10-27T02:30",
+                             "starts_at-fold": "0", "planned_minutes": "60",
+                             "place": "Sala Gialla"}).status_code == 303
     assert _session(db).starts_at == datetime(2030, 10, 27, 0, 30)
 
 
@@ -98,7 +104,8 @@ def _roll(client, session, db, member="member1", **times):
 
 
 def test_a_late_arrival_is_stored_in_utc_and_shown_as_typed(client, council_setup, db):
-    session = _sitting(council_setup, db, datetime(2030, 12, 17, 10, 0), datetime(2030, 12, 17, 10, 2))  # 11:00
+    # 11:00
+    session = _sitting(council_setup, db, datetime(2030, 12, 17, 10, 0), datetime(2030, 12, 17, 10, 2))
     client.sign_in("secr")
     response, row = _roll(client, session, db, arrived="11:49", left="12:30")
     assert response.status_code == 303
@@ -123,8 +130,8 @@ def test_roll_call_times_on_the_nights_the_clocks_change(client, council_setup, 
 
 def test_roll_call_reads_a_repeated_time_as_the_one_after_the_start(client, council_setup, db):
     client.sign_in("secr")
-    # 27 October 2030, a sitting that began at the first 02:40 (00:40 UTC): 02:50 is the first one (00:50 UTC),
-    # 02:10 can only be the second (01:10 UTC), after the clocks went back
+    # 27 October 2030, a sitting that began at the first 02:40 (00:40 UTC): 02:50 is the first one (00:50
+    # UTC), 02:10 can only be the second (01:10 UTC), after the clocks went back
     autumn = _sitting(council_setup, db, datetime(2030, 10, 27, 0, 40), datetime(2030, 10, 27, 0, 40))
     response, row = _roll(client, autumn, db, arrived="02:50", left="02:10")
     assert response.status_code == 303

@@ -20,10 +20,13 @@ def test_demo_votes_load(db, app):
     assert [p.status for p in polls] == ["closed"] * 7 + ["open"]
     from consult.votes import methods
 
-    assert {p.method for p in polls if p.status == "closed"} == set(methods.names())  # one closed poll per method
-    assert all(votes.results(p).ballots == 7 for p in polls if p.status == "closed" and p.method != "yes_no_abstain")
+    # one closed poll per method
+    assert {p.method for p in polls if p.status == "closed"} == set(methods.names())
+    assert all(votes.results(p).ballots == 7 for p in polls if p.status == "closed"
+               and p.method != "yes_no_abstain")
     card = polls[2]
     result = votes.results(card)
-    assert result.verdict == "adopted" and [c["name"] for c in result.channels] == ["online", "Town hall polling place"]
+    assert result.verdict == "adopted" and [c["name"] for c in result.channels] == ["online",
+                                                                                    "Town hall polling place"]
     assert len(votes.results(polls[0]).rounds) >= 2
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Ballot)) == 7 * 7 + 3

@@ -14,7 +14,8 @@ from tests.helpers import QueryCounter, text_of
 def _closed_poll_with_trackers(db, make_poll, trackers):
     poll = make_poll()
     votes.close_poll(poll)
-    db.session.add_all(Ballot(id=str(uuid.uuid4()), poll_id=poll.id, choice="0", tracker_hash=votes.tracker_hash(t))
+    db.session.add_all(Ballot(id=str(uuid.uuid4()), poll_id=poll.id, choice="0",
+                              tracker_hash=votes.tracker_hash(t))
                        for t in trackers)
     db.session.commit()
     return poll
@@ -63,9 +64,11 @@ def test_tracker_list_is_paginated_and_finds_one_tracker(client, db, make_poll):
     assert f"Its fingerprint is {fp}, on page {where} of the list" in text
     if where != 1:
         assert "Show that page of the list" in text
-    assert f"<mark>{fp}</mark>" in client.get(f"{url}?per_page=3&page={where}&tracker={mine}").get_data(as_text=True)
+    assert (f"<mark>{fp}</mark>" in client.get(f"{url}?per_page=3&page={where}&tracker={mine}")
+            .get_data(as_text=True))
     missing = text_of(client.get(f"{url}?tracker=AAAA-BBBB-CCCC-DDDD"))
-    assert "Not found" in missing and "No counted ballot has this tracker" in missing and "Included" not in missing
+    assert ("Not found" in missing and "No counted ballot has this tracker" in missing
+            and "Included" not in missing)
     fragment = client.get(url, headers={"HX-Request": "true"}).get_data(as_text=True)
     assert fragment.lstrip().startswith('<section id="tracker-list"')
 
@@ -77,7 +80,8 @@ def test_tracker_list_is_hidden_until_close_and_the_check_says_nothing(client, d
     page = client.get(f"/polls/{poll.id}/trackers?tracker={tracker}")
     text = text_of(page)
     assert page.status_code == 200 and "published when the poll closes" in text
-    assert "Included" not in text and "Not found" not in text and "counted ballots</h2>" not in page.get_data(as_text=True)
+    assert ("Included" not in text and "Not found" not in text
+            and "counted ballots</h2>" not in page.get_data(as_text=True))
 
 
 def test_tracker_page_runs_a_constant_number_of_queries(client, db, make_poll):
@@ -91,4 +95,5 @@ def test_tracker_page_runs_a_constant_number_of_queries(client, db, make_poll):
     with QueryCounter() as more:
         page = client.get(url)
     assert more.count == few.count
-    assert "40 counted ballots" in text_of(page) and len(re.findall(r"<li><code>", page.get_data(as_text=True))) == 2
+    assert ("40 counted ballots" in text_of(page)
+            and len(re.findall(r"<li><code>", page.get_data(as_text=True))) == 2)

@@ -264,7 +264,8 @@ def test_paper_channels_combine_with_audit_trail(db, make_user, make_poll):
     admin = make_user(roles=("admin",))
     for i in (0, 0, 1):
         votes.cast_ballot(poll, make_user(verified=True, birth_year=1990), str(ids(poll)[i]))
-    votes.record_paper_tally(poll, channel="Town hall", counts={str(ids(poll)[1]): 5}, blank=1, invalid=1, by=admin)
+    votes.record_paper_tally(poll, channel="Town hall", counts={str(ids(poll)[1]): 5}, blank=1, invalid=1,
+                             by=admin)
     votes.close_poll(poll)
     result = votes.results(poll)
     assert {o.label: o.count for o in result.options} == {"Library": 2, "Park": 6, "Clinic": 0}
@@ -274,7 +275,8 @@ def test_paper_channels_combine_with_audit_trail(db, make_user, make_poll):
     votes.record_paper_tally(poll, channel="Town hall", counts={str(ids(poll)[1]): 1}, by=admin)
     result = votes.results(poll)
     assert {o.label: o.count for o in result.options}["Park"] == 2
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("votes.paper%")).order_by(AuditEntry.id)).all()
+    entries = (db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action.like("votes.paper%"))
+                                  .order_by(AuditEntry.id)).all())
     assert [e.action for e in entries] == ["votes.paper_tally_entered", "votes.paper_tally_corrected"]
     assert entries[1].details["before"]["counts"][str(ids(poll)[1])] == 5
     with pytest.raises(DomainError):
@@ -304,8 +306,8 @@ def test_csv_has_totals_rounds_and_verdict(db, make_user, make_poll):
 
 
 def test_create_poll_refuses_bad_settings(db):
-    for kwargs in ({"options": ["only one"]}, {"options": ["a", "A"]}, {"method": "borda"}, {"mode": "public"},
-                   {"question": " "}, {"majority": "most"}):
+    for kwargs in ({"options": ["only one"]}, {"options": ["a", "A"]}, {"method": "borda"},
+                   {"mode": "public"}, {"question": " "}, {"majority": "most"}):
         args = {"question": "Q?", "method": "single", "options": ["a", "b"], **kwargs}
         with pytest.raises(DomainError):
             votes.create_poll(**args)

@@ -33,8 +33,8 @@ class Approval(BaseMethod):
             raise BallotError(_l("Each option can be ticked only once."), field="option")
         limit = spec.max_choices
         if limit and len(chosen) > limit:
-            raise BallotError(ngettext("You can tick at most %(num)d option.", "You can tick at most %(num)d options.",
-                                       limit), field="option")
+            raise BallotError(ngettext("You can tick at most %(num)d option.",
+                                       "You can tick at most %(num)d options.", limit), field="option")
         return sorted(chosen)
 
     def tally(self, groups, spec: Spec) -> dict:

@@ -21,10 +21,10 @@ from consult.votes.methods import BallotError, BaseMethod, Spec, as_option
 class RankedIRV(BaseMethod):
     name = "ranked_irv"
     label = _l("Ranked choice (instant runoff)")
-    explanation = _l("Give number 1 to your favourite option, 2 to your next choice, and so on. You do not have to "
-                     "rank every option. If no option has more than half of the votes, the option with the fewest "
-                     "votes is removed and its votes go to the next choice on those ballots, until one option has "
-                     "more than half.")
+    explanation = _l("Give number 1 to your favourite option, 2 to your next choice, and so on. You do not "
+                     "have to rank every option. If no option has more than half of the votes, the option "
+                     "with the fewest votes is removed and its votes go to the next choice on those ballots, "
+                     "until one option has more than half.")
     paper = False
 
     def parse_form(self, form, spec: Spec):
@@ -47,7 +47,8 @@ class RankedIRV(BaseMethod):
                 except (TypeError, ValueError):
                     raise BallotError(_l("A rank must be a number."), field="ranking") from None
                 if rank < 1 or rank > len(spec.option_ids):
-                    raise BallotError(_l("A rank must be between 1 and the number of options."), field="ranking")
+                    raise BallotError(_l("A rank must be between 1 and the number of options."),
+                                      field="ranking")
                 ranks[oid] = rank
             if len(set(ranks.values())) != len(ranks):
                 raise BallotError(_l("Two options have the same rank. Give each option a different number."),

@@ -16,9 +16,9 @@ from consult.votes.methods.ranked_irv import RankedIRV
 class Schulze(RankedIRV):
     name = "schulze"
     label = _l("Ranked choice (Schulze, compares every pair)")
-    explanation = _l("Give number 1 to your favourite option, 2 to your next choice, and so on. You do not have to "
-                     "rank every option. Every pair of options is compared: the winner is the option that beats "
-                     "the others when all these one-to-one comparisons are taken together.")
+    explanation = _l("Give number 1 to your favourite option, 2 to your next choice, and so on. You do not "
+                     "have to rank every option. Every pair of options is compared: the winner is the option "
+                     "that beats the others when all these one-to-one comparisons are taken together.")
     paper = False
 
     def tally(self, groups, spec: Spec) -> dict:
@@ -53,8 +53,10 @@ class Schulze(RankedIRV):
             winners = []
         ranking = sorted(ids, key=lambda o: (-wins[index[o]], index[o]))
         return {"ballots": total, "counts": first, "winners": winners,
-                "pairwise": {str(ids[i]): {str(ids[j]): d[i][j] for j in range(n) if j != i} for i in range(n)},
-                "strongest": {str(ids[i]): {str(ids[j]): p[i][j] for j in range(n) if j != i} for i in range(n)},
+                "pairwise": {str(ids[i]): {str(ids[j]): d[i][j] for j in range(n) if j != i}
+                             for i in range(n)},
+                "strongest": {str(ids[i]): {str(ids[j]): p[i][j] for j in range(n) if j != i}
+                              for i in range(n)},
                 "ranking": ranking}
 
 

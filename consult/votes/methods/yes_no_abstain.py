@@ -18,7 +18,8 @@ CODES = ("yes", "no", "abstain")
 class YesNoAbstain(SingleChoice):
     name = "yes_no_abstain"
     label = _l("Yes, no or abstain")
-    explanation = _l("Answer yes or no, or abstain. Abstaining shows that you took part without taking a side.")
+    explanation = _l("Answer yes or no, or abstain. Abstaining shows that you took part without taking a "
+                     "side.")
     paper = True
 
     def validate(self, raw, spec: Spec):
