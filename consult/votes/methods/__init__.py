@@ -66,6 +66,28 @@ class Spec:
     codes: dict = field(default_factory=dict)
 
 
+class NumberPerOption(BaseMethod):
+    """A method whose ballot gives each option a whole number (points, scores): the ballot's inputs are named
+    ``<method name>-<option id>``, and the count adds up each option's numbers."""
+
+    def parse_form(self, form, spec: Spec):
+        return {str(oid): form.get(f"{self.name}-{oid}", "") for oid in spec.option_ids}
+
+    @staticmethod
+    def sums(groups, spec: Spec, each=None) -> tuple[int, dict[str, int]]:
+        """The ballots' total weight and each option's weighted sum; ``each(option, number, weight)`` sees
+        every number counted."""
+        sums = {str(oid): 0 for oid in spec.option_ids}
+        total = 0
+        for choice, weight in groups:
+            total += weight
+            for key, value in choice.items():
+                sums[key] += value * weight
+                if each is not None:
+                    each(key, value, weight)
+        return total, sums
+
+
 def encode(choice) -> str:
     """The one text spelling of a canonical choice."""
     return json.dumps(choice, separators=(",", ":"), sort_keys=True)

@@ -8,23 +8,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from consult.votes.methods import BallotError, BaseMethod, Spec, as_int, as_option, top
+from consult.votes.methods import BallotError, NumberPerOption, Spec, as_int, as_option, top
 
 DEFAULT_BUDGET = 10
 
 
-class Points(BaseMethod):
+class Points(NumberPerOption):
     name = "points"
     label = _l("Points (share your points)")
     explanation = _l("You have %(budget)s points. Share them between the options you prefer: give more points to "
                      "what matters more to you. You do not have to use all your points.")
-    paper = False
 
     def how_to_vote(self, poll) -> str:
         return str(self.explanation) % {"budget": poll.points_budget}
-
-    def parse_form(self, form, spec: Spec):
-        return {str(oid): form.get(f"points-{oid}", "") for oid in spec.option_ids}
 
     def validate(self, raw, spec: Spec):
         if not isinstance(raw, dict):
@@ -47,12 +43,7 @@ class Points(BaseMethod):
         return given
 
     def tally(self, groups, spec: Spec) -> dict:
-        sums = {str(oid): 0 for oid in spec.option_ids}
-        total = 0
-        for choice, weight in groups:
-            total += weight
-            for key, value in choice.items():
-                sums[key] += value * weight
+        total, sums = self.sums(groups, spec)
         return {"ballots": total, "counts": sums, "winners": top(sums, spec)}
 
 

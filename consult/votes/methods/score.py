@@ -8,18 +8,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from consult.votes.methods import BallotError, BaseMethod, Spec, as_int, as_option, top
+from consult.votes.methods import BallotError, NumberPerOption, Spec, as_int, as_option, top
 
 
-class Score(BaseMethod):
+class Score(NumberPerOption):
     name = "score"
     label = _l("Score (0 to 5)")
     explanation = _l("Give each option a score from 0 (not at all) to 5 (very much). An option you leave empty "
                      "gets 0. The option with the highest average score wins.")
-    paper = False
-
-    def parse_form(self, form, spec: Spec):
-        return {str(oid): form.get(f"score-{oid}", "") for oid in spec.option_ids}
 
     def validate(self, raw, spec: Spec):
         if not isinstance(raw, dict):
@@ -35,14 +31,12 @@ class Score(BaseMethod):
         return scores
 
     def tally(self, groups, spec: Spec) -> dict:
-        sums = {str(oid): 0 for oid in spec.option_ids}
         dist = {str(oid): [0] * (spec.max_score - spec.min_score + 1) for oid in spec.option_ids}
-        total = 0
-        for choice, weight in groups:
-            total += weight
-            for key, value in choice.items():
-                sums[key] += value * weight
-                dist[key][value - spec.min_score] += weight
+
+        def spread(key, value, weight):
+            dist[key][value - spec.min_score] += weight
+
+        total, sums = self.sums(groups, spec, spread)
         averages = {k: (round(v / total, 4) if total else 0) for k, v in sums.items()}
         return {"ballots": total, "counts": sums, "averages": averages, "distribution": dist,
                 "winners": top(sums, spec)}
