@@ -23,12 +23,13 @@ def _future(days=10):
 def test_secretary_plans_fills_and_convenes_a_session(client, council_setup, db, make_user):
     from tests.meetings.test_proposal_picker import make_proposals
 
-    cards, desks = (p.id for p in make_proposals(db, make_user, council_setup.council,
-                                                 submitted=["Cards for all", "Desks at the station"]).values())
+    made = make_proposals(db, make_user, council_setup.council,
+                          submitted=["Cards for all", "Desks at the station"])
+    cards, desks = (p.id for p in made.values())
     client.sign_in("secr")
     response = client.post_form("/councils/council-of-cultures/sessions/new",
-                                {"title": "December session", "starts_at": _future(), "planned_minutes": "120",
-                                 "place": "Sala Gialla", "online_link": ""})
+                                {"title": "December session", "starts_at": _future(),
+                                 "planned_minutes": "120", "place": "Sala Gialla", "online_link": ""})
     assert response.status_code == 303
     session = db.session.query(CouncilSession).one()
     url = f"/sessions/{session.id}"
@@ -42,7 +43,8 @@ def test_secretary_plans_fills_and_convenes_a_session(client, council_setup, db,
     assert client.post_form(f"{url}/convene").status_code == 422  # empty agenda
     response = client.post_form(f"{url}/items", {"title": "Resident cards", "kind": "decision",
                                                  "description": "A card *for everyone*", "parent_id": "",
-                                                 "proposal_ids": [str(cards), str(desks)], "duration_minutes": "30"})
+                                                 "proposal_ids": [str(cards), str(desks)],
+                                                 "duration_minutes": "30"})
     assert response.status_code == 303
     item = db.session.query(AgendaItem).one()
     response = client.post_form(f"{url}/items", {"title": "Design", "kind": "information",
@@ -81,7 +83,8 @@ def test_only_officers_of_this_council_manage(client, council_setup, db, make_us
 
 
 def _order(db, session_id):
-    query = sa.select(AgendaItem.title).where(AgendaItem.session_id == session_id, AgendaItem.parent_id.is_(None))
+    query = sa.select(AgendaItem.title).where(AgendaItem.session_id == session_id,
+                                              AgendaItem.parent_id.is_(None))
     return list(db.session.scalars(query.order_by(AgendaItem.position)))
 
 
@@ -161,7 +164,8 @@ def test_editing_a_closed_session_is_refused(client, running, db):
     response = client.post_form(f"/sessions/{session.id}/edit", {"title": "Changed", "starts_at": _future(),
                                                                  "planned_minutes": "60", "place": "x"})
     assert response.status_code == 409
-    assert client.post_form(f"/sessions/{session.id}/items", {"title": "Late", "kind": "information"}).status_code == 409
+    assert (client.post_form(f"/sessions/{session.id}/items", {"title": "Late", "kind": "information"})
+            .status_code == 409)
     assert client.post_form(f"/items/{item.id}/move", {"direction": "down"}).status_code == 409
     db.session.refresh(session)
     assert session.title == "Ordinary session"
@@ -218,7 +222,8 @@ def test_record_json_of_a_published_session(client, running):
     setup, session, item = running
     response = client.get(f"/sessions/{session.id}/record.json")
     assert response.status_code == 200
-    assert response.json["kind"] == "council_session" and response.json["items"][0]["title"] == "Resident cards"
+    assert (response.json["kind"] == "council_session"
+            and response.json["items"][0]["title"] == "Resident cards")
     assert re.search(r"Pres", str(response.json["chaired_by"]))
 
 
@@ -277,11 +282,13 @@ def test_secretary_runs_items_from_the_page(client, running, db, make_user):
     client.sign_in("secr")
     assert client.get(f"/sessions/{session.id}/edit").status_code == 200
     assert client.get(f"/items/{item.id}/edit").status_code == 200
-    response = client.post_form(f"/items/{item.id}/edit", {"title": "Resident cards for all", "kind": "decision",
-                                                           "parent_id": "", "proposal_ids": str(proposal.id)})
+    response = client.post_form(f"/items/{item.id}/edit",
+                                {"title": "Resident cards for all", "kind": "decision",
+                                 "parent_id": "", "proposal_ids": str(proposal.id)})
     assert response.status_code == 303
     assert client.post_form(f"/items/{item.id}/edit", {"title": "", "kind": "decision"}).status_code == 422
-    assert client.post_form(f"/items/{item.id}/progress", {"notes": "We *agreed*.", "action": "start"}).status_code == 303
+    assert (client.post_form(f"/items/{item.id}/progress", {"notes": "We *agreed*.", "action": "start"})
+            .status_code == 303)
     assert client.post_form(f"/items/{item.id}/speakers", {"name": "Adama"}).status_code == 303
     assert client.post_form(f"/items/{item.id}/speakers", {"name": ""}).status_code == 422
     row = next(a for a in session.attendance if a.membership.user.username == "member3")
@@ -292,8 +299,10 @@ def test_secretary_runs_items_from_the_page(client, running, db, make_user):
                                                                "mode": "hands"})
     motion = db.session.query(Motion).one()
     client.post_form(f"/motions/{motion.id}/open")
-    assert client.post_form(f"/motions/{motion.id}/close", {"yes": "9", "no": "0", "abstain": "0"}).status_code == 422
-    assert client.post_form(f"/motions/{motion.id}/close", {"yes": "3", "no": "1", "abstain": "0"}).status_code == 303
+    assert (client.post_form(f"/motions/{motion.id}/close", {"yes": "9", "no": "0", "abstain": "0"})
+            .status_code == 422)
+    assert (client.post_form(f"/motions/{motion.id}/close", {"yes": "3", "no": "1", "abstain": "0"})
+            .status_code == 303)
     extra = meetings.add_item(session, title="To remove")
     db.session.commit()
     assert client.post_form(f"/items/{extra.id}/delete").status_code == 303
@@ -302,7 +311,8 @@ def test_secretary_runs_items_from_the_page(client, running, db, make_user):
     assert "Adopted" in page and "4 of 5 voting members in the room" in page
     db.session.expire_all()
     record_item = db.session.get(AgendaItem, item.id)
-    assert record_item.started_at is not None and [link.proposal_id for link in record_item.proposal_links] == [proposal.id]
+    assert (record_item.started_at is not None
+            and [link.proposal_id for link in record_item.proposal_links] == [proposal.id])
 
 
 def test_secret_motion_from_the_page(client, running, db):

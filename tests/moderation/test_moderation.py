@@ -87,7 +87,8 @@ def test_only_moderators_hide_and_a_reason_is_needed(db, comment, make_user, mod
 
 
 def test_texts_have_their_limits_on_their_field(db, comment, make_user, moderator):
-    """Reasons, report notes and fact-check notes are stripped, and refused on their own field when too long."""
+    """Reasons, report notes and fact-check notes are stripped, and refused on their own field when too
+    long."""
     with pytest.raises(DomainError, match="at most 500") as refused:
         moderation.hide(comment, moderator, "x" * 501)
     assert refused.value.field == "reason"

@@ -57,7 +57,8 @@ def test_resident_votes_single_choice_with_confirmation_and_tracker_once(client,
     html = page.get_data(as_text=True)
     assert f'<label for="option-{_ids(poll)[1]}">Park</label>' in html
     confirm = client.post_form(f"/polls/{poll.id}/confirm", {"option": str(_ids(poll)[1])})
-    assert confirm.status_code == 200 and "Confirm your vote" in text_of(confirm) and "Park" in text_of(confirm)
+    assert (confirm.status_code == 200 and "Confirm your vote" in text_of(confirm)
+            and "Park" in text_of(confirm))
     assert count(Participation) == 0  # nothing recorded before confirming
     done = client.post_form(f"/polls/{poll.id}/vote", {"choice": str(_ids(poll)[1])})
     assert done.status_code == 303 and done.headers["Location"].endswith(f"/polls/{poll.id}/voted")
@@ -80,7 +81,8 @@ def test_ranked_ballot_without_javascript_and_duplicate_ranks(client, make_user,
     make_user("yusuf", verified=True, birth_year=1999)
     client.sign_in("yusuf")
     bad = client.post_form(f"/polls/{poll.id}/confirm", {f"rank-{a}": "1", f"rank-{b}": "1"})
-    assert bad.status_code == 422 and "same rank" in text_of(bad) and "Nothing has been recorded" in text_of(bad)
+    assert (bad.status_code == 422 and "same rank" in text_of(bad)
+            and "Nothing has been recorded" in text_of(bad))
     assert 'value="1" selected' in bad.get_data(as_text=True)  # what was chosen is kept
     ok = client.post_form(f"/polls/{poll.id}/confirm", {f"rank-{a}": "2", f"rank-{c}": "1", f"rank-{b}": ""})
     assert "1. Clinic" in text_of(ok) and "2. Library" in text_of(ok)
@@ -119,7 +121,8 @@ def test_htmx_gets_the_fragment(htmx_client, make_user, make_poll):
     poll = make_poll()
     page = htmx_client.get(f"/polls/{poll.id}")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and html.lstrip().startswith('<section id="ballot"') and "<html" not in html
+    assert (page.status_code == 200 and html.lstrip().startswith('<section id="ballot"')
+            and "<html" not in html)
     assert "HX-Request" in page.headers["Vary"]
 
 
@@ -143,10 +146,12 @@ def test_results_hidden_until_close_then_chart_table_csv_trackers(client, make_u
     assert "<caption>Results in figures</caption>" in html and "Instant-runoff rounds" in html
     assert "Park" in text_of(page) and "Decided" in text_of(page)
     csv = client.get(f"/polls/{poll.id}/results.csv")
-    assert csv.headers["Content-Type"].startswith("text/csv") and "verdict,decided" in csv.get_data(as_text=True)
+    assert (csv.headers["Content-Type"].startswith("text/csv")
+            and "verdict,decided" in csv.get_data(as_text=True))
     trackers = client.get(f"/polls/{poll.id}/trackers")
     assert "3 counted ballots" in text_of(trackers)
-    listed = [li.split("<code>")[1].split("</code>")[0] for li in trackers.get_data(as_text=True).split("<li>")[1:]
+    listed = [li.split("<code>")[1].split("</code>")[0]
+              for li in trackers.get_data(as_text=True).split("<li>")[1:]
               if "<code>" in li]
     download = client.get(f"/polls/{poll.id}/trackers.csv")
     assert download.status_code == 200 and download.headers["Content-Type"].startswith("text/csv")
@@ -228,7 +233,8 @@ def test_casting_is_rate_limited(app, client, make_user, make_poll):
     old = app.config["RATELIMIT_VOTE"]
     app.config["RATELIMIT_VOTE"] = "2 per minute"
     try:
-        statuses = [client.post_form(f"/polls/{poll.id}/confirm", {"option": "x"}).status_code for _ in range(3)]
+        statuses = [client.post_form(f"/polls/{poll.id}/confirm", {"option": "x"}).status_code
+                    for _ in range(3)]
     finally:
         app.config["RATELIMIT_VOTE"] = old
     assert statuses == [422, 422, 429]
