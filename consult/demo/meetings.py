@@ -65,38 +65,22 @@ def _held_session(council) -> None:
     # the secretary records departures later in the sitting; the roll call first has everyone in the room
     meetings.record_attendance(session, [dict(e, left_at=None) for e in entries])
 
-    meetings.record_item_progress(cards, action="start", now=starts + timedelta(minutes=10),
-                                  notes=("The president presented the city's draft. Members asked that the "
-                                         "card show no nationality and that no list of holders be shared "
-                                         "with the police."))
-    for name in ("Adama", "Chen", "Fatou", "Mariam"):
-        meetings.add_speaker(cards, name)
-    motion = meetings.add_motion(cards,
-                                 text=("The Council of Cultures supports the local resident card on one "
-                                       "condition: it records no nationality or status and is never "
-                                       "used as a monitoring tool."), rule="simple", mode="named")
-    meetings.open_motion(motion)
-    for username, choice in (("president", "yes"), ("secretary", "yes"), ("member", "yes"), ("fatou", "yes"),
-                             ("rahel", "yes"), ("dmytro", "abstain")):
-        meetings.cast_vote(motion, _user(username), choice)
-    meetings.close_motion(motion, now=starts + timedelta(minutes=55))
-    meetings.record_item_progress(cards, action="end", now=starts + timedelta(minutes=58))
-
-    meetings.record_item_progress(day, action="start", now=starts + timedelta(minutes=60),
-                                  notes="Associations will prepare a market of cultures in front of the town "
-                                        "hall.")
-    for name in ("Rahel", "Dmytro"):
-        meetings.add_speaker(day, name)
-    celebrate = meetings.add_motion(day,
-                                    text=("Ask the city council to celebrate International Migrants Day on "
-                                          "18 December every year, in a public session."),
-                                    rule="two_thirds", mode="secret")
-    meetings.open_motion(celebrate)
-    for username, choice in (("president", "yes"), ("secretary", "yes"), ("member", "yes"), ("fatou", "yes"),
-                             ("rahel", "no"), ("dmytro", "yes")):
-        meetings.cast_vote(celebrate, _user(username), choice)
-    meetings.close_motion(celebrate, now=starts + timedelta(minutes=85))
-    meetings.record_item_progress(day, action="end", now=starts + timedelta(minutes=90))
+    _held_item(cards, starts, (10, 58), speakers=("Adama", "Chen", "Fatou", "Mariam"),
+               notes=("The president presented the city's draft. Members asked that the card show no "
+                      "nationality and that no list of holders be shared with the police."),
+               motion={"text": ("The Council of Cultures supports the local resident card on one "
+                                "condition: it records no nationality or status and is never used as a "
+                                "monitoring tool."),
+                       "rule": "simple", "mode": "named", "closes_at": starts + timedelta(minutes=55),
+                       "choices": {"president": "yes", "secretary": "yes", "member": "yes", "fatou": "yes",
+                                   "rahel": "yes", "dmytro": "abstain"}})
+    _held_item(day, starts, (60, 90), speakers=("Rahel", "Dmytro"),
+               notes="Associations will prepare a market of cultures in front of the town hall.",
+               motion={"text": ("Ask the city council to celebrate International Migrants Day on 18 December "
+                                "every year, in a public session."),
+                       "rule": "two_thirds", "mode": "secret", "closes_at": starts + timedelta(minutes=85),
+                       "choices": {"president": "yes", "secretary": "yes", "member": "yes", "fatou": "yes",
+                                   "rahel": "no", "dmytro": "yes"}})
 
     meetings.record_attendance(session, entries)  # Dmytro left before the last item
     meetings.record_item_progress(debates, action="start", now=starts + timedelta(minutes=115))
@@ -108,6 +92,21 @@ def _held_session(council) -> None:
                           now=starts + timedelta(minutes=125))
     meetings.record_item_progress(debates, action="end", now=starts + timedelta(minutes=130))
     meetings.close_session(session, now=starts + timedelta(minutes=140))
+
+
+def _held_item(item, starts, minutes: tuple[int, int], *, speakers, notes: str, motion: dict) -> None:
+    """An item discussed from ``minutes[0]`` to ``minutes[1]`` after ``starts``: its notes and speakers, then
+    a motion opened, voted (``choices``: username → choice) and closed at ``closes_at``."""
+    meetings.record_item_progress(item, action="start", now=starts + timedelta(minutes=minutes[0]),
+                                  notes=notes)
+    for name in speakers:
+        meetings.add_speaker(item, name)
+    voted = meetings.add_motion(item, text=motion["text"], rule=motion["rule"], mode=motion["mode"])
+    meetings.open_motion(voted)
+    for username, choice in motion["choices"].items():
+        meetings.cast_vote(voted, _user(username), choice)
+    meetings.close_motion(voted, now=motion["closes_at"])
+    meetings.record_item_progress(item, action="end", now=starts + timedelta(minutes=minutes[1]))
 
 
 def _upcoming_session(council) -> None:
