@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 #: roles that are granted without a scope (platform-wide)
@@ -81,8 +81,7 @@ class RoleGrant(TimestampMixin, db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "role", "scope_type", "scope_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    user_id: Mapped[int] = parent_key("user.id")
     role: Mapped[str] = mapped_column(sa.String(30), nullable=False)
     #: ``None`` for platform-wide roles, else the kind of object (``council``, ``debate``, ``process``)
     scope_type: Mapped[str | None] = mapped_column(sa.String(30))
@@ -99,8 +98,7 @@ class UserSession(db.Model):
 
     #: random token kept (signed) in the session cookie
     token: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    user_id: Mapped[int] = parent_key("user.id")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
 
     user: Mapped[User] = relationship(back_populates="sessions")
@@ -114,8 +112,7 @@ class ResetCode(db.Model):
     __tablename__ = "reset_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    user_id: Mapped[int] = parent_key("user.id")
     code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 #: replies may go this deep (1 = a comment on the item, 2 = a reply, 3 = a reply to a reply)
@@ -84,8 +84,7 @@ class CommentRevision(db.Model):
     __tablename__ = "comment_revision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    comment_id: Mapped[int] = mapped_column(sa.ForeignKey("comment.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    comment_id: Mapped[int] = parent_key("comment.id")
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)
     alignment: Mapped[str] = mapped_column(sa.String(12), nullable=False)
     #: when this version was written (the comment's creation or its previous edit)

@@ -22,6 +22,12 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
+def parent_key(column: str):
+    """The key of a row that belongs to another (``column``: ``"debate.id"``): required, indexed, and the row
+    goes when its parent goes (``ON DELETE CASCADE``)."""
+    return mapped_column(sa.ForeignKey(column, ondelete="CASCADE"), nullable=False, index=True)
+
+
 def get_or_404(model, ident):
     """Load one row by primary key or abort with 404 (the view skeleton's first step)."""
     return db.get_or_404(model, ident)

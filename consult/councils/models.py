@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin
+from consult.core.models import TimestampMixin, parent_key
 from consult.extensions import db
 
 PRESIDENT = "president"
@@ -74,10 +74,8 @@ class Membership(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    council_id: Mapped[int] = mapped_column(sa.ForeignKey("council.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    council_id: Mapped[int] = parent_key("council.id")
+    user_id: Mapped[int] = parent_key("user.id")
     #: one of ROLES
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=MEMBER)
     #: free text: the community or association the person speaks for (optional)

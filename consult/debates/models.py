@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 STATUSES = ("scheduled", "live", "paused", "ended")
@@ -105,8 +105,7 @@ class Panelist(db.Model):
     __tablename__ = "debate_panelist"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
+    debate_id: Mapped[int] = parent_key("debate.id")
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     #: ``moderator`` or ``expert``
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
@@ -124,8 +123,7 @@ class Segment(db.Model):
     __tablename__ = "debate_segment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
+    debate_id: Mapped[int] = parent_key("debate.id")
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     planned_minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=10)
@@ -152,10 +150,8 @@ class Registration(db.Model):
     __table_args__ = (sa.UniqueConstraint("debate_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    debate_id: Mapped[int] = parent_key("debate.id")
+    user_id: Mapped[int] = parent_key("user.id")
     #: ``registered`` or ``waiting``
     status: Mapped[str] = mapped_column(sa.String(12), nullable=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
@@ -167,8 +163,7 @@ class SpeakerRequest(db.Model):
     __tablename__ = "debate_speaker_request"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
+    debate_id: Mapped[int] = parent_key("debate.id")
     #: the name shown in the queue (the pseudonym, or what the moderator typed); :data:`FORMER` once the
     #: account that asked was deleted (read it through :attr:`name`)
     stored_name: Mapped[str] = mapped_column("name", sa.String(120), nullable=False)
@@ -212,8 +207,7 @@ class Question(db.Model):
     __tablename__ = "debate_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
+    debate_id: Mapped[int] = parent_key("debate.id")
     text: Mapped[str] = mapped_column(sa.String(1000), nullable=False)
     #: language the person wrote in (None: not said)
     language: Mapped[str | None] = mapped_column(sa.String(12))
@@ -251,8 +245,7 @@ class QuestionLike(db.Model):
     __table_args__ = (sa.UniqueConstraint("question_id", "participant_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("debate_question.id", ondelete="CASCADE"), nullable=False, index=True)
+    question_id: Mapped[int] = parent_key("debate_question.id")
     participant_key: Mapped[str] = mapped_column(sa.String(80), nullable=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
 
@@ -264,8 +257,7 @@ class DebatePoll(db.Model):
     __table_args__ = (sa.UniqueConstraint("poll_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    debate_id: Mapped[int] = mapped_column(sa.ForeignKey("debate.id", ondelete="CASCADE"), nullable=False,
-                                           index=True)
+    debate_id: Mapped[int] = parent_key("debate.id")
     #: id of the votes engine's poll
     poll_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     question: Mapped[str] = mapped_column(sa.String(300), nullable=False)

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, with_expression
 
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 DRAFT, CONVENED, IN_PROGRESS, CLOSED = "draft", "convened", "in_progress", "closed"
@@ -55,8 +55,7 @@ class CouncilSession(TimestampMixin, db.Model):
     __tablename__ = "council_session"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    council_id: Mapped[int] = mapped_column(sa.ForeignKey("council.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    council_id: Mapped[int] = parent_key("council.id")
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: planned start (naive UTC)
     starts_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, index=True)
@@ -101,8 +100,7 @@ class AgendaItem(db.Model):
     __tablename__ = "agenda_item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("council_session.id", ondelete="CASCADE"),
-                                            nullable=False, index=True)
+    session_id: Mapped[int] = parent_key("council_session.id")
     #: the item this one is a sub-item of (one level only)
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"))
     #: order among its siblings
@@ -150,8 +148,7 @@ class Attachment(db.Model):
     __tablename__ = "agenda_attachment"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    item_id: Mapped[int] = parent_key("agenda_item.id")
     #: the name shown and offered for download (cleaned)
     filename: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: the random name on disk
@@ -169,10 +166,8 @@ class Attendance(db.Model):
     __table_args__ = (sa.UniqueConstraint("session_id", "membership_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(sa.ForeignKey("council_session.id", ondelete="CASCADE"),
-                                            nullable=False, index=True)
-    membership_id: Mapped[int] = mapped_column(sa.ForeignKey("council_membership.id", ondelete="CASCADE"),
-                                               nullable=False, index=True)
+    session_id: Mapped[int] = parent_key("council_session.id")
+    membership_id: Mapped[int] = parent_key("council_membership.id")
     #: one of ATTENDANCE
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=ABSENT)
     #: late arrival (None: there from the start)
@@ -194,8 +189,7 @@ class Speaker(db.Model):
     __tablename__ = "agenda_speaker"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    item_id: Mapped[int] = parent_key("agenda_item.id")
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
@@ -204,8 +198,7 @@ class Motion(TimestampMixin, db.Model):
     __tablename__ = "council_motion"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    item_id: Mapped[int] = parent_key("agenda_item.id")
     text: Mapped[str] = mapped_column(sa.Text, nullable=False)
     #: one of RULES
     rule: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="simple")
@@ -252,8 +245,7 @@ class MotionVote(db.Model):
     __table_args__ = (sa.UniqueConstraint("motion_id", "membership_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    motion_id: Mapped[int] = mapped_column(sa.ForeignKey("council_motion.id", ondelete="CASCADE"),
-                                           nullable=False, index=True)
+    motion_id: Mapped[int] = parent_key("council_motion.id")
     membership_id: Mapped[int] = mapped_column(sa.ForeignKey("council_membership.id", ondelete="CASCADE"),
                                                nullable=False)
     #: one of CHOICES

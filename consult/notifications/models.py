@@ -7,7 +7,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import utcnow
+from consult.core.models import parent_key, utcnow
 from consult.extensions import db
 
 
@@ -19,8 +19,7 @@ class Follow(db.Model):
                       sa.Index("ix_follow_target", "target_type", "target_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    user_id: Mapped[int] = parent_key("user.id")
     #: registered target type (``proposal``, ``comment`` ...) and id
     target_type: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     target_id: Mapped[int] = mapped_column(sa.Integer, nullable=False)

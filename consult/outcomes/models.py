@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 PLANNED, IN_PROGRESS, DONE, DROPPED = "planned", "in_progress", "done", "dropped"
@@ -86,8 +86,7 @@ class OutcomeAction(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outcome_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    outcome_id: Mapped[int] = parent_key("outcome.id")
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default=PLANNED)
     #: 0–100
@@ -110,8 +109,7 @@ class OutcomeUpdate(db.Model):
     __tablename__ = "outcome_update"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outcome_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    outcome_id: Mapped[int] = parent_key("outcome.id")
     action_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outcome_action.id", ondelete="CASCADE"))
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False, index=True)
@@ -135,8 +133,7 @@ class FollowUpComment(db.Model):
     __tablename__ = "outcome_follow_up"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    outcome_id: Mapped[int] = mapped_column(sa.ForeignKey("outcome.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    outcome_id: Mapped[int] = parent_key("outcome.id")
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False)

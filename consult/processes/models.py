@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 from consult.residency.models import District, EligibilityRule
 
@@ -101,8 +101,7 @@ class Theme(db.Model):
     __tablename__ = "process_theme"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    process_id: Mapped[int] = mapped_column(sa.ForeignKey("process.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    process_id: Mapped[int] = parent_key("process.id")
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: order on the page
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
@@ -116,8 +115,7 @@ class Phase(db.Model):
     __tablename__ = "process_phase"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    process_id: Mapped[int] = mapped_column(sa.ForeignKey("process.id", ondelete="CASCADE"), nullable=False,
-                                            index=True)
+    process_id: Mapped[int] = parent_key("process.id")
     #: one of ``PHASE_KINDS``
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     #: first moment of the phase (UTC, included)

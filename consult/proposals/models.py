@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 from consult.processes.models import Process, Theme
 from consult.residency.models import District
@@ -202,8 +202,7 @@ class ProposalSupport(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), nullable=False)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    user_id: Mapped[int] = parent_key("user.id")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     #: the source proposal this support was carried over from by a merge (null: given directly)
     carried_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("proposal.id", ondelete="SET NULL"))
@@ -245,8 +244,7 @@ class ProposalAnswer(db.Model):
     __tablename__ = "proposal_answer"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), nullable=False,
-                                             index=True)
+    proposal_id: Mapped[int] = parent_key("proposal.id")
     #: the state the proposal had after this answer
     state: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     answered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.core.models import TimestampMixin, utcnow
+from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 LEVEL_SIGNED_IN = "signed_in"
@@ -154,8 +154,7 @@ class RegisterClaim(db.Model):
     register_entry_id: Mapped[int] = mapped_column(sa.ForeignKey("register_entry.id", ondelete="CASCADE"),
                                                    nullable=False)
     #: the account that asked and was refused
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    user_id: Mapped[int] = parent_key("user.id")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     resolved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -191,8 +190,7 @@ class CardCode(db.Model):
     __tablename__ = "card_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    batch_id: Mapped[int] = mapped_column(sa.ForeignKey("card_code_batch.id", ondelete="CASCADE"),
-                                          nullable=False, index=True)
+    batch_id: Mapped[int] = parent_key("card_code_batch.id")
     #: hex HMAC-SHA256 of the normalised code
     code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)

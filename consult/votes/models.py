@@ -24,7 +24,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin
+from consult.core.models import TimestampMixin, parent_key
 from consult.extensions import db
 
 STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = "draft", "open", "closed"
@@ -100,8 +100,7 @@ class PollOption(db.Model):
     __tablename__ = "vote_option"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("vote_poll.id", ondelete="CASCADE"), nullable=False,
-                                         index=True)
+    poll_id: Mapped[int] = parent_key("vote_poll.id")
     position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: ``yes``/``no``/``abstain`` for yes-no-abstain polls
