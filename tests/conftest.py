@@ -20,7 +20,6 @@ from consult.extensions import db as _db
 from consult.extensions import limiter
 
 
-
 def _database_of_this_worker(url: str | None) -> str | None:
     """With pytest-xdist (``make test`` runs two workers) each worker gets its own PostgreSQL database, made
     beside the one named (``consult_test`` -> ``consult_test_gw0``); SQLite files are per worker already."""
