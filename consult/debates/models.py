@@ -36,6 +36,24 @@ def _former_participant() -> str:
     return gettext("Former participant")
 
 
+def shown_name(stored: str, *, blank_is_none: bool = False) -> hybrid_property:
+    """A name read through the column attribute ``stored``: "Former participant" (translated) once the account
+    behind it was deleted (:data:`FORMER`); in queries, the stored column. ``blank_is_none``: setting an empty
+    name stores None (anonymous)."""
+
+    def shown(self):
+        value = getattr(self, stored)
+        return _former_participant() if value == FORMER else value
+
+    def store(self, value) -> None:
+        setattr(self, stored, (value or None) if blank_is_none else value)
+
+    def column(cls):
+        return getattr(cls, stored)
+
+    return hybrid_property(shown, store, expr=column)
+
+
 class Debate(TimestampMixin, db.Model):
     __tablename__ = "debate"
 
@@ -185,20 +203,8 @@ class SpeakerRequest(db.Model):
     seconds: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     segment_id: Mapped[int | None] = mapped_column(sa.Integer)
 
-    @hybrid_property
-    def name(self) -> str:
-        """The name shown: "Former participant" (translated) once the account was deleted. In queries it is
-        the stored column."""
-        return _former_participant() if self.stored_name == FORMER else self.stored_name
-
-    @name.inplace.setter
-    def _name_setter(self, value: str) -> None:
-        self.stored_name = value
-
-    @name.inplace.expression
-    @classmethod
-    def _name_expression(cls):
-        return cls.stored_name
+    #: the name shown
+    name = shown_name("stored_name")
 
 
 class Question(db.Model):
@@ -222,20 +228,8 @@ class Question(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False, index=True)
     answered_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 
-    @hybrid_property
-    def author_name(self) -> str | None:
-        """The name shown: the pseudonym, None (anonymous), or "Former participant" (translated). In queries
-        it is the stored column."""
-        return _former_participant() if self.stored_author_name == FORMER else self.stored_author_name
-
-    @author_name.inplace.setter
-    def _author_name_setter(self, value: str | None) -> None:
-        self.stored_author_name = value or None
-
-    @author_name.inplace.expression
-    @classmethod
-    def _author_name_expression(cls):
-        return cls.stored_author_name
+    #: the name shown: the pseudonym, or None (anonymous)
+    author_name = shown_name("stored_author_name", blank_is_none=True)
 
 
 class QuestionLike(db.Model):
