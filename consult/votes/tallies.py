@@ -57,8 +57,9 @@ def eligible_count(poll: Poll) -> int | None:
     q = sa.select(sa.func.count()).select_from(ResidentStatus).where(
         ResidentStatus.revoked_at.is_(None),
         sa.or_(ResidentStatus.expires_at.is_(None), ResidentStatus.expires_at > now))
-    if rule.min_age:
-        q = q.where(ResidentStatus.birth_year <= now.year - rule.min_age)
+    if rule.min_age:  # a vote needs a recorded birth year: one the person stated does not count (check_rule)
+        q = q.where(ResidentStatus.birth_year <= now.year - rule.min_age,
+                    ResidentStatus.birth_year_declared.is_(False))
     if rule.district_ids:
         q = q.where(ResidentStatus.district_id.in_(rule.district_ids))
     return db.session.scalar(q)

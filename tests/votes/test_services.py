@@ -311,3 +311,19 @@ def test_create_poll_refuses_bad_settings(db):
         args = {"question": "Q?", "method": "single", "options": ["a", "b"], **kwargs}
         with pytest.raises(DomainError):
             votes.create_poll(**args)
+
+
+def test_the_electorate_of_an_age_rule_leaves_out_birth_years_stated_by_the_person(db, make_user, make_poll):
+    """Votes need a recorded birth year: a year the resident stated on their honour lets them propose, not vote,
+    so it does not count them in the electorate either (turnout is measured against those who may vote)."""
+    from consult.residency.models import ResidentStatus
+
+    poll = make_poll()
+    assert poll.rule is not None and poll.rule.min_age
+    make_user(verified=True, birth_year=1990)
+    stated = make_user(verified=True, birth_year=1990)
+    status = db.session.scalar(sa.select(ResidentStatus).where(ResidentStatus.user_id == stated.id))
+    status.birth_year_declared = True
+    db.session.commit()
+    votes.close_poll(poll)
+    assert votes.results(poll).eligible == 1
