@@ -109,21 +109,21 @@ def _write(connection, rowid: int, proposal_id: int, title: str, body: str) -> N
 
 @event.listens_for(Proposal, "after_insert")
 @event.listens_for(Proposal, "after_update")
-def _index_proposal(mapper, connection, target):
+def _index_proposal(_mapper, connection, target):
     if _is_sqlite(connection):
         _write(connection, target.id, target.id, target.title, target.body)
 
 
 @event.listens_for(ProposalTranslation, "after_insert")
 @event.listens_for(ProposalTranslation, "after_update")
-def _index_translation(mapper, connection, target):
+def _index_translation(_mapper, connection, target):
     if _is_sqlite(connection):
         _write(connection, -target.id, target.proposal_id, target.title, target.body)
 
 
 @event.listens_for(AnswerText, "after_insert")
 @event.listens_for(AnswerText, "after_update")
-def _index_answer_text(mapper, connection, target):
+def _index_answer_text(_mapper, connection, target):
     if _is_sqlite(connection):
         proposal_id = connection.scalar(sa.select(ProposalAnswer.proposal_id).where(
             ProposalAnswer.id == target.answer_id))
@@ -131,20 +131,20 @@ def _index_answer_text(mapper, connection, target):
 
 
 @event.listens_for(AnswerText, "after_delete")
-def _unindex_answer_text(mapper, connection, target):
+def _unindex_answer_text(_mapper, connection, target):
     if _is_sqlite(connection):
         connection.execute(sa.text("DELETE FROM proposal_fts WHERE rowid = :r"),
                            {"r": ANSWER_ROWID + target.id})
 
 
 @event.listens_for(Proposal, "after_delete")
-def _unindex_proposal(mapper, connection, target):
+def _unindex_proposal(_mapper, connection, target):
     if _is_sqlite(connection):
         connection.execute(sa.text("DELETE FROM proposal_fts WHERE proposal_id = :p"), {"p": target.id})
 
 
 @event.listens_for(ProposalTranslation, "after_delete")
-def _unindex_translation(mapper, connection, target):
+def _unindex_translation(_mapper, connection, target):
     if _is_sqlite(connection):
         connection.execute(sa.text("DELETE FROM proposal_fts WHERE rowid = :r"), {"r": -target.id})
 
