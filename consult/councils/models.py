@@ -21,18 +21,13 @@ VICE_PRESIDENT = "vice_president"
 SECRETARY = "secretary"
 MEMBER = "member"
 OBSERVER = "observer"
-ROLES = (PRESIDENT, VICE_PRESIDENT, SECRETARY, MEMBER, OBSERVER)
+ROLE_LABELS = {PRESIDENT: _l("President"), VICE_PRESIDENT: _l("Vice-president"), SECRETARY: _l("Secretary"),
+               MEMBER: _l("Member"), OBSERVER: _l("Observer (no vote)")}
+ROLES = tuple(ROLE_LABELS)
 #: roles that may prepare and run sessions
 OFFICER_ROLES = (PRESIDENT, SECRETARY)
 #: roles that vote on motions (observers attend without a vote)
 VOTING_ROLES = (PRESIDENT, VICE_PRESIDENT, SECRETARY, MEMBER)
-ROLE_LABELS = {
-    PRESIDENT: _l("President"),
-    VICE_PRESIDENT: _l("Vice-president"),
-    SECRETARY: _l("Secretary"),
-    MEMBER: _l("Member"),
-    OBSERVER: _l("Observer (no vote)"),
-}
 
 
 class Council(TimestampMixin, db.Model):

@@ -18,13 +18,10 @@ from consult.core.models import TimestampMixin, utcnow
 from consult.extensions import db
 
 DRAFT, SUBMITTED, APPROVED, PUBLISHED = "draft", "submitted", "approved", "published"
-STATUSES = (DRAFT, SUBMITTED, APPROVED, PUBLISHED)
-STATUS_LABELS = {
-    DRAFT: _l("Draft"),
-    SUBMITTED: _l("Submitted for approval"),
-    APPROVED: _l("Approved"),
-    PUBLISHED: _l("Published"),
-}
+#: the statuses in the order of the approval path, and their names
+STATUS_LABELS = {DRAFT: _l("Draft"), SUBMITTED: _l("Submitted for approval"), APPROVED: _l("Approved"),
+                 PUBLISHED: _l("Published")}
+STATUSES = tuple(STATUS_LABELS)
 ORIGINAL, CORRECTION, TRANSLATION = "original", "correction", "translation"
 #: who approves: the council's president, or the council itself by a motion at a later session
 APPROVAL_MODES = ("president", "motion")

@@ -16,13 +16,9 @@ from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 PLANNED, IN_PROGRESS, DONE, DROPPED = "planned", "in_progress", "done", "dropped"
-ACTION_STATUSES = (PLANNED, IN_PROGRESS, DONE, DROPPED)
-ACTION_STATUS_LABELS = {
-    PLANNED: _l("Planned"),
-    IN_PROGRESS: _l("In progress"),
-    DONE: _l("Done"),
-    DROPPED: _l("Dropped"),
-}
+ACTION_STATUS_LABELS = {PLANNED: _l("Planned"), IN_PROGRESS: _l("In progress"), DONE: _l("Done"),
+                        DROPPED: _l("Dropped")}
+ACTION_STATUSES = tuple(ACTION_STATUS_LABELS)
 
 
 class Outcome(TimestampMixin, db.Model):
