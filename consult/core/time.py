@@ -20,7 +20,7 @@ Clock changes. A wall-clock time typed in a zone has one, none or two readings (
   summer time; 1 the second, after the clocks went back). Forms **ask**: the field shows the error and a
   choice "the first 02:30 (UTC+02:00) / the second 02:30 (UTC+01:00)"; the person picks one and sends again.
   Where there is no room to ask (a clock time on the roll call), the caller applies a documented rule (see
-  ``consult.meetings.views._time_on``).
+  ``consult.meetings.views.sitting._time_on``).
 
 Both are found the same way: the typed time is converted to UTC with ``fold=0`` and ``fold=1`` and back, and a
 reading counts only when it comes back to the time typed.

@@ -1,6 +1,6 @@
 """The session page's live part is cached between readers to whom it shows no form
-(``meetings.views._live_html``): every change shows on the next view, and nobody gets someone else's vote form
-or token."""
+(``meetings.views.sessions._live_html``): every change shows on the next view, and nobody gets someone else's
+vote form or token."""
 
 from __future__ import annotations
 
