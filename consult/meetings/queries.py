@@ -2,10 +2,10 @@
 
 The page shows the agenda (items, sub-items, speakers, documents, proposals), the motions with their tallies
 and named votes, the roll call and the quorum, and, for the person reading, whether and how they may vote.
-Nothing here loads ORM objects but the session itself (the policies take it); members come as names and roles,
-never as accounts with their role grants. The rules stay where they are kept (who may vote: the policy
-``motion.vote``, asked about a ``Standing`` made from these rows; seats: ``councils.offices``); this module
-only feeds them rows.
+The rows are the dataclasses of ``page_rows``; the roll call is read by ``roll_queries``. Nothing here loads
+ORM objects but the session itself (the policies take it); members come as names and roles, never as accounts
+with their role grants. The rules stay where they are kept (who may vote: the policy ``motion.vote``, asked
+about a ``Standing`` made from these rows; seats: ``councils.offices``); this module only feeds them rows.
 
 Queries, whatever the number of items, motions, votes or members (statements built once, see ``_statements``):
 the session with its council; the items; their speakers, documents and proposals (one statement); the motions
@@ -17,196 +17,48 @@ participation counts with the reader's own (one). None of the item queries runs 
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
-from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import gettext
 
 from consult.accounts.models import User
 from consult.core import cache
-from consult.core.models import utcnow
 from consult.core.policy import Decision, policies
-from consult.core.templating import translations
-from consult.councils.models import ROLE_LABELS, ROLES, VOTING_ROLES, Membership
-from consult.councils.offices import in_term, term_covers
+from consult.councils.models import Membership
 from consult.extensions import db
-from consult.meetings import rules, secret_votes
+from consult.meetings import roll_queries, secret_votes
 from consult.meetings.agenda import proposal_titles
 from consult.meetings.models import (
     IN_PROGRESS,
     ITEM_KIND_LABELS,
     MODE_LABELS,
     MOTION_OPEN,
-    PRESENT,
     RULE_LABELS,
     VERDICT_LABELS,
     AgendaItem,
     AgendaItemProposal,
     Attachment,
-    Attendance,
     CouncilSession,
     Motion,
     MotionVote,
     Speaker,
 )
 from consult.meetings.motions import Standing
+from consult.meetings.page_rows import (
+    AttachmentRow,
+    ItemRow,
+    Labels,
+    MotionRow,
+    NamedVote,
+    Names,
+    RollRow,
+    SessionPage,
+)
 from consult.minutes.models import ORIGINAL, Minutes
 
-
-class Labels:
-    """Translated labels of the page. A lazy string looks the catalogue up each time it is shown; here each
-    label is translated once per catalogue (kept on the catalogue: the same text for every page in that
-    language)."""
-
-    def __init__(self):
-        catalogue = translations()
-        self._done: dict[tuple[int, str], str] = catalogue.__dict__.setdefault("consult_meetings_labels", {})
-
-    def __call__(self, labels: dict, key, default=None) -> str:
-        memo = (id(labels), key)  # the label mappings are module constants
-        done = self._done.get(memo)
-        if done is None:
-            value = labels.get(key)
-            fallback = key if default is None else default
-            done = self._done[memo] = str(value) if value is not None else fallback
-        return done
-
-    def all(self, labels: dict) -> dict[str, str]:
-        """The whole mapping, translated."""
-        return {key: self(labels, key) for key in labels}
-
-
-class _Names:
-    """Public names of members: the pseudonym, or "Former participant" (translated once per page)."""
-
-    def __init__(self):
-        self._former: str | None = None
-
-    def __call__(self, display_name: str, deleted_at: datetime | None) -> str:
-        if deleted_at is None:
-            return display_name
-        if self._former is None:
-            self._former = gettext("Former participant")  # as ``User.public_name``
-        return self._former
-
-
-@dataclass(slots=True)
-class NamedVote:
-    membership_id: int
-    name: str
-    choice: str
-
-
-@dataclass(slots=True)
-class MotionRow:
-    id: int
-    item_id: int
-    text: str
-    rule: str
-    mode: str
-    status: str
-    poll_id: int | None
-    yes: int | None
-    no: int | None
-    abstain: int | None
-    members_count: int | None
-    present_count: int | None
-    quorum_required: int | None
-    verdict: str | None
-    named_votes: list[NamedVote] = field(default_factory=list)
-    #: translated as ``Motion.rule_label``, ``mode_label``, ``verdict_label``
-    rule_label: str = ""
-    mode_label: str = ""
-    verdict_label: str = ""
-
-
-@dataclass(slots=True)
-class AttachmentRow:
-    id: int
-    filename: str
-    size: int
-
-
-@dataclass(slots=True)
-class ItemRow:
-    id: int
-    parent_id: int | None
-    position: int
-    title: str
-    description: str
-    duration_minutes: int | None
-    presenter: str
-    kind: str
-    notes: str
-    started_at: datetime | None
-    ended_at: datetime | None
-    speakers: list[str] = field(default_factory=list)
-    attachments: list[AttachmentRow] = field(default_factory=list)
-    proposal_ids: list[int] = field(default_factory=list)
-    motions: list[MotionRow] = field(default_factory=list)
-    #: translated as ``AgendaItem.kind_label``
-    kind_label: str = ""
-
-
-@dataclass(slots=True)
-class RollRow:
-    """A line of the roll call: an attendance row, or a seat of the session's day not called yet (``id`` None,
-    absent)."""
-
-    id: int | None
-    membership_id: int
-    role: str
-    name: str
-    status: str
-    arrived_at: datetime | None
-    left_at: datetime | None
-    #: the seat is active on the session's day
-    seated: bool
-    #: translated as ``Membership.role_label``
-    role_label: str = ""
-
-    @property
-    def key(self) -> str:
-        """What the roll-call form's fields are named after: the attendance row, else ``m<membership id>``."""
-        return str(self.id) if self.id is not None else f"m{self.membership_id}"
-
-    @property
-    def is_in_room(self) -> bool:
-        return self.id is not None and self.status == PRESENT and self.left_at is None
-
-
-@dataclass
-class SessionPage:
-    session: CouncilSession
-    #: [(number, item, [(number, sub-item), ...]), ...] in agenda order
-    agenda: list[tuple[str, ItemRow, list[tuple[str, ItemRow]]]]
-    items: list[ItemRow]
-    #: attendance rows, in roll-call order (empty before the roll call)
-    roll: list[RollRow]
-    quorum: dict | None
-    titles: dict[int, str]
-    #: open motions: whether the reader voted, may vote (a Decision), and the votes cast so far
-    voted: dict[int, bool]
-    vote_decisions: dict[int, Decision]
-    votes_cast: dict[int, int]
-    #: translates the page's other labels once each
-    labels: Labels
-    #: a digest of every row read and of what was decided for the reader: equal digests, equal live part
-    digest: int = 0
-
-    @property
-    def top_items(self) -> list[ItemRow]:
-        return [item for _, item, _ in self.agenda]
-
-    @property
-    def motions(self) -> list[MotionRow]:
-        return [m for item in self.items for m in item.motions]
-
-
-#: the page's live part for readers to whom it shows no form (``views._live_html``), shared between them:
-#: depends on the page's digest (a change of any row it shows, or of what was decided for the reader, is a new
-#: entry) and on whether the reader is signed in. Local to each process: the digest is this process's ``hash``
+#: the page's live part for readers to whom it shows no form (``views.sessions._live_html``), shared between
+#: them: depends on the page's digest (a change of any row it shows, or of what was decided for the reader, is
+#: a new entry) and on whether the reader is signed in. Local to each process: the digest is this process's
+#: ``hash``
 LIVE_PART = cache.region("session_live", depends_on=("session", "digest"),
                          varies_on=(cache.language, cache.time_zone, cache.signed_in), max_entries=256,
                          max_size=8_000_000, local=True)
@@ -217,16 +69,14 @@ LIVE_PART = cache.region("session_live", depends_on=("session", "digest"),
 
 @functools.cache
 def _statements() -> dict[str, sa.Select]:
-    """The page's statements, built once (building a statement costs more than running it on SQLite); they
-    take ``session_id`` and, for the roll call, ``council_id`` and ``day``."""
+    """The agenda's statements, built once (building a statement costs more than running it on SQLite); they
+    take ``session_id``."""
     item, speaker, attachment, link = (AgendaItem.__table__, Speaker.__table__, Attachment.__table__,
                                        AgendaItemProposal.__table__)
-    motion, vote, membership, user, attendance = (Motion.__table__, MotionVote.__table__,
-                                                  Membership.__table__, User.__table__, Attendance.__table__)
+    motion, vote, membership, user = (Motion.__table__, MotionVote.__table__, Membership.__table__,
+                                      User.__table__)
     session_id = sa.bindparam("session_id")
     in_session = sa.select(item.c.id).where(item.c.session_id == session_id).scalar_subquery()
-    day = sa.bindparam("day")
-    seated = sa.and_(membership.c.council_id == sa.bindparam("council_id"), in_term(day, membership.c))
     return {
         "items": sa.select(item.c.id, item.c.parent_id, item.c.position, item.c.title, item.c.description,
                            item.c.duration_minutes, item.c.presenter, item.c.kind, item.c.notes,
@@ -253,22 +103,10 @@ def _statements() -> dict[str, sa.Select]:
                      .outerjoin(membership, membership.c.id == vote.c.membership_id)
                      .outerjoin(user, user.c.id == membership.c.user_id))
         .where(motion.c.item_id.in_(in_session)).order_by(motion.c.id, vote.c.id),
-        # every attendance row of the session and every seat of its day (the quorum counts the seats), and the
-        # reader's seats in the council (are they a voting member today?)
-        "roll": sa.select(attendance.c.id, membership.c.id, membership.c.role, user.c.display_name,
-                          user.c.deleted_at, attendance.c.status, attendance.c.arrived_at,
-                          attendance.c.left_at, sa.case((seated, 1), else_=0), membership.c.user_id,
-                          membership.c.starts_on, membership.c.ends_on)
-        .select_from(membership.join(user, user.c.id == membership.c.user_id)
-                     .outerjoin(attendance, sa.and_(attendance.c.membership_id == membership.c.id,
-                                                    attendance.c.session_id == session_id)))
-        .where(sa.or_(attendance.c.id.is_not(None), seated,
-                      sa.and_(membership.c.council_id == sa.bindparam("council_id"),
-                              membership.c.user_id == sa.bindparam("reader_id")))),
     }
 
 
-def _items(session_id: int, names: _Names, labels: Labels, seen: list) -> list[ItemRow]:
+def _items(session_id: int, names: Names, labels: Labels, seen: list) -> list[ItemRow]:
     """The agenda's items with their speakers, documents, proposals and motions; the rows read are added to
     ``seen`` (what the page's digest is made of)."""
     run, params = _statements(), {"session_id": session_id}
@@ -313,52 +151,6 @@ def _agenda(items: list[ItemRow]):
         subs = [(f"{n}.{m}", sub) for m, sub in enumerate((i for i in items if i.parent_id == top.id), 1)]
         agenda.append((str(n), top, subs))
     return agenda
-
-
-# ------------------------------------------------------------------------------------------------ roll call
-
-
-def _roll_and_seats(session: CouncilSession, names: _Names, labels: Labels, reader_id: int | None,
-                    seen: list | None = None):
-    """(roll rows, the reader's voting seat today or None), from one query; the rows read are added to
-    ``seen`` when given."""
-    params = {"session_id": session.id, "council_id": session.council_id, "day": session.starts_at.date(),
-              "reader_id": reader_id}
-    rows, seat, today = [], None, utcnow().date()
-    read = db.session.execute(_statements()["roll"], params).all()
-    if seen is not None:
-        seen.append(tuple(read))
-    for (attendance_id, membership_id, role, display_name, deleted_at, status, arrived_at, left_at, is_seated,
-         user_id, starts_on, ends_on) in read:
-        if user_id == reader_id and role in VOTING_ROLES and term_covers(starts_on, ends_on, today):
-            seat = membership_id
-        if attendance_id is not None or is_seated:
-            rows.append(RollRow(attendance_id, membership_id, role, names(display_name, deleted_at),
-                                status or "absent", arrived_at, left_at, bool(is_seated),
-                                labels(ROLE_LABELS, role)))
-    return sorted(rows, key=lambda r: (ROLES.index(r.role), r.name.casefold())), seat
-
-
-def roll_rows(session: CouncilSession) -> list[RollRow]:
-    """Every attendance row of the session and every seat of its day, in one query, in roll-call order
-    (role, then name). Seats without a row are marked absent and have no ``id``."""
-    return _roll_and_seats(session, _Names(), Labels(), None)[0]
-
-
-def quorum_of(session: CouncilSession, rows: list[RollRow]) -> dict:
-    """``services.quorum`` from the roll's rows (no query)."""
-    voting_ids = {r.membership_id for r in rows if r.seated and r.role in VOTING_ROLES}
-    present = sum(1 for r in rows if r.membership_id in voting_ids and r.is_in_room)
-    required = rules.quorum_required(len(voting_ids), session.council.quorum_percent)
-    return {"members": len(voting_ids), "present": present, "required": required,
-            "reached": bool(voting_ids) and present >= required}
-
-
-def roll_call_page(session: CouncilSession, *, with_seats: bool) -> tuple[list[RollRow], dict | None]:
-    """The roll-call form's lines: the attendance rows, and with ``with_seats`` every seat not called yet."""
-    rows = roll_rows(session)
-    lines = [r for r in rows if r.id is not None or with_seats]
-    return lines, (quorum_of(session, rows) if lines else None)
 
 
 # ------------------------------------------------------------------------------------------------ the page
@@ -419,10 +211,10 @@ def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], rol
 
 def session_page(session: CouncilSession, person) -> SessionPage:
     """Everything the session page shows, for ``person`` (the reader, signed in or not)."""
-    names, labels, seen = _Names(), Labels(), []
+    names, labels, seen = Names(), Labels(), []
     items = _items(session.id, names, labels, seen)
     reader_id = person.id if getattr(person, "is_authenticated", False) else None
-    rows, seat = _roll_and_seats(session, names, labels, reader_id, seen)
+    rows, seat = roll_queries.roll_and_seats(session, names, labels, reader_id, seen)
     roll = [r for r in rows if r.id is not None]
     open_motions = [m for item in items for m in item.motions if m.status == MOTION_OPEN]
     voted, decisions, votes_cast = _votes_of_reader(session, open_motions, roll, person, seat)
@@ -434,5 +226,5 @@ def session_page(session: CouncilSession, person) -> SessionPage:
                    tuple((k, d.kind, str(d.reason)) for k, d in sorted(decisions.items()))))
     return SessionPage(
         session=session, agenda=_agenda(items), items=items, roll=roll,
-        quorum=quorum_of(session, rows) if roll else None, titles=titles,
+        quorum=roll_queries.quorum_of(session, rows) if roll else None, titles=titles,
         voted=voted, vote_decisions=decisions, votes_cast=votes_cast, labels=labels, digest=digest)

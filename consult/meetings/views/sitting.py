@@ -15,10 +15,11 @@ from consult.core.rendering import redirect_to, render, submit
 from consult.core.routing import row_id
 from consult.core.time import AmbiguousTime, NonexistentTime, to_local, to_utc
 from consult.extensions import db, limiter
-from consult.meetings import bp, queries
+from consult.meetings import bp, roll_queries
 from consult.meetings import services as meetings
 from consult.meetings.forms import HandsForm, MotionForm, RollCallForm, VoteForm
 from consult.meetings.models import ATTENDANCE_LABELS, Attendance, CouncilSession, Motion
+from consult.meetings.page_rows import Labels
 from consult.meetings.views.common import actor, load_item, session_url
 
 
@@ -47,12 +48,13 @@ def _time_on(session, raw: str):
 
 
 def _roll_call_page(session, form: RollCallForm, status: int):
-    roll, quorum = queries.roll_call_page(session, with_seats=session.status in ("convened", "in_progress"))
+    roll, quorum = roll_queries.roll_call_page(session,
+                                               with_seats=session.status in ("convened", "in_progress"))
     clock = lambda moment: to_local(moment).strftime("%H:%M") if moment else ""  # noqa: E731
     lines = form.lines.rows_for(roll, by="seat", key=lambda row: row.membership_id, data=lambda row: {
         "status": row.status, "arrived": clock(row.arrived_at), "left": clock(row.left_at)})
     return render("meetings/roll_call.html", session=session, form=form, lines=lines, quorum=quorum,
-                  attendance_labels=queries.Labels().all(ATTENDANCE_LABELS), status=status)
+                  attendance_labels=Labels().all(ATTENDANCE_LABELS), status=status)
 
 
 def _attendance(session, form: RollCallForm) -> list[dict]:
