@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+import secrets
 from datetime import date
 
 from flask import current_app
@@ -163,6 +164,11 @@ def digest_of(doc_type: str, number: str, birth_date: str) -> bytes:
 
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: typed from paper, read aloud
+
+
+def random_code(length: int) -> str:
+    """A new one-time code (resident-card or in-person) of ``length`` characters of :data:`CODE_ALPHABET`."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(length))
 
 
 def normalise_code(code: str | None) -> str:

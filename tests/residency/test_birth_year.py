@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 import sqlalchemy as sa
 
+from consult.core.models import utcnow
 from consult.core.policy import REFUSED
 from consult.extensions import db as _db
 from consult.proposals.models import Proposal
@@ -90,7 +91,7 @@ def test_a_stated_birth_year_cannot_be_changed_nor_replace_a_recorded_one(client
     assert refused.status_code == 422
     rows = {s.birth_year: s.birth_year_declared for s in _db.session.scalars(sa.select(ResidentStatus))}
     assert rows == {1994: True, 1980: False}
-    for year in ("1850", str(residency.utcnow().year + 1)):
+    for year in ("1850", str(utcnow().year + 1)):
         _db.session.execute(sa.update(ResidentStatus).values(birth_year=None, birth_year_declared=False))
         _db.session.commit()
         assert client.post_form("/verify/birth-year", {"birth_year": year, "honour": "y"}).status_code == 422
