@@ -40,8 +40,8 @@ def _limit(name, **kwargs):
 
 def failed_attempt(response) -> bool:
     """A refused attempt (wrong password, expired form: the page answers 4xx). Only those count against the
-    sign-in limits, so people who share an address (a library's Wi-Fi, a reverse proxy) and type their password
-    right are never locked out by the others' typos. The 429 itself does not count."""
+    sign-in limits, so people who share an address (a library's Wi-Fi, a reverse proxy) and type their
+    password right are never locked out by the others' typos. The 429 itself does not count."""
     return 400 <= response.status_code < 500 and response.status_code != 429
 
 
@@ -207,13 +207,14 @@ def reset_request():
     form = ResetRequestForm()
 
     def send_link():
-        user = db.session.scalar(sa.select(User).where(User.email == accounts.normalise_email(form.email.data)))
+        user = db.session.scalar(sa.select(User)
+                                 .where(User.email == accounts.normalise_email(form.email.data)))
         if user is not None and not user.is_deleted:
             link = external_url("accounts.reset_with_token", token=accounts.password_reset_token(user))
             minutes = int(current_app.config["RESET_LINK_MINUTES"])
             send_mail(user.email, _("Reset your password"),
-                      _("Someone asked to reset the password of your account %(name)s. If it was you, open this "
-                        "link within %(minutes)s minutes; it works once:\n\n%(link)s\n\n"
+                      _("Someone asked to reset the password of your account %(name)s. If it was you, "
+                        "open this link within %(minutes)s minutes; it works once:\n\n%(link)s\n\n"
                         "If it was not you, you can ignore this message.",
                         name=user.username, minutes=minutes, link=link))
         flash(_("If an account uses this address, we have sent it a link to reset the password."), "info")

@@ -1,13 +1,13 @@
 """The comments section's thread as plain rows, and its HTML cached between readers.
 
-Each view first reads the thread's *version*, one row of ``comment_thread`` that database triggers replace with a
-new random number at any change of what the thread shows: a comment's columns (a new comment, an edit, a
-deletion, a hide or a restore) or an author's public name (a new name, an erased account: "Former participant");
-see ``consult.comments.versions``. The cached HTML depends on that version (``THREAD_HTML``), so any of those
-changes is a new entry at once: nothing is invalidated, nothing stale is shown. The same query brings the
-thread's rows (plain rows, no ORM objects), but only when the version differs from that of the rows the
-process already holds for the item (``THREAD_ROWS``): a page runs one query for its thread whether its HTML is
-cached or not, and reads one row when it is.
+Each view first reads the thread's *version*, one row of ``comment_thread`` that database triggers replace
+with a new random number at any change of what the thread shows: a comment's columns (a new comment, an edit,
+a deletion, a hide or a restore) or an author's public name (a new name, an erased account:
+"Former participant"); see ``consult.comments.versions``. The cached HTML depends on that version
+(``THREAD_HTML``), so any of those changes is a new entry at once: nothing is invalidated, nothing stale is
+shown. The same query brings the thread's rows (plain rows, no ORM objects), but only when the version
+differs from that of the rows the process already holds for the item (``THREAD_ROWS``): a page runs one
+query for its thread whether its HTML is cached or not, and reads one row when it is.
 
 The HTML also depends on what differs between readers: language and time zone, the page the forms return to,
 whether the reader is signed in, may reply, may report, is blocked, and (only for a reader who wrote comments
@@ -65,7 +65,8 @@ class ThreadComment(CommentFacts):
 
 
 #: where a row (``ThreadComment``'s order) has its author and its deletion
-_AUTHOR_ID, _DELETED_AT = ThreadComment.__slots__.index("author_id"), ThreadComment.__slots__.index("deleted_at")
+_AUTHOR_ID, _DELETED_AT = (ThreadComment.__slots__.index("author_id"),
+                           ThreadComment.__slots__.index("deleted_at"))
 
 
 @dataclass
@@ -112,7 +113,8 @@ class ThreadStamp:
     """The version of the conversation on one item (see the module's docstring), its rows, and how many of its
     comments the reader wrote."""
 
-    def __init__(self, target_type: str, target_id: int, version: int | None, rows: ThreadRows, me: int | None):
+    def __init__(self, target_type: str, target_id: int, version: int | None, rows: ThreadRows,
+                 me: int | None):
         self.target_type, self.target_id, self.version, self.rows = target_type, target_id, version, rows
         #: comments in the thread (deleted ones too: they keep their place)
         self.total = len(rows.rows)
@@ -160,13 +162,14 @@ def load_rows(target_type: str, target_id: int) -> ThreadRows:
 @functools.cache
 def _thread_select():
     """The one statement a thread needs (built once: building it costs more than running it). Parameters:
-    ``target_type``, ``target_id`` and ``held`` (the version of the rows held, or None). Each result row has the
-    thread's version and a comment's columns; when the version is the one held, one row with the version and no
-    comment. A thread without a version (no comment yet, or a database without the triggers) always brings its
-    rows."""
+    ``target_type``, ``target_id`` and ``held`` (the version of the rows held, or None). Each result row has
+    the thread's version and a comment's columns; when the version is the one held, one row with the version
+    and no comment. A thread without a version (no comment yet, or a database without the triggers) always
+    brings its rows."""
     from consult.accounts.models import User
 
-    target_type, target_id = sa.bindparam("target_type", type_=sa.String), sa.bindparam("target_id", type_=sa.Integer)
+    target_type, target_id = (sa.bindparam("target_type", type_=sa.String),
+                              sa.bindparam("target_id", type_=sa.Integer))
     version = (sa.select(sa.func.max(CommentThread.version).label("version"))
                .where(CommentThread.target_type == target_type, CommentThread.target_id == target_id)
                .cte("thread_version"))
@@ -203,8 +206,8 @@ THREAD_HTML = cache.region("comment_thread_html", depends_on=("thread", "version
 
 
 def load_stamp(target) -> ThreadStamp:
-    """The thread's version, and its rows, in one query of one row: the rows come only when the version differs
-    from that of the rows this process already holds for the item (otherwise those are used)."""
+    """The thread's version, and its rows, in one query of one row: the rows come only when the version
+    differs from that of the rows this process already holds for the item (otherwise those are used)."""
     target_type, target_id = targets.ref(target)
     held = THREAD_ROWS.get(thread=(target_type, target_id))
     params = {"target_type": target_type, "target_id": target_id, "held": None if held is None else held[0]}
@@ -236,8 +239,8 @@ def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, rep
     reader."""
     context = dict(may_post=may_post, next_path=next_path)
     if reply_to and form is not None and form.errors:  # a refused reply is shown with its errors, once
-        return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=form, reply_to=reply_to,
-                                      thread=thread.rows, **context))
+        return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=form,
+                                      reply_to=reply_to, thread=thread.rows, **context))
     if thread.version is None:  # no version (a database without the triggers): nothing can be cached safely
         return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=None, reply_to=None,
                                       thread=thread.rows, **context))

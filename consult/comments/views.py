@@ -98,9 +98,9 @@ def post(target_type, target_id):
 
 @bp.route("/comments/<int:comment_id>/reply")
 def reply(comment_id):
-    """The form to reply to a comment: a page of its own (with the comment quoted) without JavaScript; for htmx,
-    the form alone, put in place under the comment. The thread links here instead of carrying a form under
-    every comment."""
+    """The form to reply to a comment: a page of its own (with the comment quoted) without JavaScript; for
+    htmx, the form alone, put in place under the comment. The thread links here instead of carrying a form
+    under every comment."""
     parent = _load_comment(comment_id)
     target = _load_target(parent.target_type, parent.target_id)
     require("comment.post", target)
@@ -110,8 +110,10 @@ def reply(comment_id):
     if wants_fragment():
         target_type, target_id = targets.ref(target)
         return render_template("comments/_reply_form.html", c=parent, form=form, failed=False, focus=True,
-                               csrf=csrf_field(), next_path=next_url, section_key=f"{target_type}-{target_id}",
-                               post_url=url_for("comments.post", target_type=target_type, target_id=target_id))
+                               csrf=csrf_field(), next_path=next_url,
+                               section_key=f"{target_type}-{target_id}",
+                               post_url=url_for("comments.post", target_type=target_type,
+                                                target_id=target_id))
     return render("comments/form_page.html", target=target, form=_worded_as_reply(form), parent=parent,
                   back=_target_page(target, next_url), label=label_of(target))
 

@@ -27,15 +27,16 @@ def privacy():
 
 @bp.route("/language/<lang>")
 def switch_language(lang):
-    """Switch language without JavaScript; the choice is kept in the session (and the profile if signed in)."""
+    """Switch language without JavaScript; the choice is kept in the session (and the profile if
+    signed in)."""
     apply_language_switch(lang)
     return redirect_to(safe_next(request.args.get("next"), url_for("core.home")))
 
 
 @bp.route("/favicon.ico")
 def favicon():
-    """The icon browsers (and feed readers, bookmarks) ask for at the site's root, for pages or files that name
-    none: the platform's icon (``static/img/icon.svg``) as a 16, 32 and 48 pixel ICO file."""
+    """The icon browsers (and feed readers, bookmarks) ask for at the site's root, for pages or files that
+    name none: the platform's icon (``static/img/icon.svg``) as a 16, 32 and 48 pixel ICO file."""
     return send_from_directory(os.path.join(current_app.static_folder, "img"), "favicon.ico",
                                mimetype="image/vnd.microsoft.icon")
 

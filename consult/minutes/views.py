@@ -35,7 +35,8 @@ def get_or_404(model, ident):
 
 
 def _shown(minutes_id) -> Minutes:
-    """The minutes for their page: the record snapshot (JSON) loads only if asked, the approver without grants."""
+    """The minutes for their page: the record snapshot (JSON) loads only if asked, the approver
+    without grants."""
     if not 0 < minutes_id <= 2**31 - 1:
         abort(404)
     minutes = db.session.scalar(_shown_statement(), {"id": minutes_id})
@@ -224,7 +225,8 @@ def diff(minutes_id):
     old, new = services.revision(minutes, old_number), services.revision(minutes, new_number)
     if old is None or new is None:
         abort(404)
-    return render("minutes/diff.html", minutes=minutes, old=old, new=new, hunks=services.diff(old.body, new.body))
+    return render("minutes/diff.html", minutes=minutes, old=old, new=new,
+                  hunks=services.diff(old.body, new.body))
 
 
 # --- exports ----------------------------------------------------------------------------------------------

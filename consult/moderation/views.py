@@ -1,4 +1,5 @@
-"""Moderation views: the report form, the moderators' queue and item page, the public log, blocks and notes."""
+"""Moderation views: the report form, the moderators' queue and item page, the public log, blocks
+and notes."""
 
 from __future__ import annotations
 
@@ -81,8 +82,10 @@ def _item_page(target, *, hide_form=None, restore_form=None, note_form=None, blo
     return render("moderation/item.html", target=target, label=label_of(target),
                   kind=type_label(targets.type_of(target)), reports=moderation.open_reports(target),
                   notes=moderation.notes_for(target), author=author, can_hide=moderation.can_hide(target),
-                  hide_form=hide_form or HideForm(formdata=None), restore_form=restore_form or RestoreForm(formdata=None),
-                  note_form=note_form or NoteForm(formdata=None), block_form=block_form or BlockForm(formdata=None),
+                  hide_form=hide_form or HideForm(formdata=None),
+                  restore_form=restore_form or RestoreForm(formdata=None),
+                  note_form=note_form or NoteForm(formdata=None),
+                  block_form=block_form or BlockForm(formdata=None),
                   reason_labels=dict(reason_choices()),
                   status=status)
 

@@ -41,7 +41,8 @@ def _int_arg(name):
 
 @bp.route("/outcomes/")
 def index():
-    """Every outcome, newest decision first; ``?council=``, ``?process=`` or ``?proposal=`` narrow the list."""
+    """Every outcome, newest decision first; ``?council=``, ``?process=`` or ``?proposal=`` narrow
+    the list."""
     council_id, process_id, proposal_id = _int_arg("council"), _int_arg("process"), _int_arg("proposal")
     page = paginate(queries.outcomes(council_id, process_id, proposal_id))
     return render("outcomes/index.html", "outcomes/_list.html", page=page, heading=_("Outcomes"),
@@ -125,8 +126,8 @@ def add_action(outcome_id):
     require("outcome.manage", outcome)
     form = ActionForm()
     return submit(form, lambda: services.add_action(outcome, form.title.data,
-                                                    responsible=form.responsible.data, due_on=form.due_on.data,
-                                                    actor=current_user),
+                                                    responsible=form.responsible.data,
+                                                    due_on=form.due_on.data, actor=current_user),
                   success=_("The action was added."), done=url_for("outcomes.show", outcome_id=outcome.id),
                   page=lambda status: _detail(outcome, status=status, action_form=form))
 

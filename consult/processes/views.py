@@ -22,7 +22,8 @@ from consult.residency.models import EligibilityRule
 def index():
     """Every process, newest first, with its active phase."""
     require("process.view")
-    items = db.session.scalars(sa.select(Process).order_by(Process.created_at.desc(), Process.id.desc())).all()
+    items = db.session.scalars(sa.select(Process)
+                               .order_by(Process.created_at.desc(), Process.id.desc())).all()
     return render("processes/index.html", processes=items)
 
 
@@ -37,7 +38,8 @@ def show(process_id):
 def _values(form: ProcessForm) -> dict:
     rule_id = form.eligibility_rule.data or None
     return dict(title=form.title.data, description=form.description.data or "", themes=form.theme_names(),
-                district_ids=form.districts.data or [], rule=db.session.get(EligibilityRule, rule_id) if rule_id else None,
+                district_ids=form.districts.data or [],
+                rule=db.session.get(EligibilityRule, rule_id) if rule_id else None,
                 support_threshold=form.support_threshold.data, council_id=form.council_id.data)
 
 
@@ -84,7 +86,8 @@ def phase(process_id, phase_id=None):
     if request.method == "GET":
         if item is not None:
             form.kind.data = item.kind
-            form.starts_at.data, form.ends_at.data = item.starts_at, item.ends_at  # UTC, shown on the local clock
+            # UTC, shown on the local clock
+            form.starts_at.data, form.ends_at.data = item.starts_at, item.ends_at
             form.capabilities.data = list(item.capabilities or [])
         else:
             form.capabilities.data = DEFAULT_CAPABILITIES["proposals"]

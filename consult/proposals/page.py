@@ -9,11 +9,11 @@ seven eager relationships was what made the page costly). Two queries at most, w
 
 The HTML of the parts that are the same for every reader (title and facts, notices, the text and the
 attachment, the sources, the official answers) is cached per *content* (``PAGE_PARTS``): it depends on the
-rows themselves, the language, the time zone, ``?original=1`` and whether the reader may see a hidden text. Any
-change to what is shown (an edit, a translation, an answer, a new state, a merge, a hide, a renamed author or
-theme) is a new entry at once: nothing is invalidated, nothing stale is shown. What depends on the reader (the
-support box, the links to edit, translate, answer or withdraw, follow and report, the notes and the comments)
-is rendered for each request, with the policies decided once.
+rows themselves, the language, the time zone, ``?original=1`` and whether the reader may see a hidden text.
+Any change to what is shown (an edit, a translation, an answer, a new state, a merge, a hide, a renamed author
+or theme) is a new entry at once: nothing is invalidated, nothing stale is shown. What depends on the reader
+(the support box, the links to edit, translate, answer or withdraw, follow and report, the notes and the
+comments) is rendered for each request, with the policies decided once.
 """
 
 from __future__ import annotations
@@ -62,7 +62,8 @@ class AnswerView:
         return STATE_LABELS.get(self.state, self.state)
 
     def text_for(self, *languages) -> TextView | None:
-        """The text in the first of ``languages`` that exists, else the first written (as ``ProposalAnswer``)."""
+        """The text in the first of ``languages`` that exists, else the first written (as
+        ``ProposalAnswer``)."""
         by_language = dict(self.texts)
         for language in languages:
             if language in by_language:
@@ -94,7 +95,8 @@ class PageView(ProposalFacts):
 
     has_notes = False
 
-    def __init__(self, row, translations: tuple, answers: tuple[AnswerView, ...], sources: tuple[SourceView, ...]):
+    def __init__(self, row, translations: tuple, answers: tuple[AnswerView, ...],
+                 sources: tuple[SourceView, ...]):
         self.row, self.translations, self.answers, self.sources = tuple(row), translations, answers, sources
         (self.id, self.title, self.body, self.language, self.state, self.published_at, self.hidden_at,
          self.hidden_reason, self.attachment_name, self.attachment_type, self.attachment_filename,
@@ -109,7 +111,8 @@ class PageView(ProposalFacts):
         return _former_participant() if self.author_erased else self.author_display_name
 
     def in_language(self, language: str) -> tuple[str, str, TextView | None]:
-        """``(title, body, translation_or_None)`` for a reader of ``language`` (as ``services.in_language``)."""
+        """``(title, body, translation_or_None)`` for a reader of ``language`` (as
+        ``services.in_language``)."""
         if language != self.language:
             for lang, title, body in self.translations:
                 if lang == language:
@@ -127,10 +130,10 @@ class PageView(ProposalFacts):
 
 @lru_cache(maxsize=1)
 def _proposal_select():
-    """The proposal (one ORM entity: the policies' and the other sections' target) with the names around it, and
-    whether it has translations, answers, sources and fact-check notes (those are read only when it has some).
-    Built once; ``proposal_id`` is bound. The process is not loaded here: the policies load it (with its phases
-    and rule, not its themes and districts) only for a reader they have to look at it for."""
+    """The proposal (one ORM entity: the policies' and the other sections' target) with the names around it,
+    and whether it has translations, answers, sources and fact-check notes (those are read only when it has
+    some). Built once; ``proposal_id`` is bound. The process is not loaded here: the policies load it (with
+    its phases and rule, not its themes and districts) only for a reader they have to look at it for."""
     from consult.moderation.models import FactCheckNote
 
     merged = aliased(Proposal)
@@ -147,7 +150,8 @@ def _proposal_select():
             .outerjoin(District, District.id == Proposal.district_id)
             .outerjoin(merged, merged.id == Proposal.merged_into_id)
             .where(Proposal.id == sa.bindparam("proposal_id"))
-            .options(defaultload(Proposal.process).options(lazyload(Process.themes), lazyload(Process.districts)))
+            .options(defaultload(Proposal.process).options(lazyload(Process.themes),
+                                                           lazyload(Process.districts)))
             .execution_options(populate_existing=True))
 
 
@@ -158,21 +162,23 @@ def _null(type_):
 @lru_cache(maxsize=1)
 def _children_select():
     """Translations, answers with their texts, and sources with their authors in one query of
-    ``(kind, number, author_id, s1, s2, s3, moment, erased)`` rows (0: translation, 1: answer text, 2: source);
-    ordered in Python (``load``)."""
+    ``(kind, number, author_id, s1, s2, s3, moment, erased)`` rows (0: translation, 1: answer text,
+    2: source); ordered in Python (``load``)."""
     source = aliased(Proposal)
     pid = sa.bindparam("proposal_id")
-    translations = sa.select(sa.literal_column("0", sa.Integer).label("kind"), _null(sa.Integer).label("number"),
-                             _null(sa.Integer).label("author_id"), ProposalTranslation.language.label("s1"),
-                             ProposalTranslation.title.label("s2"), ProposalTranslation.body.label("s3"),
+    translations = sa.select(sa.literal_column("0", sa.Integer).label("kind"),
+                             _null(sa.Integer).label("number"), _null(sa.Integer).label("author_id"),
+                             ProposalTranslation.language.label("s1"), ProposalTranslation.title.label("s2"),
+                             ProposalTranslation.body.label("s3"),
                              _null(sa.DateTime).label("moment"), _null(sa.Boolean).label("erased")
                              ).where(ProposalTranslation.proposal_id == pid)
-    answers = (sa.select(sa.literal_column("1", sa.Integer), ProposalAnswer.id, _null(sa.Integer), ProposalAnswer.state,
-                         AnswerText.language, AnswerText.body, ProposalAnswer.created_at, _null(sa.Boolean))
+    answers = (sa.select(sa.literal_column("1", sa.Integer), ProposalAnswer.id, _null(sa.Integer),
+                         ProposalAnswer.state, AnswerText.language, AnswerText.body,
+                         ProposalAnswer.created_at, _null(sa.Boolean))
                .outerjoin(AnswerText, AnswerText.answer_id == ProposalAnswer.id)
                .where(ProposalAnswer.proposal_id == pid))
-    sources = (sa.select(sa.literal_column("2", sa.Integer), source.id, source.author_id, source.title, source.language,
-                         User.display_name, _null(sa.DateTime), User.deleted_at.is_not(None))
+    sources = (sa.select(sa.literal_column("2", sa.Integer), source.id, source.author_id, source.title,
+                         source.language, User.display_name, _null(sa.DateTime), User.deleted_at.is_not(None))
                .select_from(ProposalSource)
                .join(source, source.id == ProposalSource.source_id)
                .outerjoin(User, User.id == source.author_id)
@@ -207,7 +213,8 @@ def load(proposal_id: int) -> tuple[Proposal, PageView] | None:
                                       else (_former_participant() if erased else s3)))
     # newest answer first (as ``Proposal.answers``), each one's texts by language; sources by id
     ordered = sorted(answers.values(), key=lambda a: (a[2], a[0]), reverse=True)
-    view = PageView(row, translations, tuple(AnswerView(*a, tuple(sorted(texts.get(a[0], ())))) for a in ordered),
+    view = PageView(row, translations,
+                    tuple(AnswerView(*a, tuple(sorted(texts.get(a[0], ())))) for a in ordered),
                     tuple(sorted(sources, key=lambda source: source.id)))
     #: the notes are read (by ``moderation/_notes.html``) only when there are some
     view.has_notes = bool(has_notes)

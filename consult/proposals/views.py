@@ -201,8 +201,8 @@ def show(proposal_id):
     """One proposal in the reader's language when a translation exists (``?original=1`` shows the original),
     with its supports, official answers, sources or "merged into", and the comments section.
 
-    What the page shows comes as plain rows (``consult.proposals.page``) and the HTML of the parts that are the
-    same for every reader is cached per content and language; the proposal is one ORM entity without its
+    What the page shows comes as plain rows (``consult.proposals.page``) and the HTML of the parts that are
+    the same for every reader is cached per content and language; the proposal is one ORM entity without its
     relationships (the policies' and the other sections' target); the policies are decided once."""
     loaded = page.load(proposal_id)
     if loaded is None:
@@ -239,8 +239,9 @@ def _support_answer(proposal: Proposal, message: str):
     """htmx gets the updated support button, a plain form post the proposal's page."""
     if wants_fragment():
         db.session.refresh(proposal)
-        return render("proposals/_support.html", proposal=proposal, supported=proposal.id in proposals.supports_of(
-            current_user, [proposal.id]), message=message)
+        return render("proposals/_support.html", proposal=proposal,
+                      supported=proposal.id in proposals.supports_of(current_user, [proposal.id]),
+                      message=message)
     return _to_page(proposal, message)
 
 
@@ -314,7 +315,8 @@ def merge(process_id):
                                   Proposal.hidden_at.is_(None))
         .options(selectinload(Proposal.author)).order_by(Proposal.title)).unique().all()
     form = MergeForm()
-    form.sources.choices = [(p.id, f"{p.title} ({p.author.public_name if p.author else '—'})") for p in candidates]
+    form.sources.choices = [(p.id, f"{p.title} ({p.author.public_name if p.author else '—'})")
+                            for p in candidates]
     place_choices(form, process)
     if request.method == "GET":
         form.language.data = current_language()

@@ -1,4 +1,5 @@
-"""Residence verification pages: for residents (verify yourself) and for registrars (register, codes, in person).
+"""Residence verification pages: for residents (verify yourself) and for registrars (register, codes,
+in person).
 
 Each view: load (404) → authorize with ``require`` → validate (422) → service → render or redirect (303).
 Pages that show a plaintext code (a printed batch, an in-person code) are answers to a POST, sent with
@@ -45,7 +46,7 @@ def _no_store(response):
     return response
 
 
-# -- residents ------------------------------------------------------------------------------------------------
+# -- residents -----------------------------------------------------------------------------------------------
 
 
 def _render_verify(register_form=None, code_form=None, status=200, fragment=None):
@@ -53,8 +54,8 @@ def _render_verify(register_form=None, code_form=None, status=200, fragment=None
         register_form = RegisterVerifyForm(formdata=None)
     if code_form is None:
         code_form = CardCodeForm(formdata=None, data={"code": request.args.get("code", "")[:40]})
-    return render("residency/verify.html", fragment=fragment, register_form=register_form, code_form=code_form,
-                  status=status)
+    return render("residency/verify.html", fragment=fragment, register_form=register_form,
+                  code_form=code_form, status=status)
 
 
 @bp.route("/verify")
@@ -123,7 +124,7 @@ def in_person_code():
                             minutes=minutes))
 
 
-# -- registrars -----------------------------------------------------------------------------------------------
+# -- registrars ----------------------------------------------------------------------------------------------
 
 
 @bp.route("/registrar")
@@ -141,8 +142,8 @@ def dashboard():
                 User.username.like(like), sa.func.lower(User.display_name).like(like)))
             .order_by(User.username).limit(20)
         ).all()
-    return render("residency/dashboard.html", claims=residency.open_claims(), entries=counts[0], left=counts[1],
-                  form=form, found=found)
+    return render("residency/dashboard.html", claims=residency.open_claims(), entries=counts[0],
+                  left=counts[1], form=form, found=found)
 
 
 @bp.route("/registrar/register", methods=["GET", "POST"])
@@ -290,7 +291,7 @@ def resolve_claim(claim_id, action):
                   success=_("The request is settled."), done=url_for("residency.dashboard"))
 
 
-# -- eligibility rules (admins) -------------------------------------------------------------------------------
+# -- eligibility rules (admins) ------------------------------------------------------------------------------
 
 
 def _rule_form(rule=None, formdata=None):

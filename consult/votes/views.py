@@ -80,7 +80,8 @@ def index():
 
 @bp.route("/polls/<int:poll_id>")
 def poll(poll_id: int):
-    """The ballot page: who may vote and how the method works; the ballot, the "you voted" state or results."""
+    """The ballot page: who may vote and how the method works; the ballot, the "you voted" state
+    or results."""
     poll = _load(poll_id)
     return _with_anon_cookie(poll, render("votes/poll.html", "votes/_ballot.html", **_page_context(poll)))
 
@@ -137,7 +138,8 @@ def voted(poll_id: int):
     tracker = trackers.pop(str(poll.id), None)
     session[TRACKER_SESSION] = trackers
     response = make_response(render("votes/voted.html", poll=poll, tracker=tracker,
-                                    fingerprint=votes.fingerprint(votes.tracker_hash(tracker)) if tracker else None))
+                                    fingerprint=(votes.fingerprint(votes.tracker_hash(tracker)) if tracker
+                                                 else None)))
     response.headers["Cache-Control"] = "no-store"
     return response
 

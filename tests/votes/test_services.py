@@ -314,8 +314,9 @@ def test_create_poll_refuses_bad_settings(db):
 
 
 def test_the_electorate_of_an_age_rule_leaves_out_birth_years_stated_by_the_person(db, make_user, make_poll):
-    """Votes need a recorded birth year: a year the resident stated on their honour lets them propose, not vote,
-    so it does not count them in the electorate either (turnout is measured against those who may vote)."""
+    """Votes need a recorded birth year: a year the resident stated on their honour lets them propose, not
+    vote, so it does not count them in the electorate either (turnout is measured against those who
+    may vote)."""
     from consult.residency.models import ResidentStatus
 
     poll = make_poll()
