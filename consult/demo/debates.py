@@ -43,7 +43,7 @@ def _person(username):
 @contextmanager
 def demo_clock(start):
     """Let the debate services read time from a clock the demo moves forward (``tick(minutes=...)``); the
-    city-scale generator (consult/demo/generate/civic.py) plays its past debates with it too."""
+    city-scale generator (consult/demo/generate/debates.py) plays its past debates with it too."""
     now = [start]
 
     def tick(**delta):

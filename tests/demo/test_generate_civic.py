@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from consult.core.models import utcnow
 from consult.demo.generate import Context, civic
+from consult.demo.generate.polls import METHODS
 from consult.extensions import db as _db
 
 COUNTS = {"councils": 1, "years": 1, "sessions_per_year": 5, "polls": 8, "ballots": 1_500, "debates": 4}
@@ -65,7 +66,7 @@ def test_civic_generation_keeps_the_invariants_and_every_page_answers(generated,
 
     # secret ballots: as many ballots as participations in every poll, stored results equal a fresh tally
     polls = _db.session.scalars(sa.select(Poll)).all()
-    assert {p.method for p in polls if p.owner_type is None} == set(civic.METHODS)
+    assert {p.method for p in polls if p.owner_type is None} == set(METHODS)
     for poll in polls:
         voters = _db.session.scalar(sa.select(sa.func.count()).select_from(Participation)
                                     .where(Participation.poll_id == poll.id))

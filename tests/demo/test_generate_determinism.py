@@ -14,7 +14,10 @@ from datetime import date, datetime
 import sqlalchemy as sa
 
 from consult.core.models import utcnow
-from consult.demo.generate import Context, civic
+from consult.demo.generate import Context
+from consult.demo.generate.councils import seat_council
+from consult.demo.generate.rows import accounts
+from consult.demo.generate.sessions import hold_session
 from consult.extensions import db as _db
 
 
@@ -35,7 +38,7 @@ def _hold(monkeypatch, ctx, council, people, starts: datetime, *, reverse: bool)
     monkeypatch.setattr(attendance, "memberships_for",
                         lambda session: sorted(seated(session), key=lambda m: m.id, reverse=reverse))
     ctx.rng = random.Random(3)
-    session, _dates = civic._hold_session(ctx, council, starts, people, last=True)
+    session, _dates = hold_session(ctx, council, starts, people, last=True)
     monkeypatch.setattr(attendance, "memberships_for", seated)
     first = min(a.id for a in session.attendance)
     roll = [(a.id - first, a.membership_id, a.status, a.arrived_at, a.left_at)
@@ -53,8 +56,8 @@ def test_a_session_does_not_depend_on_the_order_of_the_seats(db, monkeypatch):
     ctx = Context(counts={"years": 1}, rng=random.Random(1), now=now, resident_ids=ids, user_ids=ids)
     council = councils.create_council(name="Determinism council", slug="determinism-council",
                                       convocation_days=5)
-    people = civic._people(ctx, ids)
-    civic._seat_council(ctx, council, people, ids, date(now.year - 1, 1, 15))
+    people = accounts(ctx, ids)
+    seat_council(ctx, council, people, ids, date(now.year - 1, 1, 15))
     _db.session.flush()
     starts = datetime(now.year - 1, 3, 10, 16, 0)
 

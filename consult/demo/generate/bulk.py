@@ -1,6 +1,6 @@
 """Bulk data for benchmarks: many proposals and supports in one process, quickly.
 
-A thin wrapper over ``participation`` (the proposals half of ``flask demo generate``):
+A thin wrapper over the proposals half of ``flask demo generate`` (``people``, ``processes``, ``proposals``):
 rows are written with bulk inserts but keep every invariant the services keep (``support_count`` equals the
 support rows, one support per person and proposal, states agree with the process's threshold, FTS rows on
 SQLite, id sequences moved on PostgreSQL). Generated accounts have no password (nobody can sign in with them).
@@ -12,7 +12,10 @@ import random
 
 from consult.core.models import utcnow
 from consult.demo.generate import Context
-from consult.demo.generate.participation import DAY, HOUR, ProcessPlan, make_people, make_proposals
+from consult.demo.generate.people import make_people
+from consult.demo.generate.processes import ProcessPlan
+from consult.demo.generate.proposals import make_proposals
+from consult.demo.generate.rows import DAY, HOUR
 from consult.processes.models import Process
 
 
