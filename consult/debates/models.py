@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
+from consult.votes import methods
 
 STATUSES = ("scheduled", "live", "paused", "ended")
 FORMATS = ("moderator_experts_public",)
@@ -259,3 +260,8 @@ class DebatePoll(db.Model):
     #: ``draft``, ``open`` or ``closed`` (mirrors the engine, for pages that must not call it per row)
     status: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="draft")
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
+
+    @property
+    def voting_method(self) -> methods.BaseMethod:
+        """The votes engine's method of this poll: its live ballot's partial and its live results' figure."""
+        return methods.get(self.method)

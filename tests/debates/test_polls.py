@@ -100,3 +100,51 @@ def test_who_may_answer_is_the_rule_debate_vote(app, db, make_user, make_debate)
     db.session.commit()
     assert phone.post_form(url, {"option": monday}).status_code == 303
     assert polls.turnout(link) == 1
+
+
+def test_a_score_poll_asks_for_scores_and_shows_averages(app, client, db, live):
+    """The live poll's inputs and its results' figure come from the poll's method: a score poll asks a number
+    from 0 to 5 per option and shows each option's average score; a one-choice poll shows votes."""
+    link = polls.create(live, "Which project first?", "score", ["Library", "Garden"])
+    polls.open_(live, link)
+    polls.project(live, link)
+    db.session.commit()
+    library, garden = (o["id"] for o in polls.options(link))
+    url = f"/debates/{live.id}/polls/{link.id}/vote"
+    for scores in ((5, 1), (4, 2)):
+        phone = app.test_client()
+        page = phone.get(f"/debates/{live.id}").get_data(as_text=True)
+        assert f'name="score-{library}" min="0" max="5"' in page and 'name="option"' not in page
+        assert "Give each option a score from 0 (not at all) to 5 (very much)." in page
+        answer = phone.post_form(url, {f"score-{library}": scores[0], f"score-{garden}": scores[1]})
+        assert answer.status_code == 303
+    projector = text_of(client.get(f"/debates/{live.id}/projector"))
+    assert "Average score" in projector and "Library 4.5" in projector and "Garden 1.5" in projector
+
+    polls.close(live, link)
+    one = polls.create(live, "Which day?", "single", ["Monday", "Tuesday"])
+    polls.open_(live, one)
+    polls.project(live, one)
+    db.session.commit()
+    page = app.test_client().get(f"/debates/{live.id}").get_data(as_text=True)
+    assert 'type="radio" name="option"' in page and "score-" not in page
+    projector = text_of(client.get(f"/debates/{live.id}/projector"))
+    assert "Votes" in projector and "Average score" not in projector
+
+
+def test_each_live_poll_method_owns_its_inputs_and_figure(app):
+    """Every method a debate's live poll may use has its live ballot partial and names its results' figure;
+    no template asks which method a poll uses."""
+    from pathlib import Path
+
+    from consult.votes import methods
+
+    for name in polls.METHODS:
+        method = methods.get(name)
+        assert app.jinja_env.get_template(method.template("live_ballot"))
+        assert str(method.live_heading) and method.live_figure in ("count", "average")
+    templates = Path(app.root_path) / "templates"
+    branching = [f"{path.relative_to(templates)}:{n}" for path in sorted(templates.rglob("*.html"))
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if "method ==" in line]
+    assert not branching, branching

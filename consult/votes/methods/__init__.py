@@ -5,17 +5,19 @@ Every method module defines a :class:`Method` (a :class:`BaseMethod`) with
 * ``parse_form(form, spec)``: read the ballot page's fields (no JavaScript needed) into a raw choice;
 * ``validate(raw, spec)``: return the *canonical* choice (JSON-able, one spelling per meaning) or raise
   :class:`BallotError` with a translated message;
-* ``tally(groups, spec)``: count ``(canonical choice, weight)`` pairs and return a JSON-able dict with at least
-  ``ballots`` (total weight), ``counts`` (``{option id as str: number}``) and ``winners`` (option ids; several on a
-  tie).
+* ``tally(groups, spec)``: count ``(canonical choice, weight)`` pairs and return a JSON-able dict with at
+  least ``ballots`` (total weight), ``counts`` (``{option id as str: number}``) and ``winners`` (option ids;
+  several on a tie).
 
-Canonical choices are stored as compact JSON text (:func:`encode`), so identical ballots are identical strings:
-the service groups them with SQL ``GROUP BY choice`` and the methods count groups with weights. That keeps the
-count of a million ballots close to the cost of the ``GROUP BY`` itself, for every method.
+Canonical choices are stored as compact JSON text (:func:`encode`), so identical ballots are identical
+strings: the service groups them with SQL ``GROUP BY choice`` and the methods count groups with weights. That
+keeps the count of a million ballots close to the cost of the ``GROUP BY`` itself, for every method.
 
 A method also owns how it looks: its ballot's inputs and its results' figures are partial templates in
-``templates/votes/methods/<name>/`` (``_ballot.html``, ``_results.html``), found with
-:meth:`BaseMethod.template`; the pages around them never ask which method a poll uses.
+``templates/votes/methods/<name>/`` (``_ballot.html``, ``_results.html``; ``_live_ballot.html`` for the
+methods a debate's live poll may use), found with :meth:`BaseMethod.template`, and the figure a live poll's
+results show per option is :attr:`BaseMethod.live_heading` and :attr:`BaseMethod.live_figure`; the pages
+around them never ask which method a poll uses.
 """
 
 from __future__ import annotations
@@ -42,10 +44,14 @@ class BaseMethod:
     paper = False
     #: a paper channel states how many ballots it counted (they are not the sum of the votes: approval)
     paper_ballots = False
+    #: a debate's live results: the heading of the figure shown per option, and the key of that figure in a
+    #: row of the live counts (``count``, ``average``)
+    live_heading = _l("Votes")
+    live_figure = "count"
 
     def template(self, part: str) -> str:
         """The method's own partial for ``part`` (``ballot``: the inputs of the ballot form; ``results``: the
-        chart and the tables of figures)."""
+        chart and the tables of figures; ``live_ballot``: the inputs of a debate's live poll)."""
         return f"votes/methods/{self.name}/_{part}.html"
 
     def how_to_vote(self, poll) -> str:
@@ -135,7 +141,8 @@ def top(counts: dict[str, float], spec: Spec) -> list[int]:
 def _registry():
     from consult.votes.methods import approval, points, ranked_irv, schulze, score, single, yes_no_abstain
 
-    return {m.METHOD.name: m.METHOD for m in (yes_no_abstain, single, approval, ranked_irv, schulze, score, points)}
+    return {m.METHOD.name: m.METHOD
+            for m in (yes_no_abstain, single, approval, ranked_irv, schulze, score, points)}
 
 
 _METHODS: dict | None = None

@@ -14,8 +14,10 @@ from consult.votes.methods import BallotError, NumberPerOption, Spec, as_int, as
 class Score(NumberPerOption):
     name = "score"
     label = _l("Score (0 to 5)")
-    explanation = _l("Give each option a score from 0 (not at all) to 5 (very much). An option you leave empty "
-                     "gets 0. The option with the highest average score wins.")
+    explanation = _l("Give each option a score from 0 (not at all) to 5 (very much). An option you leave "
+                     "empty gets 0. The option with the highest average score wins.")
+    live_heading = _l("Average score")
+    live_figure = "average"
 
     def validate(self, raw, spec: Spec):
         if not isinstance(raw, dict):
