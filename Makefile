@@ -77,7 +77,7 @@ run: system-deps $(VENV)/.installed compile-translations
 	  --bind $(HOST):$(PORT) --access-logfile - "consult:create_app()"
 
 # Two workers (pytest-xdist), a test file each at a time: the browser tests wait on Chromium as much as they compute.
-test: system-deps $(VENV)/.installed-dev chromium compile-translations
+test: system-deps $(VENV)/.installed-dev chromium compile-translations lint
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The edit loop: no browser, no PostgreSQL, no slow sweeps (make test runs everything).

@@ -16,8 +16,9 @@ DEFAULT_BUDGET = 10
 class Points(NumberPerOption):
     name = "points"
     label = _l("Points (share your points)")
-    explanation = _l("You have %(budget)s points. Share them between the options you prefer: give more points to "
-                     "what matters more to you. You do not have to use all your points.")
+    explanation = _l(
+        "You have %(budget)s points. Share them between the options you prefer: give more points to "
+        "what matters more to you. You do not have to use all your points.")
 
     def how_to_vote(self, poll) -> str:
         return str(self.explanation) % {"budget": poll.points_budget}
@@ -36,8 +37,8 @@ class Points(NumberPerOption):
                 given[str(oid)] = number
         used = sum(given.values())
         if used > budget:
-            raise BallotError(_l("You gave %(used)s points but you have only %(budget)s.", used=used, budget=budget),
-                              field="points")
+            raise BallotError(_l("You gave %(used)s points but you have only %(budget)s.",
+                                 used=used, budget=budget), field="points")
         if used == 0:
             raise BallotError(_l("Please give points to at least one option."), field="points")
         return given
