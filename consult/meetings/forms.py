@@ -151,6 +151,13 @@ class MotionForm(BaseForm):
                        default="simple")
     mode = SelectField(_l("How members vote"), choices=[SelectChoice(m, MODE_LABELS[m]) for m in MODES],
                        default="named")
+    #: the council's minutes awaiting approval by motion (choices set by the view; the service checks the one
+    #: chosen, so that minutes submitted or approved meanwhile get its message)
+    approves_minutes_id = SelectField(_l("This motion approves the minutes of…"), coerce=str,
+                                      choices=[SelectChoice("", _l("No minutes"))], default="",
+                                      validate_choice=False,
+                                      description=_l("Optional. Once the motion is adopted, these minutes "
+                                                     "are approved."))
     submit = SubmitField(_l("Add the motion"))
 
 

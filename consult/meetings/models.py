@@ -220,6 +220,9 @@ class Motion(TimestampMixin, db.Model):
     quorum_required: Mapped[int | None] = mapped_column(sa.Integer)
     #: one of VERDICTS
     verdict: Mapped[str | None] = mapped_column(sa.String(12))
+    #: the submitted minutes (approval by motion) that this motion approves once adopted
+    approves_minutes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("minutes.id", ondelete="SET NULL"),
+                                                            index=True)
 
     item: Mapped[AgendaItem] = relationship(back_populates="motions")
     named_votes: Mapped[list[MotionVote]] = relationship(cascade="all, delete-orphan",

@@ -47,12 +47,29 @@ from consult.meetings.models import (
     Motion,
     MotionVote,
 )
+from consult.minutes.models import SUBMITTED as MINUTES_SUBMITTED
+from consult.minutes.models import Minutes
 
 ALREADY_VOTED = _l("You have already voted on this motion.")
 
 
-def add_motion(item: AgendaItem, *, text, rule="simple", mode="named", by=None) -> Motion:
-    """Write a motion under an item; its rule and mode are fixed before the vote opens."""
+def _minutes_to_approve(session: CouncilSession, minutes_id) -> int | None:
+    """The minutes a motion names: the council's own, submitted for approval by motion (else refused)."""
+    if minutes_id in (None, ""):
+        return None
+    minutes = db.session.get(Minutes, int(minutes_id)) if str(minutes_id).isdigit() else None
+    if (minutes is None or minutes.council_id != session.council_id or minutes.status != MINUTES_SUBMITTED
+            or minutes.approval_mode != "motion"):
+        raise DomainError(_l("A motion can approve only this council's minutes submitted for approval by "
+                             "motion."), field="approves_minutes_id")
+    return minutes.id
+
+
+def add_motion(item: AgendaItem, *, text, rule="simple", mode="named", approves_minutes_id=None,
+               by=None) -> Motion:
+    """Write a motion under an item; its rule and mode are fixed before the vote opens. It may name submitted
+    minutes of the council (approval by motion): adopted, it approves them (the ``motion_decided``
+    receiver of ``minutes``)."""
     check_unlocked(item.session)
     text = (text or "").strip()
     if not text:
@@ -61,7 +78,9 @@ def add_motion(item: AgendaItem, *, text, rule="simple", mode="named", by=None) 
         raise DomainError(_l("Choose a majority rule from the list."), field="rule")
     if mode not in MODES:
         raise DomainError(_l("Choose how the vote is taken."), field="mode")
-    motion = Motion(item_id=item.id, text=text, rule=rule, mode=mode, status=MOTION_DRAFT)
+    minutes_id = _minutes_to_approve(item.session, approves_minutes_id)
+    motion = Motion(item_id=item.id, text=text, rule=rule, mode=mode, status=MOTION_DRAFT,
+                    approves_minutes_id=minutes_id)
     item.motions.append(motion)
     db.session.flush()
     audit.record("meetings.motion_added", actor=by, subject=motion)

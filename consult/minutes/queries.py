@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consult.minutes.models import PUBLISHED, Minutes
+from consult.extensions import db
+from consult.minutes.models import PUBLISHED, SUBMITTED, Minutes
 from consult.minutes.permissions import councils_with_office
 
 
@@ -34,3 +35,13 @@ def waiting_for(person):
     if not conditions:
         return None
     return query.where(sa.or_(*conditions))
+
+
+def awaiting_motion(council_id: int) -> list:
+    """The council's minutes that a motion of the council may approve (submitted, approval by motion), as rows
+    with ``id`` and ``title``, the oldest session first; one query."""
+    return db.session.execute(
+        sa.select(Minutes.id, Minutes.title)
+        .where(Minutes.council_id == council_id, Minutes.status == SUBMITTED,
+               Minutes.approval_mode == "motion")
+        .order_by(Minutes.held_at, Minutes.id)).all()

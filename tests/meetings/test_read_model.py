@@ -89,7 +89,8 @@ def test_session_page_runs_as_many_queries_with_many_members_and_motions(client,
             client.sign_in(reader)
         queries_run, html = _count_page(client, url)
         assert queries_run == small[reader], reader
-        assert queries_run <= 12, reader
+        # the secretary's page also lists the council's minutes a motion may approve (one query)
+        assert queries_run <= (13 if reader == "secr" else 12), reader
         assert "Motion hands 5" in html and "Speaker 5" in html and "doc5.pdf" in html
         if reader:
             client.sign_out()

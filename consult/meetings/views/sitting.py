@@ -20,7 +20,7 @@ from consult.meetings import services as meetings
 from consult.meetings.forms import HandsForm, MotionForm, RollCallForm, VoteForm
 from consult.meetings.models import ATTENDANCE_LABELS, Attendance, CouncilSession, Motion
 from consult.meetings.page_rows import Labels
-from consult.meetings.views.common import actor, load_item, session_url
+from consult.meetings.views.common import actor, load_item, minutes_choices, session_url
 
 
 def _time_on(session, raw: str):
@@ -103,8 +103,10 @@ def add_motion(item_id):
     item = load_item(item_id)
     require("session.manage", item.session)
     form = MotionForm()
+    form.approves_minutes_id.choices += minutes_choices(item.session)
     return submit(form, lambda: meetings.add_motion(item, text=form.text.data, rule=form.rule.data,
-                                                    mode=form.mode.data, by=actor()),
+                                                    mode=form.mode.data, by=actor(),
+                                                    approves_minutes_id=form.approves_minutes_id.data),
                   success=_("The motion has been added."), done=session_url(item.session, f"item-{item.id}"),
                   page="meetings/motion_form.html", item=item, session=item.session,
                   status=lambda _refusal: 409 if item.session.is_closed else 422)
