@@ -102,3 +102,31 @@ def test_item_page_with_the_picker_passes_axe(live_server, new_context, planned,
     axe_check(page)
     page.goto(f"{live_server}/sessions/{session.id}?lang={lang}")
     axe_check(page)
+
+
+def test_a_box_changed_while_the_search_answers_keeps_the_persons_choice(live_server, new_context, planned):
+    """The search's answer echoes the boxes as they were when it left; a box unticked meanwhile stays
+    unticked."""
+    session, _found = planned
+    base = live_server
+    page = new_context().new_page()
+    sign_in(page, base, "secr")
+    page.goto(f"{base}/sessions/{session.id}")
+    search = page.get_by_label("Find a proposal")
+    search.click()
+    night = page.get_by_role("checkbox", name="Night buses for the late shifts")
+    expect(night).to_be_visible()
+    night.check()
+    held = []
+    page.route("**/*proposal_q=night*", lambda route: held.append(route))
+    search.fill("night")
+    for _ in range(50):  # the search leaves after its 400 ms delay and waits here
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the search never left"
+    night.uncheck()
+    held[0].continue_()
+    expect(page.locator("#proposal-options")).to_contain_text("night", ignore_case=True)
+    page.wait_for_timeout(300)
+    expect(night).not_to_be_checked()

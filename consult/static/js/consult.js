@@ -35,8 +35,31 @@
     });
   }
 
+  // A list of choices refreshed while the person ticks (data-keep-checks): the answer echoes the boxes as they
+  // were when the request left, so a box ticked or unticked since then keeps the person's state.
+  var keptChecks = null;
+  function checkKey(box) { return box.name + "\u0000" + box.value; }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail && event.detail.target;
+    keptChecks = null;
+    if (target && target.hasAttribute && target.hasAttribute("data-keep-checks")) {
+      keptChecks = {};
+      Array.prototype.forEach.call(target.querySelectorAll('input[type="checkbox"]'), function (box) {
+        keptChecks[checkKey(box)] = box.checked;
+      });
+    }
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var xhr = event.detail && event.detail.xhr;
+    var target = event.detail && event.detail.target;
+    if (keptChecks && target && target.hasAttribute && target.hasAttribute("data-keep-checks")) {
+      Array.prototype.forEach.call(target.querySelectorAll('input[type="checkbox"]'), function (box) {
+        var key = checkKey(box);
+        if (Object.prototype.hasOwnProperty.call(keptChecks, key)) { box.checked = keptChecks[key]; }
+      });
+    }
+    keptChecks = null;
     if (xhr && typeof xhr.responseText === "string") { adoptPage(xhr.responseText); }
   });
 
