@@ -8,15 +8,8 @@ from playwright.sync_api import expect
 
 from consult.comments import services as comments
 from consult.moderation import services as moderation
-from tests.browser.conftest import axe_check
-from tests.browser.conftest import sign_in as _sign_in
+from tests.browser.conftest import axe_check, sign_in
 from tests.comments.support import make_item
-
-
-def sign_in(page, base, username):
-    """Sign in and wait until the (boosted) answer has arrived, so the session cookie is set."""
-    _sign_in(page, base, username)
-    expect(page.locator(".account-nav__name")).to_be_visible()
 
 
 @pytest.fixture

@@ -10,17 +10,10 @@ from playwright.sync_api import expect
 
 from consult.core.models import utcnow
 from consult.meetings import services as meetings
-from tests.browser.conftest import axe_check
-from tests.browser.conftest import sign_in as _sign_in
+from tests.browser.conftest import axe_check, sign_in
 from tests.meetings.conftest import council_setup  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, username):
-    """Sign in and wait until the redirect after sign-in has landed (no navigation race)."""
-    _sign_in(page, base, username)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 @pytest.fixture

@@ -15,15 +15,8 @@ from consult.accounts import services as accounts
 from consult.extensions import db as _db
 from consult.minutes import services
 from consult.outcomes import services as outcome_services
-from tests.browser.conftest import axe_check
-from tests.browser.conftest import sign_in as _sign_in
+from tests.browser.conftest import axe_check, sign_in
 from tests.minutes.fixtures import record
-
-
-def sign_in(page, base, username):
-    """Sign in and wait until the (boosted) sign-in has landed before going elsewhere."""
-    _sign_in(page, base, username)
-    expect(page.locator(".account-nav__name")).to_be_visible()
 
 
 @pytest.fixture

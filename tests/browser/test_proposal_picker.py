@@ -14,8 +14,7 @@ from playwright.sync_api import expect
 from consult.core.models import utcnow
 from consult.meetings import services as meetings
 from consult.meetings.models import AgendaItem
-from tests.browser.conftest import axe_check
-from tests.browser.conftest import sign_in as _sign_in
+from tests.browser.conftest import axe_check, sign_in
 from tests.meetings.conftest import council_setup  # noqa: F401 - shared fixture
 from tests.meetings.test_proposal_picker import linked, make_proposals
 
@@ -25,11 +24,6 @@ pytestmark = pytest.mark.browser
 def _item(db, title):
     db.session.rollback()  # see what the server wrote
     return db.session.scalar(sa.select(AgendaItem).where(AgendaItem.title == title))
-
-
-def sign_in(page, base, username):
-    _sign_in(page, base, username)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 @pytest.fixture

@@ -9,13 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from consult.residency import services
-from tests.browser.conftest import axe_check
-from tests.browser.conftest import sign_in as _sign_in
-
-
-def sign_in(page, base, username):
-    _sign_in(page, base, username)
-    expect(page.locator(".account-nav__name")).to_be_visible()  # the boosted sign-in has finished
+from tests.browser.conftest import axe_check, sign_in
 
 
 @pytest.fixture

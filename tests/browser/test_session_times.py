@@ -13,16 +13,10 @@ from playwright.sync_api import expect
 
 from consult.meetings import services as meetings
 from consult.meetings.models import Attendance, CouncilSession
-from tests.browser.conftest import axe_check
-from tests.browser.conftest import sign_in as _sign_in
+from tests.browser.conftest import axe_check, sign_in
 from tests.meetings.conftest import council_setup  # noqa: F401 - shared fixture
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, base, username):
-    _sign_in(page, base, username)
-    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
 
 def test_secretary_types_18_00_and_a_late_arrival_and_sees_them_as_typed(
