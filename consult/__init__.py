@@ -57,8 +57,9 @@ def _init_extensions(app: Flask) -> None:
     from consult.core import db as _sqlite_setup  # noqa: F401 - registers the SQLite engine events
     from consult.core import templating
     from consult.core.compression import compress
+    from consult.core.csrf import csrf
     from consult.core.i18n import select_locale, text_direction
-    from consult.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from consult.extensions import babel, db, htmx, limiter, login_manager, migrate
 
     # first registered, so its after_request runs last: gzip of the final body (HTML, CSS, JS, JSON, feeds);
     # never server-sent events (text/event-stream is not in the list) nor PDFs, CSV or images

@@ -1,5 +1,6 @@
 """Extension instances, created unbound and initialised by ``create_app`` (``init_app`` only). Flask-Compress
-as the platform uses it is ``consult.core.compression.compress``."""
+as the platform uses it is ``consult.core.compression.compress``, and Flask-WTF's CSRFProtect (with tokens
+masked per answer) ``consult.core.csrf.csrf``."""
 
 import click
 from flask_babel import Babel
@@ -8,7 +9,6 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 
 #: Constraint names are fixed so that Alembic migrations name them the same on SQLite and PostgreSQL.
@@ -23,7 +23,6 @@ NAMING_CONVENTION = {
 db = SQLAlchemy(metadata=MetaData(naming_convention=NAMING_CONVENTION))
 babel = Babel()
 htmx = HTMX()
-csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], strategy="fixed-window")
 

@@ -17,11 +17,11 @@ from flask_babel import (
     get_locale,
     get_translations,
 )
-from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
 
 from consult.core import navigation, time
+from consult.core.csrf import generate_csrf
 from consult.core.i18n import available_languages, current_language, language_name, text_direction
 from consult.core.policy import can
 from consult.core.text import plain_excerpt, render_markdown
@@ -36,7 +36,8 @@ def url_with_language(lang: str) -> str:
 
 
 def csrf_field() -> Markup:
-    """The hidden CSRF input every POST form carries (checked by CSRFProtect for all non-GET requests)."""
+    """The hidden CSRF input every POST form carries (checked by CSRFProtect for all non-GET requests; masked
+    per answer: ``consult.core.csrf``)."""
     return Markup('<input type="hidden" name="csrf_token" value="%s">') % generate_csrf()
 
 

@@ -26,7 +26,7 @@ def test_pages_are_gzipped_for_clients_that_ask(client, db):
 
     plain = client.get("/privacy")
     assert "Content-Encoding" not in plain.headers
-    # The CSRF token is signed with the current second, so two pages differ in it across a second's edge.
+    # The CSRF token is masked afresh in every answer (BREACH), so two pages differ in it.
     assert _without_csrf_tokens(plain.get_data(as_text=True)) == _without_csrf_tokens(html)
 
 

@@ -205,7 +205,7 @@ def test_a_long_thread_is_gzipped_from_its_cached_stream(app, client, db, proces
                               f"Point {n}: " + "a welcoming city listens to everyone. " * 8, "neutral")
     db.session.commit()
     compression.STREAMS.clear()
-    def same(body: bytes) -> bytes:  # the CSRF token carries the second it was signed: two pages differ there
+    def same(body: bytes) -> bytes:  # the CSRF token is masked afresh in every answer: two pages differ there
         return re.sub(rb'"X-CSRFToken": "[^"]+"|name="csrf_token" value="[^"]+"', b"TOKEN", body)
 
     plain = client.get(f"/proposals/{proposal.id}").get_data()
