@@ -61,7 +61,12 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
     LANGUAGES = LANGUAGES
 
-    RATELIMIT_STORAGE_URI = "memory://"
+    #: where the rate limits are counted; none: in Redis when ``REDIS_URL`` is set (every worker and host
+    #: then counts together), else in each process's memory
+    RATELIMIT_STORAGE_URI: str | None = None
+    #: a Redis that does not answer: each process counts in its own memory meanwhile (not a 500 on every
+    #: limited request), and Redis is asked again a moment later
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     #: failed sign-ins only (a good password does not count): per address, and per account whatever the
@@ -74,8 +79,9 @@ class Defaults:
     RATELIMIT_POST = "30 per minute"
     RATELIMIT_VOTE = "20 per minute"
 
-    #: Redis for the cache (``consult.core.cache``), shared by every server process (``CONSULT_REDIS_URL``, or
-    #: ``CACHE_REDIS_URL``); none: each process caches for itself
+    #: Redis shared by every server process and host (``CONSULT_REDIS_URL``): the rate limits (unless
+    #: ``RATELIMIT_STORAGE_URI`` says otherwise) and the cache (``consult.core.cache``; ``CACHE_REDIS_URL``
+    #: gives the cache a Redis of its own); none: each process counts and caches for itself
     REDIS_URL: str | None = None
     CACHE_REDIS_URL: str | None = None
     #: the cache's keys in Redis start with it; none: a stamp of the installed code, so a new release never
@@ -163,9 +169,27 @@ def configure(app, overrides: dict | None) -> None:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
-    if app.config.get("RATELIMIT_STORAGE_URI") is None:
-        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+    configure_rate_limit_storage(app.config)
     configure_base_url(app.config)
+
+
+#: storage URIs of Flask-Limiter (``limits``) that are a Redis server
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://", "redis+cluster://")
+
+
+def configure_rate_limit_storage(config) -> None:
+    """Count the rate limits where every process sees them: ``RATELIMIT_STORAGE_URI`` when set, else the
+    ``REDIS_URL`` (a sign-in refused on one host is counted on the others), else each process's memory.
+
+    A Redis storage answers within half a second or is taken as down (Flask-Limiter then counts in memory
+    until it answers again, ``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED``)."""
+    uri = config.get("RATELIMIT_STORAGE_URI") or config.get("REDIS_URL") or "memory://"
+    config["RATELIMIT_STORAGE_URI"] = uri
+    if uri.startswith(REDIS_SCHEMES) and not uri.startswith("redis+sentinel://"):
+        options = dict(config.get("RATELIMIT_STORAGE_OPTIONS") or {})
+        options.setdefault("socket_timeout", 0.5)
+        options.setdefault("socket_connect_timeout", 0.5)
+        config["RATELIMIT_STORAGE_OPTIONS"] = options
 
 
 def configure_base_url(config) -> None:

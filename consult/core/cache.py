@@ -16,12 +16,13 @@ them.
 Storage is each app's own (the tests make several apps; they never share entries). By default it is in the
 process: a bounded LRU per region and worker, holding values as they are (a cached HTML string is the same
 object request after request). When ``REDIS_URL`` (``CONSULT_REDIS_URL``) or ``CACHE_REDIS_URL`` is set, the
-regions not declared ``local`` also keep their entries in Redis, shared by every worker, with the process's
-store in front: values are pickled (``Markup``, bytes, tuples, dataclasses), keys are a digest of the region's
-name and key under ``CACHE_KEY_PREFIX`` (by default a stamp of the installed code, so a new release never
-reads what an older one rendered) and expire after ``CACHE_DEFAULT_TIMEOUT`` seconds. The Redis server must be
-private to the platform (pickled values). When it does not answer, pages are made as if nothing were cached,
-and it is tried again 30 seconds later.
+regions not declared ``local`` also keep their entries in Redis, shared by every worker and host, with the
+process's store in front (``consult.core.cache_redis``): values are signed tagged JSON, never pickles
+(``Markup``, text, bytes, tuples, dicts, the platform's dataclasses and named tuples keep their type; a value
+of another type stays in the process), keys are a digest of the region's name and key under
+``CACHE_KEY_PREFIX`` (by default a stamp of the installed code, so a new release never reads what an older one
+rendered) and expire after ``CACHE_DEFAULT_TIMEOUT`` seconds. When Redis does not answer, pages are made as if
+nothing were cached, and it is tried again 30 seconds later.
 
 A region declared ``precompressed`` holds large fragments that go out as they are: the gzip of a page that
 includes one reuses the fragment's compressed stream (``consult.core.compression``).
@@ -33,10 +34,7 @@ thread copied per request), bounds entries by number only and evicts by age, not
 from __future__ import annotations
 
 import hashlib
-import logging
-import pickle
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,7 +44,8 @@ from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
-log = logging.getLogger(__name__)
+from consult.core import cache_redis
+from consult.core.cache_redis import RedisStore
 
 
 class LRUCache:
@@ -267,7 +266,7 @@ def precompressed_fragments() -> list[str]:
 class _Store:
     """One region's entries for one app: the process's LRU, and Redis behind it when the app has one."""
 
-    def __init__(self, region: Region, shared: _Redis | None):
+    def __init__(self, region: Region, shared: RedisStore | None):
         self.local = LRUCache(region.max_entries, region.max_size)
         self.shared = None if region.local else shared
         self.name, self.size_of = region.name, region.size_of
@@ -292,41 +291,6 @@ class _Store:
         return self.size_of(value) if self.size_of else len(value)
 
 
-class _Redis:
-    """Entries shared by every worker (see the module's docstring)."""
-
-    RETRY_AFTER = 30.0
-
-    def __init__(self, client, prefix: str, timeout: int):
-        self.client, self.prefix, self.timeout_ms = client, prefix, int(timeout * 1000)
-        self._down_until = 0.0
-
-    def _key(self, name: str, key) -> str:
-        return f"{self.prefix}:{name}:" + hashlib.blake2b(pickle.dumps(key, 5), digest_size=20).hexdigest()
-
-    def get(self, name: str, key):
-        if time.monotonic() < self._down_until:
-            return None
-        try:
-            data = self.client.get(self._key(name, key))
-        except Exception as error:  # any failure of the server or the connection: made as if not cached
-            self._down(error)
-            return None
-        return None if data is None else pickle.loads(data)
-
-    def put(self, name: str, key, value) -> None:
-        if time.monotonic() < self._down_until:
-            return
-        try:
-            self.client.set(self._key(name, key), pickle.dumps(value, 5), px=self.timeout_ms)
-        except Exception as error:
-            self._down(error)
-
-    def _down(self, error: Exception) -> None:
-        log.warning("cache: Redis did not answer (%s); trying again in %.0f s", error, self.RETRY_AFTER)
-        self._down_until = time.monotonic() + self.RETRY_AFTER
-
-
 #: the files whose change makes a new release of what is rendered
 _STAMPED = (".py", ".html", ".mo", ".txt", ".json", ".svg")
 
@@ -342,17 +306,16 @@ def code_stamp() -> str:
     return digest.hexdigest()
 
 
-def _shared(app) -> _Redis | None:
+def _shared(app) -> RedisStore | None:
     url = app.config.get("CACHE_REDIS_URL") or app.config.get("REDIS_URL")
     if not url:
         return None
-    client = app.config.get("CACHE_REDIS_CLIENT")  # tests give a stand-in
-    if client is None:
-        import redis
-
-        client = redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("the cache's Redis needs SECRET_KEY: its entries are signed with it")
+    client = app.config.get("CACHE_REDIS_CLIENT") or cache_redis.connect(url)  # tests give a stand-in
     prefix = app.config.get("CACHE_KEY_PREFIX") or f"consult:{code_stamp()}"
-    return _Redis(client, prefix, int(app.config.get("CACHE_DEFAULT_TIMEOUT") or 86400))
+    return RedisStore(client, prefix, int(app.config.get("CACHE_DEFAULT_TIMEOUT") or 86400),
+                      app.config["SECRET_KEY"])
 
 
 class _AppCache:

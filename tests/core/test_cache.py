@@ -5,7 +5,9 @@ and every cache in the code is a region."""
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -13,7 +15,7 @@ import pytest
 from flask import Flask
 from markupsafe import Markup
 
-from consult.core import cache, compression
+from consult.core import cache, cache_redis, compression
 from consult.proposals.page import Parts
 
 CONSULT = Path(__file__).resolve().parents[2] / "consult"
@@ -45,12 +47,13 @@ class FakeRedis:
         self.data[key] = value
 
 
-def worker(redis: FakeRedis | None = None, prefix: str | None = "release-1") -> Flask:
+def worker(redis: FakeRedis | None = None, prefix: str | None = "release-1",
+           secret: str = "the platform's secret key") -> Flask:
     """An app as one server process has it (several of them stand for several workers)."""
     app = Flask(__name__)
     if redis is not None:
         app.config.update(CACHE_REDIS_URL="redis://cache.internal:6379/0", CACHE_REDIS_CLIENT=redis,
-                          CACHE_KEY_PREFIX=prefix, CACHE_DEFAULT_TIMEOUT=60)
+                          CACHE_KEY_PREFIX=prefix, CACHE_DEFAULT_TIMEOUT=60, SECRET_KEY=secret)
     return app
 
 
@@ -155,7 +158,7 @@ def test_a_new_release_reads_nothing_an_older_one_cached():
 
 def test_when_redis_does_not_answer_values_are_made_and_it_is_tried_again_later(monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(cache, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(cache_redis, "time", SimpleNamespace(monotonic=lambda: now[0]))
     redis = FakeRedis()
     redis.down = True
     with worker(redis).app_context():
@@ -170,6 +173,103 @@ def test_when_redis_does_not_answer_values_are_made_and_it_is_tried_again_later(
         now[0] += 30
         NOTES.get_or_make(Maker("sent"), note=3, version=1)
         assert len(redis.data) == 1
+
+
+def test_values_keep_their_type_through_redis():
+    from consult.comments.thread import _WithForms
+
+    values = [Markup("<p>é</p>"), "text \udc80", {"status": "<p>live</p>", "phase": "live"}, [1, 2.5, None],
+              _WithForms(Markup("<form>")), (Markup("<b>"), (b"\x00", True), {"nested": [Markup("<i>")]})]
+    for value in values:
+        again = cache_redis.loads(cache_redis.dumps(value))
+        assert again == value and type(again) is type(value)
+    assert type(cache_redis.loads(cache_redis.dumps(values[-1]))[2]["nested"][0]) is Markup
+
+
+class Exploit:
+    """What a pickle in Redis would run when read: ``touch`` a file."""
+
+    def __init__(self, path):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.touch, (self.path,))
+
+
+def test_nothing_read_from_redis_is_unpickled_and_only_signed_entries_are_served(tmp_path):
+    import pickle
+
+    redis = FakeRedis()
+    with worker(redis).app_context():
+        NOTES.get_or_make(Maker(Markup("<p>the platform's own</p>")), note=1, version=1)
+    (key, stored), = redis.data.items()
+    ran = tmp_path / "ran"
+    # someone who can write to Redis puts a pickle there, with or without a signature's room in front
+    for forged in (pickle.dumps(Exploit(ran)), stored[:cache_redis.MAC_SIZE] + pickle.dumps(Exploit(ran))):
+        redis.data[key] = forged
+        with worker(redis).app_context():
+            made = Maker("made again")
+            assert NOTES.get_or_make(made, note=1, version=1) == "made again" and made.calls == 1
+        assert not ran.exists()
+    # HTML of their own, or an entry of the platform moved to another key: not served either
+    redis.data[key] = stored
+    other_key = key[:-1] + ("0" if key[-1] != "0" else "1")
+    redis.data[other_key] = stored
+    with worker(redis).app_context():
+        assert NOTES.get(note=1, version=1) == "<p>the platform's own</p>"
+    forged = stored.replace(b"own", b"OWN")
+    for tampered in ({key: forged}, {key: stored[:-3] + b'x"}'}):
+        redis.data.update(tampered)
+        with worker(redis).app_context():
+            assert NOTES.get(note=1, version=1) is None
+    # another platform's (another secret key's) entries are not served
+    redis.data[key] = stored
+    with worker(redis, secret="another platform").app_context():
+        assert NOTES.get(note=1, version=1) is None
+
+
+@dataclass(frozen=True)
+class Visitor:  # a test module's class: not the platform's, never rebuilt from Redis
+    name: str
+
+
+def test_values_redis_cannot_carry_stay_in_the_process():
+    redis = FakeRedis()
+    with worker(redis).app_context():
+        held = Maker(Visitor("Ana"))
+        assert NOTES.get_or_make(held, note=1, version=1) == Visitor("Ana")
+        assert NOTES.get_or_make(held, note=1, version=1) == Visitor("Ana") and held.calls == 1
+        NOTES.get_or_make(Maker({1: "a dict keyed by numbers"}), note=2, version=1)
+        NOTES.get_or_make(Maker("a key holding an object"), note=object(), version=1)
+    assert redis.data == {}
+    # a record class named in an entry is rebuilt only when the platform's code defines it and has imported
+    # it (decoding imports nothing)
+    for name in ("tests.core.test_cache:Visitor", "consult.core.cache:LRUCache", "os:system",
+                 "consult.nowhere:Parts", "consult.proposals.page:Parts.__init__"):
+        with pytest.raises(ValueError):
+            cache_redis.loads(b'j{"c":"%s","v":["x"]}' % name.encode())
+
+
+def test_keys_in_redis_are_the_same_in_every_process_for_the_same_key():
+    import datetime as dt
+    import decimal
+    import subprocess
+    import sys
+
+    key = (1, "two", 3.0, None, True, b"4", (dt.datetime(2026, 5, 1, 12, 30), dt.date(2026, 5, 1),
+                                              decimal.Decimal("1.50")), frozenset({"a", "b", "c"}))
+    store = cache_redis.RedisStore(FakeRedis(), "p", 60, "s")
+    here = store._key("r", key)
+    program = ("import datetime; from decimal import Decimal; from consult.core import cache_redis; "
+               "print(cache_redis.RedisStore(None, 'p', 60, 's')._key('r', " + repr(key) + "))")
+    for seed in ("1", "2"):  # another process, another string hash seed (a set's order changes with it)
+        there = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip()
+        assert there == here
+    # distinct keys, distinct entries (1 and 1.0 and True, a text and its bytes, a tuple and a list)
+    keys = [1, 1.0, True, "1", b"1", (1,), [1], (1, 2), ((1,), 2), Markup("1"), dt.date(2026, 1, 1),
+            "2026-01-01"]
+    assert len({store._key("r", k) for k in keys}) == len(keys)
 
 
 def test_a_precompressed_regions_large_text_is_listed_for_the_gzip_of_the_page(app):
