@@ -5,8 +5,9 @@ Rules kept here:
 * A council's slug is unique (database constraint; a clash is a translated refusal, never a 500).
 * Quorum share is 0–100 %, convocation notice 0–60 days.
 * A membership has a known role and a term whose end is not before its start; the terms of one person in one
-  council never overlap (checked inside the write transaction; POST requests run under ``BEGIN IMMEDIATE`` on
-  SQLite, so two concurrent requests cannot both pass the check).
+  council never overlap: checked here to answer on the form, and kept by the database itself (an exclusion
+  constraint on PostgreSQL, triggers on SQLite: ``consult.councils.overlaps``), whose refusal is the same
+  translated error with nothing saved.
 * Ending a membership keeps it: past members stay visible in the council's history.
 """
 
@@ -24,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from consult.core import audit
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
+from consult.councils import overlaps
 from consult.councils.models import ROLES, Council, Membership
 from consult.councils.offices import seats as active_memberships  # noqa: F401 - the council pages list seats
 from consult.extensions import db
@@ -96,20 +98,35 @@ def add_membership(council: Council, user, *, role: str, starts_on: date, ends_o
         raise DomainError(_l("The term cannot end before it starts."), field="ends_on")
     if user is None or getattr(user, "is_deleted", False):
         raise DomainError(_l("There is no account with this username."), field="username")
-    overlap = db.session.scalar(sa.select(Membership.id).where(
-        Membership.council_id == council.id, Membership.user_id == user.id,
-        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= starts_on),
-        *([Membership.starts_on <= ends_on] if ends_on is not None else [])).limit(1))
-    if overlap:
-        raise Conflict(_l("This person already has a seat in this council for part of this term."),
-                       field="starts_on")
-    membership = Membership(council=council, user_id=user.id, role=role, starts_on=starts_on, ends_on=ends_on,
-                            represents=(represents or "").strip()[:160])
-    db.session.add(membership)
-    db.session.flush()
+    if overlapping_term(council, user, starts_on, ends_on) is not None:
+        raise _overlap_refused()
+    membership = Membership(council_id=council.id, user_id=user.id, role=role, starts_on=starts_on,
+                            ends_on=ends_on, represents=(represents or "").strip()[:160])
+    try:
+        with db.session.begin_nested():  # a refused row leaves the session with its savepoint
+            db.session.add(membership)
+            db.session.flush()
+    except IntegrityError as error:  # the database's own refusal: a term written since the check above
+        if not overlaps.is_overlap(error):
+            raise
+        raise _overlap_refused() from None
+    membership.council = council
     audit.record("councils.membership_added", actor=by, subject=council, membership_id=membership.id,
                  user_id=user.id, role=role)
     return membership
+
+
+def overlapping_term(council: Council, user, starts_on: date, ends_on: date | None) -> int | None:
+    """The id of a term of ``user`` in ``council`` that shares a day with ``starts_on``..``ends_on``."""
+    return db.session.scalar(sa.select(Membership.id).where(
+        Membership.council_id == council.id, Membership.user_id == user.id,
+        sa.or_(Membership.ends_on.is_(None), Membership.ends_on >= starts_on),
+        *([Membership.starts_on <= ends_on] if ends_on is not None else [])).limit(1))
+
+
+def _overlap_refused() -> Conflict:
+    return Conflict(_l("This person already has a seat in this council for part of this term."),
+                    field="starts_on")
 
 
 def end_membership(membership: Membership, *, on: date | None = None, by=None) -> Membership:
