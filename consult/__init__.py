@@ -55,7 +55,7 @@ COMPRESSION = {
 
 def _init_extensions(app: Flask) -> None:
     from consult.core import db as _sqlite_setup  # noqa: F401 - registers the SQLite engine events
-    from consult.core import templating
+    from consult.core import static_files, templating
     from consult.core.compression import compress
     from consult.core.csrf import csrf
     from consult.core.i18n import select_locale, text_direction
@@ -81,6 +81,7 @@ def _init_extensions(app: Flask) -> None:
 
     login_manager.user_loader(load_session_user)
     templating.init_app(app)
+    static_files.init_app(app)  # /static/… addresses carry their content's digest (cached for a year)
     app.jinja_env.globals["text_direction"] = text_direction
 
 
