@@ -104,7 +104,18 @@ class Defaults:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_SENDER = "consult@localhost"
-    MAIL_BACKGROUND = True  # notification mail leaves in a background thread, one SMTP connection per batch
+    #: seconds a task holds a message it sends (a consumer killed meanwhile: sent again after this)
+    MAIL_CLAIM_SECONDS = 300
+    #: a message no task took for this long goes back on the queue (``mail.requeue``, every minute)
+    MAIL_REQUEUE_MINUTES = 10
+
+    #: the task queue (``consult.core.tasks``; ``flask --app consult tasks consume``): huey's SQLite file
+    #: (default ``instance/tasks.sqlite3``), or Redis with ``TASKS_REDIS_URL`` (default: ``REDIS_URL``)
+    TASKS_SQLITE_PATH: str | None = None
+    TASKS_REDIS_URL: str | None = None
+    TASKS_QUEUE_NAME = "consult"
+    #: run each task at once, in the process that commits (the tests); no consumer needed
+    TASKS_IMMEDIATE = False
 
     PLATFORM_NAME = "Consult"
     CITY_NAME = "Porto Aperto"

@@ -127,6 +127,8 @@ def app(instance_dir):
             "RATELIMIT_POST": "1000 per minute",
             "RATELIMIT_VOTE": "1000 per minute",
             "MAIL_SERVER": None,
+            # tasks run at once, where their transaction commits (no consumer; consult.core.tasks)
+            "TASKS_IMMEDIATE": True,
         }
     )
     application.test_client_class = ConsultClient

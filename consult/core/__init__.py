@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("core", __name__)
 
-from consult.core import views  # noqa: E402,F401
+from consult.core import task_views, views  # noqa: E402,F401

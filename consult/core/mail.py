@@ -1,108 +1,249 @@
-"""Outgoing mail over SMTP. Without ``MAIL_SERVER`` nothing is sent (many residents have no email).
+"""Outgoing mail over SMTP, through the task queue. Without ``MAIL_SERVER`` nothing is sent (many residents
+have no email).
 
-:func:`send_mail` sends one message while the request waits (a password-reset link: the person waits for it).
-:func:`send_later` sends a batch of notification messages over one SMTP connection in a background thread,
-so posting a comment on a proposal with many followers does not wait for the mail server.
+:func:`send_mail` and :func:`send_mails` keep messages in the outbox (table ``mail_outbox``) in the caller's
+transaction; once it commits, ``mail.deliver`` tasks send them, up to :data:`BATCH` over one SMTP connection.
+An action that rolls back sends nothing, and nobody waits for the mail server (a password-reset link neither:
+the page says "sent" at once). The outbox keeps a message only until it is sent.
+
+What is guaranteed, honestly: each message is sent once, except when the consumer dies in the instant between
+the SMTP server's acceptance of a message and the commit that takes it out of the outbox (a few milliseconds):
+then it is sent a second time, with the same ``Message-ID`` (mail programs that keep one copy per Message-ID
+show it once). SMTP has no way to ask a server whether it already holds a message, so no sender can do
+better. Each message is:
+
+1. *claimed* by a task (``claim_token``: the task's queue id, the same for each of its retries;
+   ``claimed_until``: now + ``MAIL_CLAIM_SECONDS``), in a transaction committed at once. A message claimed by
+   another task that is still within its claim is left to it;
+2. sent over SMTP, outside any transaction (SQLite's write lock is never held while the mail server answers);
+3. deleted from the outbox, committed at once: a retried batch finds only what is left to send.
+
+A consumer killed between 1 and 3 leaves a claimed message whose task huey has already taken off its queue.
+``mail.recover`` (when the consumer starts) enqueues each such message again for when its claim lapses, and
+``mail.requeue`` (every minute) enqueues messages whose claim has lapsed and messages left unclaimed for
+``MAIL_REQUEUE_MINUTES`` (a server process that died between its commit and the enqueue, a queue storage that
+was down). A temporary failure (the server is down) keeps the claim until the retry, with backoff; an address
+the server refuses fails that message alone, kept for the administrators (``/admin/tasks``), and the batch
+goes on. Failures are logged by the class of the error, never with an address or a body.
 """
 
 from __future__ import annotations
 
-import atexit
 import logging
 import smtplib
-import threading
-import time
+from datetime import datetime, timedelta
 from email.message import EmailMessage
+from email.utils import make_msgid
+from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import current_app
+from huey import crontab
+from sqlalchemy.orm import Mapped, mapped_column
+
+from consult.core import tasks
+from consult.core.models import utcnow
+from consult.core.personal_data import register_eraser
+from consult.extensions import db
 
 log = logging.getLogger(__name__)
+
+#: messages sent over one SMTP connection, by one task
+BATCH = 50
+
+
+class OutgoingMail(db.Model):
+    """A message waiting to be sent (deleted once sent)."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254), nullable=False, index=True)
+    subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    #: the same for each sending of this message
+    message_id: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)
+    #: the queue id of the task sending it, and until when that task holds it
+    claim_token: Mapped[str | None] = mapped_column(sa.String(64))
+    claimed_until: Mapped[datetime | None] = mapped_column(sa.DateTime)
+    #: the server refused it, or every retry failed: it waits for an administrator (retry or discard)
+    failed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
 
 
 def mail_enabled() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def _message(to: str, subject: str, body: str) -> EmailMessage:
+def send_mail(to: str, subject: str, body: str) -> bool:
+    """Send one plain-text message once the current transaction commits; False when mail is off."""
+    return send_mails([(to, subject, body)]) == 1
+
+
+def send_mails(batch: list[tuple[str, str, str]]) -> int:
+    """Send ``(to, subject, body)`` messages once the current transaction commits, :data:`BATCH` per SMTP
+    connection; returns how many were put in the outbox (none when mail is off)."""
+    batch = [item for item in batch if item[0]]
+    if not batch or not mail_enabled():
+        return 0
+    domain = urlsplit(current_app.config.get("BASE_URL") or "").hostname or "localhost"
+    rows = [OutgoingMail(to_address=to, subject=subject[:300], body=body,
+                         message_id=make_msgid(domain=domain)) for to, subject, body in batch]
+    db.session.add_all(rows)
+    db.session.flush()
+    ids = [row.id for row in rows]
+    for start in range(0, len(ids), BATCH):
+        deliver.enqueue(ids[start:start + BATCH])
+    return len(rows)
+
+
+def _message(row) -> EmailMessage:
     message = EmailMessage()
     message["From"] = current_app.config["MAIL_SENDER"]
-    message["To"] = to
-    message["Subject"] = subject
-    message.set_content(body)
+    message["To"] = row.to_address
+    message["Subject"] = row.subject
+    message["Message-ID"] = row.message_id
+    message.set_content(row.body)
     return message
 
 
-def _send(messages: list[EmailMessage]) -> int:
-    """Send over one SMTP connection; returns how many were accepted. Failures are logged without the address
-    or the body, and never raise."""
+def _connect() -> smtplib.SMTP:
     cfg = current_app.config
-    sent = 0
+    smtp = smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=10)
     try:
-        with smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=10) as smtp:
-            if cfg.get("MAIL_USE_TLS"):
-                smtp.starttls()
-            if cfg.get("MAIL_USERNAME"):
-                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
-            for message in messages:
+        if cfg.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+# The claim, the sent marker and a refusal are committed at once, each in a short transaction of the task's
+# session: the one place where a task commits more than once, on purpose (see the module's docstring).
+_table = OutgoingMail.__table__
+
+
+def _claim(ids: list[int], token: str) -> list:
+    now = utcnow()
+    until = now + timedelta(seconds=int(current_app.config["MAIL_CLAIM_SECONDS"]))
+    db.session.execute(_table.update().where(
+        _table.c.id.in_(ids), _table.c.failed_at.is_(None),
+        sa.or_(_table.c.claimed_until.is_(None), _table.c.claimed_until < now, _table.c.claim_token == token),
+    ).values(claim_token=token, claimed_until=until))
+    rows = db.session.execute(sa.select(_table).where(_table.c.id.in_(ids), _table.c.claim_token == token)
+                              .order_by(_table.c.id)).all()
+    db.session.commit()
+    return rows
+
+
+def _sent(message_id: int) -> None:
+    db.session.execute(_table.delete().where(_table.c.id == message_id))
+    db.session.commit()
+
+
+def _hold(ids: list[int], token: str, seconds: float) -> None:
+    """Keep the claim on what is left until the retry (and its own claim time) is over."""
+    until = utcnow() + timedelta(seconds=seconds + int(current_app.config["MAIL_CLAIM_SECONDS"]))
+    db.session.execute(_table.update().where(_table.c.id.in_(ids), _table.c.claim_token == token)
+                       .values(claimed_until=until))
+    db.session.commit()
+
+
+def _refused(err: smtplib.SMTPException) -> bool:
+    """The server refused this message for good (its address, its content): the others may still go."""
+    if isinstance(err, smtplib.SMTPRecipientsRefused):
+        return True
+    return isinstance(err, smtplib.SMTPDataError) and 500 <= err.smtp_code < 600
+
+
+def _fail_one(message_id: int, err: BaseException) -> None:
+    tasks.record_failure(deliver.name, [[message_id]], 1, type(err).__name__)
+    _mark_failed([message_id])
+    db.session.commit()
+    log.warning("mail not sent: %s", type(err).__name__)
+
+
+def _mark_failed(ids: list[int]) -> None:
+    db.session.execute(sa.update(OutgoingMail).where(OutgoingMail.id.in_(ids))
+                       .values(failed_at=utcnow(), claim_token=None, claimed_until=None))
+    db.session.flush()
+
+
+def _unmark_failed(ids: list[int]) -> None:
+    db.session.execute(sa.update(OutgoingMail).where(OutgoingMail.id.in_(ids)).values(failed_at=None))
+    db.session.flush()
+
+
+def _drop(ids: list[int]) -> None:
+    db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.id.in_(ids)))
+    db.session.flush()
+
+
+@tasks.task("mail.deliver", retries=8, retry_delay=30, backoff=2,
+            given_up=_mark_failed, discarded=_drop, retried=_unmark_failed)
+def deliver(message_ids: list[int]) -> None:
+    """Send the outbox's messages ``message_ids`` over one connection, each at most once (see the module)."""
+    if not mail_enabled():
+        return
+    attempt = tasks.current()
+    claimed = _claim(message_ids, attempt.id)
+    if not claimed:
+        return
+    left = [row.id for row in claimed]
+    try:
+        smtp = _connect()
+        with smtp:
+            for row in claimed:
                 try:
-                    smtp.send_message(message)
-                    sent += 1
-                except smtplib.SMTPRecipientsRefused as exc:  # one bad address does not stop the others
-                    log.warning("mail not sent: %s", type(exc).__name__)
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("mail not sent: %s (%d of %d sent)", type(exc).__name__, sent, len(messages))
-    return sent
+                    smtp.send_message(_message(row))
+                except smtplib.SMTPException as err:
+                    if not _refused(err):
+                        raise
+                    _fail_one(row.id, err)
+                else:
+                    _sent(row.id)
+                left.remove(row.id)
+    except (OSError, smtplib.SMTPException) as err:
+        log.warning("mail not sent: %s (%d of %d left)", type(err).__name__, len(left), len(claimed))
+        _hold(left, attempt.id, attempt.retry_delay)
+        raise tasks.TaskError(err) from None
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send one plain-text message now; returns False when mail is off or the server refused it."""
-    if not mail_enabled() or not to:
-        return False
-    return _send([_message(to, subject, body)]) == 1
+def _unsent(*conditions):
+    return db.session.scalars(sa.select(OutgoingMail.id).where(OutgoingMail.failed_at.is_(None), *conditions)
+                              .order_by(OutgoingMail.id)).all()
 
 
-_outbox: set[threading.Thread] = set()
-_outbox_lock = threading.Lock()
+@tasks.task("mail.recover", retries=0, at_start=True)
+def recover() -> None:
+    """The consumer starts: a message claimed by a task that was killed goes back on the queue, for when its
+    claim lapses (its holder, if alive after all, finishes it first and the new task finds nothing)."""
+    now = utcnow()
+    rows = db.session.execute(sa.select(OutgoingMail.id, OutgoingMail.claimed_until).where(
+        OutgoingMail.failed_at.is_(None), OutgoingMail.claimed_until >= now)).all()
+    for message_id, until in rows:
+        deliver.enqueue([message_id], delay=max((until - now).total_seconds(), 0) + 1)
+    requeue()
 
 
-def send_later(batch: list[tuple[str, str, str]]) -> None:
-    """Send ``(to, subject, body)`` messages in a background thread, over one connection (``MAIL_BACKGROUND``
-    False sends them at once, in the caller's thread)."""
-    batch = [item for item in batch if item[0]]
-    if not batch or not mail_enabled():
-        return
-    messages = [_message(*item) for item in batch]
-    if not current_app.config.get("MAIL_BACKGROUND", True):
-        _send(messages)
-        return
-    app = current_app._get_current_object()
-
-    def run():
-        try:
-            with app.app_context():
-                _send(messages)
-        finally:
-            with _outbox_lock:
-                _outbox.discard(threading.current_thread())
-
-    thread = threading.Thread(target=run, name="consult-mail", daemon=True)
-    with _outbox_lock:
-        _outbox.add(thread)
-    thread.start()
+@tasks.periodic("mail.requeue", crontab(minute="*"))
+def requeue() -> None:
+    """Every minute: messages whose claim lapsed, or that no task took for ``MAIL_REQUEUE_MINUTES``."""
+    now = utcnow()
+    stale = now - timedelta(minutes=int(current_app.config["MAIL_REQUEUE_MINUTES"]))
+    ids = _unsent(sa.or_(OutgoingMail.claimed_until < now,
+                         sa.and_(OutgoingMail.claimed_until.is_(None), OutgoingMail.created_at < stale)))
+    for start in range(0, len(ids), BATCH):
+        deliver.enqueue(ids[start:start + BATCH])
 
 
-def wait_for_outbox(timeout: float = 10.0) -> bool:
-    """Wait until every background batch is sent (tests, and the CLI before it exits); False on timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        with _outbox_lock:
-            pending = list(_outbox)
-        if not pending:
-            return True
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return False
-        pending[0].join(remaining)
+def _erase(user) -> None:
+    """An erased account's address leaves the outbox with it."""
+    if user.email:
+        db.session.execute(sa.delete(OutgoingMail).where(OutgoingMail.to_address == user.email))
 
 
-atexit.register(wait_for_outbox)  # a command that commits notifications lets their mail leave before it exits
+register_eraser("mail_outbox", _erase)

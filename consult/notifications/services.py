@@ -5,7 +5,8 @@ Rules kept here:
 * a person follows an item at most once (unique constraint; following twice is harmless);
 * ``notify_followers`` writes one in-app notification per follower except the actor and blocked or deleted
   accounts, and emails the followers that gave an address, in their own language;
-* mail leaves only once the transaction is committed, so a rolled-back action never sends mail.
+* mail leaves only once the transaction is committed, so a rolled-back action never sends mail; it goes
+  through the task queue's outbox (``consult.core.mail``), never while the actor waits.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from consult.core import targets
-from consult.core.mail import mail_enabled, send_later
+from consult.core.mail import mail_enabled, send_mails
 from consult.core.models import utcnow
 from consult.core.urls import external_url
 from consult.extensions import db
@@ -128,9 +129,8 @@ def notify_followers(target, event: str, actor=None, **params) -> list[Notificat
     db.session.add_all(created)
     db.session.flush()
     if mail_enabled():
-        for user, notification in zip(followers, created, strict=True):
-            if user.email:
-                _queue_mail(user, notification)
+        send_mails([_mail(user, notification)
+                    for user, notification in zip(followers, created, strict=True) if user.email])
     return created
 
 
@@ -152,7 +152,7 @@ def message_for(notification: Notification) -> str:
         return str(GENERIC_MESSAGE) % {"title": params["title"]}
 
 
-def _queue_mail(user, notification: Notification) -> None:
+def _mail(user, notification: Notification) -> tuple[str, str, str]:
     with force_locale(user.language or "en"):
         subject = _("News on %(platform)s", platform=current_app.config["PLATFORM_NAME"])
         link = _link(notification)
@@ -161,24 +161,12 @@ def _queue_mail(user, notification: Notification) -> None:
             body += "\n\n" + link
         body += "\n\n" + _("You get this message because you follow this item. You can stop following it on "
                            "its page, or remove your email address from your profile.")
-    db.session.info.setdefault("consult_pending_mail", []).append((user.email, subject, body))
+    return user.email, subject, body
 
 
 def _link(notification: Notification) -> str:
     return external_url("notifications.open_target", target_type=notification.target_type,
                         target_id=notification.target_id)
-
-
-@sa.event.listens_for(Session, "after_commit")
-def _send_pending_mail(session):
-    pending = session.info.pop("consult_pending_mail", None)
-    if pending:
-        send_later(pending)
-
-
-@sa.event.listens_for(Session, "after_rollback")
-def _drop_pending_mail(session):
-    session.info.pop("consult_pending_mail", None)
 
 
 def unread_count(user) -> int:

@@ -66,6 +66,9 @@ GET /admin/eligibility/<int:rule_id>                               in  no  no  n
 POST /admin/eligibility/<int:rule_id>                              in  no  no  no  no  no  no  no  do
 GET /admin/eligibility/new                                         in  no  no  no  no  no  no  no  ok
 POST /admin/eligibility/new                                        in  no  no  no  no  no  no  no  do
+GET /admin/tasks                                                   in  no  no  no  no  no  no  no  ok
+POST /admin/tasks/discard                                          in  no  no  no  no  no  no  no  do
+POST /admin/tasks/retry                                            in  no  no  no  no  no  no  no  do
 GET /admin/users                                                   in  no  no  no  no  no  no  ok  ok
 GET /admin/users/<int:user_id>                                     in  no  no  no  no  no  no  ok  ok
 POST /admin/users/<int:user_id>/reset-code                         in  no  no  no  no  no  no  do  do

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from aiosmtpd.handlers import Message
 from flask_babel import force_locale
 
 from consult.comments import services as comments
+from consult.core.mail import OutgoingMail
 from consult.core.personal_data import erase_everywhere, export_sections
 from consult.extensions import db as _db
 from consult.notifications import services as notifications
@@ -24,6 +24,13 @@ class _Inbox(Message):
     def __init__(self):
         super().__init__()
         self.messages = []
+        self.refuse: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     def handle_message(self, message):
         self.messages.append(message)
@@ -142,8 +149,8 @@ def test_email_goes_to_followers_with_an_address_after_commit(app, db, item, mak
     assert f"/go/testitem/{item.id}" in body
 
 
-def test_many_followers_are_mailed_in_the_background_over_one_connection(app, db, item, make_user, smtp,
-                                                                         monkeypatch):
+def test_many_followers_are_mailed_through_the_queue_over_one_connection(app, db, item, make_user, smtp,
+                                                                        monkeypatch):
     from consult.core import mail
 
     followers = [make_user(f"follower{n}", email=f"f{n}@example.org") for n in range(5)]
@@ -151,31 +158,77 @@ def test_many_followers_are_mailed_in_the_background_over_one_connection(app, db
         notifications.follow(person, item)
     db.session.commit()
     connections = []
-    real_smtp = mail.smtplib.SMTP
+    real_connect = mail._connect
 
-    def counting_smtp(*args, **kwargs):
-        connections.append(threading.current_thread().name)
-        return real_smtp(*args, **kwargs)
+    def counting_connect():
+        connections.append(1)
+        return real_connect()
 
-    monkeypatch.setattr(mail.smtplib, "SMTP", counting_smtp)
+    monkeypatch.setattr(mail, "_connect", counting_connect)
     with app.test_request_context("/"):
         notifications.notify_followers(item, "outcome_updated")
+        assert smtp.messages == [] and count(OutgoingMail) == 5  # in the outbox until the commit
         db.session.commit()
-    assert mail.wait_for_outbox(10)
     assert sorted(m["To"] for m in smtp.messages) == sorted(f"f{n}@example.org" for n in range(5))
-    assert connections == ["consult-mail"]  # one connection, not in the request's thread
+    assert connections == [1]  # one connection for the batch
+    assert count(OutgoingMail) == 0  # the outbox keeps nothing that was sent
+    assert len({m["Message-ID"] for m in smtp.messages}) == 5
 
 
-def test_mail_can_be_sent_in_the_request_thread(app, db, item, make_user, smtp, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_BACKGROUND", False)
-    chen = make_user("chen", email="chen@example.org")
-    notifications.follow(chen, item)
+def test_a_refused_address_fails_alone_and_waits_for_an_administrator(app, db, item, make_user, smtp):
+    from consult.core.tasks import TaskFailure
+
+    smtp.refuse = {"bad@example.org"}
+    for name in ("ann", "bad", "cy"):
+        notifications.follow(make_user(name, email=f"{name}@example.org"), item)
     db.session.commit()
     with app.test_request_context("/"):
         notifications.notify_followers(item, "outcome_updated")
         db.session.commit()
-    # already there: sent before commit returned
-    assert [m["To"] for m in smtp.messages] == ["chen@example.org"]
+    assert sorted(m["To"] for m in smtp.messages) == ["ann@example.org", "cy@example.org"]
+    failure = db.session.scalar(sa.select(TaskFailure))
+    assert (failure.name, failure.error) == ("mail.deliver", "SMTPRecipientsRefused")
+    left = db.session.scalar(sa.select(OutgoingMail))
+    assert left.to_address == "bad@example.org" and left.failed_at is not None
+    # the server takes it now: an administrator runs it again
+    smtp.refuse = set()
+    from consult.core import tasks
+
+    with app.test_request_context("/"):
+        tasks.retry_failure(failure)
+        db.session.commit()
+    assert [m["To"] for m in smtp.messages][-1] == "bad@example.org"
+    assert count(OutgoingMail) == 0 and count(TaskFailure) == 0
+
+
+def test_mail_waits_while_the_server_is_down_and_leaves_on_the_retry(app, db, item, make_user, smtp):
+    from consult.core import tasks
+
+    chen = make_user("chen", email="chen@example.org")
+    notifications.follow(chen, item)
+    db.session.commit()
+    huey = tasks.queue(app)
+    huey.immediate = False
+    try:
+        with app.test_request_context("/"):
+            notifications.notify_followers(item, "outcome_updated")
+            db.session.commit()
+        app.config["MAIL_PORT"], port = _free_port(), app.config["MAIL_PORT"]  # nobody listens there
+        huey.execute(huey.dequeue())
+        [retry] = huey.scheduled()
+        row = db.session.scalar(sa.select(OutgoingMail))
+        db.session.refresh(row)
+        assert row.claim_token == retry.id and row.claimed_until is not None  # held for its retry
+        assert smtp.messages == []
+        app.config["MAIL_PORT"] = port
+        huey.storage.flush_schedule()
+        retry.eta = None
+        huey.execute(retry)
+        assert [m["To"] for m in smtp.messages] == ["chen@example.org"]
+        assert count(OutgoingMail) == 0
+    finally:
+        huey.flush()
+        huey.immediate = True
 
 
 def test_rolled_back_action_sends_no_email(app, db, item, make_user, smtp):

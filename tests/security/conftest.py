@@ -22,15 +22,25 @@ class Outbox(list):
         return re.findall(r"https?://\S+", self.body(message))
 
 
+class _Catcher:
+    """Stands for the SMTP connection of ``consult.core.mail``: keeps what it is given."""
+
+    def __init__(self, sent):
+        self.sent = sent
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def send_message(self, message):
+        self.sent.append(message)
+
+
 @pytest.fixture
 def outbox(app, monkeypatch):
     sent = Outbox()
-
-    def capture(messages):
-        sent.extend(messages)
-        return len(messages)
-
     monkeypatch.setitem(app.config, "MAIL_SERVER", "mail.invalid")
-    monkeypatch.setitem(app.config, "MAIL_BACKGROUND", False)
-    monkeypatch.setattr(mail, "_send", capture)
+    monkeypatch.setattr(mail, "_connect", lambda: _Catcher(sent))
     return sent
