@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from consult.core.forms import BaseForm, strip_filter
-from consult.councils.models import ROLE_LABELS, ROLES
+from consult.councils.models import QUORUM_OVER_SHARE, QUORUM_RULE_LABELS, QUORUM_RULES, ROLE_LABELS, ROLES
 
 
 class CouncilForm(BaseForm):
@@ -30,10 +30,17 @@ class CouncilForm(BaseForm):
     composition = TextAreaField(_l("Composition rules"), validators=[Length(max=20000)],
                                 description=_l("How seats are given and for how long."))
     contact = StringField(_l("Contact"), validators=[Length(max=300)], filters=[strip_filter])
+    quorum_rule = SelectField(_l("How the quorum is counted"), default=QUORUM_OVER_SHARE,
+                              choices=[SelectChoice(r, QUORUM_RULE_LABELS[r]) for r in QUORUM_RULES],
+                              description=_l("Among the members entitled to vote on the day of the "
+                                             "session. A vote counts only when the quorum is in the room."))
     quorum_percent = IntegerField(_l("Quorum (percent of voting members)"), default=50,
-                                  validators=[DataRequired(), NumberRange(0, 100)],
-                                  description=_l("More than this share of voting members must be present "
-                                                 "for a vote to count."))
+                                  validators=[Optional(), NumberRange(0, 100)],
+                                  description=_l("For the rules by share. “More than 50” is more than half; "
+                                                 "“at least 50” of 9 members is 5 (4.5 rounded up)."))
+    quorum_number = IntegerField(_l("Quorum (number of voting members)"),
+                                 validators=[Optional(), NumberRange(1, 1000)],
+                                 description=_l("For the rule by number."))
     convocation_days = IntegerField(_l("Days of notice for a session"), default=5,
                                     validators=[DataRequired(), NumberRange(0, 60)])
     submit = SubmitField(_l("Save the council"))

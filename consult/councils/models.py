@@ -29,6 +29,15 @@ OFFICER_ROLES = (PRESIDENT, SECRETARY)
 #: roles that vote on motions (observers attend without a vote)
 VOTING_ROLES = (PRESIDENT, VICE_PRESIDENT, SECRETARY, MEMBER)
 
+#: how a council counts its quorum among the members entitled to vote on the session's day
+#: (``consult.meetings.rules.quorum_required``): more than a share of them (the rule councils had first), at
+#: least a share of them rounded up, or at least a set number of them
+QUORUM_OVER_SHARE, QUORUM_SHARE, QUORUM_NUMBER = "over_share", "share", "number"
+QUORUM_RULE_LABELS = {QUORUM_OVER_SHARE: _l("More than a share of the voting members"),
+                      QUORUM_SHARE: _l("At least a share of the voting members (rounded up)"),
+                      QUORUM_NUMBER: _l("At least a set number of voting members")}
+QUORUM_RULES = tuple(QUORUM_RULE_LABELS)
+
 
 class Council(TimestampMixin, db.Model):
     __tablename__ = "council"
@@ -46,8 +55,13 @@ class Council(TimestampMixin, db.Model):
     composition: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: how to reach the council (email, office hours)
     contact: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
-    #: quorum: more than this share (percent) of the voting members must be present
+    #: how the quorum is counted: one of QUORUM_RULES
+    quorum_rule: Mapped[str] = mapped_column(sa.String(12), nullable=False, default=QUORUM_OVER_SHARE,
+                                             server_default=QUORUM_OVER_SHARE)
+    #: the share (percent) of the voting members the two share rules count from
     quorum_percent: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=50)
+    #: the number of voting members that must be present under the number rule
+    quorum_number: Mapped[int | None] = mapped_column(sa.Integer)
     #: the convocation and agenda are published at least this many days before a session
     convocation_days: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=5)
 

@@ -3,7 +3,8 @@
 Rules kept here:
 
 * A council's slug is unique (database constraint; a clash is a translated refusal, never a 500).
-* Quorum share is 0–100 %, convocation notice 0–60 days.
+* Quorum: a share of 0–100 % of the voting members (more than it, or at least it rounded up), or a set
+  number of them (1–1000); convocation notice 0–60 days.
 * A membership has a known role and a term whose end is not before its start; the terms of one person in one
   council never overlap: checked here to answer on the form, and kept by the database itself (an exclusion
   constraint on PostgreSQL, triggers on SQLite: ``consult.councils.overlaps``), whose refusal is the same
@@ -26,7 +27,7 @@ from consult.core import audit
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
 from consult.councils import overlaps
-from consult.councils.models import ROLES, Council, Membership
+from consult.councils.models import QUORUM_NUMBER, QUORUM_OVER_SHARE, QUORUM_RULES, ROLES, Council, Membership
 from consult.councils.offices import seats as active_memberships  # noqa: F401 - the council pages list seats
 from consult.extensions import db
 
@@ -38,16 +39,35 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:80]
 
 
+def _quorum(council: Council, rule, percent, number) -> None:
+    """The quorum's rule: a share (0-100 %) of the voting members, more than it or at least it, or a set
+    number of them (1-1000). The setting the rule does not use is kept as it was."""
+    rule = rule or council.quorum_rule or QUORUM_OVER_SHARE
+    if rule not in QUORUM_RULES:
+        raise DomainError(_l("Choose a rule from the list."), field="quorum_rule")
+    if rule == QUORUM_NUMBER:
+        if number is None or not 1 <= int(number) <= 1000:
+            raise DomainError(_l("The quorum is a number of voting members between 1 and 1000."),
+                              field="quorum_number")
+    elif percent is None or not 0 <= int(percent) <= 100:
+        raise DomainError(_l("The quorum is a share between 0 and 100 percent."), field="quorum_percent")
+    council.quorum_rule = rule
+    if percent is not None:
+        council.quorum_percent = int(percent)
+    elif council.quorum_percent is None:
+        council.quorum_percent = 50
+    council.quorum_number = int(number) if number is not None else council.quorum_number
+
+
 def _apply(council: Council, *, name, slug, purpose, mandate, composition, contact, quorum_percent,
-           convocation_days) -> None:
+           convocation_days, quorum_rule=None, quorum_number=None) -> None:
     name = (name or "").strip()
     if not name:
         raise DomainError(_l("Please give the council a name."), field="name")
     slug = (slug or "").strip().lower() or slugify(name)
     if not SLUG_RE.match(slug):
         raise DomainError(_l("Use only small letters, digits and dashes."), field="slug")
-    if quorum_percent is None or not 0 <= int(quorum_percent) <= 100:
-        raise DomainError(_l("The quorum is a share between 0 and 100 percent."), field="quorum_percent")
+    _quorum(council, quorum_rule, quorum_percent, quorum_number)
     if convocation_days is None or not 0 <= int(convocation_days) <= 60:
         raise DomainError(_l("Choose between 0 and 60 days."), field="convocation_days")
     clash = db.session.scalar(sa.select(Council.id).where(Council.slug == slug,
@@ -57,18 +77,20 @@ def _apply(council: Council, *, name, slug, purpose, mandate, composition, conta
     council.name, council.slug = name[:160], slug
     council.purpose, council.mandate = purpose or "", mandate or ""
     council.composition, council.contact = composition or "", (contact or "").strip()[:300]
-    council.quorum_percent, council.convocation_days = int(quorum_percent), int(convocation_days)
+    council.convocation_days = int(convocation_days)
 
 
 def create_council(*, name, slug=None, purpose="", mandate="", composition="", contact="", quorum_percent=50,
-                   convocation_days=None, by=None) -> Council:
+                   convocation_days=None, quorum_rule=QUORUM_OVER_SHARE, quorum_number=None,
+                   by=None) -> Council:
     """Create a council (admins only, checked by the view's policy). The notice period defaults to the
     ``MEETINGS_CONVOCATION_DAYS`` setting (5 days when unset)."""
     if convocation_days is None:
         convocation_days = current_app.config.get("MEETINGS_CONVOCATION_DAYS", 5)
     council = Council()
     _apply(council, name=name, slug=slug, purpose=purpose, mandate=mandate, composition=composition,
-           contact=contact, quorum_percent=quorum_percent, convocation_days=convocation_days)
+           contact=contact, quorum_percent=quorum_percent, convocation_days=convocation_days,
+           quorum_rule=quorum_rule, quorum_number=quorum_number)
     db.session.add(council)
     try:
         with db.session.begin_nested():

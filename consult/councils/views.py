@@ -25,7 +25,8 @@ def _council(slug: str) -> Council:
 
 def _values(form: CouncilForm) -> dict:
     return {name: getattr(form, name).data for name in (
-        "name", "slug", "purpose", "mandate", "composition", "contact", "quorum_percent", "convocation_days")}
+        "name", "slug", "purpose", "mandate", "composition", "contact", "quorum_rule", "quorum_percent",
+        "quorum_number", "convocation_days")}
 
 
 @bp.route("/councils/")

@@ -5,7 +5,8 @@ Rules kept here:
 * The roll covers every seat whose term covers the session's day (``councils.offices``); observers attend but
   never count for quorum or vote. A member who left is no longer in the room.
 * A roll call is checked whole before anything changes, so a bad line saves nothing.
-* Quorum: more than the council's share of its voting members in the room now (``rules.quorum_required``).
+* Quorum: the council's rule (a share or a number of its voting members) met by those in the room now
+  (``rules.quorum_required``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401 - sa.orm
+from flask_babel import format_percent
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import User
 from consult.core import audit
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
-from consult.councils.models import ROLES, VOTING_ROLES, Membership
+from consult.councils.models import QUORUM_NUMBER, QUORUM_SHARE, ROLES, VOTING_ROLES, Membership
 from consult.councils.offices import in_term
 from consult.extensions import db
 from consult.meetings import rules
@@ -111,10 +114,22 @@ def mark_presence(attendance: Attendance, event: str, *, now: datetime | None = 
     return attendance
 
 
+def quorum_rule_text(council) -> str:
+    """The council's quorum rule in words, for "5 of 9 voting members (more than half)"."""
+    percent = council.quorum_percent
+    if council.quorum_rule == QUORUM_NUMBER:
+        return _("a set number")
+    if council.quorum_rule == QUORUM_SHARE:
+        return (_("at least half, rounded up") if percent == 50
+                else _("at least %(percent)s, rounded up", percent=format_percent(percent / 100)))
+    return _("more than half") if percent == 50 else _("more than %(percent)s",
+                                                        percent=format_percent(percent / 100))
+
+
 def quorum(session: CouncilSession) -> dict:
     """Live quorum: voting members on the session's day, those in the room now, and how many are needed."""
     voting_ids = {seat_id for seat_id, role in _seats(session) if role in VOTING_ROLES}
     present = sum(1 for a in session.attendance if a.membership_id in voting_ids and a.is_in_room)
-    required = rules.quorum_required(len(voting_ids), session.council.quorum_percent)
+    required = rules.council_quorum(session.council, len(voting_ids))
     return {"members": len(voting_ids), "present": present, "required": required,
             "reached": bool(voting_ids) and present >= required}

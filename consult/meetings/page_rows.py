@@ -145,6 +145,8 @@ class SessionPage:
     #: attendance rows, in roll-call order (empty before the roll call)
     roll: list[RollRow]
     quorum: dict | None
+    #: the quorum's figures before any roll call too (the members entitled to vote, how many are needed)
+    quorum_terms: dict
     titles: dict[int, str]
     #: open motions: whether the reader voted, may vote (a Decision), and the votes cast so far
     voted: dict[int, bool]

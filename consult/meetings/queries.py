@@ -221,10 +221,12 @@ def session_page(session: CouncilSession, person) -> SessionPage:
     proposal_ids = [pid for item in items for pid in item.proposal_ids]
     titles = proposal_titles(proposal_ids) if proposal_ids else {}
     digest = hash((session.id, session.council_id, session.status, session.starts_at,
-                   session.council.quorum_percent, tuple(seen), tuple(sorted(titles.items())),
+                   session.council.quorum_percent, session.council.quorum_rule, session.council.quorum_number,
+                   tuple(seen), tuple(sorted(titles.items())),
                    tuple(sorted(votes_cast.items())), tuple(sorted(voted.items())),
                    tuple((k, d.kind, str(d.reason)) for k, d in sorted(decisions.items()))))
     return SessionPage(
         session=session, agenda=_agenda(items), items=items, roll=roll,
-        quorum=roll_queries.quorum_of(session, rows) if roll else None, titles=titles,
+        quorum=roll_queries.quorum_of(session, rows) if roll else None,
+        quorum_terms=roll_queries.quorum_of(session, rows), titles=titles,
         voted=voted, vote_decisions=decisions, votes_cast=votes_cast, labels=labels, digest=digest)

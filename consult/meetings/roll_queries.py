@@ -71,7 +71,7 @@ def quorum_of(session: CouncilSession, rows: list[RollRow]) -> dict:
     """``services.quorum`` from the roll's rows (no query)."""
     voting_ids = {r.membership_id for r in rows if r.seated and r.role in VOTING_ROLES}
     present = sum(1 for r in rows if r.membership_id in voting_ids and r.is_in_room)
-    required = rules.quorum_required(len(voting_ids), session.council.quorum_percent)
+    required = rules.council_quorum(session.council, len(voting_ids))
     return {"members": len(voting_ids), "present": present, "required": required,
             "reached": bool(voting_ids) and present >= required}
 

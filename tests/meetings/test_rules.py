@@ -50,3 +50,21 @@ def test_unanimity_one_no_is_enough_to_reject_abstentions_do_not():
 def test_unknown_rule_is_an_error():
     with pytest.raises(ValueError):
         v("plurality", 1, 0)
+
+
+@pytest.mark.parametrize(("members", "percent", "needed"), [
+    (9, 50, 5),    # 4.5 rounds up
+    (10, 50, 5),   # exactly half is enough (more than half would need 6)
+    (9, 34, 4),    # 3.06 rounds up
+    (9, 33, 3),    # 2.97 rounds up
+    (3, 100, 3), (10, 1, 1), (4, 0, 1), (0, 50, 1), (1, 50, 1), (7, 60, 5),
+])
+def test_quorum_by_share_is_at_least_the_share_rounded_up(members, percent, needed):
+    assert quorum_required(members, percent, "share") == needed
+
+
+def test_quorum_by_number_is_that_number_whatever_the_members():
+    assert quorum_required(9, 50, "number", 5) == 5
+    assert quorum_required(3, 50, "number", 5) == 5  # fewer voting members than the number: never reached
+    assert quorum_required(0, 50, "number", 2) == 2
+    assert quorum_required(9, 50, "over_share", 2) == 5  # the number counts only under its rule

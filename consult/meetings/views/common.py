@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 from consult.core.policy import can
 from consult.extensions import db
 from consult.meetings import queries
+from consult.meetings.attendance import quorum_rule_text
 from consult.meetings.models import ATTENDANCE_LABELS, CHOICE_LABELS, MODE_LABELS, RULE_LABELS, AgendaItem
 from consult.minutes.queries import awaiting_motion
 
@@ -42,6 +43,7 @@ def page_context(session):
         # for the motion form (shown to those who run an open session; the live part is not cached for them)
         "approvable_minutes": minutes_choices(session) if manage and not session.is_closed else [],
         "quorum": page.quorum, "roll": page.roll, "voted": page.voted,
+        "quorum_terms": page.quorum_terms, "quorum_rule": quorum_rule_text(session.council),
         "vote_decisions": page.vote_decisions, "votes_cast": page.votes_cast,
         "attendance_labels": page.labels.all(ATTENDANCE_LABELS),
         "choice_labels": page.labels.all(CHOICE_LABELS),
