@@ -144,6 +144,7 @@ def test_a_failing_task_is_rolled_back_and_retried_with_backoff_then_kept_as_fai
         task = manual_queue.dequeue() or _next_scheduled(manual_queue)
         before = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         manual_queue.execute(task)
+        db.session.commit()  # the test's own transaction ends: it sees what the task committed
         assert _subjects(db) == []  # each attempt rolled back
         scheduled = manual_queue.scheduled()
         if scheduled:
@@ -167,6 +168,7 @@ def test_a_permanent_failure_is_not_retried(app, db, manual_queue):
         refused.enqueue("e")
         db.session.commit()
     manual_queue.execute(manual_queue.dequeue())
+    db.session.commit()
     assert manual_queue.scheduled() == [] and manual_queue.pending() == []
     assert RAN == ["e", ("given up", "e")]
     failure = db.session.scalar(sa.select(TaskFailure))

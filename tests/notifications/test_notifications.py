@@ -215,6 +215,7 @@ def test_mail_waits_while_the_server_is_down_and_leaves_on_the_retry(app, db, it
             db.session.commit()
         app.config["MAIL_PORT"], port = _free_port(), app.config["MAIL_PORT"]  # nobody listens there
         huey.execute(huey.dequeue())
+        db.session.commit()  # the test's own transaction ends: it sees what the task committed
         [retry] = huey.scheduled()
         row = db.session.scalar(sa.select(OutgoingMail))
         db.session.refresh(row)
@@ -224,6 +225,7 @@ def test_mail_waits_while_the_server_is_down_and_leaves_on_the_retry(app, db, it
         huey.storage.flush_schedule()
         retry.eta = None
         huey.execute(retry)
+        db.session.commit()
         assert [m["To"] for m in smtp.messages] == ["chen@example.org"]
         assert count(OutgoingMail) == 0
     finally:
