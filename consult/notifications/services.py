@@ -4,7 +4,9 @@ Rules kept here:
 
 * a person follows an item at most once (unique constraint; following twice is harmless);
 * ``notify_followers`` writes one in-app notification per follower except the actor and blocked or deleted
-  accounts, and emails the followers that gave an address, in their own language;
+  accounts, and emails the followers that gave an address, in their own language. This fan-out is a task
+  (``notifications.fan_out``) queued when the action commits: an item with thousands of followers costs the
+  person who acted nothing, and a failed fan-out is retried whole (one transaction: nobody is told twice);
 * mail leaves only once the transaction is committed, so a rolled-back action never sends mail; it goes
   through the task queue's outbox (``consult.core.mail``), never while the actor waits.
 """
@@ -22,7 +24,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from consult.core import targets
+from consult.core import targets, tasks
 from consult.core.mail import mail_enabled, send_mails
 from consult.core.models import utcnow
 from consult.core.urls import external_url
@@ -106,26 +108,35 @@ def follower_count(target) -> int:
         Follow.target_type == target_type, Follow.target_id == target_id)) or 0
 
 
-def notify_followers(target, event: str, actor=None, **params) -> list[Notification]:
-    """Tell every follower of ``target`` (except ``actor``) that ``event`` happened.
+def notify_followers(target, event: str, actor=None, **params) -> None:
+    """Tell every follower of ``target`` (except ``actor``) that ``event`` happened, once the current
+    transaction commits (the fan-out is the task :func:`fan_out`).
 
     ``params`` are stored as strings and fill the message when it is read (``title`` defaults to the target's
     title). A ``state`` (or ``new``) param is a state code, named when read through the labels given to
     :func:`register_state_labels` (or the ``STATE_LABELS`` of the model's module, as proposals have).
     """
-    from consult.accounts.models import User
-
     target_type, target_id = targets.ref(target)
     params = {k: str(v) for k, v in params.items() if v is not None}
     params.setdefault("title", label_of(target))
+    fan_out.enqueue(target_type, target_id, event, getattr(actor, "id", None), params)
+
+
+@tasks.task("notifications.fan_out", retries=5, retry_delay=30, backoff=2)
+def fan_out(target_type: str, target_id: int, event: str, actor_id: int | None, params: dict
+            ) -> list[Notification]:
+    """One notification per follower of the target but the actor (none for blocked or deleted accounts), and
+    the mail of those who gave an address; returns the notifications."""
+    from consult.accounts.models import User
+
     query = (sa.select(User).join(Follow, Follow.user_id == User.id)
              .where(Follow.target_type == target_type, Follow.target_id == target_id,
                     User.deleted_at.is_(None), User.is_blocked.is_(False)))
-    if actor is not None:
-        query = query.where(User.id != actor.id)
+    if actor_id is not None:
+        query = query.where(User.id != actor_id)
     followers = db.session.scalars(query.order_by(User.id)).all()
     created = [Notification(user_id=u.id, event=event, target_type=target_type, target_id=target_id,
-                            actor_id=getattr(actor, "id", None), params=params) for u in followers]
+                            actor_id=actor_id, params=params) for u in followers]
     db.session.add_all(created)
     db.session.flush()
     if mail_enabled():

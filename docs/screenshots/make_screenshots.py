@@ -33,7 +33,8 @@ def _build_app(instance: Path):
     app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "screenshots",
                       "RESIDENCE_HMAC_KEY": "screenshots-residence-key-0123456789",
                       "DATABASE_URL": f"sqlite:///{instance / 'screenshots.sqlite3'}", "MAIL_SERVER": None,
-                      "RATELIMIT_ENABLED": False})
+                      # the demo's background tasks (notifications) run as it commits: no consumer here
+                      "RATELIMIT_ENABLED": False, "TASKS_IMMEDIATE": True})
     with app.app_context():
         from consult.core.schema_extras import create_all_extras
         from consult.demo import load_demo

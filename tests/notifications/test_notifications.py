@@ -78,8 +78,41 @@ def test_followers_but_not_the_actor_are_notified(db, item, make_user):
     for person in (amina, chen, blocked):
         notifications.follow(person, item)
     blocked.is_blocked = True
-    created = notifications.notify_followers(item, "state_changed", actor=amina, state="Accepted")
-    assert [n.user_id for n in created] == [chen.id]
+    notifications.notify_followers(item, "state_changed", actor=amina, state="Accepted")
+    assert count(Notification) == 0  # the fan-out is a task: it runs once the action commits
+    db.session.commit()
+    assert [n.user_id for n in db.session.scalars(sa.select(Notification))] == [chen.id]
+
+
+def test_a_rolled_back_action_notifies_nobody(db, item, make_user):
+    chen = make_user("chen")
+    notifications.follow(chen, item)
+    db.session.commit()
+    notifications.notify_followers(item, "outcome_updated")
+    db.session.rollback()
+    db.session.commit()
+    assert count(Notification) == 0
+
+
+def test_the_fan_out_runs_in_the_consumer_as_one_task(app, db, item, make_user):
+    from consult.core import tasks
+
+    followers = [make_user(f"f{n}") for n in range(30)]
+    for person in followers:
+        notifications.follow(person, item)
+    db.session.commit()
+    huey = tasks.queue(app)
+    huey.immediate = False
+    try:
+        notifications.notify_followers(item, "outcome_updated")
+        db.session.commit()
+        assert count(Notification) == 0 and huey.pending_count() == 1
+        huey.execute(huey.dequeue())
+        db.session.commit()
+        assert count(Notification) == 30
+    finally:
+        huey.flush()
+        huey.immediate = True
 
 
 def test_message_is_rendered_when_read_in_the_readers_language(app, db, item, make_user):
@@ -116,6 +149,7 @@ def test_every_event_has_a_message(app, db, item, make_user, event):
     notifications.follow(chen, item)
     notifications.notify_followers(item, event, actor=make_user("amina", display_name="Amina"),
                                    state="Accepted")
+    db.session.commit()
     note = db.session.scalar(sa.select(Notification))
     with app.test_request_context("/"):
         message = notifications.message_for(note)
@@ -128,6 +162,7 @@ def test_a_comment_notifies_followers_and_makes_the_author_follow(db, item, make
     amina = make_user("amina", display_name="Amina")
     comments.post_comment(amina, item, "Hello")
     assert notifications.is_following(amina, item)
+    db.session.commit()
     note = db.session.scalar(sa.select(Notification))
     assert note.user_id == chen.id and note.event == "comment_posted" and note.actor_id == amina.id
 
@@ -167,7 +202,7 @@ def test_many_followers_are_mailed_through_the_queue_over_one_connection(app, db
     monkeypatch.setattr(mail, "_connect", counting_connect)
     with app.test_request_context("/"):
         notifications.notify_followers(item, "outcome_updated")
-        assert smtp.messages == [] and count(OutgoingMail) == 5  # in the outbox until the commit
+        assert smtp.messages == [] and count(OutgoingMail) == 0  # nothing before the commit
         db.session.commit()
     assert sorted(m["To"] for m in smtp.messages) == sorted(f"f{n}@example.org" for n in range(5))
     assert connections == [1]  # one connection for the batch
@@ -214,7 +249,8 @@ def test_mail_waits_while_the_server_is_down_and_leaves_on_the_retry(app, db, it
             notifications.notify_followers(item, "outcome_updated")
             db.session.commit()
         app.config["MAIL_PORT"], port = _free_port(), app.config["MAIL_PORT"]  # nobody listens there
-        huey.execute(huey.dequeue())
+        huey.execute(huey.dequeue())  # the fan-out: the notification, and the message in the outbox
+        huey.execute(huey.dequeue())  # the mail
         db.session.commit()  # the test's own transaction ends: it sees what the task committed
         [retry] = huey.scheduled()
         row = db.session.scalar(sa.select(OutgoingMail))
@@ -325,6 +361,7 @@ def test_export_and_erase(db, item, make_user):
     chen = make_user("chen")
     notifications.follow(chen, item)
     notifications.notify_followers(item, "answer_published")
+    _db.session.commit()
     data = export_sections(chen)
     assert (data["follows"][0]["target_type"] == "testitem" and data["notifications"][0]["event"]
             == "answer_published")
