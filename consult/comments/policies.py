@@ -1,12 +1,15 @@
-"""Who may comment: signed in, not blocked, and what the commented item itself allows.
+"""Who may comment: signed in, not blocked, what the commented item itself allows, and what the place it
+belongs to allows.
 
 An item decides for itself when it has a method ``comment_decision(person) -> Decision`` (proposals use it to
-allow comments only in the phases that take them); otherwise signing in and not being blocked is enough.
+allow comments only in the phases that take them); otherwise signing in and not being blocked is enough. A
+council may ask for a verified residence to comment on the proposals of the processes that feed it
+(``consult.councils.participation``, through ``place_allows``).
 """
 
 from flask_babel import lazy_gettext as _l
 
-from consult.core.policy import YES, is_not_blocked, is_signed_in, policies, predicate
+from consult.core.policy import YES, is_not_blocked, is_signed_in, place_allows, policies, predicate
 
 
 @predicate()
@@ -32,7 +35,8 @@ def comment_not_hidden(person, comment):
 
 
 #: on the commented item
-policies.register("comment.post", is_signed_in & is_not_blocked & target_allows_comments)
+policies.register("comment.post",
+                  is_signed_in & is_not_blocked & target_allows_comments & place_allows("comment"))
 #: on the comment
 policies.register("comment.edit", is_signed_in & is_not_blocked & is_comment_author & comment_not_deleted
                   & comment_not_hidden)

@@ -50,12 +50,15 @@ class ThreadComment(CommentFacts):
     """One comment of the thread, from a plain row: what the thread shows and what its policies read."""
 
     __slots__ = ("id", "parent_id", "depth", "author_id", "body", "alignment", "created_at", "edited_at",
-                 "deleted_at", "hidden_at", "hidden_reason", "author_name", "author_erased")
+                 "deleted_at", "hidden_at", "hidden_reason", "author_name", "author_erased",
+                 "target_type", "target_id")
 
-    def __init__(self, row: tuple):
+    def __init__(self, row: tuple, target: tuple = (None, None)):
         (self.id, self.parent_id, self.depth, self.author_id, self.body, self.alignment, self.created_at,
          self.edited_at, self.deleted_at, self.hidden_at, self.hidden_reason, self.author_name,
          self.author_erased) = row
+        #: the item the thread is on (a place's rule, such as a council's, asks where the comment is)
+        self.target_type, self.target_id = target
         self.created_at = _moment(self.created_at)
 
     @property
@@ -101,7 +104,8 @@ class ThreadRows:
 
     @cached_property
     def roots(self) -> list[Node]:
-        nodes = {row[0]: Node(ThreadComment(row), []) for row in self.rows}
+        target = (self.target_type, self.target_id)
+        nodes = {row[0]: Node(ThreadComment(row, target), []) for row in self.rows}
         roots = []
         for node in nodes.values():
             parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
@@ -228,8 +232,9 @@ def _reader(thread: ThreadStamp, may_post: bool) -> tuple:
     """What in the thread's HTML depends on the reader (see the module's docstring)."""
     if not current_user.is_authenticated:
         return ("visitor",)
-    # may report others' comments (decided, as for every row, on a comment of someone else)
-    others = ThreadComment((None,) * len(ThreadComment.__slots__))
+    # may report others' comments (decided, as for every row, on a comment of someone else in this thread)
+    others = ThreadComment((None,) * (len(ThreadComment.__slots__) - 2),
+                           (thread.target_type, thread.target_id))
     return ("reader", bool(may_post), bool(can("moderation.report", others)),
             bool(getattr(current_user, "is_blocked", False)), current_user.id if thread.own else None)
 

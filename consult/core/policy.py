@@ -208,6 +208,31 @@ def has_role(role: str, scope: Callable[[Any], tuple[str, int] | None] | None = 
     return Predicate(test, f"has_role({role})", reason or _l("You do not have the role needed for this."))
 
 
+#: what the place a piece of content belongs to says about who may do something there (a council's setting
+#: for the proposals of the processes that feed it): ``rule(capability, person, obj) -> Decision | None``
+#: (None: that place has nothing to say), registered by the package that owns such places
+_place_rules: list[Callable[[str, Any, Any], Decision | None]] = []
+
+
+def register_place_rule(rule: Callable[[str, Any, Any], Decision | None]) -> None:
+    if rule not in _place_rules:
+        _place_rules.append(rule)
+
+
+def place_allows(capability: str) -> Predicate:
+    """Allowed unless the place the object belongs to refuses ``capability`` ("comment", "report") to the
+    person (:func:`register_place_rule`); places that say nothing keep the platform's own rule."""
+
+    def test(person, obj):
+        for rule in _place_rules:
+            decision = rule(capability, person, obj)
+            if decision is not None and not decision:
+                return decision
+        return YES
+
+    return Predicate(test, f"place_allows({capability})")
+
+
 class Policies:
     """The registry of actions and the predicate that decides each."""
 

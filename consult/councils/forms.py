@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectChoice,
@@ -44,6 +45,14 @@ class CouncilForm(BaseForm):
     convocation_days = IntegerField(_l("Days of notice for a session"), default=5,
                                     validators=[DataRequired(), NumberRange(0, 60)])
     submit = SubmitField(_l("Save the council"))
+
+
+class ParticipationForm(BaseForm):
+    allow_unverified = BooleanField(
+        _l("Accounts not verified yet may comment and report"),
+        description=_l("On the proposals of the processes that feed this council. Unticked, only verified "
+                       "residents can comment there and report content."))
+    submit = SubmitField(_l("Save the settings"))
 
 
 class MembershipForm(BaseForm):

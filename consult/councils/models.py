@@ -64,6 +64,10 @@ class Council(TimestampMixin, db.Model):
     quorum_number: Mapped[int | None] = mapped_column(sa.Integer)
     #: the convocation and agenda are published at least this many days before a session
     convocation_days: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=5)
+    #: accounts whose residence is not verified may comment on the proposals of the processes that feed this
+    #: council, and report content there (``consult.councils.participation``); as everywhere else by default
+    allow_unverified: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=True,
+                                                   server_default=sa.true())
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="council", cascade="all, delete-orphan", order_by="Membership.starts_on"

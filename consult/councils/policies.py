@@ -5,6 +5,8 @@ has not begun) gives none.
 * ``council.view``: everyone (council pages are public).
 * ``council.create`` / ``council.edit`` / ``council.manage_members``: platform admins.
 * ``council.manage_sessions``: admins, and the president or secretary of THIS council.
+* ``council.set_participation``: the same; whether accounts not verified yet may comment and report in the
+  council's processes (``councils.participation``).
 """
 
 from __future__ import annotations
@@ -35,3 +37,4 @@ policies.register("council.create", is_signed_in & is_admin)
 policies.register("council.edit", is_signed_in & is_admin)
 policies.register("council.manage_members", is_signed_in & is_admin)
 policies.register("council.manage_sessions", is_signed_in & (is_admin | is_council_officer))
+policies.register("council.set_participation", is_signed_in & (is_admin | is_council_officer))

@@ -109,6 +109,16 @@ def update_council(council: Council, *, by=None, **values) -> Council:
     return council
 
 
+def set_participation(council: Council, *, allow_unverified: bool, by=None) -> Council:
+    """Whether accounts not verified yet may comment and report in the council's processes
+    (``consult.councils.participation``)."""
+    council.allow_unverified = bool(allow_unverified)
+    db.session.flush()
+    audit.record("councils.participation_set", actor=by, subject=council,
+                 allow_unverified=council.allow_unverified)
+    return council
+
+
 def add_membership(council: Council, user, *, role: str, starts_on: date, ends_on: date | None = None,
                    represents: str = "", by=None) -> Membership:
     """Give a person a seat for a term. Refused when it overlaps another term of theirs in this council."""

@@ -11,7 +11,7 @@ from consult.core.policy import can, require
 from consult.core.rendering import render, submit
 from consult.councils import bp, page
 from consult.councils import services as councils
-from consult.councils.forms import CouncilForm, MembershipForm
+from consult.councils.forms import CouncilForm, MembershipForm, ParticipationForm
 from consult.councils.models import Council, Membership
 from consult.extensions import db
 
@@ -70,6 +70,20 @@ def edit(slug):
                   success=_("The council has been saved."),
                   done=lambda _saved: url_for("councils.show", slug=council.slug),  # the slug may change
                   page="councils/form.html", council=council)
+
+
+@bp.route("/councils/<slug>/participation", methods=["GET", "POST"])
+def participation(slug):
+    """Whether accounts not verified yet may comment and report in the council's processes (its president or
+    secretary, and admins)."""
+    council = _council(slug)
+    require("council.set_participation", council)
+    form = ParticipationForm(obj=council)
+    return submit(form, lambda: councils.set_participation(
+                      council, allow_unverified=form.allow_unverified.data, by=_actor()),
+                  success=_("The settings have been saved."),
+                  done=url_for("councils.show", slug=council.slug),
+                  page="councils/participation.html", council=council)
 
 
 @bp.route("/councils/<slug>/members", methods=["GET", "POST"])

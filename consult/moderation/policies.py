@@ -2,7 +2,15 @@
 
 from flask_babel import lazy_gettext as _l
 
-from consult.core.policy import has_role, is_admin, is_not_blocked, is_signed_in, policies, predicate
+from consult.core.policy import (
+    has_role,
+    is_admin,
+    is_not_blocked,
+    is_signed_in,
+    place_allows,
+    policies,
+    predicate,
+)
 
 
 @predicate(_l("You cannot report your own contribution."))
@@ -13,5 +21,7 @@ def is_not_own_content(person, target):
 
 is_moderator = is_admin | has_role("moderator", reason=_l("Only moderators can do this."))
 
-policies.register("moderation.report", is_signed_in & is_not_blocked & is_not_own_content)
+#: a council may ask for a verified residence to report content on its processes' proposals (``place_allows``)
+policies.register("moderation.report",
+                  is_signed_in & is_not_blocked & is_not_own_content & place_allows("report"))
 policies.register("moderation.moderate", is_signed_in & is_moderator)

@@ -26,7 +26,8 @@ request sent any INSERT, UPDATE or DELETE.
 Notes on lines that may surprise:
 
 * comments (``POST /comments/...``) and reports need only an account, not a verified residence (by design:
-  ``proposal.comment`` does not ask for verification); supporting, proposing and voting do.
+  ``proposal.comment`` does not ask for verification, and the demo's council keeps its default, which lets
+  accounts not verified yet comment and report); supporting, proposing and voting do.
 * ``admin`` and ``registrar`` are not verified residents in the demo: they cannot support, propose or vote.
 * follow-up comments on outcomes are for the council's monitoring committee (``resident`` and ``observer`` in
 the
@@ -94,6 +95,8 @@ POST /councils/<slug>/edit                                         in  no  no  n
 GET /councils/<slug>/members                                       in  no  no  no  no  no  no  no  ok
 POST /councils/<slug>/members                                      in  no  no  no  no  no  no  no  do
 POST /councils/<slug>/members/<int:membership_id>/end              in  no  no  no  no  no  no  no  do
+GET /councils/<slug>/participation                                 in  no  no  no  no  ok  no  no  ok
+POST /councils/<slug>/participation                                in  no  no  no  no  do  no  no  do
 GET /councils/<slug>/sessions                                      ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /councils/<slug>/sessions.ics                                  ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /councils/<slug>/sessions/new                                  in  no  no  no  no  ok  no  no  ok

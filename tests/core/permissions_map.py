@@ -1,8 +1,9 @@
 """The map of who may do what: action × person × state of the object, as the policy engine answers.
 
-One table per action of the votes, meetings, councils, residency and debates modules. Rows are states of the
-object acted on (a poll draft, open, closed or out of its time window; a motion in each step of its vote; a
-session in each phase; the eligibility rule a poll uses; a debate before, during and after it runs); columns
+One table per action of the votes, meetings, councils, residency, debates and moderation modules, and for
+posting a comment. Rows are states of the object acted on (a poll draft, open, closed or out of its time
+window; a motion in each step of its vote; a session in each phase; the eligibility rule a poll uses; a
+debate before, during and after it runs; the process a proposal or a comment belongs to); columns
 are the people of ``PEOPLE`` who matter for that action (the verification levels of residents, the seats of a
 council and their dates). ``tests/core/test_permissions_map.py`` builds every person and object and checks
 each cell against ``policies.decide``; the same data writes ``docs/permissions.md``::
@@ -55,6 +56,7 @@ PEOPLE = {
     "other": "the secretary of another council",
     "pmod": "a platform moderator",
     "dmod": "a moderator of this debate only (its organiser)",
+    "auth": "the author of the proposal or comment (a verified resident)",
 }
 
 TABLES = """
@@ -137,6 +139,10 @@ council.manage_sessions: plan the council's sessions
 council                                          | vis  res  pres sec  mem  obs  ended other adm
 any                                              | in   no   ok   ok   no   no   no    no    ok
 
+council.set_participation: say whether accounts not verified yet may comment and report in its processes
+council                                          | vis  res  pres sec  mem  obs  ended other adm
+any                                              | in   no   ok   ok   no   no   no    no    ok
+
 residency.verify_self: verify one's own residence
 person                                           | vis  acc  res  card exp  reg  adm
 themselves                                       | in   ok   ok   ok   ok   ok   ok
@@ -152,6 +158,28 @@ anyone                                           | in   no   no   no   no   ok  
 residency.manage_rules: write eligibility rules
 person                                           | vis  acc  res  card exp  reg  adm
 anyone                                           | in   no   no   no   no   no   ok
+
+comment.post: comment on a proposal
+proposal                                         | vis  acc  res  exp  blk  auth adm
+of a process that feeds no council               | in   ok   ok   ok   no   ok   ok
+of a council's process (as by default)           | in   ok   ok   ok   no   ok   ok
+of a council's process, verified residents only  | in   ver  ok   ver  no   ok   ver
+in a phase closed to comments                    | in   no   no   no   no   no   no
+* "Verified residents only" is the council's setting (`council.set_participation`) for the proposals of the
+  processes that feed it; by default any account may comment, as everywhere else.
+
+moderation.report: report a proposal or a comment to the moderators
+content                                          | vis  acc  res  exp  blk  auth adm
+of a process that feeds no council               | in   ok   ok   ok   no   no   ok
+comment, of a process that feeds no council      | in   ok   ok   ok   no   no   ok
+of a council's process (as by default)           | in   ok   ok   ok   no   no   ok
+of a council's process, verified residents only  | in   ver  ok   ver  no   no   ver
+comment, of a council's process, verified only   | in   ver  ok   ver  no   no   ver
+* Nobody reports their own contribution. A comment belongs to the process of the proposal it is on.
+
+moderation.moderate: hide, restore and answer reports, write fact-check notes
+content                                          | vis  acc  res  pmod adm
+any                                              | in   no   no   ok   ok
 
 debate.view: read a debate, its questions and its projector screen
 debate                                           | vis  acc  blk  pmod dmod adm
@@ -243,7 +271,8 @@ def markdown(text: str = TABLES) -> str:
         "the policy engine (`consult/core/policy.py`; each module registers its rules in its",
         "`policies.py`). Services ask the rule before they write (`enforce`), views before they act",
         "(`require`), pages and templates to show or hide (`can`); a refusal carries the reason the",
-        "person reads. This map covers the votes, council sessions, councils, residency and debates;",
+        "person reads. This map covers the votes, council sessions, councils, residency, debates,",
+        "moderation and posting comments;",
         "the answer of every route for every demo role is in `tests/core/authz_matrix.py`.",
         "",
         "## People",
