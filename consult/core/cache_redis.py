@@ -160,14 +160,26 @@ def _key_text(value, out: list) -> None:
         out.append("}")
     elif isinstance(value, (set, frozenset)):
         out.append("<" + ",".join(sorted(_key_of(item) for item in value)) + ">")
-    elif isinstance(value, Sequence) or hasattr(value, "_fields"):  # tuples, named tuples, rows; lists
-        out.append("[" if isinstance(value, list) else "(")
-        for item in value:
+    else:
+        opening, items = _key_items(value, kind)
+        out.append(opening)
+        for item in items:
             _key_text(item, out)
             out.append(",")
-        out.append("]" if isinstance(value, list) else ")")
-    else:
-        raise Unshareable(f"a key holding {kind.__module__}.{kind.__qualname__}")
+        out.append(")")
+
+
+def _key_items(value, kind) -> tuple[str, Sequence]:
+    """How a key's sequence opens, and its items: the platform's dataclasses and named tuples by class, lists,
+    tuples and rows (a row and the tuple of its values are one key)."""
+    if _is_record_class(kind):
+        return f"{_class_name(kind)}(", (value if isinstance(value, tuple) else
+                                         [getattr(value, f.name) for f in dataclasses.fields(value)])
+    if isinstance(value, list):
+        return "[(", value
+    if isinstance(value, Sequence) or hasattr(value, "_fields"):
+        return "(", value
+    raise Unshareable(f"a key holding {kind.__module__}.{kind.__qualname__}")
 
 
 def _key_of(value) -> str:

@@ -268,8 +268,12 @@ def test_keys_in_redis_are_the_same_in_every_process_for_the_same_key():
         assert there == here
     # distinct keys, distinct entries (1 and 1.0 and True, a text and its bytes, a tuple and a list)
     keys = [1, 1.0, True, "1", b"1", (1,), [1], (1, 2), ((1,), 2), Markup("1"), dt.date(2026, 1, 1),
-            "2026-01-01"]
+            "2026-01-01", Parts(Markup("1"), Markup(""), Markup("")),
+            Parts(Markup(""), Markup("1"), Markup(""))]
     assert len({store._key("r", k) for k in keys}) == len(keys)
+    # the platform's dataclasses (a proposal page's answers are part of its key) are keys like any tuple
+    assert store._key("r", (Parts(Markup("a"), Markup("b"), Markup("")),)) == store._key(
+        "r", (Parts(Markup("a"), Markup("b"), Markup("")),))
 
 
 def test_a_precompressed_regions_large_text_is_listed_for_the_gzip_of_the_page(app):
