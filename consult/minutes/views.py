@@ -22,7 +22,7 @@ from consult.core.rendering import submit as submit_form  # ``submit`` is the se
 from consult.core.routing import row_id
 from consult.core.text import render_markdown
 from consult.extensions import db
-from consult.minutes import bp, export, queries, services
+from consult.minutes import bp, export, pdf_files, queries, services
 from consult.minutes.forms import ApprovalModeForm, ApproveForm, EditForm, TranslateForm
 from consult.minutes.models import Minutes
 
@@ -175,7 +175,12 @@ def approval_mode(minutes_id):
 @bp.route("/minutes/<int:minutes_id>/publish", methods=["POST"])
 def publish(minutes_id):
     """Approved minutes become public; from now on they cannot change."""
-    return _step(minutes_id, "minutes.publish", services.publish, _("The minutes are published."))
+    return _step(minutes_id, "minutes.publish", _publish, _("The minutes are published."))
+
+
+def _publish(minutes, *, actor):
+    services.publish(minutes, actor=actor)
+    pdf_files.render_ahead(minutes)  # the PDF is made in the background, before most readers ask for it
 
 
 @bp.route("/minutes/<int:minutes_id>/correct", methods=["POST"])
@@ -253,7 +258,7 @@ def pdf(minutes_id):
     """Printable PDF (local fonts only; right-to-left for Arabic)."""
     minutes = get_or_404(Minutes, minutes_id)
     require("minutes.view", minutes)
-    data = export.to_pdf(minutes, corrections=services.corrections_of(minutes))
+    data = pdf_files.pdf_of(minutes, services.corrections_of(minutes))
     return _download(data, "application/pdf", f"minutes-{minutes.id}.pdf", inline=True)
 
 
