@@ -217,7 +217,7 @@ def _unsent(*conditions):
                               .order_by(OutgoingMail.id)).all()
 
 
-@tasks.task("mail.recover", retries=0, at_start=True)
+@tasks.task("mail.recover", retries=0, at_start=True, read_only=True)
 def recover() -> None:
     """The consumer starts: a message claimed by a task that was killed goes back on the queue, for when its
     claim lapses (its holder, if alive after all, finishes it first and the new task finds nothing)."""
@@ -229,7 +229,7 @@ def recover() -> None:
     requeue()
 
 
-@tasks.periodic("mail.requeue", crontab(minute="*"))
+@tasks.periodic("mail.requeue", crontab(minute="*"), read_only=True)
 def requeue() -> None:
     """Every minute: messages whose claim lapsed, or that no task took for ``MAIL_REQUEUE_MINUTES``."""
     now = utcnow()

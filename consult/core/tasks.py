@@ -11,7 +11,7 @@ Rules kept here:
 
 * A task runs inside an application context with its own database session, committed once when the task
   returns and rolled back when it raises: the services it calls never commit, as in a request. Like a POST,
-  its transaction takes SQLite's write lock at its start (``read_only=True`` tasks do not): remote work comes
+  its transaction takes SQLite's write lock at its start (not with ``read_only=True``): remote work comes
   before the first query, or keeps to short transactions of its own (mail does).
 * :meth:`Task.enqueue` waits for the commit of the session it is called in: a rolled-back request enqueues
   nothing, and a task never reads a database that does not yet hold what the request wrote.
@@ -41,6 +41,7 @@ import os
 import threading
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -227,17 +228,14 @@ def _run(app: Flask, declared_task: Task, args: tuple, task) -> None:
     token = _attempt.set(attempt)
     with app.app_context():
         try:
-            if declared_task.read_only:
+            with nullcontext() if declared_task.read_only else write_transaction():
                 declared_task.func(*args)
-            else:
-                with write_transaction():
-                    declared_task.func(*args)
-                    db.session.commit()
+                db.session.commit()  # what it wrote, and the tasks it enqueued
         except Exception as exc:
             db.session.rollback()
             permanent = isinstance(exc, Permanent)
             left = 0 if task is None else task.retries
-            if permanent or left <= 0 or declared_task.schedule is not None:
+            if permanent or left <= 0:
                 _record_failure(declared_task, args, declared_task.retries - left + 1, exc)
             if permanent:
                 raise CancelExecution(retry=False) from None

@@ -265,3 +265,57 @@ def test_command_line_lists_and_retries_failures(app, db, runner):
 def test_consume_refuses_an_immediate_queue(runner):
     result = runner.invoke(args=["tasks", "consume"])
     assert result.exit_code != 0 and "TASKS_IMMEDIATE" in result.output
+
+
+def test_the_queue_lives_in_redis_when_one_is_configured(tmp_path):
+    """``TASKS_REDIS_URL`` (or ``REDIS_URL``, which the cache and rate limits also follow): the same task goes
+    through a real Redis."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    pytest.importorskip("redis")
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("no redis-server (make test installs it)")
+    from consult import create_app
+    from consult.extensions import db
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    redis = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    try:
+        other = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
+                            "RESIDENCE_HMAC_KEY": "y" * 32, "TASKS_REDIS_URL": f"redis://127.0.0.1:{port}/0",
+                            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+        huey = tasks.queue(other)
+        assert type(huey).__name__ == "RedisHuey"
+        from types import SimpleNamespace
+
+        shared = SimpleNamespace(config={"REDIS_URL": f"redis://127.0.0.1:{port}/0"},
+                                 instance_path=str(tmp_path))
+        assert type(tasks._make_queue(shared)).__name__ == "RedisHuey"  # the platform's one Redis
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                huey.storage.conn.ping()
+                break
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        with other.app_context():
+            db.create_all()
+            write_twice.enqueue("r")
+            db.session.commit()
+            assert RAN == [] and huey.pending_count() == 1
+            huey.execute(huey.dequeue())
+            assert RAN == ["r"] and _subjects(db) == ["r-1", "r-2"]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        redis.terminate()
+        redis.wait(10)
