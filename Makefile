@@ -6,12 +6,14 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app consult
 PORT ?= 5000
 HOST ?= 127.0.0.1
-WORKERS ?= 1
-THREADS ?= 64
+# make run: server processes (empty: one per core, at least 2) and threads for pages in each; the live event
+# streams take no thread (consult/asgi.py)
+WORKERS ?=
+THREADS ?= 16
 TEST_WORKERS ?= 2
 LANGS := fr es it pt ar
 
-.PHONY: run test test-fast install install-dev system-deps chromium compile-translations translations bench lint clean help
+.PHONY: run test test-fast install install-dev system-deps chromium redis-server compile-translations translations bench lint clean help
 
 # Debian packages: pango and fonts for PDF minutes (WeasyPrint, Arabic included), Chromium for browser tests.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
@@ -56,6 +58,14 @@ chromium:
 	fi
 	@command -v chromium >/dev/null
 
+# Debian's redis-server for the tests of the Redis backends (live events, cache; each test starts its own)
+redis-server:
+	@if ! command -v redis-server >/dev/null 2>&1; then \
+	  echo "Installing Debian's redis-server (apt)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
 compile-translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel -q compile -d consult/translations -D messages
 
@@ -72,12 +82,12 @@ run: system-deps $(VENV)/.installed compile-translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty --quiet
 	$(FLASK) demo accounts
-	@echo "Serving on http://$(HOST):$(PORT) as $$CONSULT_BASE_URL (gunicorn: workers=$(WORKERS), threads=$(THREADS))"
-	$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREADS) --worker-class gthread \
-	  --bind $(HOST):$(PORT) --access-logfile - "consult:create_app()"
+	@echo "Serving on http://$(HOST):$(PORT) as $$CONSULT_BASE_URL (gunicorn + uvicorn: $(or $(WORKERS),one per core (2 at least)) \
+	worker processes x $(THREADS) threads for pages, live events on each worker's event loop; and the task consumer)"
+	$(PY) -m consult.serve --bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS)) --threads $(THREADS)
 
 # Two workers (pytest-xdist), a test file each at a time: the browser tests wait on Chromium as much as they compute.
-test: system-deps $(VENV)/.installed-dev chromium compile-translations lint
+test: system-deps $(VENV)/.installed-dev chromium redis-server compile-translations lint
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The edit loop: no browser, no PostgreSQL, no slow sweeps (make test runs everything).

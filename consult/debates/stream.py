@@ -1,11 +1,16 @@
-"""Server-sent events for live debate screens.
+"""Server-sent events for live debate screens: what a stream sends, and the drawings it sends.
+
+What a stream sends is one protocol (:func:`protocol`), a generator that says what to send, when to wait for
+the broker and when to draw, driven by a thread in the Flask route (:func:`events`: ``flask run``, the tests)
+and by the event loop of the ASGI server (``consult.debates.stream_async``: ``make run``).
 
 A stream subscribes to the broker first, then reads the debate's version. When the browser's ``Last-Event-ID``
 is not the current version (first connection, or a reconnection after missed changes), every part is sent at
 once, so a screen always shows the current state. Then each change sends the parts that changed, as named
 events carrying the HTML fragment the page includes (``sse-swap="<part>"``); a comment line is sent as a
 heartbeat when nothing happens, and the stream ends after ``DEBATES_SSE_MAX_SECONDS`` (the browser
-reconnects).
+reconnects). A flood of likes sends the question list at most once per
+``DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS``; a burst of changes is sent as one.
 
 The stream holds no database connection while it waits: fragments are rendered in a short session that is
 removed at once, and kept in the cache region :data:`RENDERINGS` (the debate, its version, the view and the
@@ -20,16 +25,19 @@ it was drawn at, so a fresh page receives nothing until something changes.
 
 from __future__ import annotations
 
+import functools
 import queue
 import threading
 import time
+from dataclasses import dataclass
 
 from flask import current_app, render_template
 from flask_babel import get_locale
 
 from consult.core import cache
 from consult.debates import queries
-from consult.debates.events import broker, stamp_of
+from consult.debates.broker import broker
+from consult.debates.events import stamp_of
 from consult.extensions import db
 
 PARTS = ("status", "speakers", "question", "poll", "ballot", "questions", "phase")
@@ -111,65 +119,144 @@ def render_parts(debate_id: int, view: str) -> tuple[int, dict[str, str]]:
     return _render(debate_id, view)
 
 
+@functools.lru_cache(maxsize=64)
 def format_event(name: str, data: str, event_id: int | None = None) -> str:
+    """One event. The streams woken by a change send the same events: each is formatted once (a drawing's
+    strings are the same objects for all of them, hashed once)."""
     lines = [f"id: {event_id}"] if event_id is not None else []
     lines.append(f"event: {name}")
     lines.extend(f"data: {line}" for line in data.splitlines() or [""])
     return "\n".join(lines) + "\n\n"
 
 
-def events(debate_id: int, view: str, last_event_id: str | None):
-    """The generator behind the SSE response (runs inside the request context, without a DB session)."""
-    config = current_app.config
-    heartbeat = float(config.get("DEBATES_SSE_HEARTBEAT_SECONDS", 15))
-    lifetime = float(config.get("DEBATES_SSE_MAX_SECONDS", 300))
+# -- what a stream sends: one protocol, two drivers ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send this text."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Wait at most ``seconds`` (0: do not wait) for the next message of the broker; the driver answers with
+    it, ``(version, stamp, parts)``, or with ``None`` when nothing came."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
+class Draw:
+    """Draw every part of the view, at ``expected`` ``(version, stamp)`` or newer (``None``: at the debate's
+    current version); the driver answers ``(version, {part: html})`` (see :func:`_render`)."""
+
+    expected: tuple[int, int] | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    heartbeat: float
+    lifetime: float
+    retry_ms: int
+    questions_gap: float
+
+    @classmethod
+    def of(cls, config) -> Settings:
+        return cls(heartbeat=float(config.get("DEBATES_SSE_HEARTBEAT_SECONDS", 15)),
+                   lifetime=float(config.get("DEBATES_SSE_MAX_SECONDS", 300)),
+                   retry_ms=int(config.get("DEBATES_SSE_RETRY_MS", 3000)),
+                   questions_gap=float(config.get("DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS", 1.0)))
+
+
+def _send_parts(parts, html, version):
+    for n, part in enumerate(parts):
+        yield Send(format_event(part, html[part], version if n == len(parts) - 1 else None))
+
+
+def _burst(first, settings: Settings, questions_sent: float):
+    """Coalesce a burst of changes that follows ``first`` into one: the newest version, every part named.
+
+    Likes come in floods: when only the question list changed, it waits until ``questions_gap`` after the
+    last list sent, gathering what comes meanwhile; anything else (the moderator's actions) goes out at
+    once."""
+    latest, stamp, changed = first
+    wanted = set(changed)
+    while True:
+        wait = questions_sent + settings.questions_gap - time.monotonic() if wanted == {"questions"} else 0
+        more = yield Wait(max(wait, 0))
+        if more is None:
+            return latest, stamp, wanted
+        latest, stamp = max(latest, more[0]), more[1]
+        wanted.update(more[2])
+
+
+def protocol(view: str, last_event_id: str | None, settings: Settings):
+    """The stream of one screen, as a generator of :class:`Send`, :class:`Wait` and :class:`Draw`, run by a
+    driver: :func:`events` in a thread (the Flask route), ``stream_async.serve`` in an event loop (the ASGI
+    server). The driver subscribes to the broker before it starts this generator.
+
+    It sends ``retry:``, then every part when ``last_event_id`` is not the debate's version (a page drawn
+    before a change, a reconnection after missed changes), else ``: up to date``; then each change's parts as
+    it comes, a heartbeat comment when nothing happens for ``heartbeat`` seconds, and it ends after
+    ``lifetime`` seconds (the browser reconnects with the last id it received)."""
     parts = VIEW_PARTS[view]
+    yield Send(f"retry: {settings.retry_ms}\n\n")
+    version, html = yield Draw(None)
+    if last_event_id != str(version):
+        yield from _send_parts(parts, html, version)
+    else:
+        yield Send(": up to date\n\n")
+    # every part on this screen shows this version or newer: a message up to it has nothing new
+    whole = version
+    deadline = time.monotonic() + settings.lifetime
+    questions_sent = 0.0
+    while (left := deadline - time.monotonic()) > 0:
+        message = yield Wait(min(settings.heartbeat, left))
+        if message is None:
+            yield Send(": heartbeat\n\n")
+            continue
+        latest, stamp, wanted = yield from _burst(message, settings, questions_sent)
+        send = [p for p in parts if p in wanted]
+        if latest <= whole or not send:
+            continue  # already shown (a reconnection that read a newer state first), or not on this view
+        # what is sent is the parts changed up to ``latest``, drawn at ``latest`` or newer; the drawing may
+        # hold a change committed meanwhile whose other parts are not in ``send``: its own message must still
+        # be sent, so the id stays at ``latest`` (the id a reconnection catches up from). A message that
+        # comes late (another process's, after a newer one) is drawn at the version already sent.
+        version = max(version, latest)
+        _drawn, html = yield Draw((version, stamp))
+        if "questions" in send:
+            questions_sent = time.monotonic()
+        yield from _send_parts(send, html, version)
+
+
+def _get(subscription: queue.Queue, seconds: float):
+    try:
+        return subscription.get(timeout=seconds) if seconds > 0 else subscription.get_nowait()
+    except queue.Empty:
+        return None
+
+
+def events(debate_id: int, view: str, last_event_id: str | None):
+    """The generator behind the Flask SSE response (runs inside the request context, without a DB session,
+    one thread per stream: the development server and the tests)."""
     subscription = broker.subscribe(debate_id)
     try:
-        yield f"retry: {int(config.get('DEBATES_SSE_RETRY_MS', 3000))}\n\n"
-        version, html = render_parts(debate_id, view)
-        if last_event_id != str(version):
-            for n, part in enumerate(parts):
-                yield format_event(part, html[part], version if n == len(parts) - 1 else None)
-        else:
-            yield ": up to date\n\n"
-        deadline = time.monotonic() + lifetime
-        question_gap = float(config.get("DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS", 1.0))
-        questions_sent = 0.0
-        while time.monotonic() < deadline:
+        steps = protocol(view, last_event_id, Settings.of(current_app.config))
+        answer = None
+        while True:
             try:
-                latest, stamp, changed = subscription.get(timeout=heartbeat)
-            except queue.Empty:
-                yield ": heartbeat\n\n"
-                continue
-            wanted = set(changed)
-            while True:  # coalesce a burst of changes into one rendering
-                if wanted == {"questions"}:
-                    # likes come in floods: the question list goes out at most once per interval, while
-                    # anything else (the moderator's actions) goes out at once
-                    wait = questions_sent + question_gap - time.monotonic()
-                else:
-                    wait = 0
-                try:
-                    more_version, stamp, more = (subscription.get(timeout=wait) if wait > 0
-                                                 else subscription.get_nowait())
-                except queue.Empty:
-                    break
-                latest = max(latest, more_version)
-                wanted.update(more)
-            if latest <= version:
-                continue  # already sent (a reconnection that read a newer state first)
-            send = [p for p in parts if p in wanted]
-            if not send:
-                continue  # nothing this view shows (the question list on the projector): nothing to render
-            _drawn, html = _render(debate_id, view, (latest, stamp))
-            # what was sent is the parts changed up to ``latest``; the drawing may be newer (a change
-            # committed meanwhile), but that change's other parts are not in ``send``: its own message must
-            # still be sent, so ``version`` stays at ``latest`` (the id a reconnection catches up from)
-            version = latest
-            if "questions" in send:
-                questions_sent = time.monotonic()
-            for n, part in enumerate(send):
-                yield format_event(part, html[part], version if n == len(send) - 1 else None)
+                step = steps.send(answer)
+            except StopIteration:
+                return
+            answer = None
+            if isinstance(step, Send):
+                yield step.text
+            elif isinstance(step, Wait):
+                answer = _get(subscription, step.seconds)
+            else:
+                answer = _render(debate_id, view, step.expected)
     finally:
         broker.unsubscribe(debate_id, subscription)

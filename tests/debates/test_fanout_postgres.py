@@ -31,7 +31,6 @@ LISTENER = r"""
 import json, os, queue, sys, tempfile
 from consult import create_app
 from consult.debates import events
-from consult.extensions import db
 
 debate_id = int(sys.argv[1])
 app = create_app({"TESTING": True, "INSTANCE_PATH": tempfile.mkdtemp(prefix="consult-fanout-"),
@@ -39,8 +38,8 @@ app = create_app({"TESTING": True, "INSTANCE_PATH": tempfile.mkdtemp(prefix="con
                   "RESIDENCE_HMAC_KEY": "test-residence-key-0123456789abcdef",
                   "DATABASE_URL": os.environ["FANOUT_DATABASE_URL"], "MAIL_SERVER": None})
 with app.app_context():
-    events.ensure_listening(db.engine)
-    assert events._listener.active, "listener did not start"
+    events.listen()
+    assert events.backend_of().active, "listener did not start"
     q = events.broker.subscribe(debate_id)
     print("READY", flush=True)
     try:
@@ -142,7 +141,7 @@ def test_rolled_back_change_is_not_announced_to_other_processes(db, make_user, m
 def test_this_process_hears_its_own_changes_once(db, make_user, make_debate):
     mod = make_user("mod", roles=("moderator",))
     debate = make_debate(mod)
-    events.ensure_listening(db.engine)
+    events.listen()
     q = events.broker.subscribe(debate.id)
     try:
         before = debate.version

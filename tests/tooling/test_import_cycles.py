@@ -6,7 +6,8 @@ cycle, met later), except those under ``if TYPE_CHECKING:``, which never run.
 
 - Packages: ``consult.<name>`` and everything under it is one node; the modules directly under ``consult/``
   (``cli``, ``config``, ``extensions``) are nodes of their own, and ``consult/__init__.py`` (``create_app``,
-  which assembles every package) is left out: nothing in the packages may import it.
+  which assembles every package) is left out: nothing in the packages may import it, except the
+  application's entry points (:data:`ENTRY_POINTS`: the ASGI application a server loads).
 - Files: an import names the file it loads (``from consult.x import y`` is ``consult/x/y.py`` when that file
   exists, else ``consult/x/__init__.py``). A module importing from its own package's ``__init__`` (the
   blueprint ``bp`` that ``__init__`` defines before importing its views) is the usual Flask layout, not a
@@ -25,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "consult"
 EXCLUDED = ("consult.migrations",)
+#: modules that build the application for a server (and that nothing imports)
+ENTRY_POINTS = ("consult.asgi",)
 
 
 def _module_name(path: Path) -> str:
@@ -174,7 +177,10 @@ def test_no_import_cycle_between_packages():
 
 
 def test_no_package_imports_create_app():
-    importers = {source: where["consult"] for source, where in package_graph().items() if "consult" in where}
+    graph = package_graph()
+    assert not any(point in targets for targets in graph.values() for point in ENTRY_POINTS)
+    importers = {source: where["consult"] for source, where in package_graph().items()
+                 if "consult" in where and source not in ENTRY_POINTS}
     assert not importers, importers
 
 

@@ -1,20 +1,21 @@
 """The screens of the room: the projector page (with the join code as a QR code) and the event stream that
-keeps the projector, the public page and the console up to date (``consult.debates.stream``)."""
+keeps the projector, the public page and the console up to date (``consult.debates.stream``; served by a
+thread per stream here, by the event loop under the ASGI server: ``consult.debates.stream_async``)."""
 
 from __future__ import annotations
 
 import io
 
 import segno
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from consult.core.policy import require
 from consult.core.rendering import render
-from consult.debates import bp, queries, stream
-from consult.debates.events import ensure_listening
+from consult.debates import bp, queries, stream, stream_async
+from consult.debates.events import listen
 from consult.debates.views.common import join_url, load
 from consult.extensions import db
 
@@ -39,18 +40,32 @@ def projector(debate_id):
 
 @bp.route("/debates/<int:debate_id>/events")
 def events(debate_id):
-    """Server-sent events (text/event-stream) for the public page or the projector; see ``stream``."""
+    """Server-sent events (text/event-stream) for the public page or the projector; see ``stream``.
+
+    Under the ASGI server the stream is held by the event loop: the route then hands it a ``Ticket`` (in the
+    environ) with the stream's first drawing, and the body it returns is left unread."""
     debate = load(debate_id)
     require("debate.view", debate)
     view = request.args.get("view", "public")
     if view not in stream.VIEWS:
         view = "public"
-    get_locale()  # decided now, while the session is still there
+    locale = str(get_locale())  # decided now, while the session is still there
     last_event_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
-    ensure_listening(db.engine)
+    listen()  # this process hears the other processes' changes from now on
     db.session.remove()  # no connection or transaction is held while streaming
-    response = Response(stream_with_context(stream.events(debate_id, view, last_event_id)),
-                        mimetype="text/event-stream")
+    holder = request.environ.get(stream_async.ENVIRON_KEY)
+    if holder is not None:
+        holder["ticket"] = stream_async.Ticket(
+            debate_id, view, last_event_id, locale, request.url_root, stream.Settings.of(current_app.config),
+            first=stream.render_parts(debate_id, view))
+        body = iter(())
+    else:
+        body = stream_with_context(stream.events(debate_id, view, last_event_id))
+    response = Response(body, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache, no-transform"
     response.headers["X-Accel-Buffering"] = "no"
     return response
+
+
+#: served by the event loop under the ASGI server (``consult.asgi``)
+events.native_stream = stream_async.serve

@@ -1,0 +1,146 @@
+"""The ASGI application (``consult.asgi``) driven in this process: pages go to the Flask app on its thread
+pool, a debate's event stream is held by the event loop and sends what the Flask route sends."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from consult.asgi import create_asgi
+from consult.debates import services as s
+from consult.debates.broker import broker
+from consult.debates.models import Debate
+from tests.debates.test_views import parse, read_events
+
+
+@pytest.fixture
+def bridge(app):
+    bridge = create_asgi(app)
+    yield bridge
+    bridge.streams.shutdown(wait=True)
+    bridge.pages.executor.shutdown(wait=True)
+
+
+@pytest.fixture
+def live(db, make_user, make_debate):
+    mod = make_user("mod", roles=("moderator",))
+    debate = make_debate(mod)
+    s.start_debate(debate, mod)
+    db.session.commit()
+    return debate, mod
+
+
+class Call:
+    """One request to the ASGI app, as a server would make it; what the app sends is kept in ``sent``."""
+
+    def __init__(self, bridge, path: str, query: str = "", host: str = "localhost", headers=()):
+        self.inbox: asyncio.Queue = asyncio.Queue()
+        self.sent: asyncio.Queue = asyncio.Queue()
+        self.inbox.put_nowait({"type": "http.request", "body": b"", "more_body": False})
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
+                 "query_string": query.encode(), "client": ("127.0.0.1", 40000),
+                 "server": ("127.0.0.1", 80),
+                 "headers": [(b"host", host.encode()), *((k.encode(), v.encode()) for k, v in headers)]}
+        self.task = asyncio.ensure_future(bridge(scope, self.inbox.get, self.sent.put))
+
+    async def start(self) -> dict:
+        message = await asyncio.wait_for(self.sent.get(), 10)
+        assert message["type"] == "http.response.start"
+        return message
+
+    async def body(self) -> bytes:
+        message = await asyncio.wait_for(self.sent.get(), 10)
+        return message["body"]
+
+    async def whole_body(self) -> bytes:
+        chunks = []
+        while True:
+            message = await asyncio.wait_for(self.sent.get(), 10)
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                return b"".join(chunks)
+
+    async def hang_up(self) -> None:
+        self.inbox.put_nowait({"type": "http.disconnect"})
+        await asyncio.wait_for(self.task, 10)
+
+
+def _run(coroutine):
+    return asyncio.run(coroutine)
+
+
+def test_a_page_is_answered_by_the_flask_app(bridge, db):
+    async def main():
+        call = Call(bridge, "/privacy")
+        start = await call.start()
+        assert start["status"] == 200 and (b"content-security-policy" in dict(start["headers"]))
+        assert b"</html>" in await call.whole_body()
+
+    _run(main())
+
+
+def test_a_stream_is_held_by_the_loop_and_sends_each_change(app, bridge, db, live):
+    debate, mod = live
+    version = db.session.get(Debate, debate.id).version
+
+    async def main():
+        call = Call(bridge, f"/debates/{debate.id}/events", f"view=public&last_event_id={version}")
+        start = await call.start()
+        headers = dict(start["headers"])
+        assert start["status"] == 200 and headers[b"content-type"].startswith(b"text/event-stream")
+        assert headers[b"cache-control"] == b"no-cache, no-transform"
+        assert await call.body() == b"retry: 3000\n\n: up to date\n\n"
+        assert broker.count(debate.id) == 1
+
+        def act():
+            with app.app_context():
+                s.add_speaker(db.session.get(Debate, debate.id), mod, "Amina")
+                db.session.commit()
+                return db.session.get(Debate, debate.id).version
+
+        new_version = await asyncio.get_running_loop().run_in_executor(None, act)
+        blocks = (await call.body()).decode().strip().split("\n\n")
+        event = parse(blocks[-1])
+        assert event["event"] == "speakers" and event["id"] == str(new_version) and "Amina" in event["data"]
+        await call.hang_up()  # the client went away: the stream ends at once
+        assert broker.count(debate.id) == 0
+
+    _run(main())
+
+
+def test_the_loop_sends_the_same_parts_as_the_flask_route(app, bridge, client, db, live):
+    debate, _mod = live
+    french = {"Accept-Language": "fr"}
+    response = client.get(f"/debates/{debate.id}/events?view=projector&last_event_id=0", headers=french,
+                          buffered=False)
+    by_thread = [parse(block) for block in read_events(iter(response.response), 5)][1:]
+    response.close()
+
+    async def main():
+        call = Call(bridge, f"/debates/{debate.id}/events", "view=projector&last_event_id=0",
+                    headers=[("accept-language", "fr")])
+        await call.start()
+        text = (await call.body()).decode()
+        await call.hang_up()
+        return [parse(block) for block in text.strip().split("\n\n")][1:]
+
+    by_loop = _run(main())
+    assert [e["event"] for e in by_loop] == ["status", "speakers", "question", "poll"]
+    assert by_loop == by_thread
+
+
+def test_a_refused_stream_is_answered_as_the_route_answers(bridge, db, live):
+    debate, _mod = live
+
+    async def main():
+        missing = Call(bridge, "/debates/999999/events")
+        assert (await missing.start())["status"] == 404
+        await missing.whole_body()
+        other_host = Call(bridge, f"/debates/{debate.id}/events", host="evil.example")
+        assert (await other_host.start())["status"] == 400
+        await other_host.whole_body()
+        assert broker.count(debate.id) == 0
+
+    _run(main())
