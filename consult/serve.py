@@ -67,8 +67,10 @@ def _stop(processes) -> None:
 class Consumer:
     """The task consumer, started again when it stops."""
 
-    def __init__(self, env: dict):
-        self.command = [sys.executable, "-m", "flask", "--app", "consult", "tasks", "consume"]
+    COMMAND = [sys.executable, "-m", "flask", "--app", "consult", "tasks", "consume"]
+
+    def __init__(self, env: dict, command: list[str] | None = None):
+        self.command = command or self.COMMAND
         self.env, self.process, self.pause, self.started = env, None, 1.0, 0.0
         self.next_start = 0.0
         self.available = True
