@@ -14,7 +14,8 @@ better. Each message is:
 
 1. *claimed* by a task (``claim_token``: the task's queue id, the same for each of its retries;
    ``claimed_until``: now + ``MAIL_CLAIM_SECONDS``), in a transaction committed at once. A message claimed by
-   another task that is still within its claim is left to it;
+   another task that is still within its claim is left to it; a long batch renews its claim on what it has
+   not sent yet when half the claim time has passed, so a slow server never lets a claim lapse under it;
 2. sent over SMTP, outside any transaction (SQLite's write lock is never held while the mail server answers);
 3. deleted from the outbox, committed at once: a retried batch finds only what is left to send.
 
@@ -31,6 +32,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -196,20 +198,35 @@ def deliver(message_ids: list[int]) -> None:
     try:
         smtp = _connect()
         with smtp:
-            for row in claimed:
-                try:
-                    smtp.send_message(_message(row))
-                except smtplib.SMTPException as err:
-                    if not _refused(err):
-                        raise
-                    _fail_one(row.id, err)
-                else:
-                    _sent(row.id)
-                left.remove(row.id)
+            _send_all(smtp, claimed, left, attempt.id)
     except (OSError, smtplib.SMTPException) as err:
         log.warning("mail not sent: %s (%d of %d left)", type(err).__name__, len(left), len(claimed))
         _hold(left, attempt.id, attempt.retry_delay)
         raise tasks.TaskError(err) from None
+
+
+def _send_all(smtp, claimed: list, left: list[int], token: str) -> None:
+    """Send each claimed message, taking it off ``left`` once it is sent (or refused). A long batch renews
+    its claim on what it has not sent yet when half the claim time has passed, and skips what another task
+    took meanwhile (a claim that lapsed all the same)."""
+    lease = int(current_app.config["MAIL_CLAIM_SECONDS"])
+    renew_at = time.monotonic() + lease / 2
+    for row in claimed:
+        if time.monotonic() >= renew_at:
+            mine = {r.id for r in _claim(left, token)}
+            left[:] = [message_id for message_id in left if message_id in mine]
+            renew_at = time.monotonic() + lease / 2
+        if row.id not in left:
+            continue
+        try:
+            smtp.send_message(_message(row))
+        except smtplib.SMTPException as err:
+            if not _refused(err):
+                raise
+            _fail_one(row.id, err)
+        else:
+            _sent(row.id)
+        left.remove(row.id)
 
 
 def _unsent(*conditions):
