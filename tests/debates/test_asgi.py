@@ -13,6 +13,9 @@ from consult.debates.broker import broker
 from consult.debates.models import Debate
 from tests.debates.test_views import parse, read_events
 
+#: the app runs each request in a thread of its pool: the test's writes must be committed for it to see them
+pytestmark = pytest.mark.committed_db
+
 
 @pytest.fixture
 def bridge(app):
