@@ -11,8 +11,10 @@ in four states, in alternating rounds:
   entries (a host that has not drawn the page yet, another host having drawn it);
 * ``nothing_cached``: the app without Redis, its cache emptied before each request (everything drawn).
 
-Each figure is the median, over every request, of the page's wall time over that of the /privacy request made
-just before it by the same app (the machine's load cancels out); JSON goes to
+Each figure is the median, over every request, of the page's CPU time (this thread's: the app and the client)
+over that of the /privacy request made just before it by the same app, which other work on the machine hardly
+moves; the same ratio of wall times, which includes the waits on Redis (a loopback round trip here, a network
+one between hosts), and the number of Redis round trips per page are given beside it. JSON goes to
 ``benchmarks/results/cache_redis.json``.
 
     .venv/bin/python -m benchmarks.cache_redis [--proposals 1000] [--comments 500] [--requests 15]
@@ -68,19 +70,47 @@ def _forget(app) -> None:
         store.local.clear()
 
 
-def _paired(client, app, url: str, n: int, cold: bool) -> tuple[list[float], list[float]]:
-    """``n`` times: /privacy, then the page (its cache emptied first when ``cold``); wall times in ms."""
+class Counting:
+    """The Redis client of the cache, counting the commands (each one a round trip)."""
+
+    def __init__(self, client):
+        self.client, self.calls = client, 0
+
+    def get(self, *args, **kwargs):
+        self.calls += 1
+        return self.client.get(*args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        self.calls += 1
+        return self.client.set(*args, **kwargs)
+
+
+def _paired(client, app, url: str, n: int, cold: bool, figures: dict) -> None:
+    """``n`` times: /privacy, then the page (its cache emptied first when ``cold``): CPU and wall ms of each,
+    and the page's Redis round trips."""
     headers = {"Accept-Encoding": "gzip"}
-    bare, page = [], []
+    caches = app.extensions.get("consult_cache")
+    counting = caches.shared.client if caches and caches.shared else None
     for _ in range(n):
-        for target, times in (("/privacy", bare), (url, page)):
+        for target in ("/privacy", url):
             if cold and target == url:
                 _forget(app)
-            start = time.perf_counter()
+            calls = counting.calls if counting else 0
+            cpu, wall = time.thread_time(), time.perf_counter()
             response = client.get(target, headers=headers)
-            times.append((time.perf_counter() - start) * 1000)
+            cpu, wall = (time.thread_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
             assert response.status_code == 200, (target, response.status_code)
-    return bare, page
+            kind = "bare" if target == "/privacy" else "page"
+            figures[f"{kind}_cpu"].append(cpu)
+            figures[f"{kind}_wall"].append(wall)
+            if kind == "page":
+                figures["redis_calls"].append((counting.calls if counting else 0) - calls)
+
+
+def _ratio(figures: dict, what: str) -> float:
+    """The median of each page request's figure over that of the /privacy request just before it."""
+    pairs = zip(figures[f"page_{what}"], figures[f"bare_{what}"], strict=True)
+    return round(statistics.median([page / bare for page, bare in pairs if bare > 0]), 2)
 
 
 def run(n_proposals: int, n_comments: int, n_requests: int, rounds: int) -> dict:
@@ -100,29 +130,30 @@ def run(n_proposals: int, n_comments: int, n_requests: int, rounds: int) -> dict
                      "proposal_no_comments": f"/proposals/{proposal_id + 1}"}
             apps = {"in_process": (plain, False), "redis_warm": (shared, False),
                     "redis_other_host": (shared, True), "nothing_cached": (plain, True)}
-            clients = {name: app.test_client() for name, app in (("plain", plain), ("shared", shared))}
-            for app, _cold in apps.values():  # warm: every page drawn once by each app (Redis filled too)
-                client = clients["plain" if app is plain else "shared"]
-                for url in pages.values():
-                    client.get(url, headers={"Accept-Encoding": "gzip"})
-            bare: dict[str, dict[str, list[float]]] = {s: {p: [] for p in pages} for s in STATES}
-            ms: dict[str, dict[str, list[float]]] = {s: {p: [] for p in pages} for s in STATES}
+            clients = {"plain": plain.test_client(), "shared": shared.test_client()}
+            for _ in range(2):  # warm: every page drawn by each app (Redis filled too), a second time cached
+                for client in clients.values():
+                    for url in pages.values():
+                        client.get(url, headers={"Accept-Encoding": "gzip"})
+            caches = shared.extensions["consult_cache"]
+            caches.shared.client = Counting(caches.shared.client)
+            kinds = ("bare_cpu", "page_cpu", "bare_wall", "page_wall", "redis_calls")
+            figures = {s: {p: {k: [] for k in kinds} for p in pages} for s in STATES}
             for _round in range(rounds):
                 for state, (app, cold) in apps.items():
                     client = clients["plain" if app is plain else "shared"]
                     for page, url in pages.items():
-                        privacy, times = _paired(client, app, url, n_requests, cold)
-                        bare[state][page] += privacy
-                        ms[state][page] += times
-            # each page request over the /privacy request just before it: the machine's load cancels out
-            ratios = {state: {page: round(statistics.median(
-                [value / yardstick for value, yardstick in zip(ms[state][page], bare[state][page],
-                                                                strict=True)]), 2)
-                for page in pages} for state in STATES}
+                        _paired(client, app, url, n_requests, cold, figures[state][page])
             return {"proposals": n_proposals, "comments": n_comments, "requests": n_requests,
-                    "rounds": rounds, "load_average": os.getloadavg(), "ratio_to_privacy": ratios,
-                    "median_ms": {s: {p: round(statistics.median(v), 2) for p, v in pages_ms.items()}
-                                  for s, pages_ms in ms.items()}}
+                    "rounds": rounds, "load_average": os.getloadavg(),
+                    "cpu_ratio_to_privacy": {s: {p: _ratio(f, "cpu") for p, f in by.items()}
+                                             for s, by in figures.items()},
+                    "wall_ratio_to_privacy": {s: {p: _ratio(f, "wall") for p, f in by.items()}
+                                              for s, by in figures.items()},
+                    "redis_round_trips": {s: {p: statistics.median(f["redis_calls"]) for p, f in by.items()}
+                                          for s, by in figures.items()},
+                    "page_cpu_ms": {s: {p: round(statistics.median(f["page_cpu"]), 2) for p, f in by.items()}
+                                    for s, by in figures.items()}}
         finally:
             redis_process.terminate()
             redis_process.wait(10)
@@ -138,9 +169,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     figures = run(args.proposals, args.comments, args.requests, args.rounds)
     print(f"load average {figures['load_average']}")
-    print(f"{'page (x /privacy)':<28}" + "".join(f"{state:>18}" for state in STATES))
-    for page in figures["ratio_to_privacy"]["in_process"]:
-        print(f"{page:<28}" + "".join(f"{figures['ratio_to_privacy'][state][page]:>18}" for state in STATES))
+    tables = (("CPU x /privacy", "cpu_ratio_to_privacy"), ("wall x /privacy", "wall_ratio_to_privacy"),
+              ("Redis round trips", "redis_round_trips"))
+    for title, key in tables:
+        print(f"{title:<28}" + "".join(f"{state:>18}" for state in STATES))
+        for page in figures[key]["in_process"]:
+            print(f"  {page:<26}" + "".join(f"{figures[key][state][page]:>18}" for state in STATES))
     print("wrote", write_result("cache_redis", figures))
     return 0
 

@@ -89,6 +89,9 @@ class Defaults:
     CACHE_KEY_PREFIX: str | None = None
     #: seconds an entry stays in Redis
     CACHE_DEFAULT_TIMEOUT = 24 * 60 * 60
+    #: a region whose values stay below this many bytes is not shared through Redis: drawing such a value
+    #: again costs less than a round trip to Redis (a card, a pager)
+    CACHE_REDIS_MIN_BYTES = 4096
 
     #: argon2id parameters: "default" for real use, "test" (the cheapest RFC profile) only in the test suite.
     PASSWORD_HASH_PROFILE = "default"

@@ -315,7 +315,7 @@ def _shared(app) -> RedisStore | None:
     client = app.config.get("CACHE_REDIS_CLIENT") or cache_redis.connect(url)  # tests give a stand-in
     prefix = app.config.get("CACHE_KEY_PREFIX") or f"consult:{code_stamp()}"
     return RedisStore(client, prefix, int(app.config.get("CACHE_DEFAULT_TIMEOUT") or 86400),
-                      app.config["SECRET_KEY"])
+                      app.config["SECRET_KEY"], int(app.config.get("CACHE_REDIS_MIN_BYTES") or 0))
 
 
 class _AppCache:

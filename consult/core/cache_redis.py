@@ -12,7 +12,8 @@ Every host must therefore have the same ``SECRET_KEY`` (which sessions need anyw
 Keys are a digest of a canonical text of the region's name and key (ints, text, times, decimals, rows,
 tuples...), the same in every process and on every host; a key holding anything else is not shared.
 
-Entries expire after ``CACHE_DEFAULT_TIMEOUT`` seconds; the Redis given to the cache should also have a
+Values under ``CACHE_REDIS_MIN_BYTES`` stay in the process (see :class:`RedisStore`). Entries expire after
+``CACHE_DEFAULT_TIMEOUT`` seconds; the Redis given to the cache should also have a
 ``maxmemory`` with an LRU policy (``deploy/redis/``). When Redis does not answer, pages are made as if
 nothing were cached, and it is tried again 30 seconds later.
 """
@@ -192,16 +193,28 @@ def _key_of(value) -> str:
 
 
 class RedisStore:
-    """Entries of every region, shared through one Redis (see the module's docstring)."""
+    """Entries of every region, shared through one Redis (see the module's docstring).
+
+    Only values of ``min_bytes`` or more go to Redis: a smaller one (a card, a pager) is drawn again faster
+    than it comes back from Redis. A region whose first :attr:`SMALL_AFTER` values were all smaller is not
+    asked of Redis any more in this process (a page of twenty cards does not make twenty round trips)."""
 
     RETRY_AFTER = 30.0
+    SMALL_AFTER = 16
 
-    def __init__(self, client, prefix: str, timeout: int, secret: str | bytes):
+    def __init__(self, client, prefix: str, timeout: int, secret: str | bytes, min_bytes: int = 4096):
         self.client, self.prefix, self.timeout_ms = client, prefix, int(timeout * 1000)
+        self.min_bytes = min_bytes
         secret = secret.encode() if isinstance(secret, str) else secret
         self._mac_key = hashlib.blake2b(secret, digest_size=32, person=b"consult.cache").digest()
         self._down_until = 0.0
         self._refused: set[str] = set()
+        #: region → [values below min_bytes, values of min_bytes or more] seen by this process
+        self._sizes: dict[str, list[int]] = {}
+
+    def _worth_asking(self, name: str) -> bool:
+        small, large = self._sizes.get(name, (0, 0))
+        return large > 0 or small < self.SMALL_AFTER
 
     def _key(self, name: str, key) -> str:
         digest = hashlib.blake2b(_key_of(key).encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
@@ -212,7 +225,7 @@ class RedisStore:
                                digest_size=MAC_SIZE).digest()
 
     def get(self, name: str, key):
-        if time.monotonic() < self._down_until:
+        if time.monotonic() < self._down_until or not self._worth_asking(name):
             return None
         try:
             redis_key = self._key(name, key)
@@ -238,8 +251,17 @@ class RedisStore:
     def put(self, name: str, key, value) -> None:
         if time.monotonic() < self._down_until:
             return
+        sizes = self._sizes.setdefault(name, [0, 0])
+        if not self._worth_asking(name) and sizes[0] % self.SMALL_AFTER:
+            sizes[0] += 1  # a region of small values: one in SMALL_AFTER is still weighed, nothing else
+            return
         try:
-            redis_key, data = self._key(name, key), dumps(value)
+            data = dumps(value)
+            if len(data) < self.min_bytes:
+                sizes[0] += 1
+                return
+            sizes[1] += 1
+            redis_key = self._key(name, key)
         except Unshareable as error:
             if name not in self._refused:  # said once per region and process
                 self._refused.add(name)

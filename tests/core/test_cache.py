@@ -24,6 +24,7 @@ NOTES = cache.region("test_cache_notes", depends_on=("note", "version"), max_ent
 SIZED = cache.region("test_cache_sized", depends_on=("note",), max_entries=8, max_size=100)
 WORDS = cache.region("test_cache_words", depends_on=("word",), varies_on=(cache.language,), max_entries=8)
 HELD = cache.region("test_cache_held", depends_on=("note",), max_entries=8, local=True)
+WORDS_SMALL = cache.region("test_cache_small", depends_on=("word",), max_entries=64)
 WHOLE = cache.region("test_cache_whole", depends_on=("note",), max_entries=8, precompressed=True)
 
 
@@ -34,10 +35,12 @@ class FakeRedis:
         self.data: dict[str, bytes] = {}
         self.down = False
         self.timeouts: list[int] = []
+        self.gets = 0
 
     def get(self, key):
         if self.down:
             raise ConnectionError("Connection refused")
+        self.gets += 1
         return self.data.get(key)
 
     def set(self, key, value, px=None):
@@ -136,6 +139,26 @@ def test_workers_share_entries_through_redis_and_values_keep_their_type():
         head, raw = NOTES.get_or_make(other, note=2, version=1)
         assert other.calls == 0 and isinstance(head, Markup) and raw == b"\x1f\x8b bytes"
         assert NOTES.get(note=1, version=2) is None  # a new version is not in Redis either
+
+
+def test_small_values_are_drawn_again_rather_than_fetched_from_redis():
+    redis = FakeRedis()
+    app = worker(redis)
+    app.config["CACHE_REDIS_MIN_BYTES"] = 100
+    with app.app_context():
+        NOTES.get_or_make(Maker("x" * 200), note=0, version=1)  # large: shared
+        for n in range(1, 40):
+            WORDS_SMALL.get_or_make(Maker(f"card {n}"), word=n)
+    assert len(redis.data) == 1  # the small ones stay in the process
+    asked = redis.gets
+    with app.app_context():
+        WORDS_SMALL.clear()
+        WORDS_SMALL.get_or_make(Maker("card 1"), word=1)  # a region of small values: Redis is not asked
+        assert redis.gets == asked
+        NOTES.clear()
+        again = Maker("not drawn")
+        assert NOTES.get_or_make(again, note=0, version=1) == "x" * 200 and again.calls == 0
+        assert redis.gets == asked + 1
 
 
 def test_a_local_region_stays_in_the_process():
