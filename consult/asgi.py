@@ -13,7 +13,7 @@ pool of threads for everything else:
   ``/debates/<id>/events``) is answered by that coroutine (``consult.debates.stream_async``). It runs the
   Flask route itself once, in one of ``STREAM_THREADS`` threads (``CONSULT_STREAM_THREADS``, 4), so every
   check of the route holds (Host, session, language, policy, headers), then keeps the response open on the
-  loop; the drawings it sends are made in the same threads, once per change and language.
+  loop; the drawings it sends are made once per change and language, in two threads of their own.
 
 The same Flask application still serves everything through any WSGI server (``flask run``, the tests'
 client and browser server): there the stream route keeps one thread per stream.
@@ -39,6 +39,7 @@ class Bridge:
         self.flask = flask_app
         self.pages = WSGIMiddleware(flask_app, workers=threads)
         self.streams = ThreadPoolExecutor(max_workers=stream_threads, thread_name_prefix="streams")
+        #: what the native handlers keep per application (closed when the server stops)
         self.extensions: dict = {}
 
     async def __call__(self, scope, receive, send):
@@ -94,6 +95,8 @@ class Bridge:
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
                 self.streams.shutdown(wait=False, cancel_futures=True)
+                for extension in self.extensions.values():
+                    extension.close()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 

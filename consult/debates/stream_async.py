@@ -13,7 +13,7 @@ instead of a thread; the server's threads stay free for pages. What a stream sen
    environ key :data:`ENVIRON_KEY`, the route hands back a :class:`Ticket` (what the stream needs, with its
    first drawing) instead of a generator; a refusal (404, 403, 400) is sent as the route answered it.
 2. The loop then drives the protocol: the broker's messages come from its queue; a drawing at a version is
-   made once per process, language and view whatever the number of streams waiting for it, in a stream
+   made once per process, language and view whatever the number of streams waiting for it, in a drawing
    thread with an application and request context of its own (``Drawings``), through the cache region
    ``stream.RENDERINGS`` (so never on the loop, and once per change and language in each process, or once
    in all with Redis).
@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from flask_babel import force_locale
@@ -53,11 +54,17 @@ class Ticket:
 
 
 class Drawings:
-    """The drawings being made in one process: every stream that waits for the same one awaits one future."""
+    """The drawings being made in one process: every stream that waits for the same one awaits one future.
+    They are made in two threads of their own, so that a crowd of phones connecting (their routes run in the
+    stream threads) never delays the next change on the screens already open."""
 
-    def __init__(self, app, executor):
-        self.app, self.executor = app, executor
+    def __init__(self, app):
+        self.app = app
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="drawings")
         self._pending: dict[tuple, asyncio.Future] = {}
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
 
     def _draw(self, ticket: Ticket, expected):
         path = f"/debates/{ticket.debate_id}/events"
@@ -143,7 +150,7 @@ async def serve(bridge, scope, receive, send, values) -> None:
             return
         drawings = bridge.extensions.get("debate_drawings")
         if drawings is None:
-            drawings = bridge.extensions["debate_drawings"] = Drawings(bridge.flask, bridge.streams)
+            drawings = bridge.extensions["debate_drawings"] = Drawings(bridge.flask)
         task = asyncio.current_task()
         gone: list = []
         watcher = asyncio.get_running_loop().create_task(_watch(receive, task, gone))

@@ -23,6 +23,8 @@ def bridge(app):
     yield bridge
     bridge.streams.shutdown(wait=True)
     bridge.pages.executor.shutdown(wait=True)
+    for extension in bridge.extensions.values():
+        extension.close()
 
 
 @pytest.fixture
