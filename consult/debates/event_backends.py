@@ -153,6 +153,20 @@ def socket_folder(instance_path: str) -> Path:
     return folder
 
 
+def _datagrams(lines: str, size: int = 32768):
+    """``lines`` in datagrams of at most ``size`` bytes, cut between lines."""
+    chunk: list[bytes] = []
+    length = 0
+    for line in lines.encode().splitlines():
+        if chunk and length + len(line) + 1 > size:
+            yield b"\n".join(chunk)
+            chunk, length = [], 0
+        chunk.append(line)
+        length += len(line) + 1
+    if chunk:
+        yield b"\n".join(chunk)
+
+
 class UnixSocketBackend(RelayBackend):
     """Datagrams between the processes of one host (see the module's docstring)."""
 
@@ -207,11 +221,12 @@ class UnixSocketBackend(RelayBackend):
             return []
 
     def send(self, lines: str) -> None:
-        data = lines.encode()
         sock = self._socket_out()
+        datagrams = list(_datagrams(lines))
         for peer in self.peers():
             try:
-                sock.sendto(data, str(peer))
+                for data in datagrams:
+                    sock.sendto(data, str(peer))
             except ConnectionRefusedError:  # nobody reads it any more: a process that is gone
                 peer.unlink(missing_ok=True)
             except FileNotFoundError:

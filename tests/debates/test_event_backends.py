@@ -169,6 +169,13 @@ def test_a_committed_change_is_sent_to_every_other_process_and_a_dead_one_is_for
         peer.close()
 
 
+def test_many_changes_at_once_go_in_datagrams_a_socket_takes():
+    lines = "\n".join(f"origin {n}:1:0:questions" for n in range(5000))
+    datagrams = list(event_backends._datagrams(lines, size=1000))
+    assert len(datagrams) > 50 and all(len(d) <= 1000 for d in datagrams)
+    assert b"\n".join(datagrams).decode() == lines
+
+
 def test_a_change_from_another_process_reaches_this_process_s_streams(tmp_path):
     folder = tmp_path / "events"
     backend = event_backends.UnixSocketBackend(folder)
