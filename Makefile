@@ -13,7 +13,7 @@ THREADS ?= 16
 TEST_WORKERS ?= 2
 LANGS := fr es it pt ar
 
-.PHONY: run test test-fast install install-dev system-deps chromium redis-server compile-translations translations bench lint clean help
+.PHONY: run test test-fast install install-dev system-deps chromium redis-server nginx compile-translations translations bench lint clean help
 
 # Debian packages: pango and fonts for PDF minutes (WeasyPrint, Arabic included), Chromium for browser tests.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
@@ -66,6 +66,15 @@ redis-server:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq redis-server >/dev/null; \
 	fi
 
+# Debian's nginx and openssl for the deployment test (tests/deploy/test_cluster.py runs deploy/nginx/ itself,
+# without root, in front of two app servers: on the PostgreSQL pass)
+nginx:
+	@if ! { command -v nginx || test -x /usr/sbin/nginx; } >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then \
+	  echo "Installing Debian's nginx and openssl (apt)"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx openssl >/dev/null; \
+	fi
+
 compile-translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel -q compile -d consult/translations -D messages
 
@@ -87,7 +96,7 @@ run: system-deps $(VENV)/.installed compile-translations
 	$(PY) -m consult.serve --bind $(HOST):$(PORT) $(if $(WORKERS),--workers $(WORKERS)) --threads $(THREADS)
 
 # Two workers (pytest-xdist), a test file each at a time: the browser tests wait on Chromium as much as they compute.
-test: system-deps $(VENV)/.installed-dev chromium redis-server compile-translations lint
+test: system-deps $(VENV)/.installed-dev chromium redis-server nginx compile-translations lint
 	$(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # The edit loop: no browser, no PostgreSQL, no slow sweeps (make test runs everything).
