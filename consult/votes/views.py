@@ -11,13 +11,13 @@ from flask import abort, current_app, make_response, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from consult.core.csv_export import csv_download, write_csv
+from consult.core.csv_export import csv_download
 from consult.core.db import read_only
 from consult.core.models import get_or_404
 from consult.core.policy import can, require
 from consult.core.rendering import render, submit
 from consult.extensions import limiter
-from consult.votes import bp, methods, queries
+from consult.votes import bp, methods, queries, tracker_files
 from consult.votes import services as votes
 from consult.votes.forms import CastForm, PaperTallyForm, PollForm, TrackerForm
 from consult.votes.methods import BallotError
@@ -181,10 +181,15 @@ def trackers(poll_id: int):
 def trackers_csv(poll_id: int):
     """The whole list of counted ballots' fingerprints in one file, for anyone who audits the count."""
     poll = _load(poll_id)
-    fingerprints = queries.all_fingerprints(poll)
-    if fingerprints is None:
+    if not poll.is_closed:
         abort(404)
-    return csv_download(write_csv([["fingerprint"], *([fp] for fp in fingerprints)]),
+    text = tracker_files.kept(poll)
+    if text is None and not tracker_files.small_enough(poll):
+        tracker_files.make_file.enqueue(poll.id)  # a large poll's file is written by the task queue
+        response = render("votes/trackers_preparing.html", poll=poll, status=202)
+        response.headers["Refresh"] = response.headers["Retry-After"] = "10"
+        return response
+    return csv_download(text if text is not None else tracker_files.make(poll),
                         f"poll-{poll.id}-counted-ballots.csv")
 
 

@@ -299,3 +299,56 @@ def test_the_tracker_page_is_never_compressed(client, make_user, make_poll):
     # the poll's own page, without a secret, is compressed
     page = client.get(f"/polls/{poll.id}", headers={"Accept-Encoding": "gzip"})
     assert page.headers["Content-Encoding"] == "gzip"
+
+
+def test_the_counted_ballots_file_is_made_once_when_the_poll_closes(app, client, make_user, make_poll,
+                                                                     monkeypatch):
+    from consult.extensions import db
+    from consult.votes import queries, tracker_files
+
+    poll = make_poll("single")
+    for choice in _ids(poll)[:2]:
+        votes.cast_ballot(poll, make_user(verified=True, birth_year=1990), str(choice))
+    db.session.commit()
+    votes.close_poll(db.session.get(Poll, poll.id))
+    db.session.commit()  # the task writes the file now (the tests' queue runs it at once)
+    path = tracker_files._path(db.session.get(Poll, poll.id))
+    assert path.exists()
+    made = []
+    monkeypatch.setattr(queries, "all_fingerprints", lambda p: made.append(p) or [])
+    download = client.get(f"/polls/{poll.id}/trackers.csv")
+    assert download.status_code == 200 and made == []  # read from the file
+    assert download.get_data(as_text=True).split("\r\n")[0] == "fingerprint"
+    assert len(download.get_data(as_text=True).split("\r\n")) == 4  # header, two ballots, end
+    path.unlink()
+
+
+def test_a_large_polls_file_is_prepared_by_the_queue_meanwhile_a_page_says_so(app, client, make_user,
+                                                                              make_poll, monkeypatch):
+    from consult.core import tasks
+    from consult.extensions import db
+    from consult.votes import tracker_files
+
+    poll = make_poll("single")
+    for choice in _ids(poll)[:3]:
+        votes.cast_ballot(poll, make_user(verified=True, birth_year=1990), str(choice))
+    db.session.commit()
+    monkeypatch.setattr(tracker_files, "MADE_WHILE_WAITING", 2)
+    huey = tasks.queue(app)
+    huey.immediate = False
+    try:
+        votes.close_poll(db.session.get(Poll, poll.id))
+        db.session.commit()
+        huey.flush()  # the task queued at closing is lost: the request must queue it again
+        waiting = client.get(f"/polls/{poll.id}/trackers.csv")
+        assert waiting.status_code == 202 and waiting.headers["Refresh"] == "10"
+        assert "The file is being prepared" in text_of(waiting)
+        assert f'href="/polls/{poll.id}/trackers.csv"' in waiting.get_data(as_text=True)  # no script needed
+        assert huey.pending_count() == 1
+        huey.execute(huey.dequeue())  # the consumer
+    finally:
+        huey.flush()
+        huey.immediate = True
+    ready = client.get(f"/polls/{poll.id}/trackers.csv")
+    assert ready.status_code == 200 and len(ready.get_data(as_text=True).split("\r\n")) == 5
+    tracker_files._path(db.session.get(Poll, poll.id)).unlink()
