@@ -68,14 +68,10 @@ class Comment(CommentFacts, TimestampMixin, db.Model):
         order_by="CommentRevision.id")
 
     @property
-    def url(self) -> str | None:
-        """The page of the commented item, at this comment."""
-        from consult.core import targets
-        from consult.notifications.labels import url_of
-
-        target = targets.resolve(self.target_type, self.target_id)
-        base = url_of(target) if target is not None else None
-        return f"{base}#{self.anchor}" if base else None
+    def url(self) -> str:
+        """The link to this comment (``comments.permalink``): the item's page at the comment, which that page
+        shows wherever it is in a long conversation."""
+        return f"/comments/{self.id}"
 
 
 class CommentRevision(db.Model):

@@ -9,6 +9,7 @@ council may ask for a verified residence to comment on the proposals of the proc
 
 from flask_babel import lazy_gettext as _l
 
+from consult.core import targets
 from consult.core.policy import YES, is_not_blocked, is_signed_in, place_allows, policies, predicate
 
 
@@ -16,6 +17,17 @@ from consult.core.policy import YES, is_not_blocked, is_signed_in, place_allows,
 def target_allows_comments(person, target):
     decide = getattr(target, "comment_decision", None)
     return decide(person) if callable(decide) else YES
+
+
+@predicate()
+def target_is_viewable(person, target):
+    """Whoever may see the item may read its comments: the item's own ``<type>.view`` rule, when it has
+    one."""
+    try:
+        rule = policies.rule(f"{targets.type_of(target)}.view")
+    except LookupError:
+        return YES
+    return rule(person, target)
 
 
 @predicate(_l("Only the author of this comment can do this."))
@@ -37,6 +49,7 @@ def comment_not_hidden(person, comment):
 #: on the commented item
 policies.register("comment.post",
                   is_signed_in & is_not_blocked & target_allows_comments & place_allows("comment"))
+policies.register("comment.read", target_is_viewable)
 #: on the comment
 policies.register("comment.edit", is_signed_in & is_not_blocked & is_comment_author & comment_not_deleted
                   & comment_not_hidden)

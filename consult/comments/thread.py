@@ -9,14 +9,18 @@ shown. The same query brings the thread's rows (plain rows, no ORM objects), but
 differs from that of the rows the process already holds for the item (``THREAD_ROWS``): a page runs one
 query for its thread whether its HTML is cached or not, and reads one row when it is.
 
+A page shows a bounded part of a long thread (``consult.comments.paging``: the first and latest
+conversations, "more" links between), so the HTML kept is per *part* too: the item's page, or one "more"
+page.
+
 The HTML also depends on what differs between readers: language and time zone, the page the forms return to,
 whether the reader is signed in, may reply, may report, is blocked, and (only for a reader who wrote comments
 in this thread) who they are, because they see edit and delete links on their own comments. The CSRF token,
 which is each reader's own, is put in on the way out. A thread re-shown with a refused reply form is rendered
 for that request only.
 
-Both regions are bounded in each worker: at most 12 million characters of HTML (a 500-comment thread is 0.3-1
-million) and 8 million of rows, so a worker stays within its memory budget whatever people read. A thread's
+Both regions are bounded in each worker: at most 12 million characters of HTML (a part of a thread is 20-100
+thousand) and 8 million of rows, so a worker stays within its memory budget whatever people read. A thread's
 HTML the same for every reader of a kind is sent as it is, and its compressed stream is reused
 (``precompressed``).
 """
@@ -29,6 +33,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import NamedTuple
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import render_template
@@ -36,6 +41,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import aliased
 
+from consult.comments import paging
 from consult.comments.models import Comment, CommentFacts, CommentThread
 from consult.core import cache, targets
 from consult.core.policy import can
@@ -111,6 +117,11 @@ class ThreadRows:
             parent = nodes.get(node.comment.parent_id) if node.comment.parent_id else None
             (parent.replies if parent else roots).append(node)
         return roots
+
+    @cached_property
+    def layout(self) -> paging.Layout:
+        """Which comments each page of the thread shows (``consult.comments.paging``), worked out once."""
+        return paging.Layout(self.roots)
 
 
 class ThreadStamp:
@@ -201,10 +212,12 @@ class _WithForms(NamedTuple):
 #: version at every view (``load_stamp``); the process's own objects, never shared
 THREAD_ROWS = cache.region("comment_thread_rows", depends_on=("thread",), max_entries=256, max_size=8_000_000,
                            size_of=lambda held: _rows_size(held[1].rows), local=True)
-#: a thread's HTML for a kind of reader (``_reader``): a new version of the thread is a new entry. HTML
+#: a part of a thread's HTML for a kind of reader (``_reader``): the item's page (``("page",)``) or a "more"
+#: page (``("part", parent, after, before, focus)``); a new version of the thread is a new entry. HTML
 #: without forms is the same for every such reader and goes out as it is; HTML with forms is ``_WithForms``
-THREAD_HTML = cache.region("comment_thread_html", depends_on=("thread", "version", "next_path", "reader"),
-                           varies_on=(cache.language, cache.time_zone), max_entries=128, max_size=12_000_000,
+THREAD_HTML = cache.region("comment_thread_html",
+                           depends_on=("thread", "version", "part", "next_path", "reader"),
+                           varies_on=(cache.language, cache.time_zone), max_entries=256, max_size=12_000_000,
                            size_of=lambda entry: len(entry.html if isinstance(entry, _WithForms) else entry),
                            precompressed=True)
 
@@ -228,38 +241,94 @@ def load_stamp(target) -> ThreadStamp:
     return ThreadStamp(target_type, target_id, version, rows, me)
 
 
-def _reader(thread: ThreadStamp, may_post: bool) -> tuple:
+def _may_report(thread: ThreadStamp) -> bool:
+    """Whether the reader may report others' comments in this thread: decided once, on a comment of someone
+    else in it (the rule asks nothing else of a comment), and followed by every row."""
+    if not current_user.is_authenticated:
+        return False
+    others = ThreadComment((None,) * (len(ThreadComment.__slots__) - 2),
+                           (thread.target_type, thread.target_id))
+    return bool(can("moderation.report", others))
+
+
+def _reader(thread: ThreadStamp, may_post: bool, may_report: bool) -> tuple:
     """What in the thread's HTML depends on the reader (see the module's docstring)."""
     if not current_user.is_authenticated:
         return ("visitor",)
-    # may report others' comments (decided, as for every row, on a comment of someone else in this thread)
-    others = ThreadComment((None,) * (len(ThreadComment.__slots__) - 2),
-                           (thread.target_type, thread.target_id))
-    return ("reader", bool(may_post), bool(can("moderation.report", others)),
-            bool(getattr(current_user, "is_blocked", False)), current_user.id if thread.own else None)
+    return ("reader", bool(may_post), may_report, bool(getattr(current_user, "is_blocked", False)),
+            current_user.id if thread.own else None)
 
 
-def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, reply_to=None) -> Markup:
-    """The ``<ol>`` of the thread for this reader, from the cache when it holds this version for this kind of
-    reader."""
-    context = dict(may_post=may_post, next_path=next_path)
+def thread_html(thread: ThreadStamp, *, may_post, next_path: str, form=None, reply_to=None,
+                show: int | None = None) -> Markup:
+    """The ``<ol>`` of the item's page for this reader: the first and latest conversations (see
+    ``consult.comments.paging``), and the comment ``show`` where it is in the conversation; from the cache
+    when it holds this version for this kind of reader."""
+    layout = thread.rows.layout
     if reply_to and form is not None and form.errors:  # a refused reply is shown with its errors, once
-        return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=form,
-                                      reply_to=reply_to, thread=thread.rows, **context))
+        show = reply_to
+    if show is not None and (show not in layout.nodes or layout.shown_by_default(show)):
+        show = None
+    context = dict(may_post=may_post, next_path=next_path, items_only=False, focus=False)
+    if reply_to and form is not None and form.errors:
+        return _render(thread, layout.page(show), form=form, reply_to=reply_to, **context)
+    if show is not None:  # a link to one comment: rare, and the variants are many; not kept
+        return _render(thread, layout.page(show), **context)
+    return _cached(thread, ("page",), lambda: layout.page(None), **context)
+
+
+def part_html(thread: ThreadStamp, parent_id: int | None, after: int | None, before: int | None, *,
+              may_post, next_path: str, focus: bool) -> Markup | None:
+    """The ``<li>`` items of a "more" page (``paging.Layout.part``), the first one focused when ``focus``
+    (an htmx answer: it takes the place of the link that asked for it); None when there is no such list."""
+    layout = thread.rows.layout
+    if layout.part(parent_id, after, before) is None:
+        return None
+    return _cached(thread, ("part", parent_id, after, before, focus),
+                   lambda: layout.part(parent_id, after, before), may_post=may_post, next_path=next_path,
+                   items_only=True, focus=focus)
+
+
+def _render(thread: ThreadStamp, entries: list, *, csrf=None, form=None, reply_to=None, may_report=None,
+            **context) -> Markup:
+    return Markup(render_template("comments/_thread.html", csrf=csrf_field() if csrf is None else csrf,
+                                  form=form, reply_to=reply_to, thread=thread.rows, entries=entries,
+                                  may_report=_may_report(thread) if may_report is None else may_report,
+                                  **context))
+
+
+def _cached(thread: ThreadStamp, part: tuple, entries, *, may_post, next_path: str, **context) -> Markup:
     if thread.version is None:  # no version (a database without the triggers): nothing can be cached safely
-        return Markup(render_template("comments/_thread.html", csrf=csrf_field(), form=None, reply_to=None,
-                                      thread=thread.rows, **context))
+        return _render(thread, entries(), may_post=may_post, next_path=next_path, **context)
+
+    may_report = _may_report(thread)
 
     def render():
         # cached as markup (returning it copies nothing); with forms, the reader's token goes in on the way
         # out
-        html = Markup(render_template("comments/_thread.html", csrf=Markup(_CSRF_MARK), form=None,
-                                      reply_to=None, thread=thread.rows, **context))
+        html = _render(thread, entries(), csrf=Markup(_CSRF_MARK), may_post=may_post, next_path=next_path,
+                       may_report=may_report, **context)
         return _WithForms(html) if _CSRF_MARK in html else html
 
     entry = THREAD_HTML.get_or_make(render, thread=(thread.target_type, thread.target_id),
-                                    version=thread.version, next_path=next_path,
-                                    reader=_reader(thread, bool(may_post)))
+                                    version=thread.version, part=part, next_path=next_path,
+                                    reader=_reader(thread, bool(may_post), may_report))
     if isinstance(entry, _WithForms):
         return Markup(str.replace(entry.html, _CSRF_MARK, str(csrf_field())))
     return entry
+
+
+def location(target, comment_id: int, base: str) -> str:
+    """The address of a comment: ``base`` (the item's page, or the page the person came from) at the comment;
+    on the item's page, with ``?comment=`` when the page does not show it by default."""
+    from consult.notifications.labels import url_of
+
+    parts = urlsplit(base)
+    layout = load_stamp(target).rows.layout
+    if parts.path == url_of(target) and comment_id in layout.nodes \
+            and not layout.shown_by_default(comment_id):
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "comment"]
+        base = urlunsplit(parts._replace(query=urlencode([*query, ("comment", comment_id)]), fragment=""))
+    else:
+        base = urlunsplit(parts._replace(fragment=""))
+    return f"{base}#comment-{comment_id}"

@@ -1,8 +1,9 @@
-"""Comment views: post and reply (htmx fragment or post/redirect/get), edit, delete, history."""
+"""Comment views: post and reply (htmx fragment or post/redirect/get), edit, delete, history; the "more"
+pages of a long thread and the link to one comment (``consult.comments.paging``)."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -11,9 +12,11 @@ from consult.comments import bp
 from consult.comments import services as comments
 from consult.comments.forms import CommentForm, EditCommentForm
 from consult.comments.models import Comment
+from consult.comments.thread import load_stamp, location, part_html
 from consult.core import targets
-from consult.core.policy import require
+from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, safe_next, submit, wants_fragment
+from consult.core.routing import row_id
 from consult.core.templating import csrf_field
 from consult.extensions import db, limiter
 from consult.notifications.labels import label_of, url_of
@@ -47,10 +50,11 @@ def _worded_as_reply(form: CommentForm) -> CommentForm:
     return form
 
 
-def _section(target, *, form=None, reply_to=None, next_url=None, status=200):
-    """The comments section as an htmx fragment, with the item's counter updated out of band."""
+def _section(target, *, form=None, reply_to=None, next_url=None, status=200, show=None):
+    """The comments section as an htmx fragment, with the item's counter updated out of band (and the
+    comment ``show`` where it is, should the page not show it by default)."""
     html = render_template("comments/_section_response.html", target=target, comment_form=form,
-                           reply_to=reply_to, comment_next=safe_next(next_url, ""))
+                           reply_to=reply_to, comment_next=safe_next(next_url, ""), comment_show=show)
     return make_response(html, status)
 
 
@@ -78,9 +82,9 @@ def post(target_type, target_id):
 
     def posted(comment):
         if wants_fragment():
-            return _section(target, next_url=form.next.data, status=200)
+            return _section(target, next_url=form.next.data, status=200, show=comment.id)
         flash(_("Your comment is posted."), "success")
-        return _target_page(target, form.next.data) + "#" + comment.anchor
+        return location(target, comment.id, _target_page(target, form.next.data))
 
     def page(status):
         if wants_fragment():
@@ -128,7 +132,8 @@ def edit(comment_id):
     form = EditCommentForm(obj=comment)
     return submit(form, lambda: comments.edit_comment(comment, current_user, form.body.data,
                                                       form.alignment.data),
-                  success=_("Your comment is saved."), done=_target_page(target) + "#" + comment.anchor,
+                  success=_("Your comment is saved."),
+                  done=lambda _saved: location(target, comment.id, _target_page(target)),
                   page="comments/edit.html", comment=comment, back=_target_page(target),
                   label=label_of(target))
 
@@ -144,7 +149,7 @@ def delete(comment_id):
     target = targets.resolve(comment.target_type, comment.target_id)
     comments.delete_comment(comment, current_user)
     flash(_("Your comment is deleted."), "success")
-    return redirect_to(_target_page(target, form.next.data) + "#" + comment.anchor)
+    return redirect_to(location(target, comment.id, _target_page(target, form.next.data)))
 
 
 @bp.route("/comments/<int:comment_id>/history")
@@ -153,3 +158,43 @@ def history(comment_id):
     comment = _load_comment(comment_id)
     target = targets.resolve(comment.target_type, comment.target_id)
     return render("comments/history.html", comment=comment, back=_target_page(target), label=label_of(target))
+
+
+def _part(target, parent: Comment | None):
+    """A "more" page: the next comments of a gap in the list (``?after=`` and ``?before=``: ids of the
+    comments around it) of the replies to ``parent``, or of the item's comments. A page of its own; for htmx,
+    the list items alone, which take the place of the link (the first one takes the focus)."""
+    require("comment.read", target)
+    thread = load_stamp(target)
+    fragment = wants_fragment()
+    items = part_html(thread, parent.id if parent else None, row_id(request.args.get("after")),
+                      row_id(request.args.get("before")), may_post=can("comment.post", target),
+                      next_path=_target_page(target) if fragment else request.full_path.rstrip("?"),
+                      focus=fragment)
+    if items is None:
+        abort(404)
+    return render("comments/thread_page.html", fragment="comments/_part.html", items=items, thread=thread,
+                  parent=parent, target=target, back=_target_page(target), label=label_of(target))
+
+
+@bp.route("/comments/<target_type>/<int:target_id>")
+def thread(target_type, target_id):
+    """More of the comments on an item (see ``_part``)."""
+    return _part(_load_target(target_type, target_id), None)
+
+
+@bp.route("/comments/<int:comment_id>/replies")
+def replies(comment_id):
+    """More of the replies to a comment (see ``_part``)."""
+    parent = _load_comment(comment_id)
+    return _part(_load_target(parent.target_type, parent.target_id), parent)
+
+
+@bp.route("/comments/<int:comment_id>")
+def permalink(comment_id):
+    """The link to one comment (``Comment.url``): the item's page at the comment, which it shows wherever it
+    is in the conversation."""
+    comment = _load_comment(comment_id)
+    target = _load_target(comment.target_type, comment.target_id)
+    require("comment.read", target)
+    return redirect(location(target, comment.id, _target_page(target)))

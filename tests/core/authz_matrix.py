@@ -82,11 +82,14 @@ GET /api/v1/<name>                                                 ok  ok  ok  o
 GET /api/v1/<name>/<int:ident>                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /attachments/<int:attachment_id>                               ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /attendance/<int:attendance_id>/<any(arrive,leave):event>     in  no  no  no  no  do  no  no  do
+GET /comments/<int:comment_id>                                     go  go  go  go  go  go  go  go  go
 POST /comments/<int:comment_id>/delete                             in  no  no  no  no  no  no  no  no
 GET /comments/<int:comment_id>/edit                                in  no  no  no  no  no  no  no  no
 POST /comments/<int:comment_id>/edit                               in  no  no  no  no  no  no  no  no
 GET /comments/<int:comment_id>/history                             ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /comments/<int:comment_id>/reply                               in  ok  ok  ok  ok  ok  ok  ok  ok
+GET /comments/<int:comment_id>/replies                             ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /comments/<target_type>/<int:target_id>                        ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /comments/<target_type>/<int:target_id>                       in  do  do  do  do  do  do  do  do
 GET /councils/                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /councils/<slug>/                                              ok  ok  ok  ok  ok  ok  ok  ok  ok

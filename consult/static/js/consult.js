@@ -68,6 +68,23 @@
     if (event.detail && event.detail.boosted) {
       var main = document.getElementById("main");
       if (main) { main.focus({ preventScroll: true }); }
+      showLinkedComment();
     }
   });
+
+  // A link to a comment (#comment-<id>) that the page does not show: a long thread shows its first and latest
+  // comments, and the one ?comment=<id> names. The page is asked again, naming it (links made by the server
+  // name it already; this serves links people copied).
+  function showLinkedComment() {
+    var match = /^#comment-(\d+)$/.exec(window.location.hash);
+    if (!match || document.getElementById("comment-" + match[1]) || !document.querySelector(".comments")) {
+      return;
+    }
+    var params = new URLSearchParams(window.location.search);
+    if (params.get("comment") === match[1]) { return; }  // asked already: the comment is not on this page
+    params.set("comment", match[1]);
+    window.location.replace(window.location.pathname + "?" + params.toString() + window.location.hash);
+  }
+  showLinkedComment();
+  window.addEventListener("hashchange", showLinkedComment);
 })();
