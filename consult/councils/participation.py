@@ -12,6 +12,7 @@ A refusal asks the person to verify their residence, and links to it.
 
 from __future__ import annotations
 
+from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 
 from consult.core import targets
@@ -35,7 +36,14 @@ def council_of(obj) -> Council | None:
     if target_type is not None and target_id is not None:  # a comment, or a thread's row: its item
         obj = targets.resolve(target_type, target_id)
     council_id = getattr(getattr(obj, "process", None), "council_id", None)
-    return db.session.get(Council, council_id) if council_id else None
+    if not council_id:
+        return None
+    # kept for the request: the session's identity map holds objects weakly, and a page asks for each of its
+    # comments, reports and follows (one query each time, or none, as the garbage collector decides)
+    held = g.setdefault("consult_councils", {}) if has_request_context() else {}
+    if council_id not in held:
+        held[council_id] = db.session.get(Council, council_id)
+    return held[council_id]
 
 
 def unverified_rule(capability: str, person, obj) -> Decision | None:
