@@ -103,7 +103,7 @@ def _register_blueprints(app: Flask) -> None:
 def _register_hooks(app: Flask) -> None:
     from flask import request
 
-    from consult.core.db import commit_or_rollback
+    from consult.core import db as database
     from consult.core.forms import detect_unreadable_fields
     from consult.core.i18n import apply_language_switch
     from consult.core.security import refuse_untrusted_host, set_security_headers
@@ -117,5 +117,6 @@ def _register_hooks(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, detect_unreadable_fields)
     # first of all: a Host header outside TRUSTED_HOSTS is refused before anything reads the request
     app.before_request_funcs[None].insert(0, refuse_untrusted_host)
-    app.after_request(commit_or_rollback)
+    # views run again when the database was busy (nothing committed yet); one commit at the end
+    database.install(app)
     app.after_request(set_security_headers)

@@ -24,6 +24,7 @@ from consult.accounts.forms import (
     UserSearchForm,
 )
 from consult.accounts.models import GLOBAL_ROLES, User
+from consult.core.db import short_write
 from consult.core.errors import DomainError
 from consult.core.i18n import select_locale
 from consult.core.mail import send_mail
@@ -74,8 +75,10 @@ def _sign_in(user: User) -> None:
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 @_limit("RATELIMIT_SIGN_UP")
+@short_write
 def sign_up():
-    """Create a pseudonymous account; no question about nationality or status is ever asked."""
+    """Create a pseudonymous account; no question about nationality or status is ever asked. A short write:
+    the password is hashed before the write lock is taken, and the database refuses a name taken meanwhile."""
     if current_user.is_authenticated:
         return redirect_to(url_for("core.home"))
     form = SignUpForm()
@@ -108,8 +111,10 @@ def _flash_email_sent(email: str) -> None:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @_sign_in_limited
+@short_write
 def sign_in():
-    """Sign in with username and password; the session is rotated."""
+    """Sign in with username and password; the session is rotated. The password is checked outside any
+    transaction (``accounts.authenticate``), and the session row written in a short one."""
     next_url = safe_next(request.args.get("next"), url_for("core.home"))
     if current_user.is_authenticated:
         return redirect_to(next_url)
@@ -187,8 +192,10 @@ def confirm_email(token):
 
 @bp.route("/profile/password", methods=["POST"])
 @_limit("RATELIMIT_SIGN_IN", deduct_when=failed_attempt)
+@short_write
 def change_password():
-    """Change the password (the current one is asked); other browsers are signed out."""
+    """Change the password (the current one is asked); other browsers are signed out. A short write: both
+    passwords are hashed before the write lock is taken."""
     require("account.edit_profile")
     form = ProfileForm(formdata=None, obj=current_user)
     password_form = PasswordChangeForm(prefix="pw")

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.comments.models import ALIGNMENTS, MAX_DEPTH, Comment, CommentRevision
 from consult.core import targets
@@ -43,8 +44,21 @@ def _check_text(body: str | None, alignment: str | None) -> tuple[str, str]:
 
 
 def _adjust_count(target, delta: int) -> None:
-    if target is not None and hasattr(target, "comment_count"):
-        target.comment_count = max((target.comment_count or 0) + delta, 0)
+    """Move the item's counter in SQL (``count = count + 1``), from the value the database holds when it
+    writes: two comments posted at once both count, even where the request read the item before another
+    comment was committed (PostgreSQL; SQLite's short writes). One statement, which also gives the new value
+    back to the item in memory without marking it changed (no ORM update of the item, hence no re-indexing
+    of its text)."""
+    if target is None or not hasattr(target, "comment_count"):
+        return
+    model = type(target)
+    moved = model.comment_count + delta
+    count = db.session.execute(
+        sa.update(model).where(model.id == target.id)
+        .values(comment_count=sa.case((moved < 0, 0), else_=moved))
+        .returning(model.comment_count).execution_options(synchronize_session=False)).scalar()
+    if count is not None:
+        set_committed_value(target, "comment_count", count)
 
 
 def check_reply(parent: Comment, target) -> int:

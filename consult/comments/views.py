@@ -14,6 +14,7 @@ from consult.comments.forms import CommentForm, EditCommentForm
 from consult.comments.models import Comment
 from consult.comments.thread import load_stamp, location, part_html
 from consult.core import targets
+from consult.core.db import short_write
 from consult.core.policy import can, require
 from consult.core.rendering import redirect_to, render, safe_next, submit, wants_fragment
 from consult.core.routing import row_id
@@ -60,6 +61,7 @@ def _section(target, *, form=None, reply_to=None, next_url=None, status=200, sho
 
 @bp.route("/comments/<target_type>/<int:target_id>", methods=["POST"])
 @limiter.limit(_post_limit, methods=["POST"])
+@short_write
 def post(target_type, target_id):
     """Post a comment on an item, or a reply (``parent_id``) to one of its comments.
 

@@ -1,26 +1,72 @@
-"""Database behaviour shared by every request: SQLite settings and one commit per request.
+"""Database behaviour shared by every request: SQLite's settings and write lock, one commit per request, and
+running a view again when the database was busy.
 
-SQLite runs in WAL mode with a busy timeout and foreign keys on. Python's sqlite3 driver would open
-transactions lazily and in its own way; it is told to leave that to us, and write requests begin with
-``BEGIN IMMEDIATE`` so two writers queue on the busy timeout instead of failing half-way (reads stay
-``BEGIN`` and never block writers in WAL mode).
+SQLite (WAL, busy timeout, foreign keys on) lets one connection write at a time. How writers keep in line:
+
+* Python's sqlite3 driver is told to leave transactions to us; each one begins with ``BEGIN`` (a snapshot to
+  read, no lock) or ``BEGIN IMMEDIATE`` (the write lock at once, so two writers queue instead of failing
+  half-way).
+* Before asking SQLite for its lock a writer passes the file's **write gate** (:class:`WriteGate`): a lock
+  shared by the threads of the process, then an exclusive ``flock`` on ``<database>-writer`` shared by the
+  processes (server workers, task consumer, command line). The gate is given back when the transaction ends.
+  SQLite's own busy handler polls with sleeps that grow to 100 ms, so under load a writer that had waited a
+  while kept losing the lock to newer ones until its busy timeout ran out ("database is locked"); the gate
+  hands the lock over in turn, as soon as it is free. It waits as long as the busy timeout at most.
+* A write request (POST ...) takes the write lock at its first statement: what it read and what it writes are
+  one serializable transaction. A view marked :func:`short_write` reads without the lock and takes it at its
+  first write (the read snapshot ends, ``BEGIN IMMEDIATE`` starts): the lock is held only while it writes. Its
+  reads may then be a moment older than its writes -- what PostgreSQL's READ COMMITTED gives every request --,
+  so its writes must be right whatever happened in between: constraints stop doubles, counters move in SQL
+  (``count = count + 1``), a state that must still hold is checked again after the first write.
+* A read transaction that writes (a GET that records something, a task) passes the gate before its first
+  write, and SQLite turns its snapshot into a write transaction; if another connection wrote since the
+  snapshot, SQLite refuses at once ("database is locked", without waiting) and the view runs again.
+* :func:`install` makes every view run again, at most ``RETRIES`` times, when its transaction met a busy
+  database ("database is locked" on SQLite; a serialization failure or a deadlock on PostgreSQL) and nothing
+  was committed yet: the view has not answered, so nothing was sent; its transaction is rolled back and the
+  cookie session put back as it came.
+
+Durability: SQLite runs ``synchronous = NORMAL`` in WAL mode (``SQLITE_SYNCHRONOUS`` to change it). A commit
+has written its pages to the WAL file through the operating system before the request answers; only the
+``fsync`` is left to the next checkpoint. A server process killed at any moment (``kill -9``, a crash, an
+out-of-memory kill) loses nothing it acknowledged: the kernel holds the pages and the next connection
+recovers the WAL. A power cut or a kernel crash can lose the last commits before a checkpoint (never corrupt
+the database); ``FULL`` syncs the WAL at every commit and removes that window at the cost of one ``fsync``
+per write. PostgreSQL commits with ``synchronous_commit = on`` by default: a commit is on disk (WAL flushed)
+before the request answers, power cut included.
 """
 
 from __future__ import annotations
 
+import copy
+import fcntl
+import os
+import random
+import re
 import sqlite3
+import threading
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_request_context, request, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from consult.extensions import db
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+#: times a view runs again after its transaction met a busy database (nothing committed, nothing sent)
+RETRIES = 2
+#: ... and only within this many seconds of its start (a busy timeout is 10 s)
+RETRY_WITHIN = 12.0
+SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _write_intent: ContextVar[bool] = ContextVar("consult_write_intent", default=False)
+#: statements that write (a savepoint opens a write: it is taken as one)
+_WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|SAVEPOINT)\b", re.IGNORECASE)
+_WITH_WRITES = re.compile(r"\s*WITH\b.*\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE | re.DOTALL)
 
 
 @contextmanager
@@ -41,7 +87,31 @@ def read_only(view):
         g.consult_read_only = True
         return view(*args, **kwargs)
 
+    wrapper.consult_read_only = True  # known before the view runs (the sign-in check may query first)
     return wrapper
+
+
+def short_write(view):
+    """Mark a POST view whose reads need not be locked with its writes: on SQLite it takes the write lock at
+    its first write, not at its first read (see the module's rules: its writes must stay right if the rows
+    it read changed meanwhile)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.consult_short_write = True
+        return view(*args, **kwargs)
+
+    wrapper.consult_short_write = True
+    return wrapper
+
+
+def _view_says(flag: str) -> bool:
+    """Whether the request's view is marked ``flag`` (:func:`read_only`, :func:`short_write`), already before
+    it runs: the decorators' wrappers (``functools.wraps``) carry the mark to the registered view."""
+    if g.get(flag, False):
+        return True
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, flag, False))
 
 
 def read_connection():
@@ -52,35 +122,207 @@ def read_connection():
     return db.engine.connect().execution_options(consult_read_only=True)
 
 
+# ------------------------------------------------------------------------------------------ the write gate
+
+
+class WriteGate:
+    """The queue of the writers of one SQLite file: a lock for this process's threads, then an exclusive
+    ``flock`` on ``<file>-writer`` for the processes (released by the kernel if a process dies)."""
+
+    def __init__(self, path: str):
+        self.lock = threading.Lock()
+        self.fd: int | None = None
+        try:
+            self.fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError:  # a read-only folder: the threads of this process still queue
+            self.fd = None
+
+    def acquire(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        if not self.lock.acquire(timeout=timeout):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            self._flock(deadline)
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def _flock(self, deadline: float) -> None:
+        if self.fd is None:
+            return
+        pause = 0.0002
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise sqlite3.OperationalError("database is locked") from None
+                time.sleep(pause)  # short: the other processes' writers hold the lock for milliseconds
+                pause = min(pause * 2, 0.002)
+
+    def release(self) -> None:
+        try:
+            if self.fd is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_UN)
+        finally:
+            self.lock.release()
+
+
+_gates: dict[tuple[int, str], WriteGate] = {}
+_gates_lock = threading.Lock()
+
+
+def gate_for(path: str) -> WriteGate | None:
+    """The write gate of a database file in this process (None for a database in memory)."""
+    if not path:
+        return None
+    key = (os.getpid(), os.path.realpath(path))  # a forked worker makes its own
+    with _gates_lock:
+        if key not in _gates:
+            _gates[key] = WriteGate(key[1])
+        return _gates[key]
+
+
+class GatedConnection(sqlite3.Connection):
+    """sqlite3's connection, which gives the write gate back once its transaction has ended."""
+
+    consult_gate: WriteGate | None = None
+    consult_holds_gate = False
+    consult_timeout = 10.0
+    #: in a ``BEGIN`` (deferred) transaction that has not written yet
+    consult_reading = False
+
+    def take_gate(self) -> None:
+        if self.consult_gate is not None and not self.consult_holds_gate:
+            self.consult_gate.acquire(self.consult_timeout)
+            self.consult_holds_gate = True
+
+    def _give_back(self) -> None:
+        if self.consult_holds_gate and not self.in_transaction:
+            self.consult_holds_gate = False
+            self.consult_gate.release()
+
+    def begin_immediate(self) -> None:
+        self.take_gate()
+        try:
+            self.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self._give_back()
+            raise
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self.consult_reading = False
+            self._give_back()
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self.consult_reading = False
+            self._give_back()
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.consult_holds_gate:
+                self.consult_holds_gate = False
+                self.consult_gate.release()
+
+
+# ----------------------------------------------------------------------------------------- engine events
+
+
+@event.listens_for(Engine, "do_connect")
+def _sqlite_connection_class(dialect, _connection_record, _cargs, cparams):
+    if dialect.name == "sqlite" and dialect.driver == "pysqlite":
+        cparams.setdefault("factory", GatedConnection)
+
+
+def _setting(name: str, default):
+    try:
+        return current_app.config.get(name, default)
+    except RuntimeError:  # no app context (engine used directly)
+        return default
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_on_connect(dbapi_connection, _connection_record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see _sqlite_begin)
-    timeout = 10_000
-    try:
-        timeout = int(current_app.config.get("SQLITE_BUSY_TIMEOUT_MS", timeout))
-    except RuntimeError:  # no app context (engine used directly)
-        pass
+    timeout = int(_setting("SQLITE_BUSY_TIMEOUT_MS", 10_000))
+    synchronous = str(_setting("SQLITE_SYNCHRONOUS", "NORMAL")).upper()
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {timeout}")
     cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute(f"PRAGMA synchronous = {synchronous if synchronous in SYNCHRONOUS else 'NORMAL'}")
     cursor.execute("PRAGMA foreign_keys = ON")
+    files = {name: path for _seq, name, path in cursor.execute("PRAGMA database_list")}
     cursor.close()
+    if isinstance(dbapi_connection, GatedConnection):
+        dbapi_connection.consult_timeout = timeout / 1000
+        dbapi_connection.consult_gate = gate_for(files.get("main") or "")
+
+
+def _takes_lock_at_once(connection) -> bool:
+    if connection.get_execution_options().get("consult_read_only"):
+        return False
+    if has_request_context():
+        return (request.method not in READ_METHODS and not _view_says("consult_read_only")
+                and not _view_says("consult_short_write"))
+    return _write_intent.get()
 
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
     if connection.dialect.name != "sqlite":
         return
-    if connection.get_execution_options().get("consult_read_only"):
-        immediate = False
-    elif has_request_context():
-        immediate = request.method not in READ_METHODS and not g.get("consult_read_only", False)
+    raw = connection.connection.dbapi_connection
+    gated = isinstance(raw, GatedConnection)
+    if not _takes_lock_at_once(connection):
+        connection.exec_driver_sql("BEGIN")
+        if gated:
+            raw.consult_reading = True
+        return
+    if gated:
+        raw.take_gate()
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        if gated:
+            raw.rollback()  # gives the gate back
+        raise
+
+
+def _writes(statement: str) -> bool:
+    return bool(_WRITES.match(statement) or _WITH_WRITES.match(statement))
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_before_write(connection, _cursor, statement, _parameters, _context, _executemany):
+    """A read transaction's first write: through the gate first. In a :func:`short_write` view the read
+    snapshot ends and a write transaction starts; elsewhere SQLite upgrades the snapshot (serializable)."""
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.dbapi_connection
+    if not getattr(raw, "consult_reading", False) or not _writes(statement):
+        return
+    raw.consult_reading = False
+    if not isinstance(raw, GatedConnection):
+        return
+    if has_request_context() and _view_says("consult_short_write"):
+        raw.commit()  # the snapshot read so far (nothing was written)
+        raw.begin_immediate()
     else:
-        immediate = _write_intent.get()
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        raw.take_gate()
+
+
+# ---------------------------------------------------------------------------------------- the request
 
 
 def commit_or_rollback(response):
@@ -90,6 +332,58 @@ def commit_or_rollback(response):
     else:
         db.session.rollback()
     return response
+
+
+@event.listens_for(Session, "after_commit")
+def _note_commit(_session):
+    if has_request_context():
+        g.consult_committed = True
+
+
+def busy(error: BaseException | None) -> bool:
+    """Whether ``error`` (or what caused it) says the database was busy: SQLite's "database is locked" or
+    "database table is locked", PostgreSQL's serialization failure or deadlock."""
+    seen = 0
+    while error is not None and seen < 8:
+        if isinstance(error, sqlite3.OperationalError) and "is locked" in str(error):
+            return True
+        if getattr(error, "sqlstate", None) in ("40001", "40P01"):
+            return True
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def run_again_when_busy(view):
+    """Run ``view()``; when its transaction meets a busy database before anything was committed, roll back,
+    put the cookie session back as it came and run it again (``RETRIES`` times at most)."""
+    kept = copy.deepcopy(dict.copy(session._get_current_object()))  # not "accessed": no Vary: Cookie
+    started = time.monotonic()
+    for attempt in range(RETRIES + 1):
+        try:
+            return view()
+        except Exception as error:
+            if attempt == RETRIES or g.get("consult_committed", False) or not busy(error) \
+                    or time.monotonic() - started > RETRY_WITHIN:
+                raise
+            db.session.rollback()
+            session.clear()
+            session.update(copy.deepcopy(kept))
+            g.pop("_login_user", None)  # Flask-Login loads the person again, in the new transaction
+            time.sleep(random.uniform(0.005, 0.02) * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def install(app) -> None:
+    """The request's database rules: views run again when the database was busy, one commit at the end."""
+    dispatch = app.dispatch_request
+
+    @wraps(dispatch)
+    def dispatch_request():
+        return run_again_when_busy(dispatch)
+
+    app.dispatch_request = dispatch_request
+    app.after_request(commit_or_rollback)
 
 
 def is_postgres() -> bool:

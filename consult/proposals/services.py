@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.core import audit, signals
 from consult.core.errors import Conflict, DomainError, NotAllowed
@@ -183,19 +184,24 @@ def withdraw(proposal: Proposal, actor) -> Proposal:
 
 def _qualify_if_due(proposal: Proposal) -> bool:
     """Mark the proposal qualified when it has reached its process's threshold (a conditional UPDATE, so two
-    supports that cross it at once qualify it once); sends ``proposal_qualified``."""
+    supports that cross it at once qualify it once); sends ``proposal_qualified``. ``support_count`` is the
+    value the database holds (as the counter's update gave it back)."""
+    if proposal.support_count < proposal.process.support_threshold:
+        return False
     now = utcnow()
     old = proposal.state
-    result = db.session.execute(
+    row = db.session.execute(
         sa.update(Proposal)
         .where(Proposal.id == proposal.id, Proposal.state.in_((SUBMITTED, UNDER_REVIEW)),
                Proposal.support_count >= proposal.process.support_threshold)
         .values(state=QUALIFIED, qualified_at=now)
+        .returning(Proposal.state, Proposal.qualified_at)
         .execution_options(synchronize_session=False)
-    )
-    db.session.refresh(proposal, ["support_count", "state", "qualified_at"])
-    if result.rowcount != 1:
+    ).first()
+    if row is None:
         return False
+    set_committed_value(proposal, "state", row.state)
+    set_committed_value(proposal, "qualified_at", row.qualified_at)
     audit.record("proposals.qualified", subject=proposal, supports=proposal.support_count)
     signals.proposal_qualified.send(proposal)
     signals.proposal_state_changed.send(proposal, old=old, new=QUALIFIED, actor=None)
@@ -204,11 +210,14 @@ def _qualify_if_due(proposal: Proposal) -> bool:
 
 
 def _add_to_count(proposal: Proposal, delta: int) -> None:
-    db.session.execute(
+    """Move the counter in SQL from the value the database holds (two supports at once both count), and give
+    the new value back to the proposal in memory (one statement)."""
+    count = db.session.execute(
         sa.update(Proposal).where(Proposal.id == proposal.id)
-        .values(support_count=Proposal.support_count + delta).execution_options(synchronize_session=False)
-    )
-    db.session.refresh(proposal, ["support_count"])
+        .values(support_count=Proposal.support_count + delta).returning(Proposal.support_count)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    set_committed_value(proposal, "support_count", count)
 
 
 def support(proposal: Proposal, user) -> ProposalSupport:

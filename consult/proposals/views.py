@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, render_template, request, send_from_directory, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
+from consult.core.db import short_write
 from consult.core.forms import UNREADABLE
 from consult.core.i18n import current_language
 from consult.core.models import get_or_404
@@ -235,6 +236,24 @@ def _to_page(proposal: Proposal, message: str):
     return redirect_to(url_for("proposals.show", proposal_id=proposal.id))
 
 
+def _load_to_support(proposal_id: int) -> Proposal:
+    """The proposal as the support buttons need it: its process, phases and rule for the policy (the page's
+    translations, answers and sources are not read)."""
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.id == proposal_id).options(
+        joinedload(Proposal.process).options(lazyload(Process.themes), lazyload(Process.districts),
+                                             selectinload(Process.phases))))
+    if proposal is None:
+        abort(404)
+    return proposal
+
+
+def _support_button(proposal_id: int, rule: str, work, message: str):
+    proposal = _load_to_support(proposal_id)
+    require(rule, proposal)
+    work(proposal, current_user)
+    return _support_answer(proposal, message)
+
+
 def _support_answer(proposal: Proposal, message: str):
     """htmx gets the updated support button, a plain form post the proposal's page."""
     if wants_fragment():
@@ -247,18 +266,21 @@ def _support_answer(proposal: Proposal, message: str):
 
 @bp.route("/proposals/<int:proposal_id>/support", methods=["POST"])
 @_limit()
+@short_write
 def support(proposal_id):
-    """Support a proposal (once; the database refuses a second support). htmx gets the updated button."""
-    return _button(proposal_id, "proposal.support", proposals.support, _("You support this proposal."),
-                   answer=_support_answer)
+    """Support a proposal (once; the database refuses a second support). htmx gets the updated button.
+    A short write: the support row and the counter are right whatever changed since the policy read."""
+    return _support_button(proposal_id, "proposal.support", proposals.support,
+                           _("You support this proposal."))
 
 
 @bp.route("/proposals/<int:proposal_id>/unsupport", methods=["POST"])
 @_limit()
+@short_write
 def unsupport(proposal_id):
     """Take a support back while the phase allows supports."""
-    return _button(proposal_id, "proposal.unsupport", proposals.unsupport,
-                   _("You no longer support this proposal."), answer=_support_answer)
+    return _support_button(proposal_id, "proposal.unsupport", proposals.unsupport,
+                           _("You no longer support this proposal."))
 
 
 @bp.route("/proposals/<int:proposal_id>/withdraw", methods=["POST"])

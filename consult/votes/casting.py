@@ -26,11 +26,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from consult.core.errors import Conflict, NotAllowed
+from consult.core.models import utcnow
 from consult.core.policy import enforce
 from consult.extensions import db
 from consult.votes import methods
 from consult.votes.methods import Spec, decode, encode
-from consult.votes.models import Ballot, NamedVote, Participation, Poll
+from consult.votes.models import STATUS_OPEN, Ballot, NamedVote, Participation, Poll
 
 TRACKER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 #: what a tracker looks like (four groups of four letters or digits)
@@ -100,6 +101,7 @@ def write_ballot(poll: Poll, voter, choice, *, anon_key: str | None = None) -> s
         if not poll.allow_change:
             raise Conflict(_l("You have already voted in this poll. A vote cannot be cast twice.")) from None
         replacing = True
+    _still_taking_votes(poll)
     replace_key = _replace_key(poll, voter_id, anon_hash) if poll.allow_change else None
     tracker = new_tracker()
     try:
@@ -115,6 +117,18 @@ def write_ballot(poll: Poll, voter, choice, *, anon_key: str | None = None) -> s
         raise Conflict(_l("Your vote was being changed at the same moment. Please try again.")) from None
     db.session.flush()
     return tracker
+
+
+def _still_taking_votes(poll: Poll) -> None:
+    """The poll's state read again once the participation is written: the request may have read it before
+    another one closed the poll (a short write on SQLite takes the write lock only at the participation;
+    PostgreSQL reads what is committed at each statement). A closed poll takes no more ballots."""
+    db.session.refresh(poll, ["status", "opens_at", "closes_at"])
+    now = utcnow()
+    if poll.status != STATUS_OPEN or (poll.opens_at is not None and now < poll.opens_at):
+        raise NotAllowed(_l("This poll is closed."))
+    if poll.closes_at is not None and now >= poll.closes_at:
+        raise NotAllowed(_l("Voting time is over for this poll."))
 
 
 def has_voted(poll: Poll, voter=None, anon_key: str | None = None) -> bool:

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consult.core.csv_export import csv_download
-from consult.core.db import read_only
+from consult.core.db import read_only, short_write
 from consult.core.models import get_or_404
 from consult.core.policy import can, require
 from consult.core.rendering import render, submit
@@ -111,6 +111,7 @@ def confirm(poll_id: int):
 
 @bp.route("/polls/<int:poll_id>/vote", methods=["POST"])
 @_limit_votes()
+@short_write
 def vote(poll_id: int):
     """Cast the confirmed ballot: participation and ballot in one transaction; the tracker is shown once."""
     poll = _load(poll_id)
