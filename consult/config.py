@@ -183,8 +183,28 @@ def configure(app, overrides: dict | None) -> None:
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    configure_database_pool(app.config)
     configure_rate_limit_storage(app.config)
     configure_base_url(app.config)
+
+
+def configure_database_pool(config) -> None:
+    """Keep a database connection open for each thread that serves pages (``WEB_THREADS``, 16), and let as
+    many more open for a burst. SQLAlchemy's default (5, and 10 more opened for a burst and closed when given
+    back) made a process serving 16 pages at once open and close PostgreSQL connections (each a new server
+    process) all the time. Options given in ``SQLALCHEMY_ENGINE_OPTIONS`` win; an engine with a pool class of
+    its own, and SQLite in memory, keep their pool."""
+    from sqlalchemy.engine import make_url
+
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = make_url(config["SQLALCHEMY_DATABASE_URI"])
+    in_memory = url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:")
+    if "poolclass" in options or in_memory:
+        return
+    threads = int(config.get("WEB_THREADS") or 16)
+    options.setdefault("pool_size", threads)
+    options.setdefault("max_overflow", threads)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 #: storage URIs of Flask-Limiter (``limits``) that are a Redis server
