@@ -55,8 +55,8 @@ FALLBACK_SERVER = ("$(VENV)/bin/gunicorn --workers $(WORKERS) --threads $(THREAD
 
 
 def make_run_command() -> str:
-    """The server line of the Makefile's ``run`` recipe (the gunicorn or uvicorn command, continuation lines
-    joined), or the gthread command it had when it cannot be found."""
+    """The server line of the Makefile's ``run`` recipe (``consult.serve``, or a gunicorn or uvicorn command;
+    continuation lines joined), or the gthread command it had when it cannot be found."""
     try:
         text = (ROOT / "Makefile").read_text()
     except OSError:
@@ -67,13 +67,17 @@ def make_run_command() -> str:
     joined = re.sub(r"\\\n\s*", " ", recipe.group(1))
     for line in joined.splitlines():
         line = line.strip().lstrip("@-")
-        if re.search(r"\b(gunicorn|uvicorn)\b", line) and not line.startswith(("echo", "@echo")):
+        if re.search(r"\b(gunicorn|uvicorn|consult\.serve)\b", line) and not line.startswith("echo"):
             return line
     return FALLBACK_SERVER
 
 
 def server_argv(template: str, *, workers: int, threads: int, port: int) -> list[str]:
-    """The Makefile's command with its variables filled in; no access log (it would cost the server)."""
+    """The Makefile's command with its variables filled in: ``consult.serve`` without the task consumer
+    (nothing here queues tasks), or a gunicorn command without its access log."""
+    if "consult.serve" in template:
+        return [sys.executable, "-m", "consult.serve", "--bind", f"127.0.0.1:{port}", "--workers",
+                str(workers), "--threads", str(threads), "--no-tasks"]
     venv = str(Path(sys.executable).parent.parent)
     values = {"VENV": venv, "WORKERS": str(workers), "THREADS": str(threads), "HOST": "127.0.0.1",
               "PORT": str(port), "PY": sys.executable}
@@ -92,12 +96,20 @@ def _free_port() -> int:
 
 
 def _children(pid: int) -> list[int]:
+    """Every process started by ``pid``, at any depth (``consult.serve`` starts gunicorn, which starts the
+    workers)."""
     found = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
         try:
-            found.extend(int(p) for p in (task / "children").read_text().split())
+            children = [int(p) for p in (task / "children").read_text().split()]
         except OSError:
             continue
+        for child in children:
+            found.extend([child, *_children(child)])
     return found
 
 
@@ -228,7 +240,7 @@ def find_pages(url: str) -> dict[str, tuple[str, dict]]:
              f"proposal, {proposal.comment_count:,} comments": (f"/proposals/{proposal.id}", {})}
     client = app.test_client()
     html = client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
-    more = re.search(r'href="(/comments/proposal/\d+\?[^"]*page=2[^"]*)"', html)
+    more = re.search(r'class="comment-more__link" href="([^"]+)"', html)
     if more:
         pages["more comments (htmx)"] = (more.group(1).replace("&amp;", "&"), {"HX-Request": "true"})
     if session:
