@@ -90,11 +90,12 @@ def sign_up():
         user = accounts.sign_up(form.username.data, form.display_name.data, form.password.data,
                                 form.language.data)
         _sign_in(user)
-        return user
-
-    def welcome(user):
         if form.email.data:
             accounts.offer_email(user, form.email.data)
+        return user
+
+    def welcome(_user):
+        if form.email.data:
             _flash_email_sent(form.email.data)
         return url_for("core.home")
 

@@ -6,18 +6,19 @@ SQLite (WAL, busy timeout, foreign keys on) lets one connection write at a time.
 * Python's sqlite3 driver is told to leave transactions to us; each one begins with ``BEGIN`` (a snapshot to
   read, no lock) or ``BEGIN IMMEDIATE`` (the write lock at once, so two writers queue instead of failing
   half-way).
-* Before asking SQLite for its lock a writer passes the file's **write gate** (:class:`WriteGate`): a lock
-  shared by the threads of the process, then an exclusive ``flock`` on ``<database>-writer`` shared by the
-  processes (server workers, task consumer, command line). The gate is given back when the transaction ends.
-  SQLite's own busy handler polls with sleeps that grow to 100 ms, so under load a writer that had waited a
-  while kept losing the lock to newer ones until its busy timeout ran out ("database is locked"); the gate
-  hands the lock over in turn, as soon as it is free. It waits as long as the busy timeout at most.
+* Before asking SQLite for its lock a writer passes the file's **write gate** (``consult.core.write_gate``):
+  the writers of a process queue in turn, then the processes take an ``flock``; the gate is given back when
+  the transaction ends. SQLite's own busy handler polls with sleeps that grow to 100 ms, so under load a
+  writer that had waited a while kept losing the lock to newer ones until its busy timeout ran out
+  ("database is locked"). The gate waits as long as the busy timeout at most.
 * A write request (POST ...) takes the write lock at its first statement: what it read and what it writes are
   one serializable transaction. A view marked :func:`short_write` reads without the lock and takes it at its
-  first write (the read snapshot ends, ``BEGIN IMMEDIATE`` starts): the lock is held only while it writes. Its
-  reads may then be a moment older than its writes -- what PostgreSQL's READ COMMITTED gives every request --,
-  so its writes must be right whatever happened in between: constraints stop doubles, counters move in SQL
-  (``count = count + 1``), a state that must still hold is checked again after the first write.
+  first write (the read snapshot ends, ``BEGIN IMMEDIATE`` starts), and commits as soon as its service has
+  written (:func:`commit_now`, called by ``rendering.submit``), before its answer is made: the lock is held
+  only while it writes. Its reads may then be a moment older than its writes -- what PostgreSQL's READ
+  COMMITTED gives every request --, so its writes must be right whatever happened in between: constraints
+  stop doubles, counters move in SQL (``count = count + 1``), a state that must still hold is checked again
+  after the first write.
 * A read transaction that writes (a GET that records something, a task) passes the gate before its first
   write, and SQLite turns its snapshot into a write transaction; if another connection wrote since the
   snapshot, SQLite refuses at once ("database is locked", without waiting) and the view runs again.
@@ -39,12 +40,9 @@ before the request answers, power cut included.
 from __future__ import annotations
 
 import copy
-import fcntl
-import os
 import random
 import re
 import sqlite3
-import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -55,6 +53,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from consult.core.write_gate import GatedConnection, gate_for
 from consult.extensions import db
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -114,124 +113,31 @@ def _view_says(flag: str) -> bool:
     return bool(getattr(view, flag, False))
 
 
+def is_short_write() -> bool:
+    """Whether the request's view is a :func:`short_write`."""
+    return has_request_context() and _view_says("consult_short_write")
+
+
+def commit_now() -> None:
+    """Commit the request's writes now, before its answer is made (what is loaded stays as it is): a short
+    write holds SQLite's write lock, or PostgreSQL's row locks, no longer than it writes. What the request
+    does afterwards is a transaction of its own, committed or rolled back at its end as usual (and the view
+    is not run again: something is committed)."""
+    session = db.session()
+    keep = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = keep
+
+
 def read_connection():
     """A separate connection for a short read outside the request's transaction (never takes the write lock).
 
     Used before slow work that must not hold SQLite's single write lock, e.g. checking a password hash.
     """
     return db.engine.connect().execution_options(consult_read_only=True)
-
-
-# ------------------------------------------------------------------------------------------ the write gate
-
-
-class WriteGate:
-    """The queue of the writers of one SQLite file: a lock for this process's threads, then an exclusive
-    ``flock`` on ``<file>-writer`` for the processes (released by the kernel if a process dies)."""
-
-    def __init__(self, path: str):
-        self.lock = threading.Lock()
-        self.fd: int | None = None
-        try:
-            self.fd = os.open(f"{path}-writer", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        except OSError:  # a read-only folder: the threads of this process still queue
-            self.fd = None
-
-    def acquire(self, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        if not self.lock.acquire(timeout=timeout):
-            raise sqlite3.OperationalError("database is locked")
-        try:
-            self._flock(deadline)
-        except BaseException:
-            self.lock.release()
-            raise
-
-    def _flock(self, deadline: float) -> None:
-        if self.fd is None:
-            return
-        pause = 0.0002
-        while True:
-            try:
-                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                return
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise sqlite3.OperationalError("database is locked") from None
-                time.sleep(pause)  # short: the other processes' writers hold the lock for milliseconds
-                pause = min(pause * 2, 0.002)
-
-    def release(self) -> None:
-        try:
-            if self.fd is not None:
-                fcntl.flock(self.fd, fcntl.LOCK_UN)
-        finally:
-            self.lock.release()
-
-
-_gates: dict[tuple[int, str], WriteGate] = {}
-_gates_lock = threading.Lock()
-
-
-def gate_for(path: str) -> WriteGate | None:
-    """The write gate of a database file in this process (None for a database in memory)."""
-    if not path:
-        return None
-    key = (os.getpid(), os.path.realpath(path))  # a forked worker makes its own
-    with _gates_lock:
-        if key not in _gates:
-            _gates[key] = WriteGate(key[1])
-        return _gates[key]
-
-
-class GatedConnection(sqlite3.Connection):
-    """sqlite3's connection, which gives the write gate back once its transaction has ended."""
-
-    consult_gate: WriteGate | None = None
-    consult_holds_gate = False
-    consult_timeout = 10.0
-    #: in a ``BEGIN`` (deferred) transaction that has not written yet
-    consult_reading = False
-
-    def take_gate(self) -> None:
-        if self.consult_gate is not None and not self.consult_holds_gate:
-            self.consult_gate.acquire(self.consult_timeout)
-            self.consult_holds_gate = True
-
-    def _give_back(self) -> None:
-        if self.consult_holds_gate and not self.in_transaction:
-            self.consult_holds_gate = False
-            self.consult_gate.release()
-
-    def begin_immediate(self) -> None:
-        self.take_gate()
-        try:
-            self.execute("BEGIN IMMEDIATE")
-        except BaseException:
-            self._give_back()
-            raise
-
-    def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self.consult_reading = False
-            self._give_back()
-
-    def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self.consult_reading = False
-            self._give_back()
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            if self.consult_holds_gate:
-                self.consult_holds_gate = False
-                self.consult_gate.release()
 
 
 # ----------------------------------------------------------------------------------------- engine events
@@ -315,7 +221,7 @@ def _sqlite_before_write(connection, _cursor, statement, _parameters, _context, 
     raw.consult_reading = False
     if not isinstance(raw, GatedConnection):
         return
-    if has_request_context() and _view_says("consult_short_write"):
+    if is_short_write():
         raw.commit()  # the snapshot read so far (nothing was written)
         raw.begin_immediate()
     else:

@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from flask import flash, make_response, redirect, render_template, request
 
+from consult.core.db import commit_now, is_short_write
 from consult.core.errors import DomainError
 from consult.extensions import htmx
 
@@ -101,6 +102,8 @@ def submit(form, action: Callable, /, *, done, success=None, page=None, refused_
     if form is None or (form.validate_on_submit() and not form.form_errors):
         try:
             result = action()
+            if is_short_write():  # written: committed before the answer is made (consult.core.db)
+                commit_now()
         except DomainError as err:
             if form is None or refused_to is not None:
                 flash(str(err.message), "error")

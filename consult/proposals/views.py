@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
-from consult.core.db import short_write
+from consult.core.db import commit_now, short_write
 from consult.core.forms import UNREADABLE
 from consult.core.i18n import current_language
 from consult.core.models import get_or_404
@@ -248,9 +248,11 @@ def _load_to_support(proposal_id: int) -> Proposal:
 
 
 def _support_button(proposal_id: int, rule: str, work, message: str):
+    """A support button: its write is committed before the answer is made (a short write)."""
     proposal = _load_to_support(proposal_id)
     require(rule, proposal)
     work(proposal, current_user)
+    commit_now()
     return _support_answer(proposal, message)
 
 

@@ -442,6 +442,59 @@ def test_a_support_reads_without_the_write_lock(sqlite_world, monkeypatch):
     assert sqlite_world.scalar("SELECT support_count FROM proposal WHERE id = :p", p=proposal_id) == 1
 
 
+@pytest.mark.parametrize("step", ["consult.proposals.views._support_answer",
+                                  "consult.core.rendering.redirect_to"])
+def test_a_short_write_is_committed_before_its_answer_is_made(sqlite_world, step):
+    """A support (its button) and a comment (``submit``) commit as soon as their service has written: while
+    the answer is made, another writer writes at once; then the write is there."""
+    import consult.core.rendering  # noqa: F401 - modules whose step is held
+    import consult.proposals.views  # noqa: F401
+
+    person = Person(sqlite_world.app, sqlite_world.residents(1)[0])
+    assert person.sign_in() == 303
+    proposal_id = sqlite_world.proposal()
+    if step.endswith("_support_answer"):
+        path, data, table = f"/proposals/{proposal_id}/support", {}, "proposal_support"
+    else:
+        path, data, table = f"/comments/proposal/{proposal_id}", {"body": "Soon", "alignment": "neutral"}, \
+            "comment"
+    column = "proposal_id" if table == "proposal_support" else "target_id"
+    seconds, response = _while_paused(sqlite_world, step, lambda: person.post(path, data))
+    assert seconds < 1.5
+    assert response.status_code == 303
+    assert sqlite_world.scalar(f"SELECT count(*) FROM {table} WHERE {column} = :p", p=proposal_id) == 1
+
+
+def test_the_writers_of_a_process_are_served_in_turn():
+    """The gate's lock goes to its waiters in the order they came, not to whoever asks last."""
+    from consult.core.write_gate import FifoLock
+
+    lock, served, ready = FifoLock(), [], []
+    assert lock.acquire(1)
+
+    def wait_for_it(n):
+        ready.append(n)
+        assert lock.acquire(10)
+        served.append(n)
+        lock.release()
+
+    threads = []
+    for n in range(8):
+        threads.append(threading.Thread(target=wait_for_it, args=(n,)))
+        threads[-1].start()
+        while len(ready) <= n or len(lock._waiters) <= n:  # in line before the next one comes
+            time.sleep(0.001)
+    lock.release()
+    for thread in threads:
+        thread.join(10)
+    assert served == list(range(8))
+    assert lock.acquire(0.01)
+    other = threading.Thread(target=lambda: served.append(lock.acquire(0.05)))
+    other.start()
+    other.join()
+    assert served[-1] is False  # held: the wait times out
+
+
 @pytest.mark.parametrize("step, path", [
     ("consult.accounts.services.verify_password", "/sign-in"),
     ("consult.accounts.services.hash_password", "/sign-up"),
