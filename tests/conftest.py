@@ -2,6 +2,31 @@
 
 The database is SQLite (a file, so a live server thread and the tests share it) unless
 ``CONSULT_TEST_DATABASE_URL`` names a PostgreSQL database: ``.ci/run`` runs the whole suite once on each.
+
+How each test gets a clean database (the ``db`` fixture):
+
+* By default, the test runs inside one transaction that is rolled back at its end. The fixture opens one
+  connection and begins a transaction on it: on SQLite the engine's ``begin`` event emits ``BEGIN IMMEDIATE``
+  then, once (a writer from the start: ``consult.core.db``'s handling of a reading transaction's first write
+  never applies to it). Every ``db.session`` made in the test's thread for the test app (the test's own, and
+  each request's: a request has its own app context) is bound to that connection with
+  ``join_transaction_mode="create_savepoint"``, so the commits of the app (``consult.core.db.
+  commit_or_rollback``) and of the test (``make_user``, ``ConsultClient.open``) only release SAVEPOINTs, and a
+  request answered with an error rolls back to its own. ``consult.core.db.read_connection`` reads through the
+  same connection (the sign-in's password check must see the test's accounts). The tables kept by triggers
+  (``proposal_tally``, ``comment_thread``) and SQLite's full-text table are rolled back with the rest. What
+  the rollback does not undo: PostgreSQL sequences (ids do not start at 1 in each test: no test may assume
+  an id), the cache regions of ``consult.core.cache`` (keyed by versions that are random or stamped, never by
+  ids alone: the old way reused ids too) and the rate limiter's memory (``limiter.reset()`` before each test).
+* Tests marked ``committed_db`` have their writes really committed: the fixture empties every table first
+  (DELETE on SQLite, TRUNCATE on PostgreSQL, and ``schema_extras.clean_all_extras()``). For what cannot run
+  on one connection in one thread: the browser tests (a live server thread; every test in ``tests/browser/``,
+  see ``COMMITTED``), tests with threads or subprocesses, tests of several connections or of SQLite's locks,
+  PostgreSQL's LISTEN/NOTIFY (delivered on commit only), backups and restores. Mark a module with
+  ``pytestmark = pytest.mark.committed_db``, or a test with ``@pytest.mark.committed_db``.
+
+Any commit that reaches the database (a ``committed_db`` test, a test that writes through the app without the
+``db`` fixture) marks it as used: the next test of the default kind empties the tables first.
 """
 
 from __future__ import annotations
@@ -9,13 +34,20 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import sys
 import tempfile
+import threading
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from flask import current_app, has_app_context
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
 
 from consult import create_app
+from consult.core.db import write_transaction
 from consult.extensions import db as _db
 from consult.extensions import limiter
 
@@ -50,11 +82,18 @@ SLOW = ("tests/core/test_authorization_matrix.py", "tests/reliability/", "tests/
         "tests/core/test_smoke.py")
 
 
+#: tests that cannot run in the rolled-back transaction of one connection (a live server thread): marked
+#: ``committed_db`` (see the module's docstring)
+COMMITTED = ("tests/browser/",)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         path = str(item.path)
         if any(part in path for part in SLOW):
             item.add_marker(pytest.mark.slow)
+        if any(part in path for part in COMMITTED):
+            item.add_marker(pytest.mark.committed_db)
 
 
 def database_backend() -> str:
@@ -132,7 +171,9 @@ def app(instance_dir):
         }
     )
     application.test_client_class = ConsultClient
+    _read_through_test_connection()
     with application.app_context():
+        _count_commits(_db.engine)
         _db.drop_all()
         _db.create_all()
         _create_extras()
@@ -148,6 +189,68 @@ def _create_extras():
     create_all_extras()
 
 
+class _Joined(threading.local):
+    """The connection of the running test's rolled-back transaction, in the test's thread, for its app."""
+
+    app = None
+    connection: sa.Connection | None = None
+
+
+_joined = _Joined()
+#: a commit reached the test database (from any thread) since its tables were last emptied
+_used = threading.Event()
+_used.set()
+
+
+def _joined_connection() -> sa.Connection | None:
+    if _joined.connection is None or not has_app_context():
+        return None
+    return _joined.connection if current_app._get_current_object() is _joined.app else None
+
+
+class _TestSession(FlaskSession):
+    """``db.session``'s class in the tests: joined to the test's transaction when there is one (a SAVEPOINT of
+    its own for each of its transactions); a plain Flask-SQLAlchemy session otherwise."""
+
+    def __init__(self, db, **kwargs):
+        connection = _joined_connection()
+        if connection is not None:
+            kwargs.update(bind=connection, join_transaction_mode="create_savepoint")
+        super().__init__(db, **kwargs)
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and isinstance(self.bind, sa.Connection):
+            return self.bind  # Flask-SQLAlchemy's own would answer the engine
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+_db.session.session_factory.class_ = _TestSession
+
+
+def _read_through_test_connection():
+    """``consult.core.db.read_connection`` and every module that imported it: the test's connection when a
+    transaction is joined (left open at the end of the ``with``), a connection of its own otherwise."""
+    from consult.core import db as core_db
+
+    original = core_db.read_connection
+
+    def read_connection():
+        connection = _joined_connection()
+        return original() if connection is None else nullcontext(connection)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("consult") and getattr(module, "read_connection", None) is original:
+            module.read_connection = read_connection
+
+
+def _count_commits(engine) -> None:
+    """Any commit of a transaction on the test database (not the release of a savepoint) marks it as used."""
+
+    @sa.event.listens_for(engine, "commit")
+    def _committed(_connection):
+        _used.set()
+
+
 def _clean_tables():
     tables = [t for t in reversed(_db.metadata.sorted_tables)]
     with _db.engine.begin() as conn:
@@ -160,17 +263,35 @@ def _clean_tables():
     from consult.core.schema_extras import clean_all_extras
 
     clean_all_extras()
+    _used.clear()
 
 
 @pytest.fixture
-def db(app):
-    """A clean database for every test, inside an application context."""
+def db(app, request):
+    """A clean database for every test, inside an application context: the test's rolled-back transaction, or
+    emptied tables for a test marked ``committed_db`` (see the module's docstring)."""
     with app.app_context():
-        _clean_tables()
         limiter.reset()
-        yield _db
-        _db.session.rollback()
+        if request.node.get_closest_marker("committed_db"):
+            _clean_tables()
+            yield _db
+            _db.session.rollback()
+            _db.session.remove()
+            return
+        if _used.is_set():
+            _clean_tables()
         _db.session.remove()
+        connection = _db.engine.connect()
+        with write_transaction():  # SQLite: BEGIN IMMEDIATE; the app's transactions are SAVEPOINTs in it
+            outer = connection.begin()
+        _joined.app, _joined.connection = app, connection
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _joined.app = _joined.connection = None
+            outer.rollback()
+            connection.close()
 
 
 @pytest.fixture

@@ -291,6 +291,7 @@ def test_cli_help_texts(runner):
         assert result.exit_code == 0 and "Usage" in result.output
 
 
+@pytest.mark.committed_db  # a second SQLite connection holds the write lock
 def test_password_check_does_not_wait_for_the_write_lock(app, make_user, db):
     """On SQLite, a wrong password is answered while another request holds the write lock."""
     import sqlite3

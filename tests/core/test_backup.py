@@ -10,6 +10,9 @@ from consult.accounts.models import User
 from consult.core.audit import AuditEntry
 from tests.helpers import count
 
+#: a backup is made and restored by other connections (pg_dump, a copy of the SQLite file)
+pytestmark = pytest.mark.committed_db
+
 
 def test_backup_round_trip(runner, make_user, db, tmp_path):
     if db.engine.dialect.name == "postgresql" and not shutil.which("pg_dump"):

@@ -22,7 +22,8 @@ from consult.debates import events
 from consult.debates import services as s
 from tests.conftest import TEST_DATABASE_URL
 
-pytestmark = [pytest.mark.postgres, pytest.mark.skipif(
+# LISTEN/NOTIFY: a notification is heard when its transaction commits (committed_db)
+pytestmark = [pytest.mark.postgres, pytest.mark.committed_db, pytest.mark.skipif(
     not TEST_DATABASE_URL, reason="needs PostgreSQL (CONSULT_TEST_DATABASE_URL)")]
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -18,6 +18,9 @@ from tests.debates.conftest import participant
 from tests.debates.test_views import parse, read_events
 from tests.helpers import html_attr, text_of
 
+#: open event streams (their own sessions, threads) and, on PostgreSQL, LISTEN/NOTIFY (heard on commit only)
+pytestmark = pytest.mark.committed_db
+
 
 @pytest.fixture
 def mod(make_user):

@@ -291,6 +291,7 @@ def test_event_stream_format_and_initial_state(client, db, debate, mod, short_st
     response.close()
 
 
+@pytest.mark.committed_db  # the open stream's session and the other client's request each commit on their own
 def test_event_stream_sends_changes(app, client, db, debate, mod, short_stream):
     response = client.get(f"/debates/{debate.id}/events", buffered=False)
     chunks = iter(response.response)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from consult.core.models import utcnow
 from consult.meetings import services as meetings
 from consult.meetings.models import AgendaItem, Attachment, CouncilSession, Motion, MotionVote
-from tests.helpers import count, text_of
+from tests.helpers import QueryCounter, count, text_of
 from tests.meetings.conftest import roll_call_data, running_session
 
 
@@ -228,23 +228,13 @@ def test_record_json_of_a_published_session(client, running):
 
 
 def _statements(app, client, url):
-    import sqlalchemy as sa
-
     from consult.extensions import db as _db
-
-    seen = []
-
-    def count_it(*args, **kwargs):
-        seen.append(1)
 
     with app.app_context():
         engine = _db.engine
-    sa.event.listen(engine, "before_cursor_execute", count_it)
-    try:
+    with QueryCounter(engine) as queries:
         assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count_it)
-    return len(seen)
+    return queries.count
 
 
 def _decided_motion(setup, item):

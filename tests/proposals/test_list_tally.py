@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 
+import pytest
 import sqlalchemy as sa
 
 from consult.api.machinery import resources
@@ -134,6 +135,7 @@ def test_the_list_and_the_api_total_without_counting_proposal_rows(client, proce
     assert client.get("/api/v1/proposals?since=2000-01-01").get_json()["meta"]["total"] == 3
 
 
+@pytest.mark.committed_db  # two connections, one in a thread
 def test_the_tally_is_right_when_writers_run_at_once(app, db, process, resident):
     """Two transactions add a proposal to the same group at the same time: neither increment is lost."""
     columns = dict(process_id=process.id, author_id=resident.id, title="T", body="B", language="en",

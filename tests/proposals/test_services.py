@@ -144,6 +144,7 @@ def test_crossing_the_threshold_qualifies_once_and_sends_the_signal(process, res
     assert proposal.support_count == 4
 
 
+@pytest.mark.committed_db  # two threads, each with its own connection
 def test_the_same_person_supporting_twice_at_once_counts_once(app, process, resident, make_resident,
                                                               make_proposal):
     proposal = make_proposal(process, resident)

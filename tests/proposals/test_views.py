@@ -7,12 +7,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from consult.extensions import db
 from consult.proposals import services as proposals
 from consult.proposals.models import Proposal, ProposalSupport
-from tests.helpers import count, text_of
+from tests.helpers import QueryCounter, count, text_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 
@@ -261,23 +260,11 @@ def test_author_edits_and_withdraws(client, process, resident, make_proposal):
     assert "New title" in text_of(client.get("/proposals?state=withdrawn"))
 
 
-class QueryCounter:
-    def __init__(self):
-        self.count = 0
-
-    def __call__(self, *args, **kwargs):
-        self.count += 1
-
-
 def _queries(client, url):
-    counter = QueryCounter()
-    event.listen(db.engine, "before_cursor_execute", counter)
-    try:
+    with QueryCounter() as queries:
         response = client.get(url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", counter)
     assert response.status_code == 200
-    return counter.count
+    return queries.count
 
 
 def _fill(process, make_resident, n, translator=None):

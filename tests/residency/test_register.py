@@ -200,6 +200,7 @@ def _database_bytes(db) -> bytes:
     return data
 
 
+@pytest.mark.committed_db  # reads what was written to the file
 @pytest.mark.skipif(database_backend() != "sqlite", reason="reads the SQLite file")
 def test_no_plaintext_number_in_database_file_or_logs(db, districts, make_user, client, caplog):
 

@@ -201,6 +201,7 @@ def test_registrar_cancels_one_code(client, db, registrar, make_user):
     assert count(CardCode, CardCode.revoked_at.is_not(None)) == 1
 
 
+@pytest.mark.committed_db  # two threads, each with its own connection
 def test_two_redemptions_at_once_give_one_success(app, db, make_user, registrar):
     _, (code,) = _issue(db, registrar)
     people = [make_user().id, make_user().id]

@@ -115,6 +115,7 @@ def test_schema_keeps_ballots_apart_from_voters(db):
         assert "WITHOUT ROWID" in sql.upper()
 
 
+@pytest.mark.committed_db  # fifty threads, each with its own connection
 def test_same_voter_fifty_times_concurrently_counts_once(app, db, make_user, make_poll):
     from consult.core.db import write_transaction
     from consult.extensions import db as _db
