@@ -22,67 +22,41 @@ from consult.core import schema_extras
 
 _RANDOM = {"sqlite": "(random() >> 11)", "postgresql": "floor(random() * 9007199254740992)::bigint"}
 _AUTHOR_CHANGED = "OLD.display_name {op} NEW.display_name OR OLD.deleted_at {op} NEW.deleted_at"
+_AUTHOR_EVENT = "UPDATE OF display_name, deleted_at"
 
 
-def _touch(row: str, dialect: str) -> str:
-    return (f"UPDATE comment_thread SET version = {_RANDOM[dialect]} "
-            f"WHERE target_type = {row}.target_type AND target_id = {row}.target_id")
+#: what the triggers run (``{random}``: a new version, in the database's own SQL): a new version for the
+#: thread of the comment's old row, one for the thread of its new row (made if it has none yet), and one for
+#: every thread an author with a new public name wrote in
+_TOUCH = ("UPDATE comment_thread SET version = {random} "
+          "WHERE target_type = OLD.target_type AND target_id = OLD.target_id")
+_UPSERT = ("INSERT INTO comment_thread (target_type, target_id, version) "
+           "VALUES (NEW.target_type, NEW.target_id, {random}) "
+           "ON CONFLICT (target_type, target_id) DO UPDATE SET version = excluded.version")
+_AUTHORS = ("UPDATE comment_thread SET version = {random} WHERE (target_type, target_id) IN "
+            "(SELECT target_type, target_id FROM comment WHERE author_id = NEW.id)")
 
 
-def _upsert(dialect: str) -> str:
-    return (f"INSERT INTO comment_thread (target_type, target_id, version) "
-            f"VALUES (NEW.target_type, NEW.target_id, {_RANDOM[dialect]}) "
-            f"ON CONFLICT (target_type, target_id) DO UPDATE SET version = excluded.version")
-
-
-def _authors(dialect: str) -> str:
-    return (f"UPDATE comment_thread SET version = {_RANDOM[dialect]} WHERE (target_type, target_id) IN "
-            f"(SELECT target_type, target_id FROM comment WHERE author_id = NEW.id)")
+def _sql(statement: str, dialect: str) -> str:
+    return statement.format(random=_RANDOM[dialect])
 
 
 SQLITE_TRIGGERS = (
-    "DROP TRIGGER IF EXISTS comment_thread_insert",
-    "DROP TRIGGER IF EXISTS comment_thread_update",
-    "DROP TRIGGER IF EXISTS comment_thread_delete",
-    "DROP TRIGGER IF EXISTS comment_thread_author",
-    f"CREATE TRIGGER comment_thread_insert AFTER INSERT ON comment FOR EACH ROW BEGIN {_upsert('sqlite')}; "
-    "END",
-    "CREATE TRIGGER comment_thread_update AFTER UPDATE ON comment FOR EACH ROW BEGIN "
-    f"{_touch('OLD', 'sqlite')}; "
-    f"{_upsert('sqlite')}; END",
-    "CREATE TRIGGER comment_thread_delete AFTER DELETE ON comment FOR EACH ROW BEGIN "
-    f"{_touch('OLD', 'sqlite')}; END",
-    f'CREATE TRIGGER comment_thread_author AFTER UPDATE OF display_name, deleted_at ON "user" FOR EACH ROW '
-    f"WHEN {_AUTHOR_CHANGED.format(op='IS NOT')} BEGIN {_authors('sqlite')}; END",
+    *schema_extras.sqlite_trigger("comment_thread_insert", "INSERT", "comment", _sql(_UPSERT, "sqlite")),
+    *schema_extras.sqlite_trigger("comment_thread_update", "UPDATE", "comment", _sql(_TOUCH, "sqlite"),
+                                  _sql(_UPSERT, "sqlite")),
+    *schema_extras.sqlite_trigger("comment_thread_delete", "DELETE", "comment", _sql(_TOUCH, "sqlite")),
+    *schema_extras.sqlite_trigger("comment_thread_author", _AUTHOR_EVENT, '"user"', _sql(_AUTHORS, "sqlite"),
+                                  when=_AUTHOR_CHANGED.format(op="IS NOT")),
 )
 POSTGRES_TRIGGERS = (
-    "CREATE OR REPLACE FUNCTION comment_thread_touch() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-    "BEGIN\n"
-    "  IF TG_OP <> 'INSERT' THEN\n"
-    f"    {_touch('OLD', 'postgresql')};\n"
-    "  END IF;\n"
-    "  IF TG_OP <> 'DELETE' THEN\n"
-    f"    {_upsert('postgresql')};\n"
-    "  END IF;\n"
-    "  RETURN NULL;\n"
-    "END $$",
-    "CREATE OR REPLACE FUNCTION comment_thread_author() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-    "BEGIN\n"
-    f"  {_authors('postgresql')};\n"
-    "  RETURN NULL;\n"
-    "END $$",
-    "DROP TRIGGER IF EXISTS comment_thread_insert ON comment",
-    "DROP TRIGGER IF EXISTS comment_thread_update ON comment",
-    "DROP TRIGGER IF EXISTS comment_thread_delete ON comment",
-    'DROP TRIGGER IF EXISTS comment_thread_author ON "user"',
-    "CREATE TRIGGER comment_thread_insert AFTER INSERT ON comment FOR EACH ROW EXECUTE FUNCTION "
-    "comment_thread_touch()",
-    "CREATE TRIGGER comment_thread_update AFTER UPDATE ON comment FOR EACH ROW EXECUTE FUNCTION "
-    "comment_thread_touch()",
-    "CREATE TRIGGER comment_thread_delete AFTER DELETE ON comment FOR EACH ROW EXECUTE FUNCTION "
-    "comment_thread_touch()",
-    'CREATE TRIGGER comment_thread_author AFTER UPDATE OF display_name, deleted_at ON "user" FOR EACH ROW '
-    f"WHEN ({_AUTHOR_CHANGED.format(op='IS DISTINCT FROM')}) EXECUTE FUNCTION comment_thread_author()",
+    schema_extras.postgres_function("comment_thread_touch", on_old=_sql(_TOUCH, "postgresql") + ";",
+                                    on_new=_sql(_UPSERT, "postgresql") + ";"),
+    schema_extras.postgres_function("comment_thread_author", always=_sql(_AUTHORS, "postgresql") + ";"),
+    *(statement for event in ("INSERT", "UPDATE", "DELETE") for statement in schema_extras.postgres_trigger(
+        f"comment_thread_{event.lower()}", event, "comment", "comment_thread_touch")),
+    *schema_extras.postgres_trigger("comment_thread_author", _AUTHOR_EVENT, '"user"', "comment_thread_author",
+                                    when=_AUTHOR_CHANGED.format(op="IS DISTINCT FROM")),
 )
 
 

@@ -37,6 +37,40 @@ def run(connection, by_dialect: dict[str, Sequence[str]]) -> None:
         connection.exec_driver_sql(statement)
 
 
+def sqlite_trigger(name: str, event: str, table: str, *statements: str, when: str | None = None
+                   ) -> tuple[str, str]:
+    """Drop and create an SQLite trigger run after ``event`` (``"INSERT"``, ``"UPDATE OF a, b"``, ...) on each
+    row of ``table``, when the condition ``when`` holds: its body is ``statements``."""
+    condition = f"WHEN {when} " if when else ""
+    body = "".join(f"{statement}; " for statement in statements)
+    return (f"DROP TRIGGER IF EXISTS {name}",
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW {condition}BEGIN {body}END")
+
+
+def postgres_trigger(name: str, event: str, table: str, function: str, when: str | None = None
+                     ) -> tuple[str, str]:
+    """Drop and create a PostgreSQL trigger that runs ``function`` (see :func:`postgres_function`) after
+    ``event`` on each row of ``table``, when the condition ``when`` holds."""
+    condition = f"WHEN ({when}) " if when else ""
+    return (f"DROP TRIGGER IF EXISTS {name} ON {table}",
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW {condition}"
+            f"EXECUTE FUNCTION {function}()")
+
+
+def postgres_function(name: str, *, on_old: str = "", on_new: str = "", always: str = "") -> str:
+    """A PL/pgSQL trigger function: ``on_old`` runs for the old row (an update or a deletion), ``on_new``
+    for the new row (an insertion or an update), ``always`` for every row (statements, each ending in ;)."""
+    blocks = []
+    if on_old:
+        blocks.append(f"  IF TG_OP <> 'INSERT' THEN\n    {on_old}\n  END IF;\n")
+    if on_new:
+        blocks.append(f"  IF TG_OP <> 'DELETE' THEN\n    {on_new}\n  END IF;\n")
+    if always:
+        blocks.append(f"  {always}\n")
+    return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN\n{''.join(blocks)}  RETURN NULL;\nEND $$")
+
+
 def create_all_extras() -> None:
     for create in _creators:
         create()

@@ -53,44 +53,23 @@ _INCREMENT_SQLITE = (f"INSERT INTO proposal_tally ({_COLUMNS}) SELECT {_values('
                      "NEW.hidden_at IS NULL "
                      + _CONFLICT.format(t=""))
 _DECREMENT = "UPDATE proposal_tally SET proposals = proposals - 1 WHERE {cond}" + " AND " + _match("OLD")
-
+_DECREMENT_SQLITE = _DECREMENT.format(cond="OLD.hidden_at IS NULL")
 SQLITE_TRIGGERS = (
-    "DROP TRIGGER IF EXISTS proposal_tally_insert",
-    "DROP TRIGGER IF EXISTS proposal_tally_update",
-    "DROP TRIGGER IF EXISTS proposal_tally_delete",
-    f"CREATE TRIGGER proposal_tally_insert AFTER INSERT ON proposal FOR EACH ROW BEGIN {_INCREMENT_SQLITE}; "
-    "END",
-    f"CREATE TRIGGER proposal_tally_update AFTER UPDATE ON proposal FOR EACH ROW "
-    f"WHEN {_CHANGED.replace('IS DISTINCT FROM', 'IS NOT')} BEGIN "
-    f"{_DECREMENT.format(cond='OLD.hidden_at IS NULL')}; {_INCREMENT_SQLITE}; END",
-    f"CREATE TRIGGER proposal_tally_delete AFTER DELETE ON proposal FOR EACH ROW BEGIN "
-    f"{_DECREMENT.format(cond='OLD.hidden_at IS NULL')}; END",
+    *schema_extras.sqlite_trigger("proposal_tally_insert", "INSERT", "proposal", _INCREMENT_SQLITE),
+    *schema_extras.sqlite_trigger("proposal_tally_update", "UPDATE", "proposal", _DECREMENT_SQLITE,
+                                  _INCREMENT_SQLITE, when=_CHANGED.replace("IS DISTINCT FROM", "IS NOT")),
+    *schema_extras.sqlite_trigger("proposal_tally_delete", "DELETE", "proposal", _DECREMENT_SQLITE),
 )
 POSTGRES_TRIGGERS = (
-    "CREATE OR REPLACE FUNCTION proposal_tally_count() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-    "BEGIN\n"
-    "  IF TG_OP <> 'INSERT' THEN\n"
-    "    IF OLD.hidden_at IS NULL THEN\n"
-    f"      {_DECREMENT.format(cond='TRUE')};\n"
-    "    END IF;\n"
-    "  END IF;\n"
-    "  IF TG_OP <> 'DELETE' THEN\n"
-    "    IF NEW.hidden_at IS NULL THEN\n"
-    f"      INSERT INTO proposal_tally AS t ({_COLUMNS}) VALUES ({_values('NEW')}, 1) "
-    f"{_CONFLICT.format(t='t.')};\n"
-    "    END IF;\n"
-    "  END IF;\n"
-    "  RETURN NULL;\n"
-    "END $$",
-    "DROP TRIGGER IF EXISTS proposal_tally_insert ON proposal",
-    "DROP TRIGGER IF EXISTS proposal_tally_update ON proposal",
-    "DROP TRIGGER IF EXISTS proposal_tally_delete ON proposal",
-    "CREATE TRIGGER proposal_tally_insert AFTER INSERT ON proposal FOR EACH ROW "
-    "EXECUTE FUNCTION proposal_tally_count()",
-    f"CREATE TRIGGER proposal_tally_update AFTER UPDATE ON proposal FOR EACH ROW WHEN ({_CHANGED}) "
-    "EXECUTE FUNCTION proposal_tally_count()",
-    "CREATE TRIGGER proposal_tally_delete AFTER DELETE ON proposal FOR EACH ROW "
-    "EXECUTE FUNCTION proposal_tally_count()",
+    schema_extras.postgres_function(
+        "proposal_tally_count",
+        on_old=f"IF OLD.hidden_at IS NULL THEN {_DECREMENT.format(cond='TRUE')}; END IF;",
+        on_new=f"IF NEW.hidden_at IS NULL THEN INSERT INTO proposal_tally AS t ({_COLUMNS}) VALUES "
+               f"({_values('NEW')}, 1) {_CONFLICT.format(t='t.')}; END IF;"),
+    *schema_extras.postgres_trigger("proposal_tally_insert", "INSERT", "proposal", "proposal_tally_count"),
+    *schema_extras.postgres_trigger("proposal_tally_update", "UPDATE", "proposal", "proposal_tally_count",
+                                    when=_CHANGED),
+    *schema_extras.postgres_trigger("proposal_tally_delete", "DELETE", "proposal", "proposal_tally_count"),
 )
 #: the tally of the proposals already there (when the triggers are made on a table that has rows)
 REBUILD = (
