@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, parent_key, utcnow
+from consult.core.models import HashedCodeMixin, TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 #: roles that are granted without a scope (platform-wide)
@@ -104,7 +104,7 @@ class UserSession(db.Model):
     user: Mapped[User] = relationship(back_populates="sessions")
 
 
-class ResetCode(db.Model):
+class ResetCode(HashedCodeMixin, db.Model):
     """A one-time password reset: a code issued by staff to a person without email (``issued_by_id`` set), or
     the token of a mailed reset link (no issuer; see ``services.password_reset_token``). Only a keyed hash is
     kept; the two kinds are hashed differently, so neither works in the other's place."""
@@ -113,8 +113,6 @@ class ResetCode(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = parent_key("user.id")
-    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, nullable=False)

@@ -22,6 +22,24 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime, default=utcnow, onupdate=utcnow, nullable=False)
 
 
+class ListRowMixin:
+    """A row of a short ordered list that belongs to another row (a process's themes, a poll's options, an
+    item's speakers): its id, and its place in the list."""
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    #: order in the list (smaller first)
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
+
+
+class HashedCodeMixin:
+    """A code given to a person that works until it expires (once, where the model records its use): only a
+    keyed hash of it is stored, and two codes never have the same hash."""
+
+    #: hex keyed hash of the normalised code (never the code itself)
+    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
+
+
 def parent_key(column: str):
     """The key of a row that belongs to another (``column``: ``"debate.id"``): required, indexed, and the row
     goes when its parent goes (``ON DELETE CASCADE``)."""

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, parent_key, utcnow
+from consult.core.models import ListRowMixin, TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 from consult.votes import methods
 
@@ -118,32 +118,28 @@ class Debate(TimestampMixin, db.Model):
         return f"<Debate {self.id} {self.title!r}>"
 
 
-class Panelist(db.Model):
+class Panelist(ListRowMixin, db.Model):
     """A person on stage: the moderator or an expert, with a short bio."""
 
     __tablename__ = "debate_panelist"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     debate_id: Mapped[int] = parent_key("debate.id")
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
     #: ``moderator`` or ``expert``
     role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     bio: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
-    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     #: optional link to an account (a moderator who runs the console)
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
     debate: Mapped[Debate] = relationship(back_populates="panelists")
 
 
-class Segment(db.Model):
+class Segment(ListRowMixin, db.Model):
     """One part of the agenda, with its planned duration and the time it really took."""
 
     __tablename__ = "debate_segment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     debate_id: Mapped[int] = parent_key("debate.id")
-    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     planned_minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=10)
     started_at: Mapped[datetime | None] = mapped_column(sa.DateTime)

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, with_expression
 
-from consult.core.models import TimestampMixin, parent_key, utcnow
+from consult.core.models import ListRowMixin, TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 DRAFT, CONVENED, IN_PROGRESS, CLOSED = "draft", "convened", "in_progress", "closed"
@@ -183,15 +183,13 @@ class Attendance(db.Model):
         return self.status == PRESENT and self.left_at is None
 
 
-class Speaker(db.Model):
+class Speaker(ListRowMixin, db.Model):
     """A person who spoke on an item, in order (a member or a guest named by the secretary)."""
 
     __tablename__ = "agenda_speaker"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = parent_key("agenda_item.id")
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
 
 class Motion(TimestampMixin, db.Model):

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, parent_key, utcnow
+from consult.core.models import ListRowMixin, TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 from consult.residency.models import District, EligibilityRule
 
@@ -95,16 +95,13 @@ class Process(TimestampMixin, db.Model):
         return f"<Process {self.id} {self.title!r}>"
 
 
-class Theme(db.Model):
+class Theme(ListRowMixin, db.Model):
     """A theme of a process (in the demo: the seed's five workshop areas)."""
 
     __tablename__ = "process_theme"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = parent_key("process.id")
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
-    #: order on the page
-    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
 
     process: Mapped[Process] = relationship(back_populates="themes")
 

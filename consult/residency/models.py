@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from consult.accounts.models import User
-from consult.core.models import TimestampMixin, parent_key, utcnow
+from consult.core.models import HashedCodeMixin, TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 LEVEL_SIGNED_IN = "signed_in"
@@ -184,16 +184,13 @@ class CardCodeBatch(db.Model):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
 
 
-class CardCode(db.Model):
-    """One single-use resident-card code. Only its HMAC is stored; redeeming is one atomic UPDATE."""
+class CardCode(HashedCodeMixin, db.Model):
+    """One single-use resident-card code. Only its HMAC-SHA256 is stored; redeeming is one atomic UPDATE."""
 
     __tablename__ = "card_code"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = parent_key("card_code_batch.id")
-    #: hex HMAC-SHA256 of the normalised code
-    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     #: cleared when that account is deleted
     used_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
@@ -202,7 +199,7 @@ class CardCode(db.Model):
     batch: Mapped[CardCodeBatch] = relationship()
 
 
-class InPersonCode(db.Model):
+class InPersonCode(HashedCodeMixin, db.Model):
     """The short-lived one-time code a resident shows a registrar. One per account; only its hash is
     stored."""
 
@@ -211,7 +208,5 @@ class InPersonCode(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id", ondelete="CASCADE"), nullable=False,
                                          unique=True)
-    code_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
-    expires_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False)
 
     user: Mapped[User] = relationship()

@@ -24,7 +24,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from consult.core.models import TimestampMixin, parent_key
+from consult.core.models import ListRowMixin, TimestampMixin, parent_key
 from consult.extensions import db
 
 STATUS_DRAFT, STATUS_OPEN, STATUS_CLOSED = "draft", "open", "closed"
@@ -96,12 +96,10 @@ class Poll(TimestampMixin, db.Model):
         return next((o for o in self.options if o.id == option_id), None)
 
 
-class PollOption(db.Model):
+class PollOption(ListRowMixin, db.Model):
     __tablename__ = "vote_option"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = parent_key("vote_poll.id")
-    position: Mapped[int] = mapped_column(sa.Integer, nullable=False, default=0)
     label: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: ``yes``/``no``/``abstain`` for yes-no-abstain polls
     code: Mapped[str | None] = mapped_column(sa.String(10))
