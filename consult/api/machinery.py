@@ -72,6 +72,12 @@ class Field:
         return schema
 
 
+def columns(*, nullable: bool = False, **types: str) -> list[Field]:
+    """Fields that are the row's attributes of the same names, as they are, in this order:
+    ``columns(id="integer", title="string")``; ``nullable=True``: each may be null."""
+    return [Field(name, kind, nullable=nullable) for name, kind in types.items()]
+
+
 @dataclass
 class Resource:
     name: str  # URL segment and OpenAPI tag, plural: "minutes", "outcomes"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from consult.api.machinery import Field, Resource, builder
+from consult.api.machinery import Field, Resource, builder, columns
 from consult.councils.models import Council
 
 
@@ -16,9 +16,7 @@ def councils() -> Resource:
         query=lambda: sa.select(Council).order_by(Council.name, Council.id),
         date_column=lambda: Council.created_at, date_description="creation date",
         fields=[
-            Field("id", "integer"),
-            Field("name", "string"),
-            Field("slug", "string"),
+            *columns(id="integer", name="string", slug="string"),
             Field("purpose", "string", getter=lambda c: c.purpose or ""),
             Field("mandate", "string", getter=lambda c: c.mandate or ""),
             Field("created_at", "date-time"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import defer, lazyload
 
-from consult.api.machinery import Field, Resource, builder
+from consult.api.machinery import Field, Resource, builder, columns
 from consult.minutes.models import PUBLISHED, Minutes
 
 RECORD_SCHEMA = {"type": "object", "description": "The structured record of the session or debate "
@@ -23,8 +23,7 @@ def minutes() -> Resource:
             Minutes.published_at.desc(), Minutes.id.desc()),
         date_column=lambda: Minutes.published_at, date_description="publication date",
         fields=[
-            Field("id", "integer"),
-            Field("title", "string"),
+            *columns(id="integer", title="string"),
             Field("language", "string", description="Language code of the text."),
             Field("kind", "string", description="original, correction or translation",
                   schema={"type": "string", "enum": ["original", "correction", "translation"]}),
@@ -32,11 +31,9 @@ def minutes() -> Resource:
             Field("source_id", "integer"),
             Field("council_id", "integer", nullable=True),
             Field("corrects_id", "integer", nullable=True, description="The minutes this document corrects."),
-            Field("translation_of_id", "integer", nullable=True),
-            Field("held_at", "date-time", nullable=True),
+            *columns(translation_of_id="integer", held_at="date-time", nullable=True),
             Field("approval_mode", "string", schema={"type": "string", "enum": ["president", "motion"]}),
-            Field("approved_at", "date-time", nullable=True),
-            Field("published_at", "date-time", nullable=True),
+            *columns(approved_at="date-time", published_at="date-time", nullable=True),
             Field("text_markdown", "string", getter=lambda m: m.body),
         ],
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from consult.api.machinery import Field, Resource, builder
+from consult.api.machinery import Field, Resource, builder, columns
 from consult.outcomes.models import Outcome
 
 ACTION_SCHEMA = {
@@ -40,14 +40,10 @@ def outcomes() -> Resource:
             Outcome.decided_on.desc().nulls_last(), Outcome.id.desc()),
         date_column=lambda: Outcome.decided_on, date_description="decision date",
         fields=[
-            Field("id", "integer"),
-            Field("title", "string"),
+            *columns(id="integer", title="string"),
             Field("description", "string", description="Markdown."),
-            Field("council_id", "integer", nullable=True),
-            Field("process_id", "integer", nullable=True),
-            Field("proposal_id", "integer", nullable=True),
-            Field("minutes_id", "integer", nullable=True),
-            Field("decided_on", "date", nullable=True),
+            *columns(council_id="integer", process_id="integer", proposal_id="integer", minutes_id="integer",
+                     decided_on="date", nullable=True),
             Field("status", "string",
                   schema={"type": "string", "enum": ["planned", "in_progress", "done", "dropped"]}),
             Field("progress", "integer", nullable=True,

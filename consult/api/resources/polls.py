@@ -6,7 +6,7 @@ import functools
 
 import sqlalchemy as sa
 
-from consult.api.machinery import Field, Resource, builder, prefetched
+from consult.api.machinery import Field, Resource, builder, columns, prefetched
 from consult.extensions import db
 from consult.votes.models import STATUS_DRAFT, Poll, PollOption
 
@@ -95,16 +95,11 @@ def polls() -> Resource:
         query=_query, rows=True, prefetch=_all_options,
         date_column=lambda: Poll.opens_at, date_description="opening",
         fields=[
-            Field("id", "integer"),
-            Field("question", "string"),
-            Field("method", "string"),
+            *columns(id="integer", question="string", method="string"),
             Field("mode", "string", description="secret, named or open"),
             Field("status", "string"),
-            Field("owner_type", "string", nullable=True),
-            Field("owner_id", "integer", nullable=True),
-            Field("opens_at", "date-time", nullable=True),
-            Field("closes_at", "date-time", nullable=True),
-            Field("closed_at", "date-time", nullable=True),
+            *columns(owner_type="string", owner_id="integer", opens_at="date-time", closes_at="date-time",
+                     closed_at="date-time", nullable=True),
             Field("options", "array", schema=OPTIONS_SCHEMA,
                   getter=_options),
             Field("results", "object", getter=_results, schema=RESULTS_SCHEMA),

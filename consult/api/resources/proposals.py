@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from consult.accounts.models import User
-from consult.api.machinery import Field, Resource, builder
+from consult.api.machinery import Field, Resource, builder, columns
 from consult.proposals import tally
 from consult.proposals.models import DRAFT, PUBLIC_STATES, Proposal
 
@@ -52,16 +52,12 @@ def proposals() -> Resource:
         query=_query, rows=True,
         date_column=lambda: Proposal.published_at, date_description="publication date", count=count,
         fields=[
-            Field("id", "integer"),
-            Field("process_id", "integer"),
-            Field("title", "string"),
+            *columns(id="integer", process_id="integer", title="string"),
             Field("body", "string", description="Markdown."),
-            Field("language", "string"),
-            Field("state", "string"),
+            *columns(language="string", state="string"),
             Field("author", "string", nullable=True, description="Public display name.",
                   getter=_author),
             Field("published_at", "date-time", nullable=True),
-            Field("support_count", "integer"),
-            Field("comment_count", "integer"),
+            *columns(support_count="integer", comment_count="integer"),
         ],
     )

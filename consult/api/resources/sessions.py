@@ -7,7 +7,7 @@ import functools
 import sqlalchemy as sa
 from sqlalchemy.orm import lazyload
 
-from consult.api.machinery import Field, Resource, builder, prefetched
+from consult.api.machinery import Field, Resource, builder, columns, prefetched
 from consult.extensions import db
 from consult.meetings.models import DRAFT, AgendaItem, CouncilSession, attendance_counts_expressions
 
@@ -83,10 +83,7 @@ def sessions() -> Resource:
         query=_sessions_query,
         date_column=lambda: CouncilSession.starts_at, date_description="start", prefetch=_agendas,
         fields=[
-            Field("id", "integer"),
-            Field("council_id", "integer"),
-            Field("title", "string"),
-            Field("starts_at", "date-time"),
+            *columns(id="integer", council_id="integer", title="string", starts_at="date-time"),
             Field("place", "string", getter=lambda s: s.place or ""),
             Field("status", "string"),
             Field("agenda", "array", getter=_agenda, schema=AGENDA_SCHEMA),
