@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from urllib.parse import parse_qsl
 
 from flask import g, has_request_context, request
@@ -9,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
-from wtforms import DateTimeLocalField, Field, FieldList, FileField
+from wtforms import DateTimeLocalField, Field, FieldList, FileField, SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
 from wtforms.widgets import DateTimeLocalInput
@@ -36,6 +37,12 @@ def detect_unreadable_fields() -> None:
             bad.add(key)
     if bad:
         g.unreadable_fields = bad
+
+
+def labelled_choices(labels: Mapping[str, object], keys: Iterable[str] | None = None) -> list[SelectChoice]:
+    """A select's (or radio buttons') choices from a table of labels such as ``ROLE_LABELS``: each of ``keys``
+    (by default every key of the table, in its order) with its label."""
+    return [SelectChoice(key, labels[key]) for key in (labels if keys is None else keys)]
 
 
 def strip_filter(value):

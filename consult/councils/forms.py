@@ -7,7 +7,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -15,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.core.forms import BaseForm, strip_filter
+from consult.core.forms import BaseForm, labelled_choices, strip_filter
 from consult.councils.models import QUORUM_OVER_SHARE, QUORUM_RULE_LABELS, QUORUM_RULES, ROLE_LABELS, ROLES
 
 
@@ -32,7 +31,7 @@ class CouncilForm(BaseForm):
                                 description=_l("How seats are given and for how long."))
     contact = StringField(_l("Contact"), validators=[Length(max=300)], filters=[strip_filter])
     quorum_rule = SelectField(_l("How the quorum is counted"), default=QUORUM_OVER_SHARE,
-                              choices=[SelectChoice(r, QUORUM_RULE_LABELS[r]) for r in QUORUM_RULES],
+                              choices=labelled_choices(QUORUM_RULE_LABELS, QUORUM_RULES),
                               description=_l("Among the members entitled to vote on the day of the "
                                              "session. A vote counts only when the quorum is in the room."))
     quorum_percent = IntegerField(_l("Quorum (percent of voting members)"), default=50,
@@ -58,7 +57,7 @@ class ParticipationForm(BaseForm):
 class MembershipForm(BaseForm):
     username = StringField(_l("Username of the person"), validators=[DataRequired(), Length(max=40)],
                            filters=[strip_filter])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], default="member")
+    role = SelectField(_l("Role"), choices=labelled_choices(ROLE_LABELS, ROLES), default="member")
     represents = StringField(_l("Represents (community or association)"), validators=[Length(max=160)],
                              filters=[strip_filter], description=_l("Optional."))
     starts_on = DateField(_l("First day of the term"), validators=[DataRequired()])

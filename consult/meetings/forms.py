@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.core.forms import BaseForm, LocalDateTimeField, RowList, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, RowList, labelled_choices, strip_filter
 from consult.core.routing import row_id
 from consult.meetings.models import (
     CHOICE_LABELS,
@@ -94,7 +94,7 @@ class ItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip_filter])
     description = TextAreaField(_l("Description"), validators=[Length(max=20000)],
                                 description=_l("You can use Markdown."))
-    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, ITEM_KIND_LABELS[k]) for k in ITEM_KINDS],
+    kind = SelectField(_l("Kind"), choices=labelled_choices(ITEM_KIND_LABELS, ITEM_KINDS),
                        default="information")
     duration_minutes = IntegerField(_l("Expected length (minutes)"),
                                     validators=[Optional(), NumberRange(1, 600)])
@@ -147,9 +147,9 @@ class RollCallForm(BaseForm):
 
 class MotionForm(BaseForm):
     text = TextAreaField(_l("Text of the motion"), validators=[DataRequired(), Length(max=5000)])
-    rule = SelectField(_l("Majority needed"), choices=[SelectChoice(r, RULE_LABELS[r]) for r in RULES],
+    rule = SelectField(_l("Majority needed"), choices=labelled_choices(RULE_LABELS, RULES),
                        default="simple")
-    mode = SelectField(_l("How members vote"), choices=[SelectChoice(m, MODE_LABELS[m]) for m in MODES],
+    mode = SelectField(_l("How members vote"), choices=labelled_choices(MODE_LABELS, MODES),
                        default="named")
     #: the council's minutes awaiting approval by motion (choices set by the view; the service checks the one
     #: chosen, so that minutes submitted or approved meanwhile get its message)
@@ -162,7 +162,7 @@ class MotionForm(BaseForm):
 
 
 class VoteForm(BaseForm):
-    choice = SelectField(_l("Your vote"), choices=[SelectChoice(c, CHOICE_LABELS[c]) for c in CHOICES],
+    choice = SelectField(_l("Your vote"), choices=labelled_choices(CHOICE_LABELS, CHOICES),
                          validators=[DataRequired()])
 
 

@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    DateField,
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.core.forms import BaseForm
+from consult.core.forms import BaseForm, labelled_choices
 from consult.outcomes.models import ACTION_STATUS_LABELS
 
 
@@ -28,7 +20,7 @@ class ActionForm(BaseForm):
 
 class ActionUpdateForm(BaseForm):
     status = SelectField(_l("Status"), validators=[DataRequired()],
-                         choices=[SelectChoice(k, label) for k, label in ACTION_STATUS_LABELS.items()])
+                         choices=labelled_choices(ACTION_STATUS_LABELS))
     progress = IntegerField(_l("Progress (%)"), validators=[Optional(), NumberRange(min=0, max=100)])
     text = TextAreaField(_l("What happened"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Post the update"))

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    IntegerField,
-    SelectChoice,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from consult.core.forms import BaseForm, LocalDateTimeField, strip_filter
+from consult.core.forms import BaseForm, LocalDateTimeField, labelled_choices, strip_filter
 from consult.core.routing import MAX_ROW_ID
 from consult.extensions import db
 from consult.processes.models import CAPABILITIES, CAPABILITY_LABELS, PHASE_KINDS, PHASE_LABELS
@@ -65,12 +57,12 @@ class ProcessForm(BaseForm):
 
 
 class PhaseForm(BaseForm):
-    kind = SelectField(_l("Phase"), choices=[SelectChoice(k, PHASE_LABELS[k]) for k in PHASE_KINDS],
+    kind = SelectField(_l("Phase"), choices=labelled_choices(PHASE_LABELS, PHASE_KINDS),
                        validators=[DataRequired()])
     starts_at = LocalDateTimeField(_l("Starts"),
                                    validators=[DataRequired(message=_l("Please give a date and time."))])
     ends_at = LocalDateTimeField(_l("Ends"),
                                  validators=[DataRequired(message=_l("Please give a date and time."))])
     capabilities = MultiCheckboxField(_l("What residents can do in this phase"),
-                                      choices=[SelectChoice(c, CAPABILITY_LABELS[c]) for c in CAPABILITIES])
+                                      choices=labelled_choices(CAPABILITY_LABELS, CAPABILITIES))
     submit = SubmitField(_l("Save the phase"))

@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from consult.core.forms import BaseForm, strip_filter
+from consult.core.forms import BaseForm, labelled_choices, strip_filter
 from consult.extensions import db
 from consult.processes.forms import MultiCheckboxField
 from consult.processes.models import Process
@@ -65,7 +65,7 @@ class TranslationForm(BaseForm):
 
 
 class AnswerForm(BaseForm):
-    state = SelectField(_l("New state"), choices=[SelectChoice(s, STATE_LABELS[s]) for s in OFFICIAL_STATES])
+    state = SelectField(_l("New state"), choices=labelled_choices(STATE_LABELS, OFFICIAL_STATES))
     language = SelectField(_l("Language of the answer"), choices=language_choices)
     text = TextAreaField(_l("Public answer"), description=MARKDOWN_HELP,
                          validators=[DataRequired(message=_l("Please write the answer.")),
@@ -99,7 +99,7 @@ class FilterForm(BaseForm):
     theme = SelectField(_l("Theme"), coerce=int, validate_choice=False)
     district = SelectField(_l("District"), coerce=int, validate_choice=False)
     state = SelectField(_l("State"), validate_choice=False)
-    sort = SelectField(_l("Order"), choices=[SelectChoice(k, label) for k, label in SORT_LABELS.items()],
+    sort = SelectField(_l("Order"), choices=labelled_choices(SORT_LABELS),
                        validate_choice=False)
 
     def __init__(self, *args, choices: tuple | None = None, **kwargs):
