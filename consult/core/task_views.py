@@ -40,21 +40,22 @@ def failed_tasks():
     return _page()
 
 
+def _on_failure(service, success: str):
+    """A button of one failed task: ``service(failure)``, then back to the list."""
+    require("tasks.manage")
+    form = FailedTaskForm()
+    return submit(form, lambda: service(tasks.get_failure(form.failure_id.data)), success=success,
+                  done=url_for("core.failed_tasks"), refused_to=url_for("core.failed_tasks"),
+                  page=lambda status: _page(status, form))
+
+
 @bp.route("/admin/tasks/retry", methods=["POST"])
 def retry_task():
     """Run a failed task again (its retries anew)."""
-    require("tasks.manage")
-    form = FailedTaskForm()
-    return submit(form, lambda: tasks.retry_failure(tasks.get_failure(form.failure_id.data)),
-                  success=_("The task is queued again."), done=url_for("core.failed_tasks"),
-                  refused_to=url_for("core.failed_tasks"), page=lambda status: _page(status, form))
+    return _on_failure(tasks.retry_failure, _("The task is queued again."))
 
 
 @bp.route("/admin/tasks/discard", methods=["POST"])
 def discard_task():
     """Forget a failed task (a message that could not be sent is dropped)."""
-    require("tasks.manage")
-    form = FailedTaskForm()
-    return submit(form, lambda: tasks.discard_failure(tasks.get_failure(form.failure_id.data)),
-                  success=_("The task is discarded."), done=url_for("core.failed_tasks"),
-                  refused_to=url_for("core.failed_tasks"), page=lambda status: _page(status, form))
+    return _on_failure(tasks.discard_failure, _("The task is discarded."))

@@ -250,16 +250,9 @@ def init_app(app) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(
-        markdown=render_markdown,
-        excerpt=plain_excerpt,
-        datetime=cached_format_datetime,
-        interval=format_interval,
-        date=cached_format_date,
-        decimal=cached_format_decimal,
-        percent=format_percent,
-        language_name=language_name,
-        bdi=isolate,
-    )
+        markdown=render_markdown, excerpt=plain_excerpt, bdi=isolate, language_name=language_name,
+        datetime=cached_format_datetime, date=cached_format_date, interval=format_interval,
+        decimal=cached_format_decimal, percent=format_percent)
     # the callables Flask-Babel installed, with the catalogue looked up once (the same strings come out)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: translations().ugettext(s),
@@ -269,14 +262,6 @@ def init_app(app) -> None:
         npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
     )
     app.jinja_env.globals.update(
-        can=can,
-        nav_entries=navigation.entries,
-        languages=available_languages,
-        text_direction=text_direction,
-        current_language=current_language,
-        url_with_language=url_with_language,
-        page_url=page_url,
-        csrf_field=csrf_field,
-        ngettext=localised_ngettext,
-        _=gettext_alias,
-    )
+        _=gettext_alias, ngettext=localised_ngettext, csrf_field=csrf_field, can=can,
+        nav_entries=navigation.entries, url_with_language=url_with_language, page_url=page_url,
+        languages=available_languages, current_language=current_language, text_direction=text_direction)

@@ -7,18 +7,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consult.comments.models import Comment
+from consult.demo.generate import rows
 from consult.demo.generate.participation_texts import COMMENTS
 from consult.demo.generate.people import People
 from consult.demo.generate.proposals import ProposalPlan
-from consult.demo.generate.rows import (
-    HOUR,
-    allocate,
-    at_offset,
-    bulk_insert,
-    next_free_id,
-    pick,
-    sync_sequences,
-)
 from consult.extensions import db
 from consult.notifications.models import Follow
 from consult.residency.models import District
@@ -41,20 +33,20 @@ def make_comments(ctx, proposals: list[ProposalPlan], people: People, n: int) ->
     weights = [0.0 if i in hot_sizes else rng.paretovariate(1.3) * (1 + proposals[i].supports) ** 0.5
                for i in range(len(proposals))]
     cap = max(20, min(300, 10 * rest // len(proposals)))  # the long threads are the hot ones
-    counts = allocate(rng, rest, weights, [0 if i in hot_sizes else cap for i in range(len(proposals))])
+    counts = rows.allocate(rng, rest, weights, [0 if i in hot_sizes else cap for i in range(len(proposals))])
     for i, size in hot_sizes.items():
         counts[i] = size
-    first = next_free_id(Comment)
+    first = rows.next_free_id(Comment)
     next_id = first
     follows: set[tuple[int, int]] = set()
     follow_rows = []
     for plan in proposals:
         follows.add((plan.author_id, plan.id))
         follow_rows.append({"user_id": plan.author_id, "target_type": "proposal", "target_id": plan.id,
-                            "created_at": at_offset(ctx, plan.published)})
+                            "created_at": rows.at_offset(ctx, plan.published)})
     alignments = {"in_favour": 45, "against": 25, "neutral": 30}
 
-    def rows():
+    def comment_rows():
         nonlocal next_id
         for plan, k in zip(proposals, counts, strict=True):
             if not k:
@@ -70,10 +62,10 @@ def make_comments(ctx, proposals: list[ProposalPlan], people: People, n: int) ->
                 if thread and rng.random() < 0.55:
                     parent_id, parent_depth, _ = thread[-1 - min(int(rng.expovariate(0.3)), len(thread) - 1)]
                     depth = parent_depth + 1
-                alignment = pick(rng, alignments)
+                alignment = rows.pick(rng, alignments)
                 body = rng.choice(COMMENTS[alignment]).format(district=rng.choice(district_names))
                 deleted = rng.random() < 0.01
-                at = at_offset(ctx, moment)
+                at = rows.at_offset(ctx, moment)
                 comment_id = next_id
                 next_id += 1
                 if depth < 3 and not deleted:
@@ -85,14 +77,14 @@ def make_comments(ctx, proposals: list[ProposalPlan], people: People, n: int) ->
                 yield {"id": comment_id, "target_type": "proposal", "target_id": plan.id,
                        "parent_id": parent_id, "depth": depth, "author_id": author, "body": "" if deleted
                        else body, "alignment": alignment, "edited_at": None,
-                       "deleted_at": at_offset(ctx, min(moment + HOUR, -1.0)) if deleted else None,
+                       "deleted_at": rows.at_offset(ctx, min(moment + rows.HOUR, -1.0)) if deleted else None,
                        "hidden_at": None, "hidden_reason": None, "created_at": at, "updated_at": at}
 
     with ctx.progress("Comments", sum(counts)) as advance:
-        made = bulk_insert(Comment, rows(), advance)
-    sync_sequences(Comment)
+        made = rows.bulk_insert(Comment, comment_rows(), advance)
+    rows.sync_sequences(Comment)
     with ctx.progress("Follows", len(follow_rows)) as advance:
-        bulk_insert(Follow, follow_rows, advance)
+        rows.bulk_insert(Follow, follow_rows, advance)
     first_proposal, last_proposal = proposals[0].id, proposals[-1].id
     db.session.execute(sa.text(
         "UPDATE proposal SET comment_count = (SELECT count(*) FROM comment WHERE comment.target_type = "
