@@ -36,7 +36,7 @@ from typing import NamedTuple
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import g, has_request_context, render_template
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import aliased
@@ -222,11 +222,32 @@ THREAD_HTML = cache.region("comment_thread_html",
                            precompressed=True)
 
 
+#: where a page that read a thread's version with its own rows leaves it for ``load_stamp`` (in ``g``)
+_PREFETCHED = "consult_thread_versions"
+
+
+def prefetch_version(thread: tuple[str, int], version: int | None, commented: bool) -> None:
+    """The version of the thread on ``thread`` (``(target_type, target_id)``) and whether it has comments,
+    read by the page with its own rows (the proposal page reads them with the proposal): ``load_stamp`` then
+    runs no query when the process holds that version's rows, or when there is no comment."""
+    if has_request_context():
+        g.setdefault(_PREFETCHED, {})[thread] = (version, commented)
+
+
 def load_stamp(target) -> ThreadStamp:
     """The thread's version, and its rows, in one query of one row: the rows come only when the version
-    differs from that of the rows this process already holds for the item (otherwise those are used)."""
+    differs from that of the rows this process already holds for the item (otherwise those are used); no
+    query at all when the page read the version already (``prefetch_version``) and it is the one held, or
+    the item has no comment."""
     target_type, target_id = targets.ref(target)
     held = THREAD_ROWS.get(thread=(target_type, target_id))
+    known, commented = (g.get(_PREFETCHED, {}).get((target_type, target_id), (None, True))
+                        if has_request_context() else (None, True))
+    if not commented:
+        return ThreadStamp(target_type, target_id, None, ThreadRows(target_type, target_id, ()), None)
+    if held is not None and known is not None and known == held[0]:
+        me = current_user.id if current_user.is_authenticated else None
+        return ThreadStamp(target_type, target_id, known, held[1], me)
     params = {"target_type": target_type, "target_id": target_id, "held": None if held is None else held[0]}
     result = db.session.connection().execute(_thread_select(), params).all()
     version = result[0][0]

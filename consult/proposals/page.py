@@ -2,10 +2,12 @@
 
 The proposal is loaded as one ORM entity without its relationships (the policies, the comments, the follow
 and report buttons and the fact-check notes take it as their target), in the same query as the names around it
-(author, theme, district, process, "merged into") and flags telling whether it has translations, answers,
-sources and fact-check notes. Its translations, official answers with their texts and sources with their
-authors come as plain rows in one more query, run only when it has some (loading them as ORM objects through
-seven eager relationships was what made the page costly). Two queries at most, whatever the proposal has.
+(author, theme, district, process, "merged into"), flags telling whether it has translations, answers,
+sources and fact-check notes, and the version of its comment thread (the comments section then needs no
+query of its own when the process holds that version's rows: ``consult.comments.thread``). Its translations,
+official answers with their texts and sources with their authors come as plain rows in one more query, run
+only when it has some (loading them as ORM objects through seven eager relationships was what made the page
+costly). Two queries at most, whatever the proposal has.
 
 The HTML of the parts that are the same for every reader (title and facts, notices, the text and the
 attachment, the sources, the official answers) is cached per *content* (``PAGE_PARTS``): it depends on the
@@ -27,6 +29,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import aliased, defaultload, lazyload
 
 from consult.accounts.models import User
+from consult.comments import thread
 from consult.core import cache
 from consult.extensions import db
 from consult.processes.models import Process, Theme
@@ -134,16 +137,20 @@ def _proposal_select():
     and whether it has translations, answers, sources and fact-check notes (those are read only when it has
     some). Built once; ``proposal_id`` is bound. The process is not loaded here: the policies load it (with
     its phases and rule, not its themes and districts) only for a reader they have to look at it for."""
+    from consult.comments.models import Comment, CommentThread
     from consult.moderation.models import FactCheckNote
 
     merged = aliased(Proposal)
+    thread_version = sa.select(CommentThread.version).where(CommentThread.target_type == "proposal")
     return (sa.select(Proposal, User.display_name, User.deleted_at.is_not(None), Theme.name, District.name,
                       Process.title, Process.support_threshold, merged.title,
                       sa.exists().where(ProposalTranslation.proposal_id == Proposal.id),
                       sa.exists().where(ProposalAnswer.proposal_id == Proposal.id),
                       sa.exists().where(ProposalSource.target_id == Proposal.id),
                       sa.exists().where(FactCheckNote.target_type == "proposal",
-                                        FactCheckNote.target_id == Proposal.id))
+                                        FactCheckNote.target_id == Proposal.id),
+                      thread_version.where(CommentThread.target_id == Proposal.id).scalar_subquery(),
+                      sa.exists().where(Comment.target_type == "proposal", Comment.target_id == Proposal.id))
             .join(Process, Process.id == Proposal.process_id)
             .outerjoin(User, User.id == Proposal.author_id)
             .outerjoin(Theme, Theme.id == Proposal.theme_id)
@@ -192,7 +199,9 @@ def load(proposal_id: int) -> tuple[Proposal, PageView] | None:
     found = db.session.execute(_proposal_select(), {"proposal_id": proposal_id}).first()
     if found is None:
         return None
-    proposal, *names, has_translations, has_answers, has_sources, has_notes = found
+    proposal, *names, has_translations, has_answers, has_sources, has_notes, thread_version, commented = found
+    # the comments section then reads its thread's version from here, not in a query of its own
+    thread.prefetch_version(("proposal", proposal_id), thread_version, bool(commented))
     p = proposal
     row = (p.id, p.title, p.body, p.language, p.state, p.published_at, p.hidden_at, p.hidden_reason,
            p.attachment_name, p.attachment_type, p.attachment_filename, p.attachment_alt, p.process_id,
