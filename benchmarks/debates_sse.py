@@ -177,27 +177,30 @@ def _raise_file_limit() -> None:
 # -- the phones (a process of their own) ---------------------------------------------------------------------
 
 
-class Phone:
-    def __init__(self, n: int):
-        self.n, self.last_id, self.seen, self.events = n, None, {}, 0
+class Phone(asyncio.Protocol):
+    """One phone: a raw HTTP/1.1 connection reading the event stream (a thousand of them read tens of
+    megabytes a second when the question list flows: aiohttp's reader cost more CPU than the server). Markers
+    and ids are found by regular expressions over what came, up to its last complete line."""
+
+    def __init__(self, n: int, host: str, port: int, path: str):
+        self.n, self.host, self.port, self.path = n, host, port, path
+        self.last_id, self.seen, self.events = None, {}, 0
         self.connected, self.reconnects, self.errors = False, 0, []
-        self.task = None
+        self.transport = None
+        self.closed: asyncio.Future | None = None
 
-    async def run(self, session, url: str, stop: asyncio.Event):
-        import aiohttp
-
+    async def run(self, stop: asyncio.Event):
+        loop = asyncio.get_running_loop()
         while not stop.is_set():
-            headers = {"Accept": "text/event-stream"}
-            if self.last_id is not None:
-                headers["Last-Event-ID"] = self.last_id
-            resumed = self.last_id is not None
+            self.closed = loop.create_future()
+            self.head, self.tail, self.body = b"", b"", False
+            self.catching_up = self.last_id is not None
             try:
-                async with session.get(url, headers=headers,
-                                       timeout=aiohttp.ClientTimeout(total=None, sock_read=None)) as response:
-                    if response.status != 200:
-                        raise RuntimeError(f"status {response.status}")
-                    await self._read(response, resumed)
+                await loop.create_connection(lambda: self, self.host, self.port)
+                await self.closed
             except asyncio.CancelledError:
+                if self.transport is not None:
+                    self.transport.abort()
                 raise
             except Exception as error:  # noqa: BLE001 - counted, then reconnect as a browser would
                 self.errors.append(repr(error)[:120])
@@ -205,68 +208,81 @@ class Phone:
                 self.reconnects += 1
                 await asyncio.sleep(1.0)
 
-    async def _read(self, response, resumed: bool):
-        """Markers and ids, found by regular expressions over each complete part of what came (a phone
-        parses a few megabytes a second when the question list flows: this must stay cheap)."""
-        pending = b""
-        catching_up = resumed
-        async for chunk in response.content.iter_any():
-            now = time.monotonic()
-            self.connected = True
-            end = chunk.rfind(b"\n\n")
+    def connection_made(self, transport):
+        self.transport = transport
+        resume = f"Last-Event-ID: {self.last_id}\r\n" if self.last_id is not None else ""
+        transport.write(f"GET {self.path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                        f"Accept: text/event-stream\r\nConnection: close\r\n{resume}\r\n".encode())
+
+    def connection_lost(self, exc):
+        self.transport = None
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def data_received(self, data: bytes):
+        now = time.monotonic()
+        if not self.body:
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
             if end < 0:
-                pending += chunk
-                continue
-            complete, pending = pending + chunk[:end + 2], chunk[end + 2:]
-            self.events += complete.count(b"\nevent: ") + complete.startswith(b"event: ")
-            how = "resume" if catching_up else "live"
-            for marker in MARKER_RE.findall(complete):
-                self.seen.setdefault(int(marker), (now, how))
-            ids = ID_RE.findall(complete)
-            if ids:
-                self.last_id = ids[-1].decode()
-                catching_up = False
+                return
+            if not self.head.startswith(b"HTTP/1.1 200"):
+                self.errors.append(self.head[:40].decode("latin-1"))
+                self.transport.close()
+                return
+            self.body, data, self.head = True, self.head[end + 4:], b""
+        self.connected = True
+        data = self.tail + data
+        cut = data.rfind(b"\n") + 1
+        complete, self.tail = data[:cut], data[cut:]
+        self.events += complete.count(b"\nevent: ")
+        how = "resume" if self.catching_up else "live"
+        for marker in MARKER_RE.findall(complete):
+            self.seen.setdefault(int(marker), (now, how))
+        ids = ID_RE.findall(complete)
+        if ids:
+            self.last_id = ids[-1].decode()
+            self.catching_up = False
 
 
 async def _phones_main(config: dict) -> None:
-    import aiohttp
+    from urllib.parse import urlsplit
 
     _raise_file_limit()
-    url = config["url"]
+    url = urlsplit(config["url"])
     stop = asyncio.Event()
-    phones = [Phone(n) for n in range(config["clients"])]
-    connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=None)
-    async with aiohttp.ClientSession(connector=connector) as session:
-        started = time.monotonic()
-        for batch in range(0, len(phones), 100):  # people arrive: 100 at a time
-            for phone in phones[batch:batch + 100]:
-                phone.task = asyncio.ensure_future(phone.run(session, url, stop))
-            await asyncio.sleep(0.05)
-        while sum(p.connected for p in phones) < len(phones) and time.monotonic() - started < 120:
-            await asyncio.sleep(0.1)
-        print(json.dumps({"connected": sum(p.connected for p in phones),
-                          "seconds": round(time.monotonic() - started, 2)}), flush=True)
-        loop = asyncio.get_running_loop()
-        while True:
-            command = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
-            if command == "drop":  # a share of the phones lose their connection, and come back 2 s later
-                chosen = random.Random(3).sample(phones, int(len(phones) * config["resume_share"]))
-                for phone in chosen:
-                    phone.task.cancel()
-                await asyncio.sleep(2.0)
-                for phone in chosen:
-                    phone.connected = False
-                    phone.task = asyncio.ensure_future(phone.run(session, url, stop))
-                print(json.dumps({"dropped": len(chosen)}), flush=True)
-            elif command.startswith("stop") or not command:
-                last = int(command.split()[1]) if len(command.split()) > 1 else None
-                deadline = time.monotonic() + 30  # slow is not missed: wait for the last marker everywhere
-                while last and time.monotonic() < deadline and not all(last in p.seen for p in phones):
-                    await asyncio.sleep(0.1)
-                break
-        stop.set()
-        for phone in phones:
-            phone.task.cancel()
+    phones = [Phone(n, url.hostname, url.port, f"{url.path}?{url.query}") for n in range(config["clients"])]
+    tasks = {}
+    started = time.monotonic()
+    for batch in range(0, len(phones), 100):  # people arrive: 100 at a time
+        for phone in phones[batch:batch + 100]:
+            tasks[phone.n] = asyncio.ensure_future(phone.run(stop))
+        await asyncio.sleep(0.05)
+    while sum(p.connected for p in phones) < len(phones) and time.monotonic() - started < 120:
+        await asyncio.sleep(0.1)
+    print(json.dumps({"connected": sum(p.connected for p in phones),
+                      "seconds": round(time.monotonic() - started, 2)}), flush=True)
+    loop = asyncio.get_running_loop()
+    while True:
+        command = (await loop.run_in_executor(None, sys.stdin.readline)).strip()
+        if command == "drop":  # a share of the phones lose their connection, and come back 2 s later
+            chosen = random.Random(3).sample(phones, int(len(phones) * config["resume_share"]))
+            for phone in chosen:
+                tasks[phone.n].cancel()
+            await asyncio.sleep(2.0)
+            for phone in chosen:
+                phone.connected = False
+                tasks[phone.n] = asyncio.ensure_future(phone.run(stop))
+            print(json.dumps({"dropped": len(chosen)}), flush=True)
+        elif command.startswith("stop") or not command:
+            last = int(command.split()[1]) if len(command.split()) > 1 else None
+            deadline = time.monotonic() + 30  # slow is not missed: wait for the last marker everywhere
+            while last and time.monotonic() < deadline and not all(last in p.seen for p in phones):
+                await asyncio.sleep(0.1)
+            break
+    stop.set()
+    for task in tasks.values():
+        task.cancel()
     print(json.dumps({"phones": [{"seen": {k: v for k, v in p.seen.items()}, "events": p.events,
                                   "reconnects": p.reconnects, "errors": p.errors[:3]} for p in phones]}),
           flush=True)
@@ -593,7 +609,9 @@ def main(argv=None):
     parser.add_argument("--phones-process", help=argparse.SUPPRESS)
     args = parser.parse_args(argv if argv is not None else [])
     if args.phones_process:
-        asyncio.run(_phones_main(json.loads(args.phones_process)))
+        import uvloop
+
+        uvloop.run(_phones_main(json.loads(args.phones_process)))
         return None
     args.actions = min(args.actions, 11)  # markers are points of order: the first 12 of the queue are shown
     _raise_file_limit()
