@@ -132,6 +132,18 @@ def commit_now() -> None:
         session.expire_on_commit = keep
 
 
+def insert_once(model, **values) -> bool:
+    """``INSERT ... ON CONFLICT DO NOTHING``: True when the row was added, False when one of the table's
+    unique constraints already holds such a row (whatever the concurrency). One statement, where catching
+    the ``IntegrityError`` needs a SAVEPOINT around it (two more round trips); SQLite and PostgreSQL."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    table = model.__table__
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table).values(**values).on_conflict_do_nothing().returning(*table.primary_key.columns)
+    return db.session.execute(statement).first() is not None
+
+
 def read_connection():
     """A separate connection for a short read outside the request's transaction (never takes the write lock).
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from consult.core import audit, signals
+from consult.core.db import insert_once
 from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import policies
@@ -220,20 +220,14 @@ def _add_to_count(proposal: Proposal, delta: int) -> None:
     set_committed_value(proposal, "support_count", count)
 
 
-def support(proposal: Proposal, user) -> ProposalSupport:
+def support(proposal: Proposal, user) -> None:
     """One support per eligible resident while the phase opens ``support``. The unique constraint decides
     between two simultaneous attempts; the counter moves in the same transaction."""
     _require("proposal.support", user, proposal)
-    row = ProposalSupport(proposal_id=proposal.id, user_id=user.id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-            db.session.flush()
-    except IntegrityError:
-        raise Conflict(_l("You already support this proposal.")) from None
+    if not insert_once(ProposalSupport, proposal_id=proposal.id, user_id=user.id):
+        raise Conflict(_l("You already support this proposal."))
     _add_to_count(proposal, +1)
     _qualify_if_due(proposal)
-    return row
 
 
 def unsupport(proposal: Proposal, user) -> None:

@@ -6,9 +6,10 @@ Rules kept here:
   person is not blocked, the owner's rule or the poll's eligibility rule allows them), then writes. Owners
   that have asked their own rule (a council motion: ``motion.vote``) write with :func:`write_ballot`.
 * A ballot is written only when the method finds it valid. Participation and ballot are written in one
-  transaction; the UNIQUE participation constraint is what stops a second vote, whatever the concurrency. A
-  second attempt is refused (``Conflict``), unless the poll allows changing a vote: then the old ballot is
-  found by its replace key and replaced in the same transaction.
+  transaction; the UNIQUE participation constraint is what stops a second vote, whatever the concurrency
+  (``INSERT ... ON CONFLICT DO NOTHING``: one statement). A second attempt is refused (``Conflict``), unless
+  the poll allows changing a vote: then the old ballot is found by its replace key and replaced in the same
+  transaction.
 * The ballot carries no voter, no time and no sequence; the voter gets a tracker whose hash is stored with it.
 """
 
@@ -25,6 +26,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
+from consult.core.db import insert_once
 from consult.core.errors import Conflict, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import enforce
@@ -92,31 +94,34 @@ def write_ballot(poll: Poll, voter, choice, *, anon_key: str | None = None) -> s
     its own rule): participation and ballot in one transaction; returns the inclusion tracker."""
     voter_id, anon_hash = _key_for(poll, voter, anon_key)
     text = encode(methods.get(poll.method).validate(choice, spec_for(poll)))
-    replacing = False
-    try:
-        with db.session.begin_nested():
-            db.session.add(Participation(id=str(uuid.uuid4()), poll_id=poll.id, voter_id=voter_id,
-                                         anon_key=anon_hash))
-    except IntegrityError:
-        if not poll.allow_change:
-            raise Conflict(_l("You have already voted in this poll. A vote cannot be cast twice.")) from None
-        replacing = True
+    replacing = not insert_once(Participation, id=str(uuid.uuid4()), poll_id=poll.id, voter_id=voter_id,
+                                anon_key=anon_hash)
+    if replacing and not poll.allow_change:
+        raise Conflict(_l("You have already voted in this poll. A vote cannot be cast twice."))
     _still_taking_votes(poll)
     replace_key = _replace_key(poll, voter_id, anon_hash) if poll.allow_change else None
     tracker = new_tracker()
+    ballot = Ballot(id=str(uuid.uuid4()), poll_id=poll.id, choice=text, tracker_hash=tracker_hash(tracker),
+                    replace_key=replace_key)
+    if not replacing:  # a first ballot: nothing to race with (its id is new)
+        _add_ballot(poll, voter_id, ballot, text)
+        db.session.flush()
+        return tracker
     try:
         with db.session.begin_nested():
-            if replacing:
-                db.session.execute(sa.delete(Ballot).where(Ballot.poll_id == poll.id,
-                                                           Ballot.replace_key == replace_key))
-            db.session.add(Ballot(id=str(uuid.uuid4()), poll_id=poll.id, choice=text,
-                                  tracker_hash=tracker_hash(tracker), replace_key=replace_key))
-            if poll.mode == "named" and voter_id is not None:
-                db.session.merge(NamedVote(poll_id=poll.id, voter_id=voter_id, choice=text))
+            db.session.execute(sa.delete(Ballot).where(Ballot.poll_id == poll.id,
+                                                       Ballot.replace_key == replace_key))
+            _add_ballot(poll, voter_id, ballot, text)
     except IntegrityError:
         raise Conflict(_l("Your vote was being changed at the same moment. Please try again.")) from None
     db.session.flush()
     return tracker
+
+
+def _add_ballot(poll: Poll, voter_id: int | None, ballot: Ballot, text: str) -> None:
+    db.session.add(ballot)
+    if poll.mode == "named" and voter_id is not None:
+        db.session.merge(NamedVote(poll_id=poll.id, voter_id=voter_id, choice=text))
 
 
 def _still_taking_votes(poll: Poll) -> None:
