@@ -1,16 +1,17 @@
 """Read models for proposal pages: a constant number of queries whatever the data size.
 
 The list page runs: the filter form's choices (processes, themes, districts) + the page of card rows (author,
-theme, district and the reader's translation joined; plain rows, no entities) + the count + the reader's
-supports for that page. The count reads ``proposal_tally`` (``consult.proposals.tally``: a sum over a few
-hundred groups at most) unless the list is a search, which counts its matches. The proposal page loads its
-translations, answers (with texts), sources (with authors) and "merged into" in a fixed number of select-in
-queries.
+theme, district and the reader's translation joined; plain rows, no entities) with the list's total in the
+same statement + the reader's supports for that page. The total reads ``proposal_tally``
+(``consult.proposals.tally``: a sum over a few hundred groups at most) unless the list is a search, which
+counts its matches in a query of its own. The proposal page loads its translations, answers (with texts),
+sources (with authors) and "merged into" in a fixed number of select-in queries.
 """
 
 from __future__ import annotations
 
 import random
+from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ from consult.proposals.models import (
     WITHDRAWN,
     Proposal,
     ProposalAnswer,
+    ProposalTally,
     ProposalTranslation,
 )
 from consult.residency.models import District
@@ -188,7 +190,32 @@ def _page_statement(process: bool, theme: bool, district: bool, state: bool, sor
     ids = (sa.select(Proposal.id).where(*conditions).order_by(*order)
            .limit(sa.bindparam("limit", type_=sa.Integer)).offset(sa.bindparam("offset", type_=sa.Integer))
            .correlate(None))
-    return _card_select().where(Proposal.id.in_(ids)).order_by(*order)
+    return (_card_select().add_columns(_tally_total(process, theme, district).label(TOTAL))
+            .where(Proposal.id.in_(ids)).order_by(*order))
+
+
+#: the column of a page's rows that carries the list's total (``_tally_total``), taken off the cards
+TOTAL = "list_total"
+
+
+def _tally_total(process: bool, theme: bool, district: bool):
+    """The list's total from the tally (as ``tally.total``), as a column of the page's rows: the same round
+    trip as the cards. Parameters: ``tally_states`` and the filters' ``f_process``, ``f_theme``,
+    ``f_district``."""
+    conditions = [ProposalTally.state.in_(sa.bindparam("tally_states", expanding=True))]
+    for given, column, name in ((process, ProposalTally.process_id, "f_process"),
+                                (theme, ProposalTally.theme_id, "f_theme"),
+                                (district, ProposalTally.district_id, "f_district")):
+        if given:
+            conditions.append(column == sa.bindparam(name, type_=sa.Integer))
+    return (sa.select(sa.func.coalesce(sa.func.sum(ProposalTally.proposals), 0)).where(*conditions)
+            .scalar_subquery())
+
+
+@lru_cache(maxsize=1)
+def _card_row():
+    """A card's row without the list's total: what the cards show, and the key of their kept HTML."""
+    return namedtuple("CardRow", [column.key for column in _card_select().selected_columns])
 
 
 class RowPage(Pagination):
@@ -203,18 +230,24 @@ class RowPage(Pagination):
         args = self._query_args
         params = {"card_language": args["language"], "limit": self.per_page, "offset": self._query_offset}
         if args["statement"] is not None:  # not a search: the statement of its shape, built once
-            return db.session.connection().execute(args["statement"], {**params, **args["params"]}).all()
+            rows = db.session.connection().execute(args["statement"], {**params, **args["params"]}).all()
+            # the total comes with the rows (not when the page is past the last one)
+            self._total = rows[0][-1] if rows else None
+            card = _card_row()
+            return [card._make(row[:-1]) for row in rows]
         order = _order(args["filters"])
         ids = page_ids(_conditions(args["filters"]), order, self.per_page, self._query_offset)
         return db.session.connection().execute(_card_select().where(Proposal.id.in_(ids)).order_by(*order),
                                                params).all()
 
     def _query_count(self) -> int:
-        return list_total(self._query_args["filters"])
+        total = getattr(self, "_total", None)
+        return list_total(self._query_args["filters"]) if total is None else total
 
 
 def card_page(filters: Filters, language: str, page: int, per_page: int) -> RowPage:
-    """One page of the list as card rows: two queries (the rows, the count) whatever the page size."""
+    """One page of the list as card rows: one query (the rows, with the list's total from the tally) whatever
+    the page size; a search, or a page past the last one, counts in a query of its own."""
     statement, params = None, {}
     if not search.words(filters.q):
         state = filters.state in PUBLIC_STATES
@@ -223,6 +256,7 @@ def card_page(filters: Filters, language: str, page: int, per_page: int) -> RowP
                                     bool(filters.district_id), state, sort)
         params = {"f_process": filters.process_id, "f_theme": filters.theme_id,
                   "f_district": filters.district_id, "f_state": filters.state if state else None,
+                  "tally_states": _listed_states(filters),
                   "seed": random_seed() if sort == "random"
                   else None}
     return RowPage(page=page, per_page=per_page, max_per_page=None, error_out=False, language=language,
