@@ -8,10 +8,11 @@ with their role grants. The rules stay where they are kept (who may vote: the po
 about a ``Standing`` made from these rows; seats: ``councils.offices``); this module only feeds them rows.
 
 Queries, whatever the number of items, motions, votes or members (statements built once, see ``_statements``):
-the session with its council; the items; their speakers, documents and proposals (one statement); the motions
-with their named votes; the roll call with the seats of the session's day and the reader's own seats (one);
-the proposals' titles when the agenda links some; and, when secret votes are open, the votes engine's
-participation counts with the reader's own (one). None of the item queries runs for an empty agenda.
+the session with its council and its minutes; the items; their speakers, documents and proposals (one
+statement); the motions with their named votes; the roll call with the seats of the session's day and the
+reader's own seats (one); the proposals' titles when the agenda links some; and, when secret votes are open,
+the votes engine's participation counts with the reader's own (one). None of the item queries runs for an
+empty agenda.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import functools
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from consult.accounts.models import User
 from consult.core import cache
@@ -158,19 +160,37 @@ def _agenda(items: list[ItemRow]):
 
 @functools.cache
 def _session_statement() -> sa.Select:
-    return sa.select(CouncilSession).where(CouncilSession.id == sa.bindparam("session_id"))
+    """The session (its council joined) and its minutes (``session_minutes``), in one statement built
+    once."""
+    return (sa.select(CouncilSession, Minutes).where(CouncilSession.id == sa.bindparam("session_id"))
+            .outerjoin(Minutes, sa.and_(Minutes.source_type == "council_session",
+                                        Minutes.source_id == CouncilSession.id, Minutes.kind == ORIGINAL))
+            .options(sa.orm.defer(Minutes.record), sa.orm.lazyload(Minutes.approved_by)))
+
+
+#: where ``load_session`` leaves the minutes it read with the session, for ``session_minutes`` (in ``g``)
+_MINUTES = "consult_session_minutes"
 
 
 def load_session(session_id: int) -> CouncilSession | None:
-    """The session (its council joined), from a statement built once."""
-    return db.session.scalar(_session_statement(), {"session_id": session_id})
+    """The session (its council joined), with its minutes read in the same statement."""
+    row = db.session.execute(_session_statement(), {"session_id": session_id}).first()
+    if row is None:
+        return None
+    if has_request_context():
+        g.setdefault(_MINUTES, {})[session_id] = row[1]
+    return row[0]
 
 
 def session_minutes(session: CouncilSession):
-    """The minutes drafted from this session (the original document, in whatever state), or None; one query.
+    """The minutes drafted from this session (the original document, in whatever state), or None: read with
+    the session by ``load_session``, else in one query.
 
     The policy ``minutes.view`` decides who sees them: the record's snapshot is not loaded, nor the
     approver."""
+    read = g.get(_MINUTES, {}) if has_request_context() else {}
+    if session.id in read:
+        return read[session.id]
     return db.session.scalar(_minutes_statement(), {"source_id": session.id})
 
 

@@ -1,0 +1,27 @@
+"""The session page reads the session's minutes in the statement that reads the session (one round trip
+fewer on every closed session's page), and still links to them as they are now."""
+
+from __future__ import annotations
+
+import re
+
+from consult.meetings import services as meetings
+from consult.minutes import services as minutes_services
+from tests.helpers import QueryCounter
+
+
+def test_the_minutes_come_with_the_session(client, running, db):
+    setup, session, _item = running
+    meetings.close_session(session)
+    db.session.commit()
+    minutes = minutes_services.original_for("council_session", session.id)
+    for step in (minutes_services.submit, minutes_services.approve, minutes_services.publish):
+        step(minutes, actor=setup.users["pres" if step is minutes_services.approve else "secr"])
+    db.session.commit()
+    url = f"/sessions/{session.id}"
+    client.get(url)
+    with QueryCounter() as queries:
+        html = client.get(url).get_data(as_text=True)
+    assert re.search(rf'<a href="/minutes/{minutes.id}">\s*Read the minutes', html)
+    assert not [s for s in queries.statements if s.lstrip().startswith("SELECT minutes.")]
+    assert sum(" minutes" in s for s in queries.statements) == 1  # the session's own statement
