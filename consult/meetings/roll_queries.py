@@ -27,7 +27,8 @@ def _roll_statement() -> sa.Select:
     membership, user, attendance = Membership.__table__, User.__table__, Attendance.__table__
     session_id = sa.bindparam("session_id")
     day = sa.bindparam("day")
-    seated = sa.and_(membership.c.council_id == sa.bindparam("council_id"), in_term(day, membership.c))
+    council = membership.c.council_id == sa.bindparam("council_id")
+    seated = sa.and_(council, in_term(day, membership.c))
     return (sa.select(attendance.c.id, membership.c.id, membership.c.role, user.c.display_name,
                       user.c.deleted_at, attendance.c.status, attendance.c.arrived_at,
                       attendance.c.left_at, sa.case((seated, 1), else_=0), membership.c.user_id,
@@ -35,9 +36,10 @@ def _roll_statement() -> sa.Select:
             .select_from(membership.join(user, user.c.id == membership.c.user_id)
                          .outerjoin(attendance, sa.and_(attendance.c.membership_id == membership.c.id,
                                                         attendance.c.session_id == session_id)))
-            .where(sa.or_(attendance.c.id.is_not(None), seated,
-                          sa.and_(membership.c.council_id == sa.bindparam("council_id"),
-                                  membership.c.user_id == sa.bindparam("reader_id")))))
+            # the council's seats only (its attendance rows are its seats too: ``attendance.ensure_roll``), so
+            # the rows are filtered before the names are joined, not every seat of every council
+            .where(council, sa.or_(attendance.c.id.is_not(None), seated,
+                                   membership.c.user_id == sa.bindparam("reader_id"))))
 
 
 def roll_and_seats(session: CouncilSession, names: Names, labels: Labels, reader_id: int | None,
