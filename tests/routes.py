@@ -83,7 +83,7 @@ class DemoObjects:
         from consult.accounts.models import User
         from consult.comments.models import Comment
         from consult.councils.models import Council, Membership
-        from consult.debates.models import Debate, DebatePoll, Question, SpeakerRequest
+        from consult.debates.models import Debate, DebatePoll, Panelist, Question, Segment, SpeakerRequest
         from consult.meetings.models import AgendaItem, Attachment, Attendance, CouncilSession, Motion
         from consult.minutes.models import Minutes
         from consult.moderation.models import FactCheckNote
@@ -110,6 +110,8 @@ class DemoObjects:
                                 Question.author_id.is_(None))
                          or _first(Question))
         self.speaker_request = _first(SpeakerRequest)
+        self.panelist = _first(Panelist, Panelist.debate_id == _id(self.debate)) or _first(Panelist)
+        self.segment = _first(Segment, Segment.debate_id == _id(self.debate)) or _first(Segment)
         self.minutes = _first(Minutes)
         self.poll = _first(Poll, Poll.status == "open") or _first(Poll)
         self.process = _first(Process)
@@ -133,7 +135,8 @@ class DemoObjects:
         args = set(rule.arguments)
         debate_id = _id(self.debate)
         for argument, child in (("link_id", self.link), ("request_id", self.speaker_request),
-                                ("question_id", self.question)):
+                                ("question_id", self.question), ("panelist_id", self.panelist),
+                                ("segment_id", self.segment)):
             if argument in args and child is not None:  # the debate the child belongs to
                 debate_id = child.debate_id
                 break
@@ -155,6 +158,8 @@ class DemoObjects:
             "link_id": _id(self.link),
             "question_id": _id(self.question),
             "request_id": _id(self.speaker_request),
+            "panelist_id": _id(self.panelist),
+            "segment_id": _id(self.segment),
             "minutes_id": _id(self.minutes),
             "poll_id": _id(self.poll),
             "process_id": _id(self.process),

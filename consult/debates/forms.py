@@ -133,6 +133,12 @@ class SpeakerActionForm(BaseForm):
         min=10, max=3600, message=_l("A speech limit is between 10 seconds and one hour."))])
 
 
+class ProgrammeRowForm(BaseForm):
+    """Move a panelist or a segment up or down its list, or remove it."""
+
+    action = _action("up", "down", "remove")
+
+
 class QuestionStatusForm(BaseForm):
     status = HiddenField(validators=[AnyOf(QUESTION_STATUSES, message=_l("Unknown question status."))])
     reason = StringField(_l("Reason for hiding"), validators=[Optional(), Length(max=300)],

@@ -9,8 +9,9 @@ Rules kept here:
 * the debate goes scheduled → live ⇄ paused → ended; a pause stops the segment clock and the running speech,
   the end stops everything, closes the polls still open and makes the record (``record``).
 
-The speakers queue (``speakers``) and public questions (``questions``) keep their rules in their modules;
-their verbs are named here too, so callers need only this module.
+The speakers queue (``speakers``), public questions (``questions``) and the programme's edits after creation
+(``programme``: panelists and segments edited, moved, removed) keep their rules in their modules; their verbs
+are named here too, so callers need only this module.
 """
 
 from __future__ import annotations
@@ -28,7 +29,16 @@ from consult.core.models import utcnow
 from consult.core.signals import debate_closed
 from consult.debates import polls
 from consult.debates.changes import Participant, RateLimited, changed, not_ended
-from consult.debates.models import PANEL_ROLES, Debate, Panelist, Registration, Segment
+from consult.debates.models import Debate, Panelist, Registration, Segment
+from consult.debates.programme import (
+    check_panelist,
+    check_segment,
+    move,
+    remove_panelist,
+    remove_segment,
+    update_panelist,
+    update_segment,
+)
 from consult.debates.questions import ask_question, like_question, set_question_status
 from consult.debates.record import debate_record
 from consult.debates.speakers import (
@@ -49,11 +59,11 @@ from consult.extensions import db
 
 __all__ = [
     "EDITABLE", "Participant", "RateLimited", "add_panelist", "add_segment", "add_speaker", "ask_question",
-    "changed", "create_debate", "end_debate", "find_by_join_code", "go_to_segment", "like_question",
+    "changed", "create_debate", "end_debate", "find_by_join_code", "go_to_segment", "like_question", "move",
     "move_request", "new_join_code", "normalise_join_code", "not_ended", "ordered_queue", "pause_debate",
-    "register", "remove_request", "request_to_speak", "requests_of", "resume_debate", "set_question_status",
-    "speaking_totals", "start_debate", "start_speech", "stop_speech", "toggle_priority", "unregister",
-    "update_debate", "withdraw_request",
+    "register", "remove_panelist", "remove_request", "remove_segment", "request_to_speak", "requests_of",
+    "resume_debate", "set_question_status", "speaking_totals", "start_debate", "start_speech", "stop_speech",
+    "toggle_priority", "unregister", "update_debate", "update_panelist", "update_segment", "withdraw_request",
 ]
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -127,27 +137,26 @@ def update_debate(debate: Debate, actor, **values) -> Debate:
 
 
 def add_panelist(debate: Debate, name: str, role: str, bio: str = "", user=None) -> Panelist:
-    """Put a person on stage (moderator or expert)."""
+    """Put a person on stage (moderator or expert); ``programme`` edits, moves and removes them."""
     not_ended(debate)
-    if role not in PANEL_ROLES:
-        raise DomainError(_l("Choose moderator or expert."), field="role")
+    name, role, bio = check_panelist(name, role, bio)
     position = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(Panelist.position), 0)).where(Panelist.debate_id == debate.id))
-    panelist = Panelist(debate_id=debate.id, name=name.strip(), role=role, bio=(bio or "").strip(),
-                        position=position + 1, user_id=getattr(user, "id", None))
+    panelist = Panelist(debate_id=debate.id, name=name, role=role, bio=bio, position=position + 1,
+                        user_id=getattr(user, "id", None))
     db.session.add(panelist)
     db.session.flush()
+    changed(debate, "status")  # the public page's programme
     return panelist
 
 
 def add_segment(debate: Debate, title: str, planned_minutes: int) -> Segment:
-    """Add a part at the end of the agenda."""
+    """Add a part at the end of the agenda; ``programme`` edits, moves and removes them."""
     not_ended(debate)
-    if planned_minutes < 1 or planned_minutes > 600:
-        raise DomainError(_l("Plan between 1 and 600 minutes."), field="planned_minutes")
+    title, planned_minutes = check_segment(title, planned_minutes)
     position = db.session.scalar(
         sa.select(sa.func.coalesce(sa.func.max(Segment.position), 0)).where(Segment.debate_id == debate.id))
-    segment = Segment(debate_id=debate.id, title=title.strip(), planned_minutes=planned_minutes,
+    segment = Segment(debate_id=debate.id, title=title, planned_minutes=planned_minutes,
                       position=position + 1)
     db.session.add(segment)
     db.session.flush()

@@ -119,3 +119,43 @@ def test_without_javascript_a_phone_asks_and_reads(live_server, new_context, liv
     expect(page.locator("#question-list")).to_contain_text("Is there interpretation into Arabic?")
     page.goto(f"{live_server}/debates/join?code=WRONG1")
     expect(page.locator(".field__error")).to_contain_text("No debate has the join code")
+
+
+def test_the_programme_is_edited_without_javascript_and_the_phones_follow(live_server, new_context,
+                                                                          live_debate):
+    base, d = live_server, live_debate
+    phone = new_context().new_page()
+    phone.goto(f"{base}/debates/{d.id}")
+    _wait_for_streams(d.id, 1)
+    mod = new_context(java_script_enabled=False).new_page()
+    sign_in(mod, base, "karim")
+    mod.goto(f"{base}/debates/{d.id}/console")
+    opening, questions = (mod.locator("#agenda li.programme__row").nth(n) for n in (0, 1))
+
+    # the running segment is renamed: the phone's status line and its programme follow
+    opening.get_by_label("Segment title").fill("Welcome and rules")
+    opening.get_by_role("button", name="Save").click()
+    expect(mod.locator(".alert--success")).to_contain_text("The segment is saved.")
+    expect(phone.locator("#live-status")).to_contain_text("Welcome and rules", timeout=TIMEOUT)
+    expect(phone.locator("#programme .agenda")).to_contain_text("Welcome and rules", timeout=TIMEOUT)
+
+    # the questions go first, and the expert leaves the stage: the phone's programme follows
+    questions = mod.locator("#agenda li.programme__row").nth(1)
+    questions.get_by_role("button", name="Move up").click()
+    expect(mod.locator("#agenda li.programme__row").first.get_by_label("Segment title")).to_have_value(
+        "Questions from the public")
+    expect(phone.locator("#programme .agenda li").first).to_contain_text("Questions from the public",
+                                                                          timeout=TIMEOUT)
+    mod.locator("#stage li.programme__row").first.get_by_role("button", name="Remove").click()
+    expect(mod.locator(".alert--success")).to_contain_text("no longer on the stage list")
+    expect(phone.locator("#programme")).to_contain_text("not announced yet", timeout=TIMEOUT)
+
+    # in Arabic, right to left, the same forms; axe checks the console (with JavaScript: axe runs in the page)
+    mod.goto(f"{base}/debates/{d.id}/console?lang=ar")
+    expect(mod.locator("html")).to_have_attribute("dir", "rtl")
+    expect(mod.locator("#agenda li.programme__row")).to_have_count(2)
+    checked = new_context().new_page()
+    sign_in(checked, base, "karim")
+    checked.goto(f"{base}/debates/{d.id}/console?lang=ar")
+    expect(checked.locator("html")).to_have_attribute("dir", "rtl")
+    axe_check(checked)

@@ -111,12 +111,16 @@ GET /debates/                                                      ok  ok  ok  o
 GET /debates/<int:debate_id>                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /debates/<int:debate_id>/console                               in  no  no  no  no  no  ok  no  ok
 POST /debates/<int:debate_id>/console/panelists                    in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/panelists/<int:panelist_id>  in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/panelists/<int:panelist_id>/action in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/polls                        in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/polls/<int:link_id>          in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/priority                     in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/questions/<int:question_id>  in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/segment                      in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/segments                     in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/segments/<int:segment_id>    in  no  no  no  no  no  do  no  do
+POST /debates/<int:debate_id>/console/segments/<int:segment_id>/action in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/speakers                     in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/speakers/<int:request_id>    in  no  no  no  no  no  do  no  do
 POST /debates/<int:debate_id>/console/speech/stop                  in  no  no  no  no  no  do  no  do

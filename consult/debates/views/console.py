@@ -20,13 +20,14 @@ from consult.debates.forms import (
     PanelistForm,
     PollActionForm,
     PollForm,
+    ProgrammeRowForm,
     QuestionStatusForm,
     SegmentForm,
     SegmentMoveForm,
     SpeakerActionForm,
     StateForm,
 )
-from consult.debates.models import DebatePoll, Question, Segment, SpeakerRequest
+from consult.debates.models import DebatePoll, Panelist, Question, Segment, SpeakerRequest
 from consult.debates.record import debate_record
 from consult.debates.views.common import child, join_url, load, refusal_status, refused
 
@@ -65,8 +66,25 @@ def _console_url(debate, anchor: str = "") -> str:
     return url_for("debates.console", debate_id=debate.id) + anchor
 
 
-def console_context(debate, **forms) -> dict:
-    """What the console shows, with the forms given (``segment_form=``...) in place of empty ones."""
+#: the programme's rows the console edits one form each: the model, the form, the fields' prefix
+ROWS = {"panelist": (Panelist, PanelistForm), "segment": (Segment, SegmentForm)}
+
+
+def _row_forms(debate, state, edited) -> dict:
+    """A form per panelist and per segment, filled from the row (``edited``: (kind, row id, form) in place of
+    that row's, as it was sent)."""
+    rows = {"panelist": debate.panelists, "segment": state.segments}
+    forms = {kind: {row.id: form_class(formdata=None, obj=row, prefix=f"{kind}-{row.id}")
+                    for row in rows[kind]} for kind, (_model, form_class) in ROWS.items()}
+    if edited is not None:
+        kind, row_id, form = edited
+        forms[kind][row_id] = form
+    return forms
+
+
+def console_context(debate, edited=None, **forms) -> dict:
+    """What the console shows, with the forms given (``segment_form=``...) in place of empty ones, and a
+    row's form as it was sent (``edited``)."""
     sort = request.args.get("sort", "likes")
     if sort not in queries.QUESTION_SORTS:
         sort = "likes"
@@ -76,22 +94,24 @@ def console_context(debate, **forms) -> dict:
     state = queries.live_state(debate, sort=sort, status=status, include_hidden=True)
     shown = {name: forms.get(name) or form_class(formdata=None, prefix=prefix)
              for name, (form_class, prefix) in CONSOLE_FORMS.items()}
+    row_forms = _row_forms(debate, state, edited)
     return dict(debate=debate, state=state, sort=sort, status_filter=status, view="console", streamed=False,
-                join_url=join_url(debate), **shown)
+                join_url=join_url(debate), panelist_forms=row_forms["panelist"],
+                segment_forms=row_forms["segment"], **shown)
 
 
-def _console(debate, **forms):
+def _console(debate, edited=None, **forms):
     """The console again, with a status (after a refused button, or with a form as it was sent).
 
     A form comes back with its fields' errors next to them; a refusal about no field (a conflict with the
     debate's state: it has ended) is flashed, since the form may no longer be on the page."""
 
     def page(status: int):
-        for form in forms.values():
+        for form in [*forms.values(), *([edited[2]] if edited else [])]:
             for message in form.form_errors:
                 flash(message, "error")
             form.form_errors = []
-        return render("debates/console.html", status=status, **console_context(debate, **forms))
+        return render("debates/console.html", status=status, **console_context(debate, edited, **forms))
 
     return page
 
@@ -163,6 +183,62 @@ def add_panelist(debate_id):
     """Put a person on stage."""
     return _console_form(debate_id, "panelist_form", "#stage", lambda debate, form: debates.add_panelist(
         debate, form.name.data, form.role.data, form.bio.data), _("The person is on the stage list."))
+
+
+@bp.route("/debates/<int:debate_id>/console/panelists/<int:panelist_id>", methods=["POST"])
+def edit_panelist(debate_id, panelist_id):
+    """Change a panelist's name, role or bio."""
+    return _row_form(debate_id, "panelist", panelist_id, lambda debate, row, form: debates.update_panelist(
+        debate, row, name=form.name.data, role=form.role.data, bio=form.bio.data), _("The person is saved."))
+
+
+@bp.route("/debates/<int:debate_id>/console/segments/<int:segment_id>", methods=["POST"])
+def edit_segment(debate_id, segment_id):
+    """Rename a segment or plan it again."""
+    return _row_form(debate_id, "segment", segment_id, lambda debate, row, form: debates.update_segment(
+        debate, row, title=form.title.data, planned_minutes=form.planned_minutes.data),
+        _("The segment is saved."))
+
+
+@bp.route("/debates/<int:debate_id>/console/panelists/<int:panelist_id>/action", methods=["POST"])
+def panelist_action(debate_id, panelist_id):
+    """Move a panelist up or down the stage list, or take them off it."""
+    return _row_action(debate_id, "panelist", panelist_id, debates.remove_panelist,
+                       _("The person is no longer on the stage list."))
+
+
+@bp.route("/debates/<int:debate_id>/console/segments/<int:segment_id>/action", methods=["POST"])
+def segment_action(debate_id, segment_id):
+    """Move a segment up or down the agenda, or take it off."""
+    return _row_action(debate_id, "segment", segment_id, debates.remove_segment,
+                       _("The segment is no longer on the agenda."))
+
+
+def _row_form(debate_id: int, kind: str, row_id: int, work, success):
+    """A row's form of the programme: ``work(debate, row, form)``, then back to the row; refused, the console
+    with the row's form as it was sent."""
+    model, form_class = ROWS[kind]
+    debate, row = _moderated_row(debate_id, model, row_id)
+    form = form_class(prefix=f"{kind}-{row.id}")
+    return submit(form, lambda: work(debate, row, form), success=success,
+                  done=_console_url(debate, f"#{kind}-{row.id}"),
+                  page=_console(debate, (kind, row.id, form)), status=refusal_status)
+
+
+def _row_action(debate_id: int, kind: str, row_id: int, remove, removed):
+    """A row's buttons: up, down (back to the row) or remove (back to its list)."""
+    model, _form_class = ROWS[kind]
+    debate, row = _moderated_row(debate_id, model, row_id)
+    form = ProgrammeRowForm()
+    anchor = "#agenda" if kind == "segment" else "#stage"
+
+    def act():
+        if form.action.data == "remove":
+            return remove(debate, row)
+        return debates.move(debate, row, form.action.data)
+
+    return _button(debate, form, act, anchor if form.action.data == "remove" else f"#{kind}-{row.id}",
+                   success=lambda _done: removed if form.action.data == "remove" else None)
 
 
 # -- the console --------------------------------------------------------------------------------------------

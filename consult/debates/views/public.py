@@ -26,8 +26,10 @@ from consult.debates.views.common import (
     refused,
 )
 
-#: sections of the public page drawn for each person; htmx fetches them again (``?part=``) when the events say
-PUBLIC_PARTS = {"speak": "debates/_speak.html", "ask": "debates/_ask.html"}
+#: sections of the public page that htmx fetches again (``?part=``) when the events say so: drawn for each
+#: person (asking to speak, asking a question), or the programme (the agenda and the people on stage)
+PUBLIC_PARTS = {"speak": "debates/_speak.html", "ask": "debates/_ask.html",
+                "programme": "debates/_programme.html"}
 
 
 def _sort() -> str:
@@ -128,7 +130,7 @@ def show(debate_id):
 
     ``?part=speak`` or ``?part=ask`` (htmx) answers one section drawn for this person: the page fetches it
     again when the debate starts or ends, and the speakers section when the queue changes while this person
-    is in it."""
+    is in it; ``?part=programme`` the agenda and the people on stage, fetched again when they change."""
     debate = load(debate_id)
     require("debate.view", debate)
     part = request.args.get("part")
