@@ -17,8 +17,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
 _hashers: dict[str, PasswordHasher] = {}
-#: argon2 computations at once in one process (each uses up to 4 threads, the profile's parallelism)
-HASHES_AT_ONCE = max(1, (os.cpu_count() or 2) // 2)
+#: argon2 computations at once in one process (each uses up to 4 threads, the profile's parallelism): as
+#: many as the machine has cores, so that a burst of sign-ins keeps every core busy without swamping them
+HASHES_AT_ONCE = os.cpu_count() or 2
 _turns = threading.BoundedSemaphore(HASHES_AT_ONCE)
 
 
