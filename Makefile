@@ -79,7 +79,7 @@ compile-translations: $(VENV)/.installed
 	@$(VENV)/bin/pybabel -q compile -d consult/translations -D messages
 
 translations: $(VENV)/.installed
-	$(VENV)/bin/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 -k lazy_pgettext:1c,2 --no-location --sort-output \
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k lazy_gettext -k _l -k ngettext:1,2 -k pgettext:1c,2 -k lazy_pgettext:1c,2 --no-location --sort-output \
 	  --project Consult --copyright-holder "Consult contributors" -o consult/translations/messages.pot .
 	$(VENV)/bin/pybabel -q update -i consult/translations/messages.pot -d consult/translations -D messages --no-fuzzy-matching
 	$(VENV)/bin/pybabel -q compile -d consult/translations -D messages

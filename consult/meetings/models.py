@@ -47,7 +47,8 @@ CHOICES = ("yes", "no", "abstain")
 CHOICE_LABELS = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
 MOTION_DRAFT, MOTION_OPEN, MOTION_DECIDED = "draft", "open", "decided"
 VERDICTS = ("adopted", "rejected", "no_quorum")
-VERDICT_LABELS = {"adopted": _l("Adopted"), "rejected": _l("Rejected"),
+VERDICT_LABELS = {"adopted": lazy_pgettext("motion verdict", "Adopted"),
+                  "rejected": lazy_pgettext("motion verdict", "Rejected"),
                   "no_quorum": _l("Not valid: quorum not reached")}
 
 

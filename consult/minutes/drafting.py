@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime
 
 from babel import Locale
-from flask_babel import force_locale, format_date, format_time, ngettext
+from flask_babel import force_locale, format_date, format_time, ngettext, pgettext
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
@@ -62,7 +62,8 @@ def _role(value) -> str:
 
 
 def _verdict(value: str) -> str:
-    labels = {"adopted": _("Adopted"), "rejected": _("Rejected"), "no_quorum": _("No quorum")}
+    labels = {"adopted": pgettext("motion verdict", "Adopted"),
+              "rejected": pgettext("motion verdict", "Rejected"), "no_quorum": _("No quorum")}
     return labels.get(value, _md(value))
 
 

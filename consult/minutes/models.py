@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, utcnow
@@ -19,8 +20,10 @@ from consult.extensions import db
 
 DRAFT, SUBMITTED, APPROVED, PUBLISHED = "draft", "submitted", "approved", "published"
 #: the statuses in the order of the approval path, and their names
-STATUS_LABELS = {DRAFT: _l("Draft"), SUBMITTED: _l("Submitted for approval"), APPROVED: _l("Approved"),
-                 PUBLISHED: _l("Published")}
+STATUS_LABELS = {DRAFT: lazy_pgettext("minutes status", "Draft"),
+                 SUBMITTED: lazy_pgettext("minutes status", "Submitted for approval"),
+                 APPROVED: lazy_pgettext("minutes status", "Approved"),
+                 PUBLISHED: lazy_pgettext("minutes status", "Published")}
 STATUSES = tuple(STATUS_LABELS)
 ORIGINAL, CORRECTION, TRANSLATION = "original", "correction", "translation"
 #: who approves: the council's president, or the council itself by a motion at a later session

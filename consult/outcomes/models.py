@@ -9,15 +9,23 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.core.models import TimestampMixin, parent_key, utcnow
 from consult.extensions import db
 
 PLANNED, IN_PROGRESS, DONE, DROPPED = "planned", "in_progress", "done", "dropped"
-ACTION_STATUS_LABELS = {PLANNED: _l("Planned"), IN_PROGRESS: _l("In progress"), DONE: _l("Done"),
-                        DROPPED: _l("Dropped")}
+#: an action's status, and an outcome's (drawn from its actions'); two tables, since the words agree with
+#: the thing in many languages (an action, an outcome)
+ACTION_STATUS_LABELS = {PLANNED: lazy_pgettext("outcome action status", "Planned"),
+                        IN_PROGRESS: lazy_pgettext("outcome action status", "In progress"),
+                        DONE: lazy_pgettext("outcome action status", "Done"),
+                        DROPPED: lazy_pgettext("outcome action status", "Dropped")}
+OUTCOME_STATUS_LABELS = {PLANNED: lazy_pgettext("outcome status", "Planned"),
+                         IN_PROGRESS: lazy_pgettext("outcome status", "In progress"),
+                         DONE: lazy_pgettext("outcome status", "Done"),
+                         DROPPED: lazy_pgettext("outcome status", "Dropped")}
 ACTION_STATUSES = tuple(ACTION_STATUS_LABELS)
 
 
@@ -71,7 +79,7 @@ class Outcome(TimestampMixin, db.Model):
 
     @property
     def status_label(self):
-        return ACTION_STATUS_LABELS[self.status]
+        return OUTCOME_STATUS_LABELS[self.status]
 
 
 class OutcomeAction(TimestampMixin, db.Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.accounts.models import User
@@ -41,16 +41,16 @@ OFFICIAL_STATES = (SUBMITTED, UNDER_REVIEW, QUALIFIED, ACCEPTED, ADOPTED, REJECT
 #: states in which residents can still support (and the author withdraw)
 OPEN_STATES = (SUBMITTED, UNDER_REVIEW, QUALIFIED)
 STATE_LABELS = {
-    DRAFT: _l("Draft"),
-    SUBMITTED: _l("Submitted"),
-    UNDER_REVIEW: _l("Under review"),
-    QUALIFIED: _l("Qualified"),
-    ACCEPTED: _l("Accepted for an agenda"),
-    ADOPTED: _l("Adopted"),
-    REJECTED: _l("Rejected"),
-    IMPLEMENTED: _l("Implemented"),
-    WITHDRAWN: _l("Withdrawn"),
-    MERGED: _l("Merged"),
+    DRAFT: lazy_pgettext("proposal state", "Draft"),
+    SUBMITTED: lazy_pgettext("proposal state", "Submitted"),
+    UNDER_REVIEW: lazy_pgettext("proposal state", "Under review"),
+    QUALIFIED: lazy_pgettext("proposal state", "Qualified"),
+    ACCEPTED: lazy_pgettext("proposal state", "Accepted for an agenda"),
+    ADOPTED: lazy_pgettext("proposal state", "Adopted"),
+    REJECTED: lazy_pgettext("proposal state", "Rejected"),
+    IMPLEMENTED: lazy_pgettext("proposal state", "Implemented"),
+    WITHDRAWN: lazy_pgettext("proposal state", "Withdrawn"),
+    MERGED: lazy_pgettext("proposal state", "Merged"),
 }
 
 

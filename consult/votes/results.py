@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from consult.core.csv_export import write_csv
 from consult.core.errors import NotAllowed
@@ -130,13 +131,13 @@ def is_counted(poll: Poll, tracker: str) -> bool:
 
 
 VERDICTS = {
-    "adopted": _l("Adopted"),
-    "rejected": _l("Rejected"),
+    "adopted": lazy_pgettext("poll result", "Adopted"),
+    "rejected": lazy_pgettext("poll result", "Rejected"),
     "no_quorum": _l("Not valid: too few people voted (quorum not reached)"),
     "no_result": _l("No result: no votes were counted"),
     "tie": _l("Tie"),
     "no_majority": _l("No option reached the required majority"),
-    "decided": _l("Decided"),
+    "decided": lazy_pgettext("poll result", "Decided"),
 }
 
 

@@ -87,15 +87,18 @@ def test_language_switch_refuses_foreign_redirect(client):
     assert response.headers["Location"] == "/"
 
 
-def _source_messages() -> set[str]:
+def _source_messages() -> set[tuple[str | None, str]]:
+    """(context, msgid) of every message of the sources; the context of ``pgettext`` tells apart the same
+    English word said of different things ("Adopted" of a proposal, of a motion)."""
     method_map = [("consult/**.py", "python"), ("consult/templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "gettext": None, "lazy_gettext": None, "_l": None, "ngettext": (1, 2),
+                "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
     found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
         ROOT, method_map=method_map, keywords=keywords, options_map={"consult/templates/**.html": {}}
     ):
-        found.add(message[0] if isinstance(message, tuple) else message)
-    return {m for m in found if m}
+        found.add((context, message[0] if isinstance(message, tuple) else message))
+    return {(context, m) for context, m in found if m}
 
 
 def test_every_source_string_is_translated_in_every_catalog():
@@ -106,12 +109,12 @@ def test_every_source_string_is_translated_in_every_catalog():
         lang = path.split(os.sep)[-3]
         catalog = _catalog(lang)
         missing = []
-        for source in sources:
-            message = catalog.get(source)
+        for context, source in sources:
+            message = catalog.get(source, context=context)
             string = message.string if message else None
             if (message is None or message.fuzzy or not string
                     or (isinstance(string, tuple) and not all(string))):
-                missing.append(source)
+                missing.append(f"{context}|{source}" if context else source)
         if missing:
             problems[lang] = sorted(missing)[:10] + ([f"... {len(missing)} in all"] if len(missing) > 10
                                                      else [])
