@@ -120,6 +120,9 @@ class Defaults:
     TASKS_SQLITE_PATH: str | None = None
     TASKS_REDIS_URL: str | None = None
     TASKS_QUEUE_NAME = "consult"
+    #: seconds to reach Redis, and to wait for an answer (above the consumer's 1-second blocking read)
+    TASKS_REDIS_CONNECT_TIMEOUT = 2.0
+    TASKS_REDIS_TIMEOUT = 5.0
     #: run each task at once, in the process that commits (the tests); no consumer needed
     TASKS_IMMEDIATE = False
 

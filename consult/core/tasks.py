@@ -205,7 +205,14 @@ def _make_queue(app: Flask) -> Huey:
         return MemoryHuey(name, immediate=True, results=False)
     url = cfg.get("TASKS_REDIS_URL") or cfg.get("REDIS_URL")
     if url:
-        return RedisHuey(name, url=url, results=False)
+        # bounded waits: an unreachable Redis must not hold the request that commits (the consumer's blocking
+        # read lasts 1 s, under the read timeout)
+        import redis
+
+        pool = redis.ConnectionPool.from_url(
+            url, socket_connect_timeout=float(cfg.get("TASKS_REDIS_CONNECT_TIMEOUT", 2.0)),
+            socket_timeout=float(cfg.get("TASKS_REDIS_TIMEOUT", 5.0)))
+        return RedisHuey(name, connection_pool=pool, results=False)
     path = cfg.get("TASKS_SQLITE_PATH") or os.path.join(app.instance_path, "tasks.sqlite3")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return SqliteHuey(name, filename=path, results=False)

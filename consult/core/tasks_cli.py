@@ -20,7 +20,10 @@ group = AppGroup("tasks", help="The task queue: mail, notifications, documents a
 @click.option("--workers", "-w", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Tasks run at the same time (threads).")
 @click.option("--quiet", is_flag=True, help="Log warnings and errors only.")
-def consume(workers, quiet):
+@click.option("--periodic/--no-periodic", default=True, show_default=True,
+              help="Run the periodic tasks (the mail sweep each minute). With consumers on several hosts, "
+                   "one of them runs them and the others take --no-periodic.")
+def consume(workers, quiet, periodic):
     """Run the consumer: it takes tasks off the queue and runs them until stopped (Ctrl-C or SIGINT finishes
     the tasks under way; SIGTERM stops at once). Run one beside the web server; more on other hosts with
     Redis (TASKS_REDIS_URL or REDIS_URL)."""
@@ -30,9 +33,10 @@ def consume(workers, quiet):
     if app.config.get("TASKS_IMMEDIATE"):
         raise click.ClickException("TASKS_IMMEDIATE is set: tasks run where they are enqueued, not here.")
     huey = tasks.queue(app)
-    tasks.run_at_start(app)
+    if periodic:
+        tasks.run_at_start(app)
     # an empty SQLite queue is looked at again within 2 seconds (Redis answers at once)
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", max_delay=2.0)
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", max_delay=2.0, periodic=periodic)
     consumer.run()
 
 

@@ -319,3 +319,26 @@ def test_the_queue_lives_in_redis_when_one_is_configured(tmp_path):
     finally:
         redis.terminate()
         redis.wait(10)
+
+
+@pytest.mark.parametrize(("flag", "periodic"), [([], True), (["--no-periodic"], False)])
+def test_later_consumers_run_without_the_periodic_jobs(app, db, runner, monkeypatch, flag, periodic):
+    """With consumers on several hosts, one runs the periodic jobs (the mail sweep) and the others do not."""
+    made, started = {}, []
+
+    class Consumer:
+        def run(self):
+            pass
+
+    class Queue:
+        def create_consumer(self, **options):
+            made.update(options)
+            return Consumer()
+
+    monkeypatch.setitem(app.config, "TASKS_IMMEDIATE", False)
+    monkeypatch.setattr(tasks, "queue", lambda _app: Queue())
+    monkeypatch.setattr(tasks, "run_at_start", lambda _app: started.append(True))
+    result = runner.invoke(args=["tasks", "consume", *flag])
+    assert result.exit_code == 0, result.output
+    assert made["periodic"] is periodic
+    assert bool(started) is periodic
