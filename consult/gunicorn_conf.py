@@ -7,6 +7,8 @@ through ``consult.serve``; a command line's options win over these).
   process with its own event loop, which holds the live event streams, and ``WEB_THREADS`` threads
   (``CONSULT_WEB_THREADS``, 16) for pages: pages are Python work under one interpreter lock per process, so
   more processes than cores buys little, and more threads mostly wait on the database.
+* each worker listens on its own socket (``SO_REUSEPORT``, on TCP addresses): connections are spread evenly
+  over the workers (a server already on the port is refused first).
 * ``worker_connections`` (``CONSULT_WORKER_CONNECTIONS``, 4096): the open connections one worker accepts,
   streams included; beyond it a worker answers 503 at once. The file-descriptor limit is raised to what the
   system allows (``ulimit -n``'s hard limit) when the server starts, since each connection is one.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 
 from uvicorn_worker import UvicornWorker
 
@@ -38,12 +41,33 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 control_socket_disable = True
 
 
+def _refuse_if_taken(host: str, port: int) -> None:
+    """Stop here if something already listens on ``host:port``: with ``SO_REUSEPORT`` a second server would
+    otherwise share the port with the first without a word."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            raise RuntimeError(f"cannot serve on {host}:{port}: {error.strerror}") from None
+
+
 def on_starting(server):
-    """gunicorn's hook in the master, before the workers exist (they inherit the limit)."""
+    """gunicorn's hook in the master, before the workers exist (they inherit the limit).
+
+    On TCP addresses each worker listens on a socket of its own (``SO_REUSEPORT``): the kernel then spreads
+    new connections evenly over the workers, where one shared socket lets the worker that wakes first take a
+    whole burst of phones (and fan every change out to most of them alone)."""
     limit = raise_file_limit()
     if limit < server.cfg.worker_connections + 64:
         server.log.warning("open-file limit %s is below worker_connections (%s): raise ulimit -n",
                            limit, server.cfg.worker_connections)
+    addresses = server.cfg.address
+    if hasattr(socket, "SO_REUSEPORT") and addresses and all(isinstance(a, tuple) for a in addresses):
+        for host, port in addresses:
+            _refuse_if_taken(host, port)
+        server.cfg.set("reuse_port", True)
 
 
 def post_fork(_server, _worker):
