@@ -467,7 +467,7 @@ def _latency(values) -> dict:
 
 
 def _figures(args, idle, loaded, opened, dropped, phones, sent_at, statuses, per_worker, counters, rss):
-    latencies, quiet, missed, resumed = [], [], 0, 0
+    latencies, quiet, missed, resumed, by_action = [], [], 0, 0, {}
     for phone in phones:
         for k, t0 in sent_at.items():
             seen = phone["seen"].get(str(k))
@@ -477,6 +477,7 @@ def _figures(args, idle, loaded, opened, dropped, phones, sent_at, statuses, per
                 resumed += 1
             else:
                 latencies.append(seen[0] - t0)
+                by_action.setdefault(k, []).append(seen[0] - t0)
                 if k <= args.quiet_actions:
                     quiet.append(seen[0] - t0)
     ratios = {}
@@ -498,6 +499,8 @@ def _figures(args, idle, loaded, opened, dropped, phones, sent_at, statuses, per
         "latency_p95_ms": round(_percentile(latencies, 0.95) * 1000, 1) if latencies else None,
         "latency_max_ms": round(max(latencies) * 1000, 1) if latencies else None,
         "latency_without_page_clients": _latency(quiet),
+        "latency_p50_ms_by_action": {k: round(statistics.median(v) * 1000)
+                                     for k, v in sorted(by_action.items())},
         "pages": ratios,
         "events_per_phone_median": statistics.median(p["events"] for p in phones),
         "reconnects": sum(p["reconnects"] for p in phones),  # besides the phones dropped on purpose
