@@ -165,7 +165,8 @@ def _session_statement() -> sa.Select:
     return (sa.select(CouncilSession, Minutes).where(CouncilSession.id == sa.bindparam("session_id"))
             .outerjoin(Minutes, sa.and_(Minutes.source_type == "council_session",
                                         Minutes.source_id == CouncilSession.id, Minutes.kind == ORIGINAL))
-            .options(sa.orm.defer(Minutes.record), sa.orm.lazyload(Minutes.approved_by)))
+            .options(sa.orm.defer(Minutes.record), sa.orm.defer(Minutes.body),
+                     sa.orm.lazyload(Minutes.approved_by)))
 
 
 #: where ``load_session`` leaves the minutes it read with the session, for ``session_minutes`` (in ``g``)
@@ -186,8 +187,8 @@ def session_minutes(session: CouncilSession):
     """The minutes drafted from this session (the original document, in whatever state), or None: read with
     the session by ``load_session``, else in one query.
 
-    The policy ``minutes.view`` decides who sees them: the record's snapshot is not loaded, nor the
-    approver."""
+    The policy ``minutes.view`` decides who sees them: the text and the record's snapshot are not loaded (the
+    page only links to them), nor the approver."""
     read = g.get(_MINUTES, {}) if has_request_context() else {}
     if session.id in read:
         return read[session.id]
@@ -199,7 +200,7 @@ def _minutes_statement() -> sa.Select:
     return sa.select(Minutes).where(Minutes.source_type == "council_session",
                                     Minutes.source_id == sa.bindparam("source_id"),
                                     Minutes.kind == ORIGINAL).options(
-        sa.orm.defer(Minutes.record), sa.orm.lazyload(Minutes.approved_by))
+        sa.orm.defer(Minutes.record), sa.orm.defer(Minutes.body), sa.orm.lazyload(Minutes.approved_by))
 
 
 def _votes_of_reader(session: CouncilSession, open_motions: list[MotionRow], roll: list[RollRow], person,
