@@ -34,6 +34,9 @@ from consult.votes import services as votes
 from consult.votes.models import Ballot, Participation
 from tests.conftest import DEFAULT_PASSWORD, database_backend
 
+#: a gunicorn process writes the same database: the test's own writes are committed
+pytestmark = pytest.mark.committed_db
+
 VOTERS = 36
 CLIENT_THREADS = 10
 SERVER_THREADS = 8
