@@ -4,7 +4,8 @@ travels between processes.
 
 A thread subscribes with :meth:`Broker.subscribe` (a :class:`queue.Queue`: the Flask route); a coroutine with
 :meth:`Broker.subscribe_async`, from inside its event loop (an :class:`asyncio.Queue` of that loop: the ASGI
-server's streams). Each queue is bounded and loses its oldest message when its client is stuck.
+server's streams). Each queue is bounded: when its client is stuck, its oldest message is merged into the
+newest (the newest version, the parts of both).
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ import threading
 _PART_NAME = re.compile(r"^[a-z_]+$")
 
 
-def _put_dropping_oldest(q, message) -> None:
-    """Put ``message`` on ``q`` (a thread's or an event loop's queue); a full queue loses its oldest."""
+def _put_merging(q, message) -> None:
+    """Put ``message`` on ``q`` (a thread's or an event loop's queue). A full queue (a stuck client) takes
+    its oldest message out and merges it into this one: the newest version, the parts of both, so that no
+    part is ever left behind."""
     try:
         q.put_nowait(message)
     except (queue.Full, asyncio.QueueFull):
         try:
-            q.get_nowait()
+            version, _stamp, parts = q.get_nowait()
+            message = (max(version, message[0]), message[1], tuple(sorted({*parts, *message[2]})))
         except (queue.Empty, asyncio.QueueEmpty):
             pass
         try:
@@ -35,7 +39,7 @@ def _put_dropping_oldest(q, message) -> None:
 def _fan_out(queues, message) -> None:
     """Runs in an event loop: hand ``message`` to that loop's subscribers."""
     for q in queues:
-        _put_dropping_oldest(q, message)
+        _put_merging(q, message)
 
 
 class Broker:
@@ -94,7 +98,8 @@ class Broker:
                     + sum(len(s) for loops in self._async.values() for s in loops.values()))
 
     def publish(self, debate_id: int, version: int, parts, stamp: int = 0) -> None:
-        """Give the change to every subscriber; a full queue (a stuck client) loses its oldest message.
+        """Give the change to every subscriber; a full queue (a stuck client) merges its oldest message into
+        this one.
 
         A message is ``(version, stamp, parts)``; ``stamp`` tells two debates with the same id apart (the
         debate's creation time in microseconds), so a rendering cache never mixes them up."""
@@ -103,7 +108,7 @@ class Broker:
             targets = list(self._subscribers.get(debate_id, ()))
             loops = [(loop, tuple(qs)) for loop, qs in self._async.get(debate_id, {}).items()]
         for q in targets:
-            _put_dropping_oldest(q, message)
+            _put_merging(q, message)
         for loop, queues in loops:
             try:
                 loop.call_soon_threadsafe(_fan_out, queues, message)

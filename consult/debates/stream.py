@@ -176,20 +176,23 @@ def _send_parts(parts, html, version):
 
 
 def _burst(first, settings: Settings, questions_sent: float):
-    """Coalesce a burst of changes that follows ``first`` into one: the newest version, every part named.
+    """Coalesce a burst of changes that follows ``first`` into one: the newest version and stamp, and each
+    part named with the newest version that changed it.
 
     Likes come in floods: when only the question list changed, it waits until ``questions_gap`` after the
     last list sent, gathering what comes meanwhile; anything else (the moderator's actions) goes out at
     once."""
-    latest, stamp, changed = first
-    wanted = set(changed)
+    latest, stamp, parts = first
+    changed = dict.fromkeys(parts, latest)
     while True:
-        wait = questions_sent + settings.questions_gap - time.monotonic() if wanted == {"questions"} else 0
+        only_questions = changed.keys() == {"questions"}
+        wait = questions_sent + settings.questions_gap - time.monotonic() if only_questions else 0
         more = yield Wait(max(wait, 0))
         if more is None:
-            return latest, stamp, wanted
+            return latest, stamp, changed
         latest, stamp = max(latest, more[0]), more[1]
-        wanted.update(more[2])
+        for part in more[2]:
+            changed[part] = max(changed.get(part, 0), more[0])
 
 
 def protocol(view: str, last_event_id: str | None, settings: Settings):
@@ -200,7 +203,12 @@ def protocol(view: str, last_event_id: str | None, settings: Settings):
     It sends ``retry:``, then every part when ``last_event_id`` is not the debate's version (a page drawn
     before a change, a reconnection after missed changes), else ``: up to date``; then each change's parts as
     it comes, a heartbeat comment when nothing happens for ``heartbeat`` seconds, and it ends after
-    ``lifetime`` seconds (the browser reconnects with the last id it received)."""
+    ``lifetime`` seconds (the browser reconnects with the last id it received).
+
+    It keeps the version each part was last drawn at (``shown``): a part is sent again only for a change
+    newer than that. A message that comes late (another process's, heard after a newer one of this
+    process) therefore sends only what it changed that was not shown yet, drawn at the version already
+    sent, and a reconnection that read a newer state first skips what it already showed."""
     parts = VIEW_PARTS[view]
     yield Send(f"retry: {settings.retry_ms}\n\n")
     version, html = yield Draw(None)
@@ -208,8 +216,7 @@ def protocol(view: str, last_event_id: str | None, settings: Settings):
         yield from _send_parts(parts, html, version)
     else:
         yield Send(": up to date\n\n")
-    # every part on this screen shows this version or newer: a message up to it has nothing new
-    whole = version
+    shown = dict.fromkeys(parts, version)  # every part on this screen shows this version or newer
     deadline = time.monotonic() + settings.lifetime
     questions_sent = 0.0
     while (left := deadline - time.monotonic()) > 0:
@@ -217,18 +224,18 @@ def protocol(view: str, last_event_id: str | None, settings: Settings):
         if message is None:
             yield Send(": heartbeat\n\n")
             continue
-        latest, stamp, wanted = yield from _burst(message, settings, questions_sent)
-        send = [p for p in parts if p in wanted]
-        if latest <= whole or not send:
-            continue  # already shown (a reconnection that read a newer state first), or not on this view
-        # what is sent is the parts changed up to ``latest``, drawn at ``latest`` or newer; the drawing may
-        # hold a change committed meanwhile whose other parts are not in ``send``: its own message must still
-        # be sent, so the id stays at ``latest`` (the id a reconnection catches up from). A message that
-        # comes late (another process's, after a newer one) is drawn at the version already sent.
+        latest, stamp, changed = yield from _burst(message, settings, questions_sent)
+        send = [p for p in parts if shown[p] < changed.get(p, 0)]
+        if not send:
+            continue  # already shown, or not on this view (the question list on the projector)
+        # the parts changed up to ``latest`` are drawn at ``latest`` or newer; the drawing may hold a change
+        # committed meanwhile whose other parts are not in ``send``: its own message must still be sent, so
+        # the id stays at ``latest`` (the id a reconnection catches up from)
         version = max(version, latest)
         _drawn, html = yield Draw((version, stamp))
         if "questions" in send:
             questions_sent = time.monotonic()
+        shown.update(dict.fromkeys(send, version))
         yield from _send_parts(send, html, version)
 
 

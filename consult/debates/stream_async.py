@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -89,6 +90,24 @@ def _encoded(texts: tuple[str, ...]) -> bytes:
     return "".join(texts).encode()
 
 
+#: bytes a stream's socket holds for a phone that reads slowly (Linux doubles it)
+SEND_BUFFER = 64 * 1024
+
+
+def _small_send_buffer(send) -> None:
+    """Keep what the kernel holds for a slow phone small. By default it grows to megabytes: minutes of
+    question lists queued ahead of the moderator's next change. Small, the stream's writes wait instead, and
+    while they wait its changes merge in its queue: the phone then gets the newest state at once. (The
+    socket is reached through the server's connection, when it shows one: uvicorn's does.)"""
+    transport = getattr(getattr(send, "__self__", None), "transport", None)
+    sock = transport.get_extra_info("socket") if transport is not None else None
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        except OSError:  # not a socket that takes it: the default stays
+            pass
+
+
 async def _get(subscription: asyncio.Queue, seconds: float):
     if seconds <= 0:
         try:
@@ -148,6 +167,7 @@ async def serve(bridge, scope, receive, send, values) -> None:
         if ticket is None or status != 200:
             await send({"type": "http.response.body", "body": body, "more_body": False})
             return
+        _small_send_buffer(send)
         drawings = bridge.extensions.get("debate_drawings")
         if drawings is None:
             drawings = bridge.extensions["debate_drawings"] = Drawings(bridge.flask)

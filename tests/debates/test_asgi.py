@@ -22,7 +22,7 @@ def bridge(app):
     bridge = create_asgi(app)
     yield bridge
     bridge.streams.shutdown(wait=True)
-    bridge.pages.executor.shutdown(wait=True)
+    bridge.page_threads.shutdown(wait=True)
     for extension in bridge.extensions.values():
         extension.close()
 
@@ -39,11 +39,14 @@ def live(db, make_user, make_debate):
 class Call:
     """One request to the ASGI app, as a server would make it; what the app sends is kept in ``sent``."""
 
-    def __init__(self, bridge, path: str, query: str = "", host: str = "localhost", headers=()):
+    def __init__(self, bridge, path: str, query: str = "", host: str = "localhost", headers=(), method="GET",
+                 body: bytes = b""):
         self.inbox: asyncio.Queue = asyncio.Queue()
         self.sent: asyncio.Queue = asyncio.Queue()
-        self.inbox.put_nowait({"type": "http.request", "body": b"", "more_body": False})
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+        for start in range(0, max(len(body), 1), 4096):  # the body in pieces, as a server hands it over
+            self.inbox.put_nowait({"type": "http.request", "body": body[start:start + 4096],
+                                   "more_body": start + 4096 < len(body)})
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
                  "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
                  "query_string": query.encode(), "client": ("127.0.0.1", 40000),
                  "server": ("127.0.0.1", 80),
@@ -84,6 +87,69 @@ def test_a_page_is_answered_by_the_flask_app(bridge, db):
         assert b"</html>" in await call.whole_body()
 
     _run(main())
+
+
+def test_a_form_is_read_on_the_loop_and_answered_by_the_app(app, bridge, db):
+    body = b"username=nobody&password=wrong&csrf_token=not-a-token"
+
+    async def main():
+        call = Call(bridge, "/sign-in", method="POST", body=body, headers=[
+            ("content-type", "application/x-www-form-urlencoded"), ("content-length", str(len(body)))])
+        start = await call.start()
+        await call.whole_body()
+        return start["status"]
+
+    assert _run(main()) == 400  # the CSRF check read the form: the whole body reached the app
+
+    too_big = app.config["MAX_CONTENT_LENGTH"] + 1
+
+    async def oversized():
+        call = Call(bridge, "/sign-in", method="POST", body=b"x" * 10, headers=[
+            ("content-type", "application/x-www-form-urlencoded"), ("content-length", str(too_big))])
+        start = await call.start()
+        await call.whole_body()
+        return start["status"]
+
+    assert _run(oversized()) == 413
+
+
+def test_an_answer_without_a_length_goes_chunk_by_chunk():
+    from flask import Flask, Response
+
+    from consult.asgi import Bridge
+
+    closed = []
+    mini = Flask("mini")
+
+    @mini.route("/export.csv")
+    def export():
+        def rows():
+            try:
+                for n in range(3):
+                    yield f"row {n}\n"
+            finally:
+                closed.append(True)
+
+        return Response(rows(), mimetype="text/csv")
+
+    bridge = Bridge(mini, threads=2, stream_threads=1)
+
+    async def main():
+        call = Call(bridge, "/export.csv")
+        start = await call.start()
+        messages = []
+        while True:
+            message = await asyncio.wait_for(call.sent.get(), 10)
+            messages.append(message)
+            if not message.get("more_body"):
+                await asyncio.wait_for(call.task, 10)
+                return start, messages
+
+    start, messages = _run(main())
+    assert start["status"] == 200 and b"content-length" not in dict(start["headers"])
+    assert b"".join(m["body"] for m in messages) == b"row 0\nrow 1\nrow 2\n"
+    assert len([m for m in messages if m["body"]]) == 3 and closed == [True]
+    bridge.page_threads.shutdown(wait=True)
 
 
 def test_a_stream_is_held_by_the_loop_and_sends_each_change(app, bridge, db, live):

@@ -39,18 +39,32 @@ def test_a_change_published_from_a_thread_reaches_every_coroutine_of_a_loop():
     asyncio.run(main())
 
 
-def test_a_stuck_coroutine_loses_its_oldest_messages():
+def test_a_stuck_coroutine_keeps_every_part_of_what_its_full_queue_could_not_hold():
     broker = Broker(maxsize=2)
 
     async def main():
         q = broker.subscribe_async(1)
-        for version in range(5):
+        broker.publish(1, 1, ["speakers"])  # the moderator's change, then a flood of likes
+        for version in range(2, 6):
             broker.publish(1, version, ["questions"])
         await asyncio.sleep(0.05)  # the loop runs the fan-out
-        assert [q.get_nowait()[0] for _ in range(2)] == [3, 4]
+        held = [q.get_nowait() for _ in range(2)]
+        assert [m[0] for m in held] == [4, 5]
+        assert {part for m in held for part in m[2]} == {"speakers", "questions"}
         broker.unsubscribe_async(1, q)
 
     asyncio.run(main())
+
+
+def test_a_stuck_thread_keeps_every_part_too():
+    broker = Broker(maxsize=2)
+    q = broker.subscribe(1)
+    broker.publish(1, 1, ["status"])
+    broker.publish(1, 2, ["questions"])
+    broker.publish(1, 3, ["questions"])
+    held = [q.get_nowait() for _ in range(2)]
+    assert held[-1] == (3, 0, ("questions", "status"))
+    broker.unsubscribe(1, q)
 
 
 def test_a_part_name_from_another_process_is_letters_only():
@@ -121,6 +135,10 @@ def test_a_change_heard_late_is_still_sent_drawn_at_the_version_already_shown():
     assert phone.sent[-2:] == ["id: 8\nevent: speakers\ndata: speakers at 8\n\n",
                                "id: 8\nevent: questions\ndata: questions at 8\n\n"]
     assert phone.drawn[-1] == (8, 1)
+    sent = len(phone.sent)
+    phone.hear(10, ["questions"])
+    phone.hear(9, ["questions"])  # late, and the list shown (at 10) already holds it: nothing is sent again
+    assert len(phone.sent) == sent + 1 and phone.sent[-1].startswith("id: 10\nevent: questions")
 
 
 # -- the Unix socket backend ---------------------------------------------------------------------------------
