@@ -210,6 +210,10 @@ class Phone(asyncio.Protocol):
 
     def connection_made(self, transport):
         self.transport = transport
+        # a phone's browser reads what comes at once; this process, sharing two cores with the server, may
+        # not: a small receive buffer keeps a late read from hiding megabytes of old lists in the kernel
+        # (the server then merges what a slow phone has not taken yet, as it would for a slow network)
+        transport.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 64 * 1024)
         resume = f"Last-Event-ID: {self.last_id}\r\n" if self.last_id is not None else ""
         transport.write(f"GET {self.path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
                         f"Accept: text/event-stream\r\nConnection: close\r\n{resume}\r\n".encode())
