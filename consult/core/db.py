@@ -63,19 +63,22 @@ RETRIES = 2
 RETRY_WITHIN = 12.0
 SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 _write_intent: ContextVar[bool] = ContextVar("consult_write_intent", default=False)
+_short_intent: ContextVar[bool] = ContextVar("consult_short_intent", default=False)
 #: statements that write (a savepoint opens a write: it is taken as one)
 _WRITES = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|DROP|ALTER|SAVEPOINT)\b", re.IGNORECASE)
 _WITH_WRITES = re.compile(r"\s*WITH\b.*\b(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE | re.DOTALL)
 
 
 @contextmanager
-def write_transaction():
-    """Outside a request (CLI, workers), make the next SQLite transaction take the write lock at once."""
-    token = _write_intent.set(True)
+def write_transaction(*, short: bool = False):
+    """Outside a request (CLI, workers), make the next SQLite transaction take the write lock at once; with
+    ``short``, at its first write (its reads then follow the rules of a :func:`short_write` view: a task
+    that reads much before it writes, as a notification fan-out)."""
+    token = (_short_intent if short else _write_intent).set(True)
     try:
         yield
     finally:
-        _write_intent.reset(token)
+        (_short_intent if short else _write_intent).reset(token)
 
 
 def read_only(view):
@@ -114,8 +117,11 @@ def _view_says(flag: str) -> bool:
 
 
 def is_short_write() -> bool:
-    """Whether the request's view is a :func:`short_write`."""
-    return has_request_context() and _view_says("consult_short_write")
+    """Whether the request's view is a :func:`short_write` (or, outside a request, a short
+    :func:`write_transaction`)."""
+    if has_request_context():
+        return _view_says("consult_short_write")
+    return _short_intent.get()
 
 
 def commit_now() -> None:

@@ -11,8 +11,9 @@ Rules kept here:
 
 * A task runs inside an application context with its own database session, committed once when the task
   returns and rolled back when it raises: the services it calls never commit, as in a request. Like a POST,
-  its transaction takes SQLite's write lock at its start (not with ``read_only=True``): remote work comes
-  before the first query, or keeps to short transactions of its own (mail does).
+  its transaction takes SQLite's write lock at its start (not with ``read_only=True``; at its first write
+  with ``short_write=True``): remote work comes before the first query, or keeps to short transactions of its
+  own (mail does).
 * :meth:`Task.enqueue` waits for the commit of the session it is called in: a rolled-back request enqueues
   nothing, and a task never reads a database that does not yet hold what the request wrote.
 * Arguments are ids and plain values (JSON): never objects, never personal data (the queue's storage is not
@@ -122,6 +123,9 @@ class Task:
     retry_delay: float = 30.0
     backoff: float = 2.0
     read_only: bool = False
+    #: its transaction takes SQLite's write lock at its first write, not at its first query (reads before
+    #: writes that stay right if what they read changed meanwhile: ``consult.core.db.write_transaction``)
+    short_write: bool = False
     #: called with the task's arguments in the transaction that records its failure (mail marks its message)
     given_up: Callable | None = None
     #: called with the task's arguments when an administrator discards the failure (mail deletes its message)
@@ -150,13 +154,13 @@ _tasks: dict[str, Task] = {}
 
 
 def task(name: str, *, retries: int = 5, retry_delay: float = 30.0, backoff: float = 2.0,
-         read_only: bool = False, at_start: bool = False, **hooks):
+         read_only: bool = False, short_write: bool = False, at_start: bool = False, **hooks):
     """Declare a task under a stable ``name`` (kept in failure records; the function may move). ``hooks``:
     ``given_up``, ``discarded``, ``retried`` (see :class:`Task`)."""
 
     def decorator(func: Callable) -> Task:
-        return _declare(Task(name, func, retries, retry_delay, backoff, read_only, at_start=at_start,
-                             **hooks))
+        return _declare(Task(name, func, retries, retry_delay, backoff, read_only, short_write=short_write,
+                             at_start=at_start, **hooks))
 
     return decorator
 
@@ -235,7 +239,8 @@ def _run(app: Flask, declared_task: Task, args: tuple, task) -> None:
     token = _attempt.set(attempt)
     with app.app_context():
         try:
-            with nullcontext() if declared_task.read_only else write_transaction():
+            with nullcontext() if declared_task.read_only else \
+                    write_transaction(short=declared_task.short_write):
                 declared_task.func(*args)
                 db.session.commit()  # what it wrote, and the tasks it enqueued
         except Exception as exc:

@@ -122,11 +122,12 @@ def notify_followers(target, event: str, actor=None, **params) -> None:
     fan_out.enqueue(target_type, target_id, event, getattr(actor, "id", None), params)
 
 
-@tasks.task("notifications.fan_out", retries=5, retry_delay=30, backoff=2)
+@tasks.task("notifications.fan_out", retries=5, retry_delay=30, backoff=2, short_write=True)
 def fan_out(target_type: str, target_id: int, event: str, actor_id: int | None, params: dict
             ) -> list[Notification]:
     """One notification per follower of the target but the actor (none for blocked or deleted accounts), and
-    the mail of those who gave an address; returns the notifications."""
+    the mail of those who gave an address; returns the notifications. A short write: the followers are read
+    before SQLite's write lock is taken (one who follows meanwhile is told or not, as a moment later)."""
     from consult.accounts.models import User
 
     query = (sa.select(User).join(Follow, Follow.user_id == User.id)

@@ -465,6 +465,30 @@ def test_a_short_write_is_committed_before_its_answer_is_made(sqlite_world, step
     assert sqlite_world.scalar(f"SELECT count(*) FROM {table} WHERE {column} = :p", p=proposal_id) == 1
 
 
+def test_a_short_write_transaction_reads_without_the_lock(sqlite_world):
+    """Outside a request (a task), ``write_transaction(short=True)`` reads without SQLite's write lock and
+    takes it at its first write; ``write_transaction()`` takes it at its first query. The notification
+    fan-out, which reads every follower before it writes, is a short one."""
+    from consult.core.db import write_transaction
+    from consult.notifications.services import fan_out
+
+    assert fan_out.short_write
+    with sqlite_world.app.app_context():
+        for short, blocked in ((True, False), (False, True)):
+            with write_transaction(short=short):
+                before = db.session.execute(sa.text("SELECT n FROM writes_probe WHERE id = 1")).scalar()
+                try:
+                    _writer_is_not_blocked(sqlite_world, timeout=0.3)
+                except sqlite3.OperationalError:
+                    assert blocked
+                else:
+                    assert not blocked
+                db.session.execute(sa.text("UPDATE writes_probe SET n = n + 1 WHERE id = 1"))
+                db.session.commit()
+            after = sqlite_world.scalar("SELECT n FROM writes_probe WHERE id = 1")
+            assert after == before + (1001 if not blocked else 1)  # the other writer's change is kept
+
+
 def test_the_writers_of_a_process_are_served_in_turn():
     """The gate's lock goes to its waiters in the order they came, not to whoever asks last."""
     from consult.core.write_gate import FifoLock
