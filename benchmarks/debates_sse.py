@@ -37,6 +37,7 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import socket
 import statistics
@@ -559,6 +560,8 @@ def run(args) -> dict:
                 server.wait(30)
             except subprocess.TimeoutExpired:
                 server.kill()
+            if args.keep_log:
+                shutil.copy(instance / "server.log", args.keep_log)
     figures["database"] = "postgresql" if url.startswith("postgres") else "sqlite"
     figures["server"] = {"command": "python -m consult.serve (as make run)", "workers": args.workers or
                          "default", "threads": args.threads or "default"}
@@ -613,6 +616,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, help="page threads per process (default: as make run)")
     parser.add_argument("--database-url", default=os.environ.get("CONSULT_BENCH_DATABASE_URL"),
                         help="an empty database (default: a scratch SQLite file)")
+    parser.add_argument("--keep-log", metavar="PATH", help="copy the server's log there")
     parser.add_argument("--phones-process", help=argparse.SUPPRESS)
     args = parser.parse_args(argv if argv is not None else [])
     if args.phones_process:
