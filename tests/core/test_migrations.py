@@ -56,3 +56,31 @@ def test_upgrade_from_nothing_matches_the_models(tmp_path, empty_database_url):
             problems.append(diff)
         assert problems == []
         db.engine.dispose()
+
+
+def test_later_migrations_keep_every_row_of_a_database_in_use(tmp_path, empty_database_url):
+    """A database upgraded with data in it loses nothing: on SQLite a migration that changes a table copies
+    it (batch mode), and with foreign keys on the copy's drop of the old table deleted every row referring to
+    it (a council's memberships, sessions, agenda items, motions, attendance)."""
+    from flask_migrate import downgrade
+
+    from consult.demo import load_demo
+
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "DATABASE_URL": empty_database_url,
+                      "SECRET_KEY": "x", "RESIDENCE_HMAC_KEY": "y", "TASKS_IMMEDIATE": True,
+                      "MAIL_SERVER": None})
+    tables = ("council_membership", "council_session", "agenda_item", "council_motion", "council_attendance",
+              "council", "proposal", "comment")
+    with app.app_context():
+        upgrade()
+        load_demo()
+        db.session.commit()
+        with db.engine.connect() as conn:
+            before = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables}
+        assert before["council_membership"] and before["council_session"] and before["agenda_item"]
+        downgrade(revision="0008")
+        upgrade()
+        with db.engine.connect() as conn:
+            after = {t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar() for t in tables}
+        assert after == before
+        db.engine.dispose()
