@@ -56,7 +56,8 @@ def events(debate_id):
     holder = request.environ.get(stream_async.ENVIRON_KEY)
     if holder is not None:
         holder["ticket"] = stream_async.Ticket(
-            debate_id, view, last_event_id, locale, request.url_root, stream.Settings.of(current_app.config),
+            debate_id, view, last_event_id, locale, current_app.config["BASE_URL"],
+            stream.Settings.of(current_app.config),
             first=stream.render_parts(debate_id, view))
         body = iter(())
     else:
