@@ -272,6 +272,9 @@ def db(app, request):
     emptied tables for a test marked ``committed_db`` (see the module's docstring)."""
     with app.app_context():
         limiter.reset()
+        # the limiter is one object per process: an app another test made with RATELIMIT_ENABLED off must not
+        # switch it off for this one
+        limiter.enabled = app.config.get("RATELIMIT_ENABLED", True)
         if request.node.get_closest_marker("committed_db"):
             _clean_tables()
             yield _db
