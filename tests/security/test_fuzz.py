@@ -216,7 +216,7 @@ def _ids() -> dict[str, object]:
     from consult.accounts.models import User
     from consult.comments.models import Comment
     from consult.councils.models import Council, Membership
-    from consult.debates.models import Debate, DebatePoll, Question, SpeakerRequest
+    from consult.debates.models import Debate, DebatePoll, Panelist, Question, Segment, SpeakerRequest
     from consult.meetings.models import AgendaItem, Attendance, CouncilSession, Motion
     from consult.minutes.models import Minutes
     from consult.moderation.models import FactCheckNote
@@ -237,11 +237,12 @@ def _ids() -> dict[str, object]:
         or _first(AgendaItem), "lang": "fr", "link_id": _first(DebatePoll),
         "membership_id": _first(Membership), "minutes_id": _first(Minutes), "motion_id": _first(Motion),
         "name": "proposals", "note_id": _first(FactCheckNote), "notification_id": _first(Notification),
-        "outcome_id": _first(Outcome), "phase_id": _first(Phase), "poll_id": _first(Poll),
+        "outcome_id": _first(Outcome), "panelist_id": _first(Panelist, Panelist.debate_id == live_debate),
+        "phase_id": _first(Phase), "poll_id": _first(Poll),
         "process_id": _first(Process), "proposal_id": _first(Proposal),
         "question_id": _first(Question, Question.debate_id == live_debate),
         "request_id": _first(SpeakerRequest, SpeakerRequest.debate_id == live_debate), "role": "translator",
-        "rule_id": _first(EligibilityRule),
+        "rule_id": _first(EligibilityRule), "segment_id": _first(Segment, Segment.debate_id == live_debate),
         "session_id": _db.session.scalar(sa.select(CouncilSession.id).where(CouncilSession.status != "closed")
      .limit(1)) or _first(CouncilSession),
         "slug": _db.session.scalar(sa.select(Council.slug).limit(1)), "target_type": "proposal",
