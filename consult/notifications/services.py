@@ -21,10 +21,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from consult.core import targets, tasks
+from consult.core.db import insert_once
 from consult.core.mail import mail_enabled, send_mails
 from consult.core.models import utcnow
 from consult.core.urls import external_url
@@ -69,18 +69,11 @@ def _state_label(target_type: str, code: str) -> str:
 
 
 def follow(user, target) -> Follow:
-    """Follow ``target`` (idempotent: the constraint decides, under any concurrency)."""
+    """Follow ``target`` (idempotent: the constraint decides, under any concurrency, in one ``INSERT ... ON
+    CONFLICT DO NOTHING``) and return the follow."""
     target_type, target_id = targets.ref(target)
-    existing = _find(user, target_type, target_id)
-    if existing is not None:
-        return existing
-    row = Follow(user_id=user.id, target_type=target_type, target_id=target_id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(row)
-    except IntegrityError:
-        return _find(user, target_type, target_id)
-    return row
+    insert_once(Follow, user_id=user.id, target_type=target_type, target_id=target_id)
+    return _find(user, target_type, target_id)
 
 
 def unfollow(user, target) -> None:
