@@ -52,3 +52,28 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def run_coroutine(coroutine):
+    """``asyncio.run`` in a thread of its own: a test worker that ran Playwright before has an event loop
+    running in its main thread, where ``asyncio.run`` refuses to start another. The thread runs in a copy of
+    the caller's context, so an application context open in the test is open in the coroutine too."""
+    import asyncio
+    import contextvars
+    import threading
+
+    outcome: dict = {}
+    context = contextvars.copy_context()
+
+    def run():
+        try:
+            outcome["value"] = context.run(asyncio.run, coroutine)
+        except BaseException as exc:  # handed to the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="test-coroutine")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

@@ -12,6 +12,7 @@ from consult.debates import services as s
 from consult.debates.broker import broker
 from consult.debates.models import Debate
 from tests.debates.test_views import parse, read_events
+from tests.helpers import run_coroutine
 
 #: the app runs each request in a thread of its pool: the test's writes must be committed for it to see them
 pytestmark = pytest.mark.committed_db
@@ -76,7 +77,7 @@ class Call:
 
 
 def _run(coroutine):
-    return asyncio.run(coroutine)
+    return run_coroutine(coroutine)
 
 
 def test_a_page_is_answered_by_the_flask_app(bridge, db):

@@ -15,6 +15,7 @@ import pytest
 
 from consult.debates import event_backends, events, stream
 from consult.debates.broker import Broker, parse_payload
+from tests.helpers import run_coroutine
 
 # -- the broker -------------------------------------------------------------------------------------------
 
@@ -36,7 +37,7 @@ def test_a_change_published_from_a_thread_reaches_every_coroutine_of_a_loop():
         broker.unsubscribe_async(8, other)
         assert broker.count() == 0
 
-    asyncio.run(main())
+    run_coroutine(main())
 
 
 def test_a_stuck_coroutine_keeps_every_part_of_what_its_full_queue_could_not_hold():
@@ -53,7 +54,7 @@ def test_a_stuck_coroutine_keeps_every_part_of_what_its_full_queue_could_not_hol
         assert {part for m in held for part in m[2]} == {"speakers", "questions"}
         broker.unsubscribe_async(1, q)
 
-    asyncio.run(main())
+    run_coroutine(main())
 
 
 def test_a_stuck_thread_keeps_every_part_too():

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import run_coroutine
+
 aiohttp = pytest.importorskip("aiohttp")
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not sys.platform.startswith("linux"),
@@ -234,7 +236,7 @@ def test_a_change_reaches_the_streams_of_both_workers(server):
             for s in streams:
                 s.close()
 
-    asyncio.run(main())
+    run_coroutine(main())
 
 
 def test_pages_answer_while_200_streams_are_open(server):
@@ -252,7 +254,7 @@ def test_pages_answer_while_200_streams_are_open(server):
             for s in streams:
                 s.close()
 
-    asyncio.run(main())
+    run_coroutine(main())
 
 
 def test_a_stream_resumes_from_the_last_event_id_it_had(server):
@@ -274,7 +276,7 @@ def test_a_stream_resumes_from_the_last_event_id_it_had(server):
             assert int(re.findall(r"^id: (\d+)$", text, re.M)[-1]) > int(last_id)
             again.close()
 
-    asyncio.run(main())
+    run_coroutine(main())
 
 
 @pytest.mark.skipif(shutil.which("redis-server") is None, reason="needs redis-server (make test installs it)")
@@ -308,7 +310,7 @@ def test_with_redis_a_change_reaches_both_workers_through_pub_sub(tmp_path):
                 for s in streams:
                     s.close()
 
-        asyncio.run(main())
+        run_coroutine(main())
         heard = []
         while (message := channel.get_message(timeout=1)) is not None:
             if message["type"] == "message":
