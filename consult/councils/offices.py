@@ -11,6 +11,9 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
+from flask import g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from consult.core.models import utcnow
 from consult.councils.models import ROLES, Membership
@@ -34,11 +37,31 @@ def seat(person, council, roles=None, *, on: date | None = None) -> Membership |
     Visitors, and a council that is None, have no seat."""
     if council is None or not getattr(person, "is_authenticated", False):
         return None
+    day = on or utcnow().date()
+    key = (council.id, person.id, tuple(sorted(roles)) if roles else None, day)
+    known = _known_seats()
+    if key in known:
+        return known[key]
     query = sa.select(Membership).where(Membership.council_id == council.id, Membership.user_id == person.id,
-                                        in_term(on or utcnow().date()))
+                                        in_term(day))
     if roles:
         query = query.where(Membership.role.in_(roles))
-    return db.session.scalars(query.limit(1)).first()
+    found = known[key] = db.session.scalars(query.limit(1)).first()
+    return found
+
+
+def _known_seats() -> dict:
+    """The seats looked up in this request (several rules ask the same question of one page); forgotten at
+    every flush, so a request that changes seats asks the database again."""
+    if not has_request_context():
+        return {}
+    return g.setdefault("consult_known_seats", {})
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_known_seats(_session, _flush_context):
+    if has_request_context():
+        g.pop("consult_known_seats", None)
 
 
 def seats(council, on: date | None = None) -> list[Membership]:
