@@ -25,8 +25,9 @@ connection with its own cookies:
    as the pages do (4 requests: ballot page, confirmation, cast, "you voted" page with the tracker).
 
 For each kind: requests per second and its ratio to the bare page's rate (``× bare``, wall clock, same server,
-same run), **cost in bare pages** from the CPU time of the server's workers (plus PostgreSQL's backends for
-this database) per request over the CPU time per bare page (other work on the machine hardly moves it),
+same run), **cost in bare pages** from the CPU time of the server's processes (web workers and the task
+consumer, whose share -- the notifications' fan-out -- is also given apart) plus PostgreSQL's backends for
+this database, per request, over the CPU time per bare page (other work on the machine hardly moves it),
 latency p50/p95, and errors by kind (status codes; for server errors the exception the server logged, e.g.
 "database is locked"). After each server stops, the database is checked: every acknowledged write (2xx/3xx)
 is there once (**lost** otherwise), nothing is doubled (a second support, comment or participation, ballots
@@ -293,6 +294,15 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _is_child_of_consumer(pid: int) -> bool:
+    """A process that the task consumer started (its worker processes, if any)."""
+    try:
+        parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        return b"consume" in Path(f"/proc/{parent}/cmdline").read_bytes()
+    except (OSError, ValueError):
+        return False
+
+
 def _descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
@@ -383,9 +393,20 @@ class Server:
                                              "current_database() AND pid <> pg_backend_pid()")))
 
     def cpu_seconds(self) -> float:
-        """CPU time (user + system) of the workers, and of the database's backends on PostgreSQL."""
-        pids = _descendants(self.process.pid) + self._backends()
-        return sum(_cpu(pid) for pid in pids)
+        """CPU time (user + system) of the server's processes, and of the database's backends on
+        PostgreSQL."""
+        return sum(self.cpu_split().values())
+
+    def cpu_split(self) -> dict[str, float]:
+        """The same, by part: the task consumer (``tasks consume``), the web server, PostgreSQL."""
+        split = {"web": 0.0, "tasks": 0.0, "database": sum(_cpu(pid) for pid in self._backends())}
+        for pid in _descendants(self.process.pid):
+            try:
+                tasks = b"consume" in Path(f"/proc/{pid}/cmdline").read_bytes()
+            except OSError:
+                continue
+            split["tasks" if tasks or _is_child_of_consumer(pid) else "web"] += _cpu(pid)
+        return split
 
     def errors(self, since: int) -> Counter:
         """The exceptions the server logged after byte ``since`` of its log, one per failed request."""
@@ -602,11 +623,12 @@ class Run:
     def phase(self, name: str, residents: list[Resident], work, kinds: tuple[str, ...]) -> dict:
         before = len(self.outcomes.rows)
         log_at = self.server.log_size()
-        cpu = self.server.cpu_seconds()
+        start = self.server.cpu_split()
         seconds = together(residents, work)
-        cpu = self.server.cpu_seconds() - cpu
+        split = {part: round(value - start[part], 2) for part, value in self.server.cpu_split().items()}
+        cpu = sum(split.values())
         rows = self.outcomes.rows[before:]
-        figures = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2),
+        figures = {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "cpu_by_part": split,
                    "server_errors": dict(self.server.errors(log_at))}
         for kind in kinds:
             mine = [row for row in rows if row[0] == kind]
@@ -699,7 +721,9 @@ class Run:
         for kind in ("sign_in", "support", "comment", "confirm", "cast"):
             figures = self.phases[kind][kind]
             cpu = self.phases[kind]["cpu_seconds"] / max(1, figures["requests"])
+            tasks = self.phases[kind]["cpu_by_part"]["tasks"] / max(1, figures["requests"])
             costs[kind] = {"per_second": figures["per_second"],
+                           "tasks_cpu_in_bare_pages": round(tasks / bare_cpu, 2) if bare_cpu else None,
                            "bare_per_op": round(bare_rate / figures["per_second"], 2)
                            if figures["per_second"] else None,
                            "cpu_cost_in_bare_pages": round(cpu / bare_cpu, 2) if bare_cpu else None,
@@ -830,9 +854,11 @@ def kill_run(database: Database, plan: Plan, workers: int, kill_after: int, log:
 
     def work(i, r):
         r.request("GET", BARE)
-        support(outcomes, r, r.person["proposals"][0])
-        comment(outcomes, r, r.person["proposals"][0], f"{marker}-k{i}")
-        vote(outcomes, r, plan.burst_poll, i)
+        steps = [lambda: support(outcomes, r, r.person["proposals"][0]),
+                 lambda: comment(outcomes, r, r.person["proposals"][0], f"{marker}-k{i}"),
+                 lambda: vote(outcomes, r, plan.burst_poll, i)]
+        for step in steps[i % 3:] + steps[:i % 3]:  # every kind of write in flight when the kill comes
+            step()
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -864,7 +890,8 @@ def print_run(label: str, figures: dict, checked: dict) -> None:
     print(f"  {label}: bare page {figures['bare_per_second']} req/s ({figures['bare_cpu_ms']} ms cpu)")
     for kind, f in figures["writes"].items():
         print(f"    {kind:<8} {f['per_second']:>7} /s  1 per {f['bare_per_op']} bare pages (wall), "
-              f"cost {f['cpu_cost_in_bare_pages']} bare pages (cpu); p50 {f['p50_ms']} ms, "
+              f"cost {f['cpu_cost_in_bare_pages']} bare pages (cpu; of which the task consumer "
+              f"{f['tasks_cpu_in_bare_pages']}); p50 {f['p50_ms']} ms, "
               f"p95 {f['p95_ms']} ms; {f['outcomes']}")
     mix = figures["mix"]
     print(f"    mix: {mix['writes_ok']} writes ok, {mix['writes_per_second']}/s = 1 per "
