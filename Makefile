@@ -13,7 +13,7 @@ THREADS ?= 16
 TEST_WORKERS ?= 2
 LANGS := fr es it pt ar
 
-.PHONY: run test test-fast install install-dev system-deps chromium redis-server nginx compile-translations translations bench lint clean help
+.PHONY: run test test-fast install install-dev system-deps chromium redis-server nginx compile-translations translations bench bench-all lint clean help
 
 # Debian packages: pango and fonts for PDF minutes (WeasyPrint, Arabic included), Chromium for browser tests.
 SYSTEM_LIBS := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
@@ -22,7 +22,8 @@ help:
 	@echo "make run    - install, migrate, load demo data and serve on http://$(HOST):$(PORT) (PORT overrides)"
 	@echo "make test   - install test tools (Chromium included) and run the whole suite"
 	@echo "make test-fast - the suite without browser, PostgreSQL-only and slow tests (the edit loop)"
-	@echo "make bench  - run the benchmarks (figures as ratios, JSON in benchmarks/results/)"
+	@echo "make bench  - the performance goals on SQLite and PostgreSQL, one table (benchmarks/results/goals.md)"
+	@echo "make bench-all - every benchmark (figures as ratios, JSON in benchmarks/results/)"
 	@echo "make translations - extract strings, update the catalogs, compile them"
 	@echo "make lint   - ruff"
 
@@ -103,7 +104,12 @@ test: system-deps $(VENV)/.installed-dev chromium redis-server nginx compile-tra
 test-fast: $(VENV)/.installed-dev compile-translations
 	$(VENV)/bin/pytest -q -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
 
+# make bench: the goals' table (benchmarks/goals.py: the city-scale benchmarks on SQLite and on a throw-away
+# PostgreSQL cluster, every figure beside its goal); make bench-all: every benchmark module, one after the other
 bench: $(VENV)/.installed-dev compile-translations
+	$(PY) -m benchmarks goals
+
+bench-all: $(VENV)/.installed-dev compile-translations
 	$(PY) -m benchmarks
 
 lint: $(VENV)/.installed-dev

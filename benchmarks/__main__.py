@@ -26,6 +26,11 @@ def available() -> dict[str, str]:
     return dict(sorted(found.items()))
 
 
+def _in_all(name: str) -> bool:
+    """Whether ``python -m benchmarks`` without names runs it (``goals`` runs the others again: not)."""
+    return getattr(importlib.import_module(f"benchmarks.{name}"), "INCLUDED_IN_ALL", True)
+
+
 def main(argv: list[str]) -> int:
     names = available()
     parser = argparse.ArgumentParser(
@@ -35,13 +40,14 @@ def main(argv: list[str]) -> int:
         epilog="benchmarks:\n" + "\n".join(f"  {name:<20} {line}" for name, line in names.items())
         + "\n\nOne benchmark with its own options: python -m benchmarks.<name> --help",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("names", nargs="*", metavar="name", help="benchmarks to run (default: all)")
+    parser.add_argument("names", nargs="*", metavar="name",
+                        help="benchmarks to run (default: all but goals, which runs several of them)")
     args = parser.parse_args(argv)
     unknown = [name for name in args.names if name not in names]
     if unknown:
         parser.error(f"unknown benchmark(s): {', '.join(unknown)}")
     failed = []
-    for name in args.names or names:
+    for name in args.names or [name for name in names if _in_all(name)]:
         print(f"\n== {name}", flush=True)
         try:
             importlib.import_module(f"benchmarks.{name}").main([])
