@@ -6,7 +6,16 @@ bp = Blueprint("meetings", __name__)
 
 from consult.core import records, targets  # noqa: E402
 from consult.councils import personal as council_data  # noqa: E402
-from consult.meetings import council_views, models, personal, policies, record, secret_votes, views  # noqa: E402,F401
+from consult.meetings import (  # noqa: E402,F401
+    council_views,
+    models,
+    personal,
+    policies,
+    record,
+    secret_votes,
+    versions,
+    views,
+)
 
 targets.register("council_session", models.CouncilSession)
 targets.register("agenda_item", models.AgendaItem)

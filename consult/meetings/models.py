@@ -97,6 +97,18 @@ class CouncilSession(TimestampMixin, db.Model):
         return [i for i in self.items if i.parent_id is None]
 
 
+class SessionVersion(db.Model):
+    """The version of what a session's page shows live (roll call, quorum, agenda, motions and votes): a new
+    random number at every change of one of the rows it shows, set by database triggers
+    (``consult.meetings.versions``). The page compares it with the version of the rows and HTML it keeps,
+    instead of reading them."""
+
+    __tablename__ = "session_version"
+
+    session_id: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+
+
 class AgendaItem(db.Model):
     __tablename__ = "agenda_item"
 
@@ -205,8 +217,9 @@ class Motion(TimestampMixin, db.Model):
     mode: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="named")
     #: draft → open → decided
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=MOTION_DRAFT)
-    #: the votes-engine poll of a secret motion
-    poll_id: Mapped[int | None] = mapped_column(sa.Integer)
+    #: the votes-engine poll of a secret motion (indexed: a vote in a poll finds its session's version,
+    #: ``consult.meetings.versions``)
+    poll_id: Mapped[int | None] = mapped_column(sa.Integer, index=True)
     opened_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     #: the tally, recorded at the decision

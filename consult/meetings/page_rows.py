@@ -136,6 +136,20 @@ class RollRow:
         return self.id is not None and self.status == PRESENT and self.left_at is None
 
 
+@dataclass(slots=True)
+class PageRows:
+    """What the page's live part shows to everyone, read for one version of the session
+    (``queries.PAGE_ROWS``): kept by the process for the next reader while the version stays."""
+
+    version: int | None
+    items: list[ItemRow]
+    #: the roll call's lines (``roll_queries.roll_and_seats``), seats not called yet included
+    roll: list[RollRow]
+    titles: dict[int, str]
+    #: how many have voted in the poll of each open secret motion
+    counts: dict[int, int]
+
+
 @dataclass
 class SessionPage:
     session: CouncilSession
@@ -154,8 +168,10 @@ class SessionPage:
     votes_cast: dict[int, int]
     #: translates the page's other labels once each
     labels: Labels
-    #: a digest of every row read and of what was decided for the reader: equal digests, equal live part
-    digest: int = 0
+    #: the session's version (``consult.meetings.versions``; None without the triggers) and a stable digest of
+    #: what was decided for the reader: equal versions and digests (and facets), equal live part
+    version: int | None = None
+    reader: str = ""
 
     @property
     def top_items(self) -> list[ItemRow]:

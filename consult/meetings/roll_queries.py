@@ -42,16 +42,12 @@ def _roll_statement() -> sa.Select:
                                    membership.c.user_id == sa.bindparam("reader_id"))))
 
 
-def roll_and_seats(session: CouncilSession, names: Names, labels: Labels, reader_id: int | None,
-                    seen: list | None = None):
-    """(roll rows, the reader's voting seat today or None), from one query; the rows read are added to
-    ``seen`` when given."""
+def roll_and_seats(session: CouncilSession, names: Names, labels: Labels, reader_id: int | None):
+    """(roll rows, the reader's voting seat today or None), from one query."""
     params = {"session_id": session.id, "council_id": session.council_id, "day": session.starts_at.date(),
               "reader_id": reader_id}
     rows, seat, today = [], None, utcnow().date()
     read = db.session.execute(_roll_statement(), params).all()
-    if seen is not None:
-        seen.append(tuple(read))
     for (attendance_id, membership_id, role, display_name, deleted_at, status, arrived_at, left_at, is_seated,
          user_id, starts_on, ends_on) in read:
         if user_id == reader_id and role in VOTING_ROLES and term_covers(starts_on, ends_on, today):
@@ -61,6 +57,26 @@ def roll_and_seats(session: CouncilSession, names: Names, labels: Labels, reader
                                 status or "absent", arrived_at, left_at, bool(is_seated),
                                 labels(ROLE_LABELS, role)))
     return sorted(rows, key=lambda r: (ROLES.index(r.role), r.name.casefold())), seat
+
+
+@functools.cache
+def _seats_statement() -> sa.Select:
+    """The reader's seats in the council (built once; it takes ``council_id`` and ``reader_id``)."""
+    membership = Membership.__table__
+    return sa.select(membership.c.id, membership.c.role, membership.c.starts_on, membership.c.ends_on).where(
+        membership.c.council_id == sa.bindparam("council_id"),
+        membership.c.user_id == sa.bindparam("reader_id"))
+
+
+def reader_seat(session: CouncilSession, reader_id: int) -> int | None:
+    """The reader's voting seat in the session's council today, or None (as ``roll_and_seats``), in one
+    query: for a page whose roll call is kept (``queries.PAGE_ROWS``)."""
+    seat, today = None, utcnow().date()
+    for membership_id, role, starts_on, ends_on in db.session.execute(
+            _seats_statement(), {"council_id": session.council_id, "reader_id": reader_id}):
+        if role in VOTING_ROLES and term_covers(starts_on, ends_on, today):
+            seat = membership_id
+    return seat
 
 
 def roll_rows(session: CouncilSession) -> list[RollRow]:

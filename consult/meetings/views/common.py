@@ -48,5 +48,5 @@ def page_context(session):
         "attendance_labels": page.labels.all(ATTENDANCE_LABELS),
         "choice_labels": page.labels.all(CHOICE_LABELS),
         "rule_labels": page.labels.all(RULE_LABELS), "mode_labels": page.labels.all(MODE_LABELS),
-        "digest": page.digest,
+        "live_version": page.version, "live_reader": page.reader,
     }

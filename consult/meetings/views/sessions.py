@@ -33,16 +33,17 @@ def _session_form_values(form):
 def _live_html(context: dict) -> Markup:
     """The page's live part (roll call, quorum, agenda, motions and votes). For a reader to whom it shows no
     form (nobody who runs the session, nobody who may vote right now: the forms carry the reader's CSRF token)
-    it is cached between requests (``queries.LIVE_PART``: the digest of every row it shows and of what was
-    decided for the reader, the language, time zone and whether the reader is signed in): the public polling
-    a live session every 15 seconds, and everyone reading a closed one, get the same copy until something
-    changes.
+    it is cached between requests (``queries.LIVE_PART``: the session's version, kept by the database, a
+    digest of what was decided for the reader, the language, time zone and whether the reader is signed in):
+    the public polling a live session every 15 seconds, and everyone reading a closed one, get the same copy
+    until something changes, and read none of the rows it shows meanwhile (``queries.session_page``).
     Nothing else goes in it: what depends on more than these (the link to the minutes, seen by whom depends on
     their state and on the reader's office) is on the page around it."""
-    if context["manage"] or any(context["vote_decisions"].values()):
+    if context["manage"] or any(context["vote_decisions"].values()) or context["live_version"] is None:
         return Markup(render_template("meetings/_live.html", **context))
     return queries.LIVE_PART.get_or_make(lambda: Markup(render_template("meetings/_live.html", **context)),
-                                         session=context["session"].id, digest=context["digest"])
+                                         session=context["session"].id, version=context["live_version"],
+                                         reader=context["live_reader"])
 
 
 @bp.route("/councils/<slug>/sessions/new", methods=["GET", "POST"])
