@@ -173,14 +173,19 @@ def measure(args) -> dict[str, dict[str, str | None]]:
     return outcomes
 
 
-def load_figures(databases) -> dict[str, dict[str, dict | None]]:
-    """The kept figures: {database: {run name: figures, or None when there is no JSON}}."""
+def load_figures(databases, outcomes: dict | None = None) -> dict[str, dict[str, dict | None]]:
+    """The kept figures: {database: {run name: figures, or None when there is no JSON}}; with ``outcomes``
+    (what this invocation ran), only those of the runs that worked (not an earlier run's)."""
     found: dict[str, dict[str, dict | None]] = {}
     for database in databases:
         found[database] = {}
         for names in RUNS.values():
             for name in names:
                 path = RESULTS / f"{name}-{database}.json"
+                if outcomes is not None and (name not in outcomes.get(database, {})
+                                             or outcomes[database][name] is not None):
+                    found[database][name] = None
+                    continue
                 try:
                     found[database][name] = json.loads(path.read_text())["figures"]
                 except (OSError, ValueError, KeyError):
@@ -435,12 +440,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--postgres-url", help="a running PostgreSQL server to use (postgresql+psycopg://user@host:"
                                                "port) instead of a throw-away cluster")
     parser.add_argument("--table-only", action="store_true",
-                        help="measure nothing: the table from the kept results/<name>-<database>.json")
+                        help="measure nothing: the table from the kept results/<name>-<database>.json "
+                             "(give the --quick and --scale they were measured with, for the table's note)")
     args = parser.parse_args(argv if argv is not None else [])
     args.workers = [int(w) for w in (args.workers or ("1,2" if args.quick else "1,2,4")).split(",")]
     started = time.monotonic()
     outcomes = None if args.table_only else measure(args)
-    rows = publish(load_figures(args.databases), args.databases, quick=args.quick, scale=args.scale,
+    rows = publish(load_figures(args.databases, outcomes), args.databases, quick=args.quick, scale=args.scale,
                    outcomes=outcomes, started=started)
     print(f"goals: {time.monotonic() - started:.0f} s")
     return {"rows": rows, "runs": outcomes}

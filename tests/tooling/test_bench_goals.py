@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from benchmarks import goals
 
 
@@ -82,3 +84,18 @@ def test_the_live_events_figures():
     assert rows["markers missed (streams connected), 1,000 streams"]["verdict"] == "met"
     assert rows["/privacy with the streams open, × idle"]["verdict"] == "met"
     assert rows["the debate's page with the streams open, × idle"]["verdict"] == "not met"
+
+
+def test_a_failed_run_does_not_show_an_earlier_runs_figures(tmp_path, monkeypatch):
+    monkeypatch.setattr(goals, "RESULTS", tmp_path)
+    for name in ("city_pages", "writes"):
+        (tmp_path / f"{name}-sqlite.json").write_text(json.dumps({"figures": {"kept": name}}))
+
+    kept = goals.load_figures(("sqlite",))  # --table-only: whatever is kept
+    assert kept["sqlite"]["city_pages"] == {"kept": "city_pages"}
+    assert kept["sqlite"]["writes"] == {"kept": "writes"}
+    assert kept["sqlite"]["debates_sse"] is None
+
+    ran = goals.load_figures(("sqlite",), {"sqlite": {"city_pages": None, "writes": "exit 1"}})
+    assert ran["sqlite"]["city_pages"] == {"kept": "city_pages"}
+    assert ran["sqlite"]["writes"] is None  # failed this time: not measured, whatever an earlier run left
