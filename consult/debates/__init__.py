@@ -21,6 +21,14 @@ targets.register("debate", models.Debate)
 targets.register("debate_question", models.Question)
 
 
+@bp.app_template_global()
+def question_strings() -> dict[str, str]:
+    """The words of each item of a question list, translated once per list (``_question.html``)."""
+    from consult.debates.stream import question_strings as strings
+
+    return strings()
+
+
 @bp.record_once
 def _setup(state):
     state.app.config.setdefault("DEBATES_QUESTIONS_PER_WINDOW", 3)

@@ -6,6 +6,11 @@ A thread subscribes with :meth:`Broker.subscribe` (a :class:`queue.Queue`: the F
 :meth:`Broker.subscribe_async`, from inside its event loop (an :class:`asyncio.Queue` of that loop: the ASGI
 server's streams). Each queue is bounded: when its client is stuck, its oldest message is merged into the
 newest (the newest version, the parts of both).
+
+A flood of likes is paced here, once for all the screens of the process: a change of the question list alone
+reaches the subscribers at most once per :attr:`Broker.questions_gap` seconds (the changes that come meanwhile
+are held and merged into one); any other change goes at once and takes what is held with it. So a thousand
+screens wake once a second for the likes, not once per like.
 """
 
 from __future__ import annotations
@@ -14,8 +19,14 @@ import asyncio
 import queue
 import re
 import threading
+import time
 
 _PART_NAME = re.compile(r"^[a-z_]+$")
+
+
+def _merged(older, newer):
+    """One message for two: the newest version and stamp, the parts of both."""
+    return max(older[0], newer[0]), newer[1], tuple(sorted({*older[2], *newer[2]}))
 
 
 def _put_merging(q, message) -> None:
@@ -26,8 +37,7 @@ def _put_merging(q, message) -> None:
         q.put_nowait(message)
     except (queue.Full, asyncio.QueueFull):
         try:
-            version, _stamp, parts = q.get_nowait()
-            message = (max(version, message[0]), message[1], tuple(sorted({*parts, *message[2]})))
+            message = _merged(q.get_nowait(), message)
         except (queue.Empty, asyncio.QueueEmpty):
             pass
         try:
@@ -49,11 +59,16 @@ class Broker:
     :meth:`subscribe_async`, from inside its event loop (an :class:`asyncio.Queue` of that loop). A message
     reaches a loop's subscribers through one ``call_soon_threadsafe`` per loop, whatever their number."""
 
-    def __init__(self, maxsize: int = 256):
+    def __init__(self, maxsize: int = 256, questions_gap: float = 0.0):
         self._lock = threading.Lock()
         self._subscribers: dict[int, set[queue.Queue]] = {}
         self._async: dict[int, dict[asyncio.AbstractEventLoop, set[asyncio.Queue]]] = {}
         self.maxsize = maxsize
+        #: seconds between two deliveries of a change of the question list alone (0: no pacing); set from
+        #: ``DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS`` when a stream starts (``events.listen``)
+        self.questions_gap = questions_gap
+        self._held: dict[int, tuple] = {}  # debate -> the question changes held until their time
+        self._questions_sent: dict[int, float] = {}  # debate -> when its question list last went out
 
     def subscribe(self, debate_id: int) -> queue.Queue:
         q: queue.Queue = queue.Queue(self.maxsize)
@@ -103,7 +118,44 @@ class Broker:
 
         A message is ``(version, stamp, parts)``; ``stamp`` tells two debates with the same id apart (the
         debate's creation time in microseconds), so a rendering cache never mixes them up."""
-        message = (version, stamp, tuple(parts))
+        message = self._paced(debate_id, (version, stamp, tuple(parts)))
+        if message is not None:
+            self._deliver(debate_id, message)
+
+    def _paced(self, debate_id: int, message):
+        """The message to deliver now, or ``None`` when it is held (see the module's docstring)."""
+        gap = self.questions_gap
+        with self._lock:
+            held = self._held.get(debate_id)
+            now = time.monotonic()
+            if gap > 0 and message[2] == ("questions",):
+                if held is not None:  # a delivery is already due: this change goes with it
+                    self._held[debate_id] = _merged(held, message)
+                    return None
+                due = self._questions_sent.get(debate_id, float("-inf")) + gap - now
+                if due > 0:
+                    self._held[debate_id] = message
+                    timer = threading.Timer(due, self._release, (debate_id,))
+                    timer.daemon = True
+                    timer.start()
+                    return None
+            elif held is not None:
+                message = _merged(self._held.pop(debate_id), message)
+            if "questions" in message[2]:
+                self._questions_sent[debate_id] = now
+                if len(self._questions_sent) > 1024:  # old debates
+                    self._questions_sent = {debate_id: now}
+            return message
+
+    def _release(self, debate_id: int) -> None:
+        with self._lock:
+            message = self._held.pop(debate_id, None)
+            if message is not None:
+                self._questions_sent[debate_id] = time.monotonic()
+        if message is not None:
+            self._deliver(debate_id, message)
+
+    def _deliver(self, debate_id: int, message) -> None:
         with self._lock:
             targets = list(self._subscribers.get(debate_id, ()))
             loops = [(loop, tuple(qs)) for loop, qs in self._async.get(debate_id, {}).items()]

@@ -37,7 +37,12 @@ _EXTENSION = "consult_debate_events"
 
 def stamp_of(debate) -> int:
     """The debate's creation time in microseconds: with the id and version, the key of one rendering."""
-    return int(debate.created_at.timestamp() * 1_000_000) if debate.created_at else 0
+    return stamp_at(debate.created_at)
+
+
+def stamp_at(created_at) -> int:
+    """:func:`stamp_of` from the creation time alone."""
+    return int(created_at.timestamp() * 1_000_000) if created_at else 0
 
 
 # -- announcing a change after its commit --------------------------------------------------------------------
@@ -79,7 +84,9 @@ def backend_of(app=None):
 
 
 def listen() -> None:
-    """Make sure this process hears the other processes' changes (before a stream subscribes)."""
+    """Make sure this process hears the other processes' changes (before a stream subscribes), paced as
+    configured (``DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS``: see ``broker``)."""
+    broker.questions_gap = float(current_app.config.get("DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS", 1.0))
     backend_of().listen()
 
 

@@ -10,7 +10,8 @@ once, so a screen always shows the current state. Then each change sends the par
 events carrying the HTML fragment the page includes (``sse-swap="<part>"``); a comment line is sent as a
 heartbeat when nothing happens, and the stream ends after ``DEBATES_SSE_MAX_SECONDS`` (the browser
 reconnects). A flood of likes sends the question list at most once per
-``DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS``; a burst of changes is sent as one.
+``DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS`` (paced by the broker), and then only the questions that changed
+(:func:`question_changes`); a burst of changes is sent as one.
 
 The stream holds no database connection while it waits: fragments are rendered in a short session that is
 removed at once, and kept in the cache region :data:`RENDERINGS` (the debate, its version, the view and the
@@ -31,13 +32,16 @@ import threading
 import time
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from flask import current_app, render_template
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
+from markupsafe import Markup
 
 from consult.core import cache
 from consult.debates import queries
 from consult.debates.broker import broker
-from consult.debates.events import stamp_of
+from consult.debates.events import stamp_at, stamp_of
+from consult.debates.models import Debate
 from consult.extensions import db
 
 PARTS = ("status", "speakers", "question", "poll", "ballot", "questions", "phase")
@@ -51,6 +55,10 @@ TEMPLATES = {
     "questions": "debates/_questions.html",
 }
 VIEW_PARTS = {"public": PARTS, "projector": ("status", "speakers", "question", "poll")}
+#: the key of a drawing that holds the question list's items, ``[[id, html], ...]`` in the list's order
+ITEMS = "question_items"
+#: the event that carries only what changed in the question list (see :func:`question_changes`)
+CHANGES = "question-changes"
 
 
 #: all parts of a view, rendered at one version of a debate (``stamp`` tells apart two debates that had the
@@ -93,25 +101,87 @@ def _render(debate_id: int, view: str, expected: tuple[int, int] | None = None) 
 
 def _render_from_db(debate_id: int, view: str, expected) -> tuple[int, dict[str, str]]:
     try:
-        debate = queries.load_debate(debate_id)
-        if debate is None:
+        # the version first (one small row): a drawing kept for it needs nothing else from the database
+        now = db.session.execute(sa.select(Debate.version, Debate.created_at)
+                                 .where(Debate.id == debate_id)).first()
+        if now is None:
             return 0, {}
-        drawn = dict(debate=debate_id, stamp=stamp_of(debate), version=debate.version, view=view)
-        html = RENDERINGS.get(**drawn)
+        version = now.version
+        html = RENDERINGS.get(debate=debate_id, stamp=stamp_at(now.created_at), version=version, view=view)
         if html is None:
-            state = queries.live_state(debate)
-            extra = {"ballot": queries.ballot(state)} if "ballot" in VIEW_PARTS[view] else {}
-            html = {part: render_template(TEMPLATES[part], state=state, view=view, streamed=True, **extra)
-                    for part in VIEW_PARTS[view] if part in TEMPLATES}
-            if "phase" in VIEW_PARTS[view]:
-                # a signal: the sections drawn for each person are fetched again
-                html["phase"] = debate.status
-            RENDERINGS.put(html, **drawn)
-        if expected is not None and expected[0] <= debate.version:  # a newer state will do
+            debate = queries.load_debate(debate_id)
+            if debate is None:
+                return 0, {}
+            version, html = debate.version, _draw(debate, view)
+            RENDERINGS.put(html, debate=debate_id, stamp=stamp_of(debate), version=version, view=view)
+        if expected is not None and expected[0] <= version:  # a newer state will do
             RENDERINGS.put(html, debate=debate_id, stamp=expected[1], version=expected[0], view=view)
-        return debate.version, html
+        return version, html
     finally:
         db.session.remove()
+
+
+def _draw(debate: Debate, view: str) -> dict:
+    """Every part of ``view``, drawn from the database (and the question list item by item: :data:`ITEMS`)."""
+    state = queries.live_state(debate)
+    extra = {"ballot": queries.ballot(state)} if "ballot" in VIEW_PARTS[view] else {}
+    items = _question_items(state) if "questions" in VIEW_PARTS[view] else None
+    listed = {"items": [Markup(h) for _id, h in items]} if items is not None else {}
+    html = {part: render_template(TEMPLATES[part], state=state, view=view, streamed=True, **extra,
+                                  **(listed if part == "questions" else {}))
+            for part in VIEW_PARTS[view] if part in TEMPLATES}
+    if items is not None:
+        html[ITEMS] = items
+    if "phase" in VIEW_PARTS[view]:
+        html["phase"] = debate.status  # a signal: the sections drawn for each person are fetched again
+    return html
+
+
+def question_strings() -> dict[str, str]:
+    """The words of each question of a list, translated once per list (``debates/_question.html``)."""
+    return {"anonymous": gettext("Anonymous"), "likes": gettext("Likes:"), "like": gettext("Like"),
+            "mine": gettext("You like this question.")}
+
+
+def _question_items(state) -> list[list]:
+    """Each question of the public list drawn alone, ``[id, html]`` in the list's order, as sent to everyone
+    (nothing personal: no CSRF value, no like of the reader's)."""
+    item = current_app.jinja_env.get_template("debates/_question.html").module.question_item
+    strings = question_strings()
+    return [[q.id, str(item(q, state.debate, (), "", strings))] for q in state.questions]
+
+
+_changes_made: dict[tuple[int, int], tuple] = {}
+_changes_guard = threading.Lock()
+
+
+def question_changes(before: list | None, after: list | None, version: int, whole: int) -> str | None:
+    """What a screen showing the question list ``before`` needs to show ``after``: the items that changed or
+    came, and the new order (``data-order``, the ids) when it is not the same list in the same order; ``None``
+    when the list must be sent whole (either is empty, or the changes are not much smaller than the ``whole``
+    list's length). A flood of likes then sends each phone a few items a second, not the whole list.
+
+    debates.js puts the items in the list it shows, by id, and orders it. The streams woken by one change ask
+    the same question: the answer is made once (kept for the last few pairs of drawings)."""
+    if not before or not after:
+        return None
+    key = (id(before), id(after))
+    with _changes_guard:
+        made = _changes_made.get(key)
+    if made is not None and made[0] is before and made[1] is after:
+        return made[2]
+    shown = {question_id: html for question_id, html in before}
+    changed = [html for question_id, html in after if shown.get(question_id) != html]
+    order = [question_id for question_id, _html in after]
+    reordered = order != [question_id for question_id, _html in before]
+    attributes = f' data-order="{" ".join(map(str, order))}"' if reordered else ""
+    text = f'<ol class="questions" data-version="{version}"{attributes}>' + "".join(changed) + "</ol>"
+    answer = text if len(text) * 2 < whole else None
+    with _changes_guard:
+        if len(_changes_made) >= 16:
+            _changes_made.clear()
+        _changes_made[key] = (before, after, answer)
+    return answer
 
 
 def render_parts(debate_id: int, view: str) -> tuple[int, dict[str, str]]:
@@ -160,34 +230,29 @@ class Settings:
     heartbeat: float
     lifetime: float
     retry_ms: int
-    questions_gap: float
 
     @classmethod
     def of(cls, config) -> Settings:
         return cls(heartbeat=float(config.get("DEBATES_SSE_HEARTBEAT_SECONDS", 15)),
                    lifetime=float(config.get("DEBATES_SSE_MAX_SECONDS", 300)),
-                   retry_ms=int(config.get("DEBATES_SSE_RETRY_MS", 3000)),
-                   questions_gap=float(config.get("DEBATES_SSE_QUESTIONS_INTERVAL_SECONDS", 1.0)))
+                   retry_ms=int(config.get("DEBATES_SSE_RETRY_MS", 3000)))
 
 
-def _send_parts(parts, html, version):
+def _send_parts(parts, html, version, changes: str | None = None):
+    """Send ``parts`` of ``html``; the question list as ``changes`` (an event of its own) when given."""
     for n, part in enumerate(parts):
-        yield Send(format_event(part, html[part], version if n == len(parts) - 1 else None))
+        name, data = (CHANGES, changes) if part == "questions" and changes is not None else (part, html[part])
+        yield Send(format_event(name, data, version if n == len(parts) - 1 else None))
 
 
-def _burst(first, settings: Settings, questions_sent: float):
+def _burst(first):
     """Coalesce a burst of changes that follows ``first`` into one: the newest version and stamp, and each
-    part named with the newest version that changed it.
-
-    Likes come in floods: when only the question list changed, it waits until ``questions_gap`` after the
-    last list sent, gathering what comes meanwhile; anything else (the moderator's actions) goes out at
-    once."""
+    part named with the newest version that changed it. (A flood of likes is paced before it gets here, once
+    for all the screens of the process: see ``broker``.)"""
     latest, stamp, parts = first
     changed = dict.fromkeys(parts, latest)
     while True:
-        only_questions = changed.keys() == {"questions"}
-        wait = questions_sent + settings.questions_gap - time.monotonic() if only_questions else 0
-        more = yield Wait(max(wait, 0))
+        more = yield Wait(0)
         if more is None:
             return latest, stamp, changed
         latest, stamp = max(latest, more[0]), more[1]
@@ -217,14 +282,14 @@ def protocol(view: str, last_event_id: str | None, settings: Settings):
     else:
         yield Send(": up to date\n\n")
     shown = dict.fromkeys(parts, version)  # every part on this screen shows this version or newer
+    items = html.get(ITEMS)  # the question list this screen shows, item by item
     deadline = time.monotonic() + settings.lifetime
-    questions_sent = 0.0
     while (left := deadline - time.monotonic()) > 0:
         message = yield Wait(min(settings.heartbeat, left))
         if message is None:
             yield Send(": heartbeat\n\n")
             continue
-        latest, stamp, changed = yield from _burst(message, settings, questions_sent)
+        latest, stamp, changed = yield from _burst(message)
         send = [p for p in parts if shown[p] < changed.get(p, 0)]
         if not send:
             continue  # already shown, or not on this view (the question list on the projector)
@@ -232,11 +297,13 @@ def protocol(view: str, last_event_id: str | None, settings: Settings):
         # committed meanwhile whose other parts are not in ``send``: its own message must still be sent, so
         # the id stays at ``latest`` (the id a reconnection catches up from)
         version = max(version, latest)
-        _drawn, html = yield Draw((version, stamp))
+        drawn, html = yield Draw((version, stamp))
+        changes = None
         if "questions" in send:
-            questions_sent = time.monotonic()
+            changes = question_changes(items, html.get(ITEMS), drawn, len(html["questions"]))
+            items = html.get(ITEMS)
         shown.update(dict.fromkeys(send, version))
-        yield from _send_parts(send, html, version)
+        yield from _send_parts(send, html, version, changes)
 
 
 def _get(subscription: queue.Queue, seconds: float):

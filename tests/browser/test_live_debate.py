@@ -183,3 +183,51 @@ def test_a_live_debate_with_two_phones_and_a_projector(live_server, new_context,
     expect(phone_b.locator("#public-poll")).to_contain_text("The poll is closed.", timeout=SOON)
     projector.reload()
     expect(projector.locator("#p-status .badge")).to_have_text("Ended", timeout=SOON)
+
+
+def test_a_flood_of_likes_sends_the_items_that_changed_and_reorders_the_list(live_server, new_context,
+                                                                              live_debate, db):
+    """With many questions, a like sends the phones the questions that changed, not the whole list: the phone
+    puts them in its list, in the new order (most liked first), and keeps what it showed of the others."""
+    from consult.debates import services
+    from consult.debates.changes import Participant
+    from consult.debates.models import Question
+
+    d = live_debate
+    for n in range(12):
+        services.ask_question(d, Participant(f"a:seed-{n}"), f"Seed question number {n}?")
+    db.session.commit()
+    phone = new_context().new_page()
+    phone.goto(f"{live_server}/debates/{d.id}")
+    phone.evaluate("window.liveEvents = [];"
+                   "document.addEventListener('htmx:sseBeforeMessage', function (e) {"
+                   "  window.liveEvents.push(e.detail.type); });")
+    _streams(d.id, 1)
+    items = phone.locator("#question-list li")
+    expect(items).to_have_count(12)
+    last = "Seed question number 11?"
+    expect(items.first).not_to_contain_text(last)
+    for key in ("a:liker-1", "a:liker-2"):
+        question = db.session.query(Question).filter_by(debate_id=d.id, text=last).one()
+        services.like_question(d, question, Participant(key))
+        db.session.commit()
+    expect(items.first).to_contain_text(last, timeout=SOON)
+    expect(items.first.locator(".like__count")).to_have_text("Likes: 2", timeout=SOON)
+    expect(items).to_have_count(12)
+    expect(phone.locator("#question-list li", has_text="Seed question number 0?")).to_contain_text("Likes: 0")
+    assert "question-changes" in phone.evaluate("window.liveEvents")
+    assert "questions" not in phone.evaluate("window.liveEvents")
+    # the phone's own like is marked and stays marked when the next change comes
+    mine = _question(phone, "Seed question number 3?")
+    mine.get_by_role("button", name="Like").click()
+    expect(mine).to_contain_text("You like this question.", timeout=SOON)
+    # someone else likes another question from their phone
+    other = new_context().new_page()
+    other.goto(f"{live_server}/debates/{d.id}")
+    theirs = _question(other, "Seed question number 5?")
+    theirs.get_by_role("button", name="Like").click()
+    expect(theirs).to_contain_text("You like this question.", timeout=SOON)
+    expect(_question(phone, "Seed question number 5?").locator(".like__count")).to_have_text("Likes: 1",
+                                                                                              timeout=SOON)
+    expect(_question(phone, "Seed question number 3?")).to_contain_text("You like this question.")
+    expect(_question(phone, "Seed question number 3?").locator(".like__count")).to_have_text("Likes: 1")

@@ -68,6 +68,33 @@ def test_a_stuck_thread_keeps_every_part_too():
     broker.unsubscribe(1, q)
 
 
+def test_a_flood_of_likes_reaches_the_screens_once_per_gap():
+    """Changes of the question list alone are held and merged until the gap has passed since the list last
+    went out; any other change goes at once and takes them with it."""
+    broker = Broker(questions_gap=0.3)
+    q = broker.subscribe(1)
+    broker.publish(1, 1, ["questions"])
+    assert q.get_nowait() == (1, 0, ("questions",))  # the first goes at once
+    for version in (2, 3, 4):
+        broker.publish(1, version, ["questions"])
+    assert q.empty()
+    assert q.get(timeout=2) == (4, 0, ("questions",))  # one message for three likes, after the gap
+    broker.publish(1, 5, ["questions"])
+    broker.publish(1, 6, ["speakers"])  # the moderator's action goes at once, with the held like
+    assert q.get_nowait() == (6, 0, ("questions", "speakers"))
+    time.sleep(0.4)
+    assert q.empty()  # nothing left to release
+    broker.unsubscribe(1, q)
+
+
+def test_another_debate_s_likes_are_paced_apart():
+    broker = Broker(questions_gap=5)
+    q1, q2 = broker.subscribe(1), broker.subscribe(2)
+    broker.publish(1, 1, ["questions"])
+    broker.publish(2, 1, ["questions"])
+    assert q1.get_nowait() == (1, 0, ("questions",)) and q2.get_nowait() == (1, 0, ("questions",))
+
+
 def test_a_part_name_from_another_process_is_letters_only():
     with pytest.raises(ValueError):
         parse_payload("1:2:3:status,<script>")
@@ -76,7 +103,7 @@ def test_a_part_name_from_another_process_is_letters_only():
 # -- the protocol --------------------------------------------------------------------------------------------
 
 
-SETTINGS = stream.Settings(heartbeat=10, lifetime=60, retry_ms=3000, questions_gap=0)
+SETTINGS = stream.Settings(heartbeat=10, lifetime=60, retry_ms=3000)
 
 
 def _drawing(version):

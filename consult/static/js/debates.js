@@ -243,12 +243,55 @@
 
   function later() { window.setTimeout(flush, 0); }
 
+  /* -- what changed in the question list ------------------------------------------------------------------
+   * A flood of likes is sent as the items that changed ("question-changes": an <ol> holding them, with the
+   * new order in data-order when it is not the same). They are put into the list this region shows, or will
+   * show (an update waiting), and the whole is applied as any update. A region that holds no list to put
+   * them in (it should not happen) fetches the list again (data-refresh). */
+
+  function withChanges(region, html) {
+    var base = document.createElement("template");
+    base.innerHTML = region.liveUpdate !== undefined && region.liveUpdate !== null ? region.liveUpdate : region.innerHTML;
+    var changes = document.createElement("template");
+    changes.innerHTML = html || "";
+    var list = base.content.querySelector("ol.questions");
+    var delta = changes.content.querySelector("ol");
+    if (!list || !delta) { return null; }
+    var items = {};
+    toArray(list.children).forEach(function (item) { if (item.id) { items[item.id] = item; } });
+    toArray(delta.children).forEach(function (item) {
+      if (item.id && items[item.id]) { list.replaceChild(item, items[item.id]); }
+      else if (item.id) { list.appendChild(item); }
+      if (item.id) { items[item.id] = item; }
+    });
+    var order = delta.getAttribute("data-order");
+    if (order !== null) {
+      var wanted = order.split(" ").filter(function (id) { return id !== ""; });
+      var missing = wanted.some(function (id) { return !items["question-" + id]; });
+      if (missing) { return null; }
+      toArray(list.children).forEach(function (item) { list.removeChild(item); });
+      wanted.forEach(function (id) { list.appendChild(items["question-" + id]); });
+    }
+    list.setAttribute("data-version", delta.getAttribute("data-version") || list.getAttribute("data-version"));
+    return base.innerHTML;
+  }
+
+  function refresh(region) {
+    var url = region.getAttribute("data-refresh");
+    if (url && window.htmx) { window.htmx.ajax("GET", url, { source: region, target: region, swap: "innerHTML" }); }
+  }
+
   // a server-sent part for a region (sse-swap): applied here instead of htmx's whole swap
   document.addEventListener("htmx:sseBeforeMessage", function (event) {
     var region = event.target;
     if (!region || !region.hasAttribute || !region.hasAttribute("data-live")) { return; }
     event.preventDefault();
-    update(region, event.detail && event.detail.data);
+    var html = event.detail && event.detail.data;
+    if (event.detail && event.detail.type === "question-changes") {
+      html = withChanges(region, html);
+      if (html === null) { refresh(region); return; }
+    }
+    update(region, html);
     if (region.liveUpdate) { later(); }
   });
 
