@@ -2,11 +2,17 @@
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 bp = Blueprint("proposals", __name__)
 
 from consult.core import navigation, targets  # noqa: E402
+from consult.processes.models import Process  # noqa: E402
 from consult.proposals import models, personal, policies, search, views  # noqa: E402,F401
 
 navigation.register("proposals.index", _l("Proposals"), 31, "/proposals")
-targets.register("proposal", models.Proposal)
+# the rules asked of a commented or reported proposal read its process's phases and eligibility rule, not its
+# themes and districts: one statement with the process (and its rule), one for the phases
+targets.register("proposal", models.Proposal, load=(
+    joinedload(models.Proposal.process).options(lazyload(Process.themes), lazyload(Process.districts),
+                                                selectinload(Process.phases)),))
