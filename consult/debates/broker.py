@@ -11,6 +11,11 @@ A flood of likes is paced here, once for all the screens of the process: a chang
 reaches the subscribers at most once per :attr:`Broker.questions_gap` seconds (the changes that come meanwhile
 are held and merged into one); any other change goes at once and takes what is held with it. So a thousand
 screens wake once a second for the likes, not once per like.
+
+The streams of an event loop wait without a timer each: :meth:`Broker.subscribe_async` starts one clock per
+loop that puts :data:`TICK` in each of its queues every few seconds, and a stream that waits for a message
+at most some seconds takes the first tick after them as "nothing came" (``stream_async``). A thousand timers
+set and cancelled at every change cost the loop as much as sending the change itself.
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ import threading
 import time
 
 _PART_NAME = re.compile(r"^[a-z_]+$")
+
+
+#: what a loop's clock puts in its streams' queues (see the module's docstring); not a change
+TICK = ("tick",)
 
 
 def _merged(older, newer):
@@ -37,7 +46,9 @@ def _put_merging(q, message) -> None:
         q.put_nowait(message)
     except (queue.Full, asyncio.QueueFull):
         try:
-            message = _merged(q.get_nowait(), message)
+            oldest = q.get_nowait()
+            if oldest is not TICK:
+                message = _merged(oldest, message)
         except (queue.Empty, asyncio.QueueEmpty):
             pass
         try:
@@ -69,6 +80,7 @@ class Broker:
         self.questions_gap = questions_gap
         self._held: dict[int, tuple] = {}  # debate -> the question changes held until their time
         self._questions_sent: dict[int, float] = {}  # debate -> when its question list last went out
+        self._clocks: dict[asyncio.AbstractEventLoop, asyncio.TimerHandle] = {}  # loop -> its next tick
 
     def subscribe(self, debate_id: int) -> queue.Queue:
         q: queue.Queue = queue.Queue(self.maxsize)
@@ -84,13 +96,28 @@ class Broker:
                 if not subs:
                     del self._subscribers[debate_id]
 
-    def subscribe_async(self, debate_id: int) -> asyncio.Queue:
-        """A queue of the running event loop that receives the debate's changes."""
+    def subscribe_async(self, debate_id: int, tick: float = 5.0) -> asyncio.Queue:
+        """A queue of the running event loop that receives the debate's changes, and :data:`TICK` about
+        every ``tick`` seconds (one clock per loop: its first subscriber sets the pace)."""
         loop = asyncio.get_running_loop()
         q: asyncio.Queue = asyncio.Queue(self.maxsize)
         with self._lock:
             self._async.setdefault(debate_id, {}).setdefault(loop, set()).add(q)
+        if loop not in self._clocks:
+            self._clocks[loop] = loop.call_later(tick, self._tick, loop, tick)
         return q
+
+    def _tick(self, loop: asyncio.AbstractEventLoop, every: float) -> None:
+        """Runs in ``loop``: a tick for each of its queues; the clock stops when the loop has none."""
+        with self._lock:
+            queues = [q for loops in self._async.values() for q in loops.get(loop, ())]
+        for q in queues:
+            if not q.full():
+                q.put_nowait(TICK)
+        if queues:
+            self._clocks[loop] = loop.call_later(every, self._tick, loop, every)
+        else:
+            self._clocks.pop(loop, None)
 
     def unsubscribe_async(self, debate_id: int, q: asyncio.Queue) -> None:
         loop = asyncio.get_running_loop()

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 
 from consult.debates import stream
-from consult.debates.broker import broker
+from consult.debates.broker import TICK, broker
 
 log = logging.getLogger(__name__)
 
@@ -109,16 +109,22 @@ def _small_send_buffer(send) -> None:
 
 
 async def _get(subscription: asyncio.Queue, seconds: float):
+    """The next change of the broker, or ``None`` when none came in about ``seconds``: the loop's clock
+    (``broker.TICK``) tells the time, so a waiting stream sets no timer of its own. A tick that comes before
+    the time is up is passed over (a wait ends on the first tick after it: up to one tick late)."""
     if seconds <= 0:
         try:
-            return subscription.get_nowait()
+            message = subscription.get_nowait()
         except asyncio.QueueEmpty:
             return None
-    try:
-        async with asyncio.timeout(seconds):
-            return await subscription.get()
-    except TimeoutError:
-        return None
+        return None if message is TICK else message
+    until = asyncio.get_running_loop().time() + seconds * 0.9
+    while True:
+        message = await subscription.get()
+        if message is not TICK:
+            return message
+        if asyncio.get_running_loop().time() >= until:
+            return None
 
 
 async def _watch(receive, task: asyncio.Task, gone: list) -> None:
@@ -158,7 +164,9 @@ async def _drive(ticket: Ticket, subscription: asyncio.Queue, drawings: Drawings
 async def serve(bridge, scope, receive, send, values) -> None:
     """The ASGI answer to ``GET /debates/<id>/events`` (``bridge``: ``consult.asgi.Bridge``)."""
     debate_id = values["debate_id"]
-    subscription = broker.subscribe_async(debate_id)
+    # ticks at a third of the heartbeat: a heartbeat goes out between one and one and a third of it
+    heartbeat = stream.Settings.of(bridge.flask.config).heartbeat
+    subscription = broker.subscribe_async(debate_id, tick=heartbeat / 3)
     try:
         holder: dict = {}
         status, headers, body = await bridge.call_flask(scope, {ENVIRON_KEY: holder})

@@ -256,3 +256,51 @@ def test_the_backend_follows_the_configuration(app, tmp_path):
     finally:
         app.config.clear()
         app.config.update(config)
+
+
+# -- the streams of an event loop wait without a timer each ---------------------------------------------------
+
+
+def test_a_loop_s_streams_take_the_time_from_one_clock():
+    """A stream that waits at most some seconds hears nothing until the first tick after them, a change at
+    once; a tick is never taken for a change; the clock stops with the loop's last stream."""
+    from consult.debates import stream_async
+    from consult.debates.broker import TICK
+
+    broker = Broker()
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        q = broker.subscribe_async(1, tick=0.05)
+        other = broker.subscribe_async(2, tick=10)  # the loop's first subscriber set the pace
+        started = loop.time()
+        assert await stream_async._get(q, 0.12) is None
+        waited = loop.time() - started
+        assert 0.1 <= waited < 0.5
+        loop.call_later(0.02, broker.publish, 1, 7, ["speakers"])
+        started = loop.time()
+        assert await stream_async._get(q, 5) == (7, 0, ("speakers",))
+        assert loop.time() - started < 1
+        await asyncio.sleep(0.06)
+        assert TICK in [other.get_nowait() for _ in range(other.qsize())]  # the other debate's too
+        while not q.empty():
+            assert q.get_nowait() is TICK
+        q.put_nowait(TICK)
+        assert await stream_async._get(q, 0) is None
+        broker.unsubscribe_async(1, q)
+        broker.unsubscribe_async(2, other)
+        await asyncio.sleep(0.12)
+        assert loop not in broker._clocks
+
+    run_coroutine(main())
+
+
+def test_a_full_queue_drops_a_tick_before_merging_changes():
+    from consult.debates.broker import TICK
+
+    broker = Broker(maxsize=2)
+    q = broker.subscribe(1)
+    q.put_nowait(TICK)
+    broker.publish(1, 1, ["status"])
+    broker.publish(1, 2, ["speakers"])  # full: the tick goes, the changes stay apart
+    assert [q.get_nowait(), q.get_nowait()] == [(1, 0, ("status",)), (2, 0, ("speakers",))]
