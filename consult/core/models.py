@@ -49,3 +49,15 @@ def parent_key(column: str):
 def get_or_404(model, ident):
     """Load one row by primary key or abort with 404 (the view skeleton's first step)."""
     return db.get_or_404(model, ident)
+
+
+class CatalogVersion(db.Model):
+    """The version of a catalogue many pages show (a list of rows that rarely changes, e.g. the proposals
+    list's filter choices: ``consult.proposals.versions``), one row per catalogue: a new random number at
+    every change of what it shows, set by database triggers. A page reads it (in a statement it runs anyway,
+    where it can) and reuses what it keeps under it instead of reading the catalogue's rows."""
+
+    __tablename__ = "catalog_version"
+
+    name: Mapped[str] = mapped_column(sa.String(60), primary_key=True)
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)

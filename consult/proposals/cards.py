@@ -4,8 +4,9 @@ A card is a pure function of its row (``queries.card_page``: title, excerpt sour
 district, author's name, the reader's translation) and of the interface language, so its HTML depends on
 exactly those values (``CARDS``): any change to what a card shows is a new row, hence a new entry, and nothing
 needs invalidating. What depends on the reader ("You support it") is not part of the cached copy: the card is
-cached as the HTML before and after that badge. The filter form depends on its choices, the submitted values
-and the language, the pager on the page, the query string and the language.
+cached as the HTML before and after that badge. The filter form depends on its choices (their version,
+``consult.proposals.versions``), the submitted values and the language, the pager on the page, the query
+string and the language.
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ class ListParts:
 
         return PAGERS.get_or_make(render, page=page.page, pages=page.pages)
 
-    def filter_form(self, choices: tuple, feed_url: str, render: Callable[[], str]) -> Markup:
-        """The filter form's HTML for these choices and submitted values; ``render()`` makes it when it is not
-        cached yet."""
+    def filter_form(self, choices: int | tuple, feed_url: str, render: Callable[[], str]) -> Markup:
+        """The filter form's HTML for these choices (their version, or the choices themselves when the
+        database keeps no version) and submitted values; ``render()`` makes it when it is not cached yet."""
         return FORMS.get_or_make(lambda: Markup(render()), choices=choices, feed_url=feed_url)

@@ -1,8 +1,9 @@
 """Read models for proposal pages: a constant number of queries whatever the data size.
 
-The list page runs: the filter form's choices (processes, themes, districts) + the page of card rows (author,
-theme, district and the reader's translation joined; plain rows, no entities) with the list's total in the
-same statement + the reader's supports for that page. The total reads ``proposal_tally``
+The list page runs: the page of card rows (author, theme, district and the reader's translation joined; plain
+rows, no entities) with the list's total and the filter choices' version in the same statement + the reader's
+supports for that page; the filter form's choices (processes, themes, districts) are read only when their
+version is new to the process (``consult.proposals.versions``). The total reads ``proposal_tally``
 (``consult.proposals.tally``: a sum over a few hundred groups at most) unless the list is a search, which
 counts its matches in a query of its own. The proposal page loads its translations, answers (with texts),
 sources (with authors) and "merged into" in a fixed number of select-in queries.
@@ -21,10 +22,12 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import aliased, joinedload, lazyload, selectinload
 
 from consult.accounts.models import User
+from consult.core import cache
+from consult.core.models import CatalogVersion
 from consult.core.text import plain_excerpt
 from consult.extensions import db
 from consult.processes.models import Process, Theme
-from consult.proposals import search, tally
+from consult.proposals import search, tally, versions
 from consult.proposals.models import (
     MERGED,
     PUBLIC_STATES,
@@ -39,6 +42,8 @@ from consult.residency.models import District
 
 SORTS = ("newest", "supported", "commented", "random")
 SEED_KEY = "proposals_seed"
+#: the filter choices' version not read yet (``filter_choices``, ``RowPage.choices_version``)
+NOT_READ = object()
 
 
 @dataclass
@@ -190,12 +195,14 @@ def _page_statement(process: bool, theme: bool, district: bool, state: bool, sor
     ids = (sa.select(Proposal.id).where(*conditions).order_by(*order)
            .limit(sa.bindparam("limit", type_=sa.Integer)).offset(sa.bindparam("offset", type_=sa.Integer))
            .correlate(None))
-    return (_card_select().add_columns(_tally_total(process, theme, district).label(TOTAL))
+    return (_card_select().add_columns(_choices_version().label(CHOICES_VERSION),
+                                       _tally_total(process, theme, district).label(TOTAL))
             .where(Proposal.id.in_(ids)).order_by(*order))
 
 
-#: the column of a page's rows that carries the list's total (``_tally_total``), taken off the cards
-TOTAL = "list_total"
+#: the columns of a page's rows that carry the filter choices' version (``_choices_version``) and the list's
+#: total (``_tally_total``), taken off the cards
+CHOICES_VERSION, TOTAL = "choices_version", "list_total"
 
 
 def _tally_total(process: bool, theme: bool, district: bool):
@@ -223,6 +230,9 @@ class RowPage(Pagination):
     ``list_total`` (the tally). Both run on the session's connection without the ORM layer: there are no
     entities to build."""
 
+    #: the filter choices' version when it came with the rows (an int, or None without one), else NOT_READ
+    choices_version: object = NOT_READ
+
     def _query_items(self) -> list:
         # the page's ids first, from the proposal table alone (a covering index of the order, or of the
         # filter), then the joins for those ids only: a deep page or a sort that orders all matches never
@@ -231,10 +241,12 @@ class RowPage(Pagination):
         params = {"card_language": args["language"], "limit": self.per_page, "offset": self._query_offset}
         if args["statement"] is not None:  # not a search: the statement of its shape, built once
             rows = db.session.connection().execute(args["statement"], {**params, **args["params"]}).all()
-            # the total comes with the rows (not when the page is past the last one)
+            # the total and the choices' version come with the rows (not when the page is past the last one)
             self._total = rows[0][-1] if rows else None
+            if rows:
+                self.choices_version = rows[0][-2]
             card = _card_row()
-            return [card._make(row[:-1]) for row in rows]
+            return [card._make(row[:-2]) for row in rows]
         order = _order(args["filters"])
         ids = page_ids(_conditions(args["filters"]), order, self.per_page, self._query_offset)
         return db.session.connection().execute(_card_select().where(Proposal.id.in_(ids)).order_by(*order),
@@ -281,13 +293,39 @@ def _choices_select():
         union.c.kind, union.c.s1, union.c.s2, union.c.s3)
 
 
-def filter_choices() -> tuple[tuple, tuple, tuple]:
-    """Processes ``(id, title)``, themes ``(id, name, process title)`` and districts ``(id, name)`` for the
-    filter form, as plain tuples (also part of the key of its kept HTML). One query."""
+#: the filter choices, kept under their version (``consult.proposals.versions``)
+CHOICES = cache.region("proposal_filter_choices", depends_on=("version",), max_entries=8)
+
+
+def _choices_version():
+    """The filter choices' version (``consult.proposals.versions``), as a scalar subquery: NULL without its
+    row."""
+    return (sa.select(CatalogVersion.version).where(CatalogVersion.name == versions.NAME)
+            .scalar_subquery())
+
+
+def choices_version() -> int | None:
+    """The filter choices' version, or None when the database keeps none (an emptied database)."""
+    return db.session.connection().execute(sa.select(_choices_version())).scalar()
+
+
+def _read_choices() -> tuple[tuple, tuple, tuple]:
     kinds: tuple[list, list, list] = ([], [], [])
     for kind, id_, name, process in db.session.connection().execute(_choices_select()):
         kinds[kind].append((id_, name, process) if kind == 1 else (id_, name))
     return tuple(kinds[0]), tuple(kinds[1]), tuple(kinds[2])
+
+
+def filter_choices(version=NOT_READ) -> tuple[tuple, tuple, tuple]:
+    """Processes ``(id, title)``, themes ``(id, name, process title)`` and districts ``(id, name)`` for the
+    filter form, as plain tuples: kept under their ``version`` (read here when not given), read in one query
+    when it is new to the process, or at each call when the database keeps no version. The version is read
+    before the choices: what is kept under a version is never older than it."""
+    if version is NOT_READ:
+        version = choices_version()
+    if version is None:
+        return _read_choices()
+    return CHOICES.get_or_make(_read_choices, version=version)
 
 
 @lru_cache(maxsize=4096)

@@ -68,16 +68,21 @@ def _feed_url() -> str:
     return url_for("proposals.feed", **args)
 
 
-def _filter_form(parts: cards.ListParts, feed_url: str):
-    """The filter form's HTML (cached per choices, submitted values and language)."""
-    choices = queries.filter_choices()
+def _filter_form(parts: cards.ListParts, feed_url: str, version=queries.NOT_READ):
+    """The filter form's HTML (cached per choices' version, submitted values and language): ``version``, the
+    choices' version when it came with the page's rows (else it is read here). The choices are read only to
+    render the form; without a version (an emptied database) they are read, and are the key themselves."""
+    if version is queries.NOT_READ:
+        version = queries.choices_version()
+    choices = queries.filter_choices(None) if version is None else None
 
     def render_form() -> str:
-        form = FilterForm(formdata=request.args, choices=choices)
+        form = FilterForm(formdata=request.args,
+                          choices=queries.filter_choices(version) if choices is None else choices)
         form.validate()
         return render_template("proposals/_filters.html", form=form, feed_url=feed_url)
 
-    return parts.filter_form(choices, feed_url, render_form)
+    return parts.filter_form(version if choices is None else choices, feed_url, render_form)
 
 
 def _page_args(per_page: int = 20) -> tuple[int, int]:
@@ -96,8 +101,8 @@ def index():
     filters = _filters()
     feed_url = _feed_url()
     parts = cards.ListParts()
-    filters_html = None if wants_fragment() else _filter_form(parts, feed_url)
-    page = queries.card_page(filters, parts.language, *_page_args())
+    page = queries.card_page(filters, parts.language, *_page_args())  # with the filter choices' version
+    filters_html = None if wants_fragment() else _filter_form(parts, feed_url, page.choices_version)
     supported = proposals.supports_of(current_user, [row.id for row in page.items])
     return render("proposals/index.html", fragment="proposals/_list.html", page=page, supported=supported,
                   feed_url=feed_url, filters=filters, filters_html=filters_html, parts=parts)

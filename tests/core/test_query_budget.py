@@ -2,11 +2,12 @@
 
 The demo is loaded and each GET route of the URL map (and the API list of every resource) is counted for a
 visitor and for a signed-in resident; then more of everything is added through the services, on the very
-objects the pages show (published proposals with supports in the demo's process, comments and replies on the
-counted proposal, the resident's own comments and notifications, outcomes and actions of the council, agenda
-items, sessions, debate questions and registrations, polls, debates, councils) and every page is counted
-again: the counts must be equal (a page whose count follows the data has an N+1 query). Requests never commit
-while counting, so a page that writes (the language switch) is counted on the same data each time.
+objects the pages show (published proposals with supports in the demo's process, themes and districts the
+proposals list's filter offers, comments and replies on the counted proposal, the resident's own comments and
+notifications, outcomes and actions of the council, agenda items, sessions, debate questions and
+registrations, polls, debates, councils) and every page is counted again: the counts must be equal (a page
+whose count follows the data has an N+1 query). Requests never commit while counting, so a page that writes
+(the language switch) is counted on the same data each time.
 """
 
 from __future__ import annotations
@@ -51,6 +52,17 @@ def _visit(client, cases, counts):
         counts[case.key] = (queries.count, status, queries.statements)
 
 
+def _grow_filter_choices(objects: DemoObjects) -> None:
+    """More themes of the demo's process and more districts: the proposals list's filter offers them all (no
+    service makes districts; the rows are added as the demo adds them)."""
+    from consult.processes.models import Theme
+    from consult.residency.models import District
+
+    for n in range(2):
+        _db.session.add(Theme(process_id=objects.process.id, name=f"Extra theme {n}", position=90 + n))
+        _db.session.add(District(code=f"budget-{n}", name=f"Extra district {n}"))
+
+
 def _grow(objects: DemoObjects) -> None:
     """More of everything the counted pages show, on the very objects they show, through the services."""
     from consult.accounts import services as accounts
@@ -67,6 +79,7 @@ def _grow(objects: DemoObjects) -> None:
 
     admin = _db.session.scalar(sa.select(User).where(User.username == "admin"))
     moderator = _db.session.scalar(sa.select(User).where(User.username == "moderator"))
+    _grow_filter_choices(objects)
     people = []
     for n in range(6):
         person = accounts.sign_up(f"budget{n}", f"Budget {n}", "correct horse battery", "en")
