@@ -156,6 +156,7 @@ def test_an_answer_without_a_length_goes_chunk_by_chunk():
 def test_a_stream_is_held_by_the_loop_and_sends_each_change(app, bridge, db, live):
     debate, mod = live
     version = db.session.get(Debate, debate.id).version
+    already = broker.count(debate.id)  # a browser test's server may still hold a stream of a debate 1
 
     async def main():
         call = Call(bridge, f"/debates/{debate.id}/events", f"view=public&last_event_id={version}")
@@ -164,7 +165,7 @@ def test_a_stream_is_held_by_the_loop_and_sends_each_change(app, bridge, db, liv
         assert start["status"] == 200 and headers[b"content-type"].startswith(b"text/event-stream")
         assert headers[b"cache-control"] == b"no-cache, no-transform"
         assert await call.body() == b"retry: 3000\n\n: up to date\n\n"
-        assert broker.count(debate.id) == 1
+        assert broker.count(debate.id) == already + 1
 
         def act():
             with app.app_context():
@@ -177,7 +178,7 @@ def test_a_stream_is_held_by_the_loop_and_sends_each_change(app, bridge, db, liv
         event = parse(blocks[-1])
         assert event["event"] == "speakers" and event["id"] == str(new_version) and "Amina" in event["data"]
         await call.hang_up()  # the client went away: the stream ends at once
-        assert broker.count(debate.id) == 0
+        assert broker.count(debate.id) == already
 
     _run(main())
 
@@ -205,6 +206,7 @@ def test_the_loop_sends_the_same_parts_as_the_flask_route(app, bridge, client, d
 
 def test_a_refused_stream_is_answered_as_the_route_answers(bridge, db, live):
     debate, _mod = live
+    already = broker.count(debate.id)  # a browser test's server may still hold a stream of a debate 1
 
     async def main():
         missing = Call(bridge, "/debates/999999/events")
@@ -213,6 +215,6 @@ def test_a_refused_stream_is_answered_as_the_route_answers(bridge, db, live):
         other_host = Call(bridge, f"/debates/{debate.id}/events", host="evil.example")
         assert (await other_host.start())["status"] == 400
         await other_host.whole_body()
-        assert broker.count(debate.id) == 0
+        assert broker.count(debate.id) == already
 
     _run(main())
