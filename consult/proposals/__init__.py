@@ -2,7 +2,7 @@
 
 from flask import Blueprint
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, lazyload, selectinload
+from sqlalchemy.orm import joinedload, lazyload
 
 bp = Blueprint("proposals", __name__)
 
@@ -11,8 +11,8 @@ from consult.processes.models import Process  # noqa: E402
 from consult.proposals import models, personal, policies, search, views  # noqa: E402,F401
 
 navigation.register("proposals.index", _l("Proposals"), 31, "/proposals")
-# the rules asked of a commented or reported proposal read its process's phases and eligibility rule, not its
-# themes and districts: one statement with the process (and its rule), one for the phases
+# the rules asked of a commented or reported proposal read its process (with its eligibility rule, joined) and
+# its phases (when a rule asks for them), never its themes and districts
 targets.register("proposal", models.Proposal, load=(
     joinedload(models.Proposal.process).options(lazyload(Process.themes), lazyload(Process.districts),
-                                                selectinload(Process.phases)),))
+                                                lazyload(Process.phases)),))
