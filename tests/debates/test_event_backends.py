@@ -258,7 +258,7 @@ def test_the_backend_follows_the_configuration(app, tmp_path):
         app.config.update(config)
 
 
-# -- the streams of an event loop wait without a timer each ---------------------------------------------------
+# -- the streams of an event loop wait without a timer each -------------------------------------------------
 
 
 def test_a_loop_s_streams_take_the_time_from_one_clock():
