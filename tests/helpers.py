@@ -77,3 +77,40 @@ def run_coroutine(coroutine):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+class VersionMoves:
+    """``with VersionMoves(db, read): change`` -- the change, committed, gives a version kept by the database
+    (``read()``: its value now) a new value (``expected=False``: leaves it as it was). Both ends commit."""
+
+    def __init__(self, db_, read, expected: bool = True):
+        self.db, self.read, self.expected = db_, read, expected
+
+    def __enter__(self):
+        self.db.session.commit()
+        self.before = self.read()
+        assert self.before is not None
+        return self
+
+    def __exit__(self, *exc):
+        if exc[0] is not None:
+            return False
+        self.db.session.commit()
+        after = self.read()
+        assert after is not None
+        assert (after != self.before) is self.expected, "the version moved" if not self.expected else "same"
+        return False
+
+
+def migration(filename: str):
+    """The module of the migration ``consult/migrations/versions/<filename>`` (it is no package to import)."""
+    import importlib.util
+    from pathlib import Path
+
+    import consult
+
+    path = Path(consult.__file__).parent / "migrations" / "versions" / filename
+    spec = importlib.util.spec_from_file_location(f"migration_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

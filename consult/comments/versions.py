@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from consult.core import schema_extras
 
-_RANDOM = {"sqlite": "(random() >> 11)", "postgresql": "floor(random() * 9007199254740992)::bigint"}
+_RANDOM = schema_extras.RANDOM_VERSION
 _AUTHOR_CHANGED = "OLD.display_name {op} NEW.display_name OR OLD.deleted_at {op} NEW.deleted_at"
 _AUTHOR_EVENT = "UPDATE OF display_name, deleted_at"
 

@@ -37,6 +37,14 @@ def run(connection, by_dialect: dict[str, Sequence[str]]) -> None:
         connection.exec_driver_sql(statement)
 
 
+#: a new random version in a trigger, per database: 53 bits, so it is exact as a JavaScript number too, and a
+#: database emptied or restored starts no series a process could still hold (the versions kept by triggers:
+#: comment threads, council sessions, the proposals list's filter choices)
+RANDOM_VERSION = {"sqlite": "(random() >> 11)", "postgresql": "floor(random() * 9007199254740992)::bigint"}
+#: "the value changed", NULLs compared as values, per database (a trigger's WHEN on an update)
+DISTINCT = {"sqlite": "IS NOT", "postgresql": "IS DISTINCT FROM"}
+
+
 def sqlite_trigger(name: str, event: str, table: str, *statements: str, when: str | None = None
                    ) -> tuple[str, str]:
     """Drop and create an SQLite trigger run after ``event`` (``"INSERT"``, ``"UPDATE OF a, b"``, ...) on each

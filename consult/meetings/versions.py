@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from consult.core import schema_extras
 
-_RANDOM = {"sqlite": "(random() >> 11)", "postgresql": "floor(random() * 9007199254740992)::bigint"}
+_RANDOM = schema_extras.RANDOM_VERSION
 
 _OF_ITEM = "(SELECT i.session_id FROM agenda_item i WHERE i.id = {row}.item_id)"
 _OF_MOTION = ("(SELECT i.session_id FROM council_motion m JOIN agenda_item i ON i.id = m.item_id "
@@ -68,7 +68,7 @@ UPDATE_SOURCES = (
      "(SELECT i.session_id FROM agenda_item_proposal l JOIN agenda_item i ON i.id = l.item_id "
      "WHERE l.proposal_id = NEW.id)", "OLD.title {op} NEW.title"),
 )
-_DISTINCT = {"sqlite": "IS NOT", "postgresql": "IS DISTINCT FROM"}
+_DISTINCT = schema_extras.DISTINCT
 
 
 def _touch(sessions: str, row: str, dialect: str) -> str:

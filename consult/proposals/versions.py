@@ -32,8 +32,8 @@ from consult.core import schema_extras
 #: the choices' row in ``catalog_version``
 NAME = "proposal_filter_choices"
 
-_RANDOM = {"sqlite": "(random() >> 11)", "postgresql": "floor(random() * 9007199254740992)::bigint"}
-_DISTINCT = {"sqlite": "IS NOT", "postgresql": "IS DISTINCT FROM"}
+_RANDOM = schema_extras.RANDOM_VERSION
+_DISTINCT = schema_extras.DISTINCT
 
 #: the tables whose rows the choices show, and the columns of theirs the choices show or order by
 WATCHED = {

@@ -5,12 +5,10 @@ its kept live part without reading the session's rows; a change shows on the nex
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import subprocess
 import sys
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -22,7 +20,7 @@ from consult.meetings import services as meetings
 from consult.meetings import versions
 from consult.meetings.models import SessionVersion
 from consult.meetings.queries import LIVE_PART, PAGE_ROWS
-from tests.helpers import QueryCounter, text_of
+from tests.helpers import QueryCounter, VersionMoves, migration, text_of
 from tests.meetings.test_proposal_picker import make_proposals
 
 #: the tables whose rows the live part shows: none of them is read when the kept part serves
@@ -50,26 +48,9 @@ def other_session(running, db):
     return session, item
 
 
-class Moves:
-    """``with moves(db, session): change`` — the change gives the session a new version."""
-
-    def __init__(self, db, session_id: int, expected: bool = True):
-        self.db, self.session_id, self.expected = db, session_id, expected
-
-    def __enter__(self):
-        self.db.session.commit()
-        self.before = version_of(self.db, self.session_id)
-        assert self.before is not None
-        return self
-
-    def __exit__(self, *exc):
-        if exc[0] is not None:
-            return False
-        self.db.session.commit()
-        after = version_of(self.db, self.session_id)
-        assert after is not None
-        assert (after != self.before) is self.expected
-        return False
+def Moves(db, session_id: int, expected: bool = True) -> VersionMoves:  # noqa: N802 - used as a class
+    """``with Moves(db, session_id): change`` — the change gives the session a new version."""
+    return VersionMoves(db, lambda: version_of(db, session_id), expected)
 
 
 def test_every_session_has_a_version_from_its_creation(running, other_session, db):
@@ -255,10 +236,7 @@ def test_the_live_parts_key_is_the_same_in_every_process():
 
 def test_the_migration_makes_the_triggers_the_code_makes():
     """Migration 0013 copies the trigger SQL: it is the SQL ``versions`` makes for ``create_all``."""
-    path = Path(versions.__file__).parent.parent / "migrations" / "versions" / "0013_session_versions.py"
-    spec = importlib.util.spec_from_file_location("migration_0013", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    assert migration.SQLITE_TRIGGERS == versions.SQLITE_TRIGGERS
-    assert migration.POSTGRES_TRIGGERS == versions.POSTGRES_TRIGGERS
-    assert migration.REBUILD == {d: versions.rebuild(d) for d in ("sqlite", "postgresql")}
+    made = migration("0013_session_versions.py")
+    assert made.SQLITE_TRIGGERS == versions.SQLITE_TRIGGERS
+    assert made.POSTGRES_TRIGGERS == versions.POSTGRES_TRIGGERS
+    assert made.REBUILD == {d: versions.rebuild(d) for d in ("sqlite", "postgresql")}

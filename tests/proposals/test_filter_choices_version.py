@@ -6,9 +6,7 @@ choices; a change shows on the next request."""
 
 from __future__ import annotations
 
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +15,7 @@ from consult.core.models import CatalogVersion, utcnow
 from consult.processes import services as processes
 from consult.proposals import queries, versions
 from consult.residency.models import District
-from tests.helpers import QueryCounter
+from tests.helpers import QueryCounter, VersionMoves, migration
 
 
 def version_of(db) -> int | None:
@@ -29,27 +27,9 @@ def sql(db, statement: str, **params) -> None:
     db.session.commit()
 
 
-class Moves:
-    """``with Moves(db): change`` — the change gives the choices a new version (``expected=False``:
-    none)."""
-
-    def __init__(self, db, expected: bool = True):
-        self.db, self.expected = db, expected
-
-    def __enter__(self):
-        self.db.session.commit()
-        self.before = version_of(self.db)
-        assert self.before is not None
-        return self
-
-    def __exit__(self, *exc):
-        if exc[0] is not None:
-            return False
-        self.db.session.commit()
-        after = version_of(self.db)
-        assert after is not None
-        assert (after != self.before) is self.expected, "the version moved" if not self.expected else "same"
-        return False
+def Moves(db, expected: bool = True) -> VersionMoves:  # noqa: N802 - used as a class
+    """``with Moves(db): change`` — the change gives the choices a new version (``expected=False``: none)."""
+    return VersionMoves(db, lambda: version_of(db), expected)
 
 
 @pytest.fixture
@@ -225,11 +205,7 @@ def test_without_a_version_the_choices_are_read_at_each_request(client, places, 
 
 def test_the_migration_makes_the_triggers_the_code_makes():
     """Migration 0014 copies the trigger SQL: it is the SQL ``versions`` makes for ``create_all``."""
-    path = (Path(versions.__file__).parent.parent / "migrations" / "versions"
-            / "0014_filter_choices_version.py")
-    spec = importlib.util.spec_from_file_location("migration_0014", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
-    assert migration.SQLITE_TRIGGERS == versions.SQLITE_TRIGGERS
-    assert migration.POSTGRES_TRIGGERS == versions.POSTGRES_TRIGGERS
-    assert migration.REBUILD == {d: versions.rebuild(d) for d in ("sqlite", "postgresql")}
+    made = migration("0014_filter_choices_version.py")
+    assert made.SQLITE_TRIGGERS == versions.SQLITE_TRIGGERS
+    assert made.POSTGRES_TRIGGERS == versions.POSTGRES_TRIGGERS
+    assert made.REBUILD == {d: versions.rebuild(d) for d in ("sqlite", "postgresql")}
