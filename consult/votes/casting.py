@@ -43,7 +43,8 @@ TRACKER_PATTERN = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$")
 def spec_for(poll: Poll) -> Spec:
     """What the poll's method needs to read and count its ballots (options, limits, budgets)."""
     return Spec(option_ids=tuple(o.id for o in poll.options), max_choices=poll.max_choices,
-                points_budget=poll.points_budget, codes={o.id: o.code for o in poll.options if o.code})
+                points_budget=poll.points_budget, codes={o.id: o.code for o in poll.options if o.code},
+                seats=poll.seats or 1, tie_seed=poll.tie_seed or "")
 
 
 def _key_for(poll: Poll, voter, anon_key: str | None) -> tuple[int | None, str | None]:

@@ -57,6 +57,10 @@ class Poll(TimestampMixin, db.Model):
     majority: Mapped[str] = mapped_column(sa.String(12), nullable=False, default="simple")
     max_choices: Mapped[int | None] = mapped_column(sa.Integer)
     points_budget: Mapped[int | None] = mapped_column(sa.Integer)
+    #: how many options the poll elects (STV, committee methods: an election's seats); null = 1
+    seats: Mapped[int | None] = mapped_column(sa.Integer)
+    #: the published seed of the lots that break ties the count's rules leave (see consult.elections.counting)
+    tie_seed: Mapped[str | None] = mapped_column(sa.String(64))
     #: show the running count while the poll is open: named (roll-call) polls only; never a secret ballot
     results_before_close: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)
     allow_change: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)

@@ -70,6 +70,10 @@ class Spec:
     max_score: int = 5
     #: option id -> code ("yes", "no", "abstain") for yes/no/abstain polls
     codes: dict = field(default_factory=dict)
+    #: how many options are elected (STV, sequential Phragmén, equal shares)
+    seats: int = 1
+    #: the published seed of the lots that break ties (see consult.elections.counting.ties)
+    tie_seed: str = ""
 
 
 class NumberPerOption(BaseMethod):
