@@ -69,11 +69,26 @@ def add_missing_objects() -> None:
         sa.select(CouncilSession.id).where(CouncilSession.status != "closed")), order=[AgendaItem.id.desc()])
     if item is not None:
         meetings.add_attachment(item, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "programme.pdf")
+    _paper_batch()
     entry = _first(RegisterEntry)
     claimant = db.session.scalar(sa.select(User).where(User.username == "newcomer"))
     if entry is not None and claimant is not None:
         db.session.add(RegisterClaim(register_entry_id=entry.id, user_id=claimant.id))
     db.session.flush()
+
+
+def _paper_batch() -> None:
+    """A batch of paper slips being typed, when the demo holds none: on the demo's ranked-choice poll."""
+    from consult.accounts.models import User
+    from consult.votes import paper_ballots
+    from consult.votes.models import Poll
+    from consult.votes.paper_models import PaperBatch
+
+    poll = _first(Poll, Poll.method == "ranked_irv")
+    registrar = db.session.scalar(sa.select(User).where(User.username == "registrar"))
+    if _first(PaperBatch) is None and poll is not None and registrar is not None:
+        batch = paper_ballots.open_batch(poll, station="Test polling station", slips=2, by=registrar)
+        paper_ballots.enter_slip(batch, slip=1, kind="blank", by=registrar)
 
 
 class DemoObjects:
@@ -129,6 +144,9 @@ class DemoObjects:
         self.rule = _first(EligibilityRule)
         self.batch = _first(CardCodeBatch)
         self.claim = _first(RegisterClaim)
+        from consult.votes.paper_models import PaperBatch
+
+        self.paper_batch = _first(PaperBatch, PaperBatch.status == "entering") or _first(PaperBatch)
 
     def values(self, rule) -> dict | None:
         """The URL arguments for ``rule``, or None when one cannot be filled."""
@@ -173,6 +191,7 @@ class DemoObjects:
             "rule_id": _id(self.rule),
             "batch_id": _id(self.batch),
             "claim_id": _id(self.claim),
+            "paper_batch_id": _id(self.paper_batch),
             "user_id": _id(self.user),
             "target_type": target[0],
             "target_id": target[1],

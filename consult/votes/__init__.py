@@ -12,7 +12,7 @@ from consult.core import navigation, personal_data, targets
 
 bp = Blueprint("votes", __name__)
 
-from consult.votes import models, policies, views  # noqa: E402,F401
+from consult.votes import models, paper_models, paper_views, policies, views  # noqa: E402,F401
 
 navigation.register("votes.index", _l("Votes"), 40, "/polls")
 targets.register("poll", models.Poll)

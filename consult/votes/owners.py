@@ -25,6 +25,8 @@ class Owner:
     can_vote: Callable | None = None
     describe: Callable | None = None
     eligible_count: Callable | None = None
+    #: the named rule of the officials (besides registrars and admins) who may enter its polls' paper ballots
+    paper_rule: str | None = None
 
 
 _owners: dict[str, Owner] = {}
@@ -32,12 +34,14 @@ _owners: dict[str, Owner] = {}
 
 def register_owner(owner_type: str, *, vote_rule: str | None = None, subject: Callable | None = None,
                    can_vote: Callable | None = None, describe: Callable | None = None,
-                   eligible_count: Callable | None = None) -> None:
+                   eligible_count: Callable | None = None, paper_rule: str | None = None) -> None:
     """Let a module that owns polls decide who may vote in them: the policy ``vote_rule`` asked about
     ``subject(poll)`` (or ``can_vote(poll, person) -> Decision``); how a poll names its owner
     (``describe(poll) -> (label, url)``) and, optionally, how many people may vote
-    (``eligible_count(poll)``)."""
-    _owners[owner_type] = Owner(vote_rule, subject, can_vote, describe, eligible_count)
+    (``eligible_count(poll)``); ``paper_rule``: the named rule (asked about ``subject(poll)``) of the
+    officials who may enter its polls' whole paper ballots besides registrars and admins
+    (``consult.votes.paper_ballots``)."""
+    _owners[owner_type] = Owner(vote_rule, subject, can_vote, describe, eligible_count, paper_rule)
 
 
 def owner(poll: Poll) -> Owner | None:
@@ -63,3 +67,11 @@ def owner_decision(poll: Poll, person) -> Decision | None:
     if isinstance(answer, Decision):
         return answer
     return YES if answer else Decision("refused", _l("You cannot vote in this poll."))
+
+
+def owner_allows_paper(poll: Poll, person) -> bool:
+    """Whether the poll's owner's own rule lets this person enter the poll's paper ballots."""
+    hooks = owner(poll)
+    if hooks is None or not hooks.paper_rule:
+        return False
+    return bool(policies.decide(hooks.paper_rule, person, hooks.subject(poll) if hooks.subject else poll))

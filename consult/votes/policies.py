@@ -8,6 +8,9 @@
   writing.
 * ``votes.see_results``: when the poll shows them (``results.results_visible``).
 * ``votes.manage`` / ``votes.enter_paper``: admins (owner modules create theirs through the services).
+* ``votes.enter_paper_ballots``: enter whole paper ballots twice (``paper_ballots``): registrars and admins,
+  or the officials the poll's owner allows with its own rule, once a poll whose method counts whole ballots
+  is published.
 """
 
 from __future__ import annotations
@@ -15,10 +18,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from consult.core.models import utcnow
-from consult.core.policy import YES, Decision, is_admin, is_not_blocked, is_signed_in, policies, predicate
+from consult.core.policy import (
+    YES,
+    Decision,
+    has_role,
+    is_admin,
+    is_not_blocked,
+    is_signed_in,
+    policies,
+    predicate,
+)
 from consult.residency.policies import check_rule
 from consult.votes.models import STATUS_CLOSED, STATUS_DRAFT
-from consult.votes.owners import owner_decision
+from consult.votes.owners import owner_allows_paper, owner_decision
+from consult.votes.paper_ballots import takes_paper_ballots
 from consult.votes.results import results_visible
 from consult.votes.services import is_within_window
 
@@ -60,6 +73,19 @@ def shows_results(person, poll):
 
 policies.register("votes.view", is_published)
 policies.register("votes.vote", takes_votes & is_not_blocked & may_vote_in)
+@predicate(_l("Paper ballots are entered one by one only for ranked and approval-based elections and polls."))
+def counts_whole_ballots(person, poll):
+    return poll is not None and poll.status != STATUS_DRAFT and takes_paper_ballots(poll)
+
+
+@predicate(_l("Only registrars and the officials of this vote can enter paper ballots."))
+def owner_allows_paper_entry(person, poll):
+    return owner_allows_paper(poll, person)
+
+
 policies.register("votes.see_results", shows_results)
 policies.register("votes.manage", is_signed_in & is_admin)
 policies.register("votes.enter_paper", is_signed_in & is_admin)
+policies.register("votes.enter_paper_ballots",
+                  is_signed_in & is_not_blocked & counts_whole_ballots
+                  & (is_admin | has_role("registrar") | owner_allows_paper_entry))

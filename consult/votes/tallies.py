@@ -6,6 +6,8 @@ Rules kept here:
   combined with the stored online count (never a recount); every paper change is in the audit log.
 * Only methods whose result is a count per option take paper counts (yes/no/abstain, single, approval), and a
   channel's counts must add up (votes plus blank and invalid ballots).
+* Whole paper ballots (ranked and approval-based methods) entered twice and matched
+  (``consult.votes.paper_ballots``) are counted with the online ballots, one channel per polling station.
 * The verdict follows the poll's quorum and majority rule.
 """
 
@@ -67,6 +69,8 @@ def eligible_count(poll: Poll) -> int | None:
 
 def compose_result(poll: Poll, online: dict, voters: int) -> dict:
     """The stored result: the online count, the paper channels, their combination, turnout and verdict."""
+    from consult.votes import paper_ballots as paper_ballots_module
+
     spec = spec_for(poll)
     method = methods.get(poll.method)
     tallies = db.session.scalars(sa.select(PaperTally).where(PaperTally.poll_id == poll.id)
@@ -90,6 +94,12 @@ def compose_result(poll: Poll, online: dict, voters: int) -> dict:
         else:
             tally["winners"] = methods.top(combined, spec)
         tally["ballots"] = online["ballots"] + sum(t.ballots - t.blank - t.invalid for t in tallies)
+    if paper_ballots_module.takes_paper_ballots(poll):  # whole paper ballots entered twice, per station
+        groups, stations, slips = paper_ballots_module.counted_channels(poll, spec)
+        if stations:
+            tally = method.tally(ballot_groups(poll) + groups, spec)
+            channels.extend(stations)
+            paper_ballots += slips
     total_voters = voters + paper_ballots
     eligible = eligible_count(poll)
     return {

@@ -201,6 +201,11 @@ POST /outcomes/councils/<int:council_id>/monitors/<int:user_id>/remove in  no  n
 POST /outcomes/councils/<int:council_id>/new                       in  no  no  no  no  do  no  no  do
 GET /outcomes/feed.atom                                            ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /outcomes/processes/<int:process_id>                           ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /paper-batches/<int:paper_batch_id>                            in  no  no  no  no  no  no  ok  ok
+POST /paper-batches/<int:paper_batch_id>/correct                   in  no  no  no  no  no  no  do  do
+POST /paper-batches/<int:paper_batch_id>/count                     in  no  no  no  no  no  no  do  do
+GET /paper-batches/<int:paper_batch_id>/mismatches                 in  no  no  no  no  no  no  ok  ok
+POST /paper-batches/<int:paper_batch_id>/slips                     in  no  no  no  no  no  no  do  do
 GET /polls                                                         ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /polls/<int:poll_id>                                           ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /polls/<int:poll_id>/close                                    in  no  no  no  no  no  no  no  do
@@ -208,6 +213,8 @@ POST /polls/<int:poll_id>/confirm                                  in  no  do  d
 GET /polls/<int:poll_id>/manage                                    in  no  no  no  no  no  no  no  ok
 POST /polls/<int:poll_id>/open                                     in  no  no  no  no  no  no  no  do
 POST /polls/<int:poll_id>/paper                                    in  no  no  no  no  no  no  no  do
+GET /polls/<int:poll_id>/paper-ballots                             in  no  no  no  no  no  no  no  no
+POST /polls/<int:poll_id>/paper-ballots                            in  no  no  no  no  no  no  no  no
 GET /polls/<int:poll_id>/results                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /polls/<int:poll_id>/results.csv                               ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /polls/<int:poll_id>/trackers                                  ok  ok  ok  ok  ok  ok  ok  ok  ok

@@ -96,6 +96,15 @@ votes.enter_paper: enter or correct paper counts
 poll                                             | vis  res  adm
 any                                              | in   no   ok
 
+votes.enter_paper_ballots: type whole paper ballots twice (ranked and approval-based methods)
+poll                                             | vis  res  blk  reg  adm
+ranked ballot: in preparation (draft)            | in   no   no   no   no
+ranked ballot: open                              | in   no   no   ok   ok
+ranked ballot: closed                            | in   no   no   ok   ok
+any                                              | in   no   no   no   no
+* Each slip is typed by two different people; the count takes a batch only when both copies of every slip
+  agree. A module that owns polls (an election) may name its own officials with a rule of its own.
+
 motion.vote: vote on a motion of a council session
 motion (the session in progress)                 | vis  res  pres sec  mem  away voted obs  ended next adm
 being written (the vote not opened)              | in   no   no   no   no   no   no    no   no    no   no

@@ -84,9 +84,9 @@ def world(db, make_user) -> World:
 # ------------------------------------------------------------------------------------------------ objects
 
 
-def _poll(*, opened=True, closed=False, **settings):
+def _poll(*, opened=True, closed=False, method="single", **settings):
     settings.setdefault("question", "Which park first?")
-    poll = votes.create_poll(method="single", options=["North park", "River park"], **settings)
+    poll = votes.create_poll(method=method, options=["North park", "River park"], **settings)
     if opened:
         votes.open_poll(poll)
     if closed:
@@ -119,6 +119,9 @@ def _polls(world):
         "named vote that shows live results, open": _poll(mode="named", results_before_close=True),
         "quick poll, open": _poll(mode="open"),
         "any": _poll(),
+        "ranked ballot: in preparation (draft)": _poll(opened=False, method="ranked_irv"),
+        "ranked ballot: open": _poll(method="ranked_irv"),
+        "ranked ballot: closed": _poll(closed=True, method="ranked_irv"),
     }
 
 
