@@ -147,6 +147,13 @@ class DemoObjects:
         from consult.votes.paper_models import PaperBatch
 
         self.paper_batch = _first(PaperBatch, PaperBatch.status == "entering") or _first(PaperBatch)
+        from consult.elections.models import Candidacy, Election, ElectionSeat
+
+        self.election = _first(Election, Election.status != "draft") or _first(Election)
+        self.candidacy = (_first(Candidacy, Candidacy.election_id == _id(self.election),
+                                 Candidacy.status != "refused") or _first(Candidacy))
+        self.seat = (_first(ElectionSeat, ElectionSeat.election_id == _id(self.election))
+                     or _first(ElectionSeat))
 
     def values(self, rule) -> dict | None:
         """The URL arguments for ``rule``, or None when one cannot be filled."""
@@ -192,6 +199,9 @@ class DemoObjects:
             "batch_id": _id(self.batch),
             "claim_id": _id(self.claim),
             "paper_batch_id": _id(self.paper_batch),
+            "election_id": _id(self.election),
+            "candidacy_id": _id(self.candidacy),
+            "seat_id": _id(self.seat),
             "user_id": _id(self.user),
             "target_type": target[0],
             "target_id": target[1],

@@ -267,7 +267,8 @@ def stand(election: Election, person, *, name: str, statement: str, language: st
     if language not in _languages():
         raise DomainError(_l("Please choose the language of your statement."), field="language")
     status = current_status(person)
-    candidacy = Candidacy(election=election, user_id=person.id, name=name, statement=_statement(statement),
+    candidacy = Candidacy(election_id=election.id, user_id=person.id, name=name,
+                          statement=_statement(statement),
                           language=language, district_id=status.district_id if status else None,
                           status=SUBMITTED, photo_alt=(photo_alt or "").strip()[:300])
     if photo is not None:
@@ -278,6 +279,7 @@ def stand(election: Election, person, *, name: str, statement: str, language: st
             db.session.flush()
     except sa.exc.IntegrityError:
         raise Conflict(_l("You already stand in this election.")) from None
+    db.session.expire(election, ["candidacies"])
     audit.record("elections.stood", actor=person, subject=candidacy, election_id=election.id)
     follow(person, election)
     follow(person, candidacy)

@@ -138,11 +138,17 @@ def counting_methods(app):
     class StandInSTV(RankedIRV):
         name = "stv"
 
+        def template(self, part):
+            return f"votes/methods/ranked_irv/_{part}.html"
+
         def tally(self, groups, spec):
             return ordered(groups, spec, lambda choice: choice[:1])
 
     class StandInApproval(Approval):
         name = "seq_phragmen"
+
+        def template(self, part):
+            return f"votes/methods/approval/_{part}.html"
 
         def tally(self, groups, spec):
             return ordered(groups, spec, lambda choice: choice)

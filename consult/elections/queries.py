@@ -1,0 +1,142 @@
+"""Read models of the election pages (a fixed number of statements per page), and the BLT ballot file."""
+
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from consult.core.policy import can
+from consult.elections import services as elections
+from consult.elections.models import ACCEPTED, REFUSED, SUBMITTED, WITHDRAWN
+
+PHASE_LABELS = {
+    "draft": _l("Draft: not published yet"),
+    "announced": _l("Called: nominations open soon"),
+    "nominations": _l("Nominations are open"),
+    "campaign": _l("Campaign: nominations are closed"),
+    "voting": _l("Voting is open"),
+    "counting": _l("Voting has closed: counting"),
+    "appeals": _l("Results published: appeal window"),
+    "seated": _l("Results published: the elected members are seated"),
+}
+CALENDAR_LABELS = {
+    "called_at": _l("Call published"),
+    "nominations_open_at": _l("Nominations open"),
+    "nominations_close_at": _l("Nominations close"),
+    "campaign_starts_at": _l("Campaign starts"),
+    "voting_opens_at": _l("Voting opens"),
+    "voting_closes_at": _l("Voting closes"),
+    "results_at": _l("Results"),
+    "appeal_ends_at": _l("End of the appeal window"),
+}
+
+
+def calendar_rows(election) -> list[tuple]:
+    rows = []
+    for name, label in CALENDAR_LABELS.items():
+        value = getattr(election, name)
+        if value is not None:
+            rows.append((name, label, value))
+    if election.published_at is not None:
+        rows.append(("published_at", _l("Results published"), election.published_at))
+    return rows
+
+
+def election_page(election, person) -> dict:
+    organiser = bool(can("election.manage", election))
+    shown = [c for c in election.candidacies
+             if c.status in (ACCEPTED, SUBMITTED, WITHDRAWN) or (c.status == REFUSED and organiser)
+             or (c.status == REFUSED and getattr(person, "id", None) == c.user_id)]
+    ordered = sorted(shown, key=lambda c: (c.rank or 10**6, {ACCEPTED: 0, SUBMITTED: 1, WITHDRAWN: 2}.get(
+        c.status, 3), c.name.casefold()))
+    mine = next((c for c in election.candidacies if c.user_id == getattr(person, "id", None)), None)
+    poll = elections.poll_of(election)
+    return {"election": election, "phase": elections.phase(election),
+            "phase_labels": PHASE_LABELS, "calendar": calendar_rows(election), "candidacies": ordered,
+            "mine": mine, "organiser": organiser, "poll": poll,
+            "vote_decision": can("votes.vote", poll) if poll is not None and poll.is_open else None,
+            "stand_decision": can("election.stand", election),
+            "term_start": elections.term_start(election), "term_end": elections.term_end(election)}
+
+
+def manage_page(election) -> dict:
+    candidacies = sorted(election.candidacies, key=lambda c: (
+        {SUBMITTED: 0, ACCEPTED: 1, REFUSED: 2, WITHDRAWN: 3}.get(c.status, 4), c.id))
+    vacancies = elections.vacancies(election)
+    return {"election": election, "phase": elections.phase(election), "phase_labels": PHASE_LABELS,
+            "calendar": calendar_rows(election), "candidacies": candidacies,
+            "poll": elections.poll_of(election), "vacancies": vacancies,
+            "next_substitutes": {s.id: elections.next_substitute(election, s) for s in vacancies},
+            "seats": elections.seats_of(election) if election.status == "results" else [],
+            "paper_link": _paper_link(election)}
+
+
+def _paper_link(election) -> str | None:
+    """The page where two registrars enter paper ballots one by one, when the votes module offers it."""
+    poll = elections.poll_of(election)
+    if poll is None:
+        return None
+    for endpoint in ("votes.paper_batches", "votes.manage"):
+        try:
+            return url_for(endpoint, poll_id=poll.id)
+        except Exception:  # noqa: BLE001 - that page does not exist in this installation
+            continue
+    return None
+
+
+def results_page(election) -> dict:
+    from consult.votes import methods
+    from consult.votes import services as engine
+
+    poll = elections.poll_of(election)
+    by_id = {c.id: c for c in election.candidacies}
+    outcome = election.outcome or {}
+    result = engine.results(poll)
+    return {"election": election, "poll": poll, "result": result, "method": methods.get(poll.method),
+            "verdicts": engine.VERDICTS, "live": False, "named_votes": [],
+            "elected": [by_id[c] for c in outcome.get("elected") or [] if c in by_id],
+            "substitutes": [by_id[c] for c in outcome.get("substitutes") or [] if c in by_id],
+            "replacements": [(by_id[a], by_id[b]) for a, b in outcome.get("replacements") or []
+                             if a in by_id and b in by_id],
+            "unseated": [by_id[c] for c in outcome.get("unseated") or [] if c in by_id],
+            "term_start": elections.term_start(election), "term_end": elections.term_end(election),
+            "blt": blt_available(), "open_data": _open_data_link(election),
+            "seats": elections.seats_of(election)}
+
+
+def _open_data_link(election) -> str | None:
+    for endpoint in ("api.election", "api.election_results"):
+        try:
+            return url_for(endpoint, election_id=election.id)
+        except Exception:  # noqa: BLE001 - the open-data API of elections is not installed
+            continue
+    return None
+
+
+def blt_available() -> bool:
+    try:
+        from consult.elections.counting import blt  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def blt_text(election) -> str | None:
+    """The election's ballots as a BLT file: candidates numbered in ballot-paper order, each different
+    ranking once with its weight (``GROUP BY choice``), withdrawn candidates none (they are not on the
+    ballot), the candidates' names and the election's title."""
+    if not blt_available():
+        return None
+    from consult.elections.counting import blt
+    from consult.votes.tallies import ballot_groups
+
+    poll = elections.poll_of(election)
+    if poll is None or not poll.is_closed:
+        return None
+    option_ids = [o.id for o in poll.options]
+    names = [o.label for o in poll.options]
+    groups = []
+    for choice, weight in ballot_groups(poll):
+        ranking = tuple(choice) if isinstance(choice, list) else tuple(sorted(choice))
+        groups.append((ranking, weight))
+    return blt.write(groups, option_ids, election.seats, names=names, title=election.title)

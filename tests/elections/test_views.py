@@ -1,0 +1,191 @@
+"""Election pages: forms with errors (422, nothing lost, nothing saved), htmx fragments, who sees what, the
+ballot through the votes pages, results with the count and the ballot file."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+
+from consult.core.models import utcnow
+from consult.elections import services as elections
+from consult.elections.models import ACCEPTED, Candidacy, Election
+from tests.elections.conftest import close_nominations, close_voting, stand
+from tests.helpers import count, text_of
+
+ROME = ZoneInfo("Europe/Rome")
+
+
+def local(moment) -> str:
+    return moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(ROME).strftime("%Y-%m-%dT%H:%M")
+
+
+def call_form(**changes) -> dict:
+    now = utcnow()
+    data = {"title": "Council of Cultures 2027", "description": "Twelve seats, **three** reserved.",
+            "seats": "3", "term_months": "24", "method": "stv", "supporters_needed": "1",
+            "nominations_open_at": local(now - timedelta(days=1)),
+            "nominations_close_at": local(now + timedelta(days=5)),
+            "campaign_starts_at": "", "voting_opens_at": local(now + timedelta(days=10)),
+            "voting_closes_at": local(now + timedelta(days=12)), "results_at": "",
+            "appeal_ends_at": local(now + timedelta(days=20))}
+    data.update(changes)
+    return data
+
+
+def test_council_page_links_to_its_elections_and_organisers_prepare_one(client, world, db):
+    page = client.get(f"/councils/{world.council.slug}/")
+    assert f"/councils/{world.council.slug}/elections" in page.get_data(as_text=True)
+    assert client.get(f"/councils/{world.council.slug}/elections/new").status_code == 303  # sign in first
+    client.sign_in("secr")
+    form = client.get(f"/councils/{world.council.slug}/elections/new")
+    assert form.status_code == 200 and 'type="datetime-local"' in form.get_data(as_text=True)
+    # a calendar out of order: 422, the message by the field, every value kept, nothing saved
+    bad = call_form(voting_closes_at=call_form()["voting_opens_at"])
+    response = client.post_form(f"/councils/{world.council.slug}/elections/new", bad)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "This date must come after the one before it in the calendar." in html
+    assert 'value="Council of Cultures 2027"' in html and "Twelve seats, **three** reserved." in html
+    assert count(Election) == 0
+    response = client.post_form(f"/councils/{world.council.slug}/elections/new",
+                                call_form(reserved=str(world.districts["zisa"].id)))
+    assert response.status_code == 303
+    election = db.session.scalar(sa.select(Election))
+    assert election.status == "draft" and [r.district_id for r in election.reserved] == [
+        world.districts["zisa"].id]
+    # the typed local time is stored in UTC
+    assert local(election.nominations_close_at) == call_form()["nominations_close_at"]
+    # a draft: hidden from residents, shown to its organisers
+    assert client.get(f"/elections/{election.id}").status_code == 200
+    client.sign_out()
+    assert client.get(f"/elections/{election.id}").status_code in (303, 403)
+    client.sign_in("secr")
+    assert client.post_form(f"/elections/{election.id}/publish").status_code == 303
+    client.sign_out()
+    page = client.get(f"/elections/{election.id}")
+    assert page.status_code == 200 and election.tie_seed in page.get_data(as_text=True)
+
+
+def test_stand_form_refuses_with_422_and_keeps_what_was_typed(client, world, called, residents, db):
+    client.sign_in("r0")
+    page = client.get(f"/elections/{called.id}")
+    assert "Stand as a candidate" in text_of(page)
+    response = client.post_form(f"/elections/{called.id}/stand",
+                                {"name": "Amina K.", "statement": "", "language": "fr"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Please write your statement." in html and 'value="Amina K."' in html
+    assert count(Candidacy) == 0
+    # a photo that is not an image: refused by the field, nothing saved
+    response = client.post_form(f"/elections/{called.id}/stand",
+                                {"name": "Amina K.", "statement": "Je suis là.", "language": "fr",
+                                 "photo": (io.BytesIO(b"%PDF-1.4 nope"), "me.pdf")},
+                                content_type="multipart/form-data")
+    assert response.status_code == 422 and "The photo must be an image" in response.get_data(as_text=True)
+    assert count(Candidacy) == 0
+    png = (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    response = client.post_form(f"/elections/{called.id}/stand",
+                                {"name": "Amina K.", "statement": "Je suis **là**.", "language": "fr",
+                                 "photo": (io.BytesIO(png), "me.png"), "photo_alt": "Amina smiling"},
+                                content_type="multipart/form-data")
+    assert response.status_code == 303
+    candidacy = db.session.scalar(sa.select(Candidacy))
+    page = client.get(f"/candidacies/{candidacy.id}")
+    assert "<strong>là</strong>" in page.get_data(as_text=True)
+    assert client.get(f"/candidacies/{candidacy.id}/photo").headers["Content-Type"] == "image/png"
+
+
+def test_non_resident_is_told_to_verify_resident_of_any_origin_may_stand(client, world, called, make_user):
+    make_user("tourist", display_name="Tourist")
+    client.sign_in("tourist")
+    assert "Verify my residence" in text_of(client.get(f"/elections/{called.id}"))
+    assert client.get(f"/elections/{called.id}/stand").status_code == 403
+
+
+def test_support_by_htmx_returns_the_box_and_counts_once(client, world, called, residents, db):
+    candidacy = stand(called, residents[0])
+    db.session.commit()
+    client.sign_in("r1")
+    response = client.post_form(f"/candidacies/{candidacy.id}/support", htmx=True)
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="support-box"' in html and "<html" not in html and "You support this nomination." in html
+    again = client.post_form(f"/candidacies/{candidacy.id}/support")
+    assert again.status_code == 303
+    db.session.refresh(candidacy)
+    assert candidacy.support_count == 1
+
+
+def test_review_refusal_needs_a_reason_and_acceptance_works(client, world, called, residents, db):
+    candidacy = stand(called, residents[0])
+    elections.support(candidacy, residents[1])
+    db.session.commit()
+    client.sign_in("r2")
+    assert client.post_form(f"/candidacies/{candidacy.id}/review", {"decision": "accept"}).status_code == 403
+    client.sign_out()
+    client.sign_in("secr")
+    response = client.post_form(f"/candidacies/{candidacy.id}/review", {"decision": "refuse", "reason": ""})
+    assert response.status_code == 422 and "Please give the reason of the refusal." in response.get_data(
+        as_text=True)
+    response = client.post_form(f"/candidacies/{candidacy.id}/review", {"decision": "accept", "reason": ""})
+    assert response.status_code == 303
+    db.session.refresh(candidacy)
+    assert candidacy.status == ACCEPTED
+
+
+def _ready_to_vote(world, called, residents, db, standing=4):
+    candidacies = []
+    for n in range(standing):
+        candidacy = stand(called, residents[n])
+        elections.support(candidacy, residents[(n + 1) % 10])
+        elections.review(candidacy, world.secretary, accept=True)
+        candidacies.append(candidacy)
+    close_nominations(called, db)
+    db.session.commit()
+    return candidacies
+
+
+def test_from_voting_to_results_through_the_pages(client, world, called, residents, db):
+    candidacies = _ready_to_vote(world, called, residents, db)
+    client.sign_in("secr")
+    manage = client.get(f"/elections/{called.id}/manage")
+    assert manage.status_code == 200 and "Open voting" in text_of(manage)
+    assert client.post_form(f"/elections/{called.id}/open-voting").status_code == 303
+    db.session.refresh(called)
+    poll = elections.poll_of(called)
+    assert called.status == "voting" and poll.is_open
+    client.sign_out()
+    option = {o.target_id: o.id for o in poll.options}
+    for voter, first in zip(residents[:6], (0, 0, 0, 1, 1, 2), strict=True):
+        client.sign_in(voter.username)
+        assert "Go to the ballot" in text_of(client.get(f"/elections/{called.id}"))
+        response = client.post_form(f"/polls/{poll.id}/vote",
+                                    {"choice": f"[{option[candidacies[first].id]}]"})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        client.sign_out()
+    client.sign_in("secr")
+    assert client.post_form(f"/elections/{called.id}/count").status_code == 403  # too early: refused
+    db.session.refresh(called)
+    assert called.status == "voting"
+    close_voting(called, db)
+    db.session.commit()
+    assert client.post_form(f"/elections/{called.id}/count").status_code == 303
+    db.session.refresh(called)
+    assert called.status == "results"
+    client.sign_out()
+    page = client.get(f"/elections/{called.id}/results")
+    assert page.status_code == 200
+    text = text_of(page)
+    assert "Elected" in text and "Substitutes, in order" in text and "Resident 0" in text
+    assert "6 people voted." in text
+    if "ballots.blt" in page.get_data(as_text=True):
+        blt = client.get(f"/elections/{called.id}/ballots.blt")
+        assert blt.status_code == 200 and "attachment" in blt.headers["Content-Disposition"]
+        assert "Resident 0" in blt.get_data(as_text=True)
+
+
+def test_results_are_not_shown_before_they_are_published(client, world, called):
+    assert client.get(f"/elections/{called.id}/results").status_code == 403
