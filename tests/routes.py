@@ -70,10 +70,43 @@ def add_missing_objects() -> None:
     if item is not None:
         meetings.add_attachment(item, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "programme.pdf")
     _paper_batch()
+    _election()
     entry = _first(RegisterEntry)
     claimant = db.session.scalar(sa.select(User).where(User.username == "newcomer"))
     if entry is not None and claimant is not None:
         db.session.add(RegisterClaim(register_entry_id=entry.id, user_id=claimant.id))
+    db.session.flush()
+
+
+def _election() -> None:
+    """An election of THE council whose nominations are open, with one candidacy (by someone who plays none of
+    the roles) and one seat, when the demo holds none (``consult.demo.elections`` may add them later)."""
+    from datetime import timedelta
+
+    from consult.accounts.models import User
+    from consult.core.models import utcnow
+    from consult.councils.models import Council
+    from consult.elections import services as elections
+    from consult.elections.models import Candidacy, Election, ElectionSeat
+
+    council = _first(Council)
+    if council is None or _first(Election) is not None:
+        return
+    now = utcnow()
+    calendar = {"nominations_open_at": now - timedelta(days=1),
+                "nominations_close_at": now + timedelta(days=5),
+                "voting_opens_at": now + timedelta(days=10), "voting_closes_at": now + timedelta(days=12),
+                "appeal_ends_at": now + timedelta(days=20)}
+    election = elections.create_election(council, title="Council of Cultures 2027", seats=3, term_months=24,
+                                         calendar=calendar, supporters_needed=2)
+    elections.publish_call(election)
+    candidate = db.session.scalar(sa.select(User).where(User.username.not_in(ACCOUNTS.values()))
+                                  .order_by(User.id.desc()).limit(1))
+    candidacy = Candidacy(election_id=election.id, user_id=candidate.id, name=candidate.display_name,
+                          statement="I will listen.", language="en")
+    db.session.add(candidacy)
+    db.session.flush()
+    db.session.add(ElectionSeat(election_id=election.id, candidacy_id=candidacy.id, kind="elected"))
     db.session.flush()
 
 

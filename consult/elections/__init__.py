@@ -33,7 +33,6 @@ def _describe(poll):
 
 def _register():
     from consult.core import targets
-    from consult.councils import page
     from consult.notifications import services as notifications
     from consult.votes.owners import register_owner
 
@@ -49,10 +48,6 @@ def _register():
         "elected": _l("You have been elected in “%(title)s”."),
         "substitute_seated": _l("You take a seat as a substitute elected in “%(title)s”."),
     })
-
-    @page.section
-    def _elections(council, officer):
-        return {"elections": services.elections_of(council, include_drafts=officer)}
 
 
 _register()

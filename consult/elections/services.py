@@ -688,7 +688,8 @@ records.register("election_seat", seat_record)
 
 
 def elections_of(council, *, include_drafts: bool = False) -> list[Election]:
-    query = sa.select(Election).where(Election.council_id == council.id)
+    query = (sa.select(Election).options(sa.orm.lazyload(Election.reserved))
+             .where(Election.council_id == council.id))
     if not include_drafts:
         query = query.where(Election.status != DRAFT)
     return list(db.session.scalars(query.order_by(Election.nominations_open_at.desc(), Election.id.desc())))
