@@ -32,6 +32,14 @@ DATA_SETS = {
     "polls": (_l("Polls"), _l("Open and closed polls; the results once a poll is closed.")),
     "minutes": (_l("Minutes"), _l("Published minutes of council sessions and debates.")),
     "outcomes": (_l("Outcomes"), _l("Decisions and the actions that carry them out, with their progress.")),
+    "elections": (_l("Elections"),
+                  _l("Elections of council members: calendar, seats, reserved seats, counting method and "
+                     "status.")),
+    "candidacies": (_l("Candidacies"), _l("Candidates' public pages: statement and its human translations, "
+                                          "supporters, place in the result.")),
+    "election-results": (_l("Election results"),
+                         _l("Elected members, substitutes in order, the count round by round, quota, "
+                            "turnout, where the ballots come from, and the anonymous ballot file (BLT).")),
 }
 #: closed polls whose lists of counted ballots the page names (newest first); the polls page has them all
 TRACKED_POLLS = 10

@@ -1,7 +1,7 @@
 """Whole paper ballots entered twice: the polls whose method counts whole ballots (a ranking, a set of
 approvals) take the slips of polling stations one by one, each typed by two registrars.
 
-Pages: ``votes.paper_batches`` (``/polls/<poll_id>/paper-ballots``: the batches and a new one),
+Pages: ``votes.paper_ballots`` (``/polls/<poll_id>/paper-ballots``: the batches and a new one),
 ``votes.paper_batch`` (``/paper-batches/<paper_batch_id>``: the entry form, slip after slip) and
 ``votes.paper_mismatches`` (the slips whose two copies differ). A module that owns such polls (an election)
 links to the first one from its management page.
@@ -331,3 +331,17 @@ def counted_channels(poll: Poll, spec) -> tuple[list, list[dict], int]:
         channels.append({**entry, "counts": dict(method.tally(groups, spec).get("counts", {})),
                          "paper_ballots": True})
     return all_groups, channels, sum(c["ballots"] for c in channels)
+
+
+def all_ballot_groups(poll: Poll) -> list:
+    """Every counted ballot of a poll as (choice, weight) groups: the online ballots and the valid slips of
+    its counted paper batches (for a ballot file such as BLT, so that a recount sees what the count saw)."""
+    from consult.votes.tallies import ballot_groups
+
+    rows = db.session.execute(
+        sa.select(PaperBallot.choice, sa.func.count())
+        .join(PaperBatch, PaperBatch.id == PaperBallot.batch_id)
+        .where(PaperBallot.poll_id == poll.id, PaperBatch.status == BATCH_COUNTED,
+               PaperBallot.kind == "valid")
+        .group_by(PaperBallot.choice))
+    return ballot_groups(poll) + [(decode(choice), weight) for choice, weight in rows]

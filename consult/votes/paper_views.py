@@ -35,7 +35,7 @@ def _list_page(poll: Poll, form: BatchForm, status: int = 200):
 
 
 @bp.route("/polls/<int:poll_id>/paper-ballots")
-def paper_batches(poll_id: int):
+def paper_ballots(poll_id: int):
     """A poll's batches of paper slips (one per polling station) with where each stands, and a new one."""
     poll = get_or_404(Poll, poll_id)
     require(paper.RULE, poll)
@@ -139,5 +139,5 @@ def paper_count(paper_batch_id: int):
     batch = _load_batch(paper_batch_id)
     return submit(None, lambda: paper.count_batch(batch, current_user),
                   success=_("The batch's slips have joined the count."),
-                  done=url_for("votes.paper_batches", poll_id=batch.poll_id),
+                  done=url_for("votes.paper_ballots", poll_id=batch.poll_id),
                   refused_to=url_for("votes.paper_batch", paper_batch_id=batch.id))

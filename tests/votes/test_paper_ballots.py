@@ -255,3 +255,16 @@ def test_residents_do_not_see_the_pages(client, db, make_poll, make_user, regist
     assert client.post_form(f"/paper-batches/{batch.id}/slips", {"slip": "1", "kind": "blank"}).status_code \
         == 403
     assert count(PaperEntry) == 0
+
+
+def test_every_counted_ballot_for_a_ballot_file(db, make_poll, make_user, registrars):
+    a, b = registrars
+    poll = make_poll("ranked_irv")
+    x, y, _z = _ids(poll)
+    votes.cast_ballot(poll, make_user(verified=True, birth_year=1990), [x])
+    batch = paper.open_batch(poll, station="Port", slips=3, by=a)
+    _type_both(batch, [("valid", [x]), ("valid", [y, x]), ("invalid", None)], a, b)
+    assert paper.all_ballot_groups(poll) == [([x], 1)]  # the batch is not counted yet
+    paper.count_batch(batch, a)
+    groups = sorted((tuple(choice), weight) for choice, weight in paper.all_ballot_groups(poll))
+    assert groups == sorted([((x,), 1), ((x,), 1), ((y, x), 1)])  # online and paper, not the invalid slip
