@@ -52,10 +52,16 @@ class Result:
     final: bool
     counted_at: str | None = None
     schulze_ranking: list[str] = field(default_factory=list)
+    #: the method's stored count as it is (the election methods' templates read their stages from it)
+    tally: dict = field(default_factory=dict)
 
     @property
     def turnout(self) -> float | None:
         return self.voters / self.eligible if self.eligible else None
+
+    @property
+    def labels(self) -> dict[int, str]:
+        return {o.id: o.label for o in self.options}
 
     @property
     def winners(self) -> list[OptionResult]:
@@ -98,6 +104,8 @@ def results(poll: Poll) -> Result:
             by_channel={c["name"]: c["counts"].get(str(o.id), 0) for c in stored["channels"]}))
     rounds = []
     for number, row in enumerate(tally.get("rounds", []), 1):
+        if "continuing" not in row:
+            continue  # the election methods' stages and rounds: their templates read them from ``tally``
         rounds.append({"number": number,
                        "counts": [(label[int(k)], v) for k, v in row["counts"].items()],
                        "continuing": row["continuing"], "exhausted": row["exhausted"],
@@ -106,7 +114,7 @@ def results(poll: Poll) -> Result:
                   voters=stored["voters"], eligible=stored.get("eligible"), verdict=stored["verdict"],
                   rounds=rounds, channels=stored["channels"], final=poll.is_closed,
                   counted_at=stored.get("counted_at"),
-                  schulze_ranking=[label[o] for o in tally.get("ranking", [])])
+                  schulze_ranking=[label[o] for o in tally.get("ranking", [])], tally=tally)
 
 
 def live_counts(poll: Poll) -> Result:

@@ -122,8 +122,11 @@ def _check_settings(*, mode, opens_at, closes_at, quorum, max_choices, points_bu
 def create_poll(*, question, method, options, owner_type=None, owner_id=None, mode="secret", rule=None,
                 opens_at=None, closes_at=None, quorum=None, majority=None, max_choices=None,
                 points_budget=None, results_before_close=False, allow_change=False, description="",
-                created_by=None) -> Poll:
+                created_by=None, seats=None, tie_seed=None) -> Poll:
     """Create a poll in draft. Its mode, method and options are fixed from here on (declared before opening).
+
+    ``seats`` (how many options the poll elects: STV, sequential Phragmén, equal shares) and ``tie_seed``
+    (the published seed of the lots that break ties) are kept for the methods that elect several.
 
     ``options`` is a list of labels, or of dicts ``{"label", "target_type", "target_id"}``; yes/no/abstain
     polls get their three options automatically.
@@ -151,7 +154,9 @@ def create_poll(*, question, method, options, owner_type=None, owner_id=None, mo
                 max_choices=max_choices if method == "approval" else None,
                 points_budget=(points_budget or DEFAULT_POINTS) if method == "points" else None,
                 results_before_close=bool(results_before_close), allow_change=bool(allow_change),
-                created_by_id=getattr(created_by, "id", None), status=STATUS_DRAFT)
+                created_by_id=getattr(created_by, "id", None), status=STATUS_DRAFT,
+                seats=seats if method_impl.elects_several else None,
+                tie_seed=tie_seed if method_impl.elects_several else None)
     poll.options = [PollOption(position=i, label=o["label"][:200], code=o.get("code"),
                                target_type=o.get("target_type"), target_id=o.get("target_id"))
                     for i, o in enumerate(labels)]

@@ -128,7 +128,7 @@ def _verdict(poll: Poll, tally: dict, voters: int) -> str:
     winners = tally.get("winners") or []
     if not winners:
         return "no_result"
-    if len(winners) > 1:
+    if len(winners) > 1 and not methods.get(poll.method).elects_several:
         return "tie"
     if poll.majority in ("absolute", "two_thirds") and poll.method in ("single", "approval"):
         need = 2 if poll.majority == "absolute" else 3

@@ -44,6 +44,8 @@ class BaseMethod:
     paper = False
     #: a paper channel states how many ballots it counted (they are not the sum of the votes: approval)
     paper_ballots = False
+    #: the method elects several options (``Spec.seats``) in order: several winners are not a tie
+    elects_several = False
     #: a debate's live results: the heading of the figure shown per option, and the key of that figure in a
     #: row of the live counts (``count``, ``average``)
     live_heading = _l("Votes")
@@ -143,10 +145,22 @@ def top(counts: dict[str, float], spec: Spec) -> list[int]:
 
 
 def _registry():
-    from consult.votes.methods import approval, points, ranked_irv, schulze, score, single, yes_no_abstain
+    from consult.votes.methods import (
+        approval,
+        committee,
+        points,
+        ranked_irv,
+        schulze,
+        score,
+        single,
+        stv,
+        yes_no_abstain,
+    )
 
-    return {m.METHOD.name: m.METHOD
-            for m in (yes_no_abstain, single, approval, ranked_irv, schulze, score, points)}
+    registry = {m.METHOD.name: m.METHOD
+                for m in (yes_no_abstain, single, approval, ranked_irv, schulze, score, points, stv)}
+    registry.update((m.name, m) for m in committee.METHODS)
+    return registry
 
 
 _METHODS: dict | None = None
