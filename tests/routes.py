@@ -132,6 +132,7 @@ class DemoObjects:
         from consult.comments.models import Comment
         from consult.councils.models import Council, Membership
         from consult.debates.models import Debate, DebatePoll, Panelist, Question, Segment, SpeakerRequest
+        from consult.lotteries.models import Lottery
         from consult.meetings.models import AgendaItem, Attachment, Attendance, CouncilSession, Motion
         from consult.minutes.models import Minutes
         from consult.moderation.models import FactCheckNote
@@ -177,6 +178,7 @@ class DemoObjects:
         self.rule = _first(EligibilityRule)
         self.batch = _first(CardCodeBatch)
         self.claim = _first(RegisterClaim)
+        self.lottery = _first(Lottery, Lottery.status == "open") or _first(Lottery)
         from consult.votes.paper_models import PaperBatch
 
         self.paper_batch = _first(PaperBatch, PaperBatch.status == "entering") or _first(PaperBatch)
@@ -231,6 +233,9 @@ class DemoObjects:
             "rule_id": _id(self.rule),
             "batch_id": _id(self.batch),
             "claim_id": _id(self.claim),
+            "lottery_id": _id(self.lottery),
+            "owner_type": "debate",
+            "owner_id": _id(debate),
             "paper_batch_id": _id(self.paper_batch),
             "election_id": _id(self.election),
             "candidacy_id": _id(self.candidacy),

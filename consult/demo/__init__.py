@@ -67,6 +67,7 @@ def _steps():
         comments,
         councils,
         debates,
+        lotteries,
         meetings,
         minutes,
         moderation,
@@ -78,7 +79,7 @@ def _steps():
     )
 
     steps = (residency, processes, proposals, comments, moderation, votes, councils, meetings, debates,
-             minutes, outcomes)
+             minutes, outcomes, lotteries)
     return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 
 

@@ -21,9 +21,12 @@ Services flush and never commit.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
+import tempfile
 from datetime import datetime
+from pathlib import Path
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -453,7 +456,10 @@ def check_revealed_value(lottery: Lottery, value: str) -> str:
 
 def _run(request: dict) -> dict:
     """The draw (a child process, see ``draw.run``); kept per input, as it always gives the same answer."""
-    key = hashlib.sha256(drawing.canonical(request)).hexdigest()
+    key = hashlib.sha256(drawing.canonical({**request, "library": library_version()})).hexdigest()
+    kept = draw_cache / f"{key}.json" if draw_cache is not None else None
+    if key not in _results and kept is not None and kept.is_file():
+        _results[key] = json.loads(kept.read_text())
     if key not in _results:
         result = drawing.run(request)
         if "error" in result:
@@ -465,11 +471,20 @@ def _run(request: dict) -> dict:
                 )
             )
         _results[key] = result
+        if kept is not None:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            kept.write_text(json.dumps(result))
     return _results[key]
 
 
 #: draws already run in this process (input digest -> result): the same input always gives the same panel
 _results: dict[str, dict] = {}
+#: a folder where draws are also kept across processes (the demo's, whose input is always the same)
+draw_cache: Path | None = None
+
+
+def default_draw_cache() -> Path:
+    return Path(tempfile.gettempdir()) / "consult-lottery-draws"
 
 
 def draw(lottery: Lottery, revealed_value: str, by=None) -> list[Volunteer]:

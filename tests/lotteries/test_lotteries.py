@@ -75,8 +75,12 @@ def test_quotas_are_checked(setup):
 def test_closing_publishes_the_anonymised_pool_and_its_digest(setup):
     digest = services.close_pool(setup.lottery, by=setup.organiser)
     data = setup.lottery.draw_input
-    assert digest == hashlib.sha256(json.dumps(data, sort_keys=True, separators=(",", ":"),
-                                               ensure_ascii=False).encode()).hexdigest()
+    assert (
+        digest
+        == hashlib.sha256(
+            json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+        ).hexdigest()
+    )
     assert len(data["pool"]) == len(setup.people)
     assert all(set(row) == {"id", "features"} for row in data["pool"])
     text = json.dumps(data)
@@ -108,8 +112,10 @@ def test_the_draw_is_the_same_from_the_same_seed_and_another_from_another(setup)
     again = drawing.run({**request, "seed": drawing.seed_of(setup.lottery.pool_digest, "1 2 3")})
     assert one == again
     digest = setup.lottery.pool_digest
-    others = {tuple(drawing.run({**request, "seed": drawing.seed_of(digest, v)})["selected"])
-              for v in ("4 5 6", "7 8 9", "10 11 12")}
+    others = {
+        tuple(drawing.run({**request, "seed": drawing.seed_of(digest, v)})["selected"])
+        for v in ("4 5 6", "7 8 9", "10 11 12")
+    }
     assert len(others | {tuple(one["selected"])}) > 1
 
 
@@ -124,8 +130,9 @@ def test_a_committed_value_must_match(db, make_user):
 
 
 def _row(lottery, user):
-    return _db.session.scalar(sa.select(Volunteer).where(Volunteer.lottery_id == lottery.id,
-                                                         Volunteer.user_id == user.id))
+    return _db.session.scalar(
+        sa.select(Volunteer).where(Volunteer.lottery_id == lottery.id, Volunteer.user_id == user.id)
+    )
 
 
 def test_replies_replacement_keeps_quotas_and_seating_drops_data(setup):
@@ -216,5 +223,10 @@ def test_audit_entries(setup):
 
     services.close_pool(setup.lottery, by=setup.organiser)
     actions = set(_db.session.scalars(sa.select(AuditEntry.action)))
-    assert {"lotteries.created", "lotteries.category_added", "lotteries.quotas_set", "lotteries.joined",
-            "lotteries.pool_closed"} <= actions
+    assert {
+        "lotteries.created",
+        "lotteries.category_added",
+        "lotteries.quotas_set",
+        "lotteries.joined",
+        "lotteries.pool_closed",
+    } <= actions
