@@ -100,17 +100,20 @@ def results_page(election) -> dict:
                              if a in by_id and b in by_id],
             "unseated": [by_id[c] for c in outcome.get("unseated") or [] if c in by_id],
             "term_start": elections.term_start(election), "term_end": elections.term_end(election),
-            "blt": blt_available(), "open_data": _open_data_link(election),
+            "blt": blt_available() and poll.method == "stv", "open_data": _open_data_link(election),
             "seats": elections.seats_of(election)}
 
 
 def _open_data_link(election) -> str | None:
-    for endpoint in ("api.election", "api.election_results"):
-        try:
-            return url_for(endpoint, election_id=election.id)
-        except Exception:  # noqa: BLE001 - the open-data API of elections is not installed
-            continue
-    return None
+    """The election's results in the open-data API, when the API serves them."""
+    try:
+        from consult.api.machinery import resources
+
+        if "election-results" not in resources():
+            return None
+        return url_for("api.show_resource", name="election-results", ident=election.id)
+    except Exception:  # noqa: BLE001 - the open-data API of elections is not installed
+        return None
 
 
 def blt_available() -> bool:
@@ -122,21 +125,21 @@ def blt_available() -> bool:
 
 
 def blt_text(election) -> str | None:
-    """The election's ballots as a BLT file: candidates numbered in ballot-paper order, each different
-    ranking once with its weight (``GROUP BY choice``), withdrawn candidates none (they are not on the
-    ballot), the candidates' names and the election's title."""
+    """The ballots of an STV election as a BLT file (``consult.elections.counting.blt``): candidates numbered
+    in ballot-paper order, each different ranking once with its weight (``GROUP BY choice``), the
+    candidates' names and the election's title. Withdrawn candidates are not on the ballot paper at all."""
     if not blt_available():
         return None
     from consult.elections.counting import blt
-    from consult.votes.tallies import ballot_groups
 
     poll = elections.poll_of(election)
-    if poll is None or not poll.is_closed:
+    if poll is None or not poll.is_closed or poll.method != "stv":
         return None
-    option_ids = [o.id for o in poll.options]
-    names = [o.label for o in poll.options]
-    groups = []
-    for choice, weight in ballot_groups(poll):
-        ranking = tuple(choice) if isinstance(choice, list) else tuple(sorted(choice))
-        groups.append((ranking, weight))
-    return blt.write(groups, option_ids, election.seats, names=names, title=election.title)
+    try:  # online ballots and the counted paper ballots typed twice, as the count saw them
+        from consult.votes.paper_ballots import all_ballot_groups as groups_of
+    except ImportError:  # pragma: no cover - a tree without paper ballots
+        from consult.votes.tallies import ballot_groups as groups_of
+    groups = [(tuple(choice), weight) for choice, weight in groups_of(poll)]
+    candidates = [o.id for o in poll.options]
+    return blt.write(groups, candidates, {o.id: o.label for o in poll.options}, election.seats,
+                     election.title)
