@@ -623,29 +623,55 @@ def seat(lottery: Lottery, by=None) -> list[Volunteer]:
         row.answers = {}
     lottery.status, lottery.seated_at = FINAL, utcnow()
     db.session.flush()
+    seat_on = SEAT_ON.get(lottery.owner_type)
+    if seat_on is not None:
+        seat_on(lottery, panel)
     audit.record("lotteries.seated", actor=by, subject=lottery, panel=len(panel))
     return panel
 
 
+def _seat_on_debate(lottery: Lottery, panel: list[Volunteer]) -> None:
+    """The panelists join the debate's panel as "the public" (listed on its page with the moderator and the
+    experts)."""
+    from consult.debates.changes import changed
+    from consult.debates.models import Debate, Panelist
+
+    debate = db.session.get(Debate, lottery.owner_id)
+    if debate is None:
+        return
+    position = max((p.position for p in debate.panelists), default=0)
+    for number, row in enumerate(sorted(panel, key=lambda r: (r.user.display_name if r.user else "")), 1):
+        if row.user is None:
+            continue
+        debate.panelists.append(Panelist(name=row.user.public_name[:120], role="public", user_id=row.user_id,
+                                         bio="", position=position + number))
+    changed(debate, "status")
+
+
+#: how a seated panel is seated on its owner, by owner type (the lottery page lists it in every case)
+SEAT_ON = {"debate": _seat_on_debate}
+
+
 def seated_panel(owner_type: str, owner_id: int) -> list[tuple[Lottery, list[str]]]:
-    """The seated panels of an owner with the public names of their panelists (for the owner's page)."""
+    """The seated panels of an owner with the public names of their panelists (for the owner's page), in one
+    statement."""
+    from flask_babel import gettext as _
+
     from consult.accounts.models import User
 
-    lotteries = db.session.scalars(
-        sa.select(Lottery).where(
-            Lottery.owner_type == owner_type, Lottery.owner_id == owner_id, Lottery.status == FINAL
-        )
+    found = db.session.execute(
+        sa.select(Lottery, User.display_name, User.deleted_at)
+        .join(Volunteer, Volunteer.lottery_id == Lottery.id)
+        .outerjoin(User, User.id == Volunteer.user_id)
+        .where(Lottery.owner_type == owner_type, Lottery.owner_id == owner_id, Lottery.status == FINAL,
+               Volunteer.reply == ACCEPTED)
+        .order_by(Lottery.id, User.display_name)
     ).all()
-    result = []
-    for lottery in lotteries:
-        names = db.session.scalars(
-            sa.select(User)
-            .join(Volunteer, Volunteer.user_id == User.id)
-            .where(Volunteer.lottery_id == lottery.id, Volunteer.reply == ACCEPTED)
-            .order_by(User.display_name)
-        )
-        result.append((lottery, [u.public_name for u in names]))
-    return result
+    panels: dict[int, tuple[Lottery, list[str]]] = {}
+    for lottery, name, deleted_at in found:
+        names = panels.setdefault(lottery.id, (lottery, []))[1]
+        names.append(_("Former participant") if name is None or deleted_at is not None else name)
+    return list(panels.values())
 
 
 @tasks.task("lotteries.invite", retries=5, retry_delay=30, backoff=2, short_write=True)

@@ -230,3 +230,23 @@ def test_audit_entries(setup):
         "lotteries.joined",
         "lotteries.pool_closed",
     } <= actions
+
+
+def test_a_seated_panel_joins_the_debate_panel_as_the_public(db, make_user):
+    from datetime import timedelta
+
+    from consult.core.models import utcnow
+    from consult.debates import services as debates
+    from consult.debates.models import Panelist
+
+    host = make_user("host")
+    debate = debates.create_debate(host, title="Welcome", place="Town hall", starts_at=utcnow() + timedelta(days=9))
+    _db.session.commit()
+    setup = make_lottery(make_user, owner=("debate", debate.id))
+    services.close_pool(setup.lottery)
+    for row in services.draw(setup.lottery, "3 1 4"):
+        services.reply(setup.lottery, _db.session.get(type(setup.organiser), row.user_id), accept=True)
+    services.seat(setup.lottery)
+    public = _db.session.scalars(sa.select(Panelist).where(Panelist.debate_id == debate.id,
+                                                           Panelist.role == "public")).all()
+    assert len(public) == SEATS and all(p.user_id for p in public)
