@@ -240,7 +240,8 @@ def test_a_seated_panel_joins_the_debate_panel_as_the_public(db, make_user):
     from consult.debates.models import Panelist
 
     host = make_user("host")
-    debate = debates.create_debate(host, title="Welcome", place="Town hall", starts_at=utcnow() + timedelta(days=9))
+    debate = debates.create_debate(host, title="Welcome", place="Town hall",
+                                   starts_at=utcnow() + timedelta(days=9))
     _db.session.commit()
     setup = make_lottery(make_user, owner=("debate", debate.id))
     services.close_pool(setup.lottery)
