@@ -31,13 +31,28 @@ def _describe(poll):
     return election.title, url_for("elections.show", election_id=election.id)
 
 
+def _export(user) -> dict:
+    """For "download my data": the person's candidacies and the nominations they support (never a vote)."""
+    import sqlalchemy as sa
+
+    from consult.extensions import db
+
+    stood = db.session.scalars(sa.select(models.Candidacy).where(models.Candidacy.user_id == user.id)).all()
+    supported = db.session.scalars(sa.select(models.CandidacySupport.candidacy_id)
+                                   .where(models.CandidacySupport.user_id == user.id)).all()
+    return {"candidacies": [{"election_id": c.election_id, "name": c.name, "statement": c.statement,
+                             "language": c.language, "status": c.status, "result": c.result} for c in stood],
+            "supported_candidacies": list(supported)}
+
+
 def _register():
-    from consult.core import targets
+    from consult.core import personal_data, targets
     from consult.notifications import services as notifications
     from consult.votes.owners import register_owner
 
     targets.register("election", models.Election)
     targets.register("candidacy", models.Candidacy)
+    personal_data.register_exporter("elections", _export)
     register_owner("election", vote_rule="elections.vote", subject=_election_of_poll, describe=_describe)
     notifications.MESSAGES.update({
         "nomination_accepted": _l("Your nomination in “%(title)s” has been accepted."),

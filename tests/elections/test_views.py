@@ -189,3 +189,47 @@ def test_from_voting_to_results_through_the_pages(client, world, called, residen
 
 def test_results_are_not_shown_before_they_are_published(client, world, called):
     assert client.get(f"/elections/{called.id}/results").status_code == 403
+
+
+def test_secretary_seats_a_substitute_with_the_button_and_the_minutes_say_so(client, world, called,
+                                                                             residents, db):
+    from consult.councils import services as councils
+    from consult.minutes.models import Minutes
+    from consult.votes import services as engine
+
+    candidacies = _ready_to_vote(world, called, residents, db, standing=4)
+    poll = elections.open_voting(called, by=world.secretary)
+    option = {o.target_id: o.id for o in poll.options}
+    for voter, first in zip(residents[:8], (0, 0, 0, 1, 1, 2, 2, 3), strict=True):
+        engine.cast_ballot(poll, voter, [option[candidacies[first].id]])
+    close_voting(called, db)
+    called.appeal_ends_at = utcnow() - timedelta(days=1)  # the term has started
+    elections.count_and_publish(called, by=world.secretary)
+    leaving = next(s for s in elections.seats_of(called) if s.candidacy_id == candidacies[0].id)
+    councils.end_membership(leaving.membership, on=utcnow().date())
+    db.session.commit()
+    client.sign_in("secr")
+    manage = client.get(f"/elections/{called.id}/manage")
+    assert "The next substitute is Resident 3." in text_of(manage)
+    response = client.post_form(f"/elections/{called.id}/seats/{leaving.id}/substitute")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert elections.vacancies(called) == []
+    minutes = db.session.scalars(sa.select(Minutes).where(Minutes.council_id == world.council.id)
+                                 .order_by(Minutes.id)).all()
+    assert [m.source_type for m in minutes] == ["election", "election_seat"]
+    page = client.get(f"/minutes/{minutes[0].id}")
+    assert page.status_code == 200 and "Elected, in order" in text_of(page)
+    assert "Resident 3, the next substitute of the election, takes the seat of Resident 0" in text_of(
+        client.get(f"/minutes/{minutes[1].id}"))
+
+
+def test_my_data_lists_candidacies_and_supports_never_a_vote(client, world, called, residents, db):
+    candidacy = stand(called, residents[0])
+    elections.support(candidacy, residents[1])
+    db.session.commit()
+    from consult.core.personal_data import export_sections
+
+    mine = export_sections(residents[0])["elections"]
+    assert mine["candidacies"][0]["name"] == "Resident 0"
+    assert export_sections(residents[1])["elections"]["supported_candidacies"] == [candidacy.id]
