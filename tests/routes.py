@@ -80,7 +80,7 @@ def add_missing_objects() -> None:
 
 def _election() -> None:
     """An election of THE council whose nominations are open, with one candidacy (by someone who plays none of
-    the roles) and one seat, when the demo holds none (``consult.demo.elections`` may add them later)."""
+    the roles) and one seat, when the demo holds none (the demo's 2025 election has its results)."""
     from datetime import timedelta
 
     from consult.accounts.models import User
@@ -90,7 +90,7 @@ def _election() -> None:
     from consult.elections.models import Candidacy, Election, ElectionSeat
 
     council = _first(Council)
-    if council is None or _first(Election) is not None:
+    if council is None or _first(Election, Election.status == "called") is not None:
         return
     now = utcnow()
     calendar = {"nominations_open_at": now - timedelta(days=1),
@@ -111,7 +111,7 @@ def _election() -> None:
 
 
 def _paper_batch() -> None:
-    """A batch of paper slips being typed, when the demo holds none: on the demo's ranked-choice poll."""
+    """A batch of paper slips being typed (the demo's batch is counted): on the demo's ranked-choice poll."""
     from consult.accounts.models import User
     from consult.votes import paper_ballots
     from consult.votes.models import Poll
@@ -119,7 +119,8 @@ def _paper_batch() -> None:
 
     poll = _first(Poll, Poll.method == "ranked_irv")
     registrar = db.session.scalar(sa.select(User).where(User.username == "registrar"))
-    if _first(PaperBatch) is None and poll is not None and registrar is not None:
+    typing = _first(PaperBatch, PaperBatch.status == "entering")
+    if typing is None and poll is not None and registrar is not None:
         batch = paper_ballots.open_batch(poll, station="Test polling station", slips=2, by=registrar)
         paper_ballots.enter_slip(batch, slip=1, kind="blank", by=registrar)
 
@@ -161,7 +162,7 @@ class DemoObjects:
         self.speaker_request = _first(SpeakerRequest)
         self.panelist = _first(Panelist, Panelist.debate_id == _id(self.debate)) or _first(Panelist)
         self.segment = _first(Segment, Segment.debate_id == _id(self.debate)) or _first(Segment)
-        self.minutes = _first(Minutes)
+        self.minutes = _first(Minutes, Minutes.source_type != "election") or _first(Minutes)
         self.poll = _first(Poll, Poll.status == "open") or _first(Poll)
         self.process = _first(Process)
         self.phase = _first(Phase, Phase.process_id == _id(self.process))
@@ -184,7 +185,8 @@ class DemoObjects:
         self.paper_batch = _first(PaperBatch, PaperBatch.status == "entering") or _first(PaperBatch)
         from consult.elections.models import Candidacy, Election, ElectionSeat
 
-        self.election = _first(Election, Election.status != "draft") or _first(Election)
+        self.election = (_first(Election, Election.status == "called")
+                         or _first(Election, Election.status != "draft") or _first(Election))
         self.candidacy = (_first(Candidacy, Candidacy.election_id == _id(self.election),
                                  Candidacy.status != "refused") or _first(Candidacy))
         self.seat = (_first(ElectionSeat, ElectionSeat.election_id == _id(self.election))

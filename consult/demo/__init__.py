@@ -67,6 +67,7 @@ def _steps():
         comments,
         councils,
         debates,
+        elections,
         lotteries,
         meetings,
         minutes,
@@ -78,8 +79,8 @@ def _steps():
         votes,
     )
 
-    steps = (residency, processes, proposals, comments, moderation, votes, councils, meetings, debates,
-             minutes, outcomes, lotteries)
+    steps = (residency, processes, proposals, comments, moderation, votes, councils, elections, meetings,
+             debates, minutes, outcomes, lotteries)
     return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 
 

@@ -1,8 +1,10 @@
 """Demo: the Council of Cultures of Porto Aperto, the seed's Palermo model ("a municipal council for
 migrants").
 
-Seats go to the demo accounts (president, secretary, member, observer) and to a few more residents who speak
-for their communities; one former member shows the council's history.
+The members' seats come from the council's 2025 election (``consult.demo.elections``: the demo accounts
+president, secretary and member, and a few more residents who speak for their communities, are among the
+elected); here the council gets its observer from the city administration, and one former member shows the
+council's history.
 """
 
 from __future__ import annotations
@@ -29,22 +31,13 @@ MANDATE = """- Give opinions to the city council on every decision that concerns
 - Put on its agenda the proposals of the process *Welcoming city 2027* that reach their threshold.
 - Organise every year the city's celebration of **International Migrants Day, 18 December**."""
 
-COMPOSITION = """Communities and associations of the city each propose a representative for a three-year term.
-The council elects its president and its secretary. Observers from the city administration attend without a
-vote. Any resident may be proposed, whatever their nationality or status."""
+COMPOSITION = """Twelve members elected for three years by the residents of the city aged 16 or over, whatever
+their nationality or status; three seats are reserved for the districts of Collina, Stazione and Lungomare.
+The candidates who are not elected are kept, in order, as substitutes. The council elects its president and
+its secretary. Observers from the city administration attend without a vote."""
 
-#: (username, display name, role, represents)
-EXTRA_MEMBERS = [
-    ("fatou", "Fatou", "member", "Senegalese association of Porto Aperto"),
-    ("rahel", "Rahel", "member", "Eritrean community"),
-    ("dmytro", "Dmytro", "member", "Ukrainian cultural centre"),
-    ("maria", "María José", "vice_president", "Latin American women's network"),
-]
-
+#: seats not given by the election: (username, role, represents)
 DEMO_ACCOUNTS = [
-    ("president", "president", "Gambian and West African communities"),
-    ("secretary", "secretary", "Tunisian association Al Jisr"),
-    ("member", "member", "Chinese community of the Porto district"),
     ("observer", "observer", "City department for social affairs"),
 ]
 
@@ -61,10 +54,6 @@ def load() -> None:
         user = accounts.get_user_by_username(username)
         if user is not None:
             councils.add_membership(council, user, role=role, starts_on=term, represents=represents)
-    for username, name, role, represents in EXTRA_MEMBERS:
-        user = accounts.get_user_by_username(username) or accounts.sign_up(username, name, demo_password(),
-                                                                           "en")
-        councils.add_membership(council, user, role=role, starts_on=term, represents=represents)
     former = accounts.get_user_by_username("samir") or accounts.sign_up("samir", "Samir", demo_password(),
                                                                         "fr")
     councils.add_membership(council, former, role="member", starts_on=date(2022, 3, 1),
