@@ -366,6 +366,19 @@ def pool_counts(lottery: Lottery) -> dict[tuple[str, str], int]:
     return counts
 
 
+def panel_counts(lottery: Lottery, rows: list[Volunteer]) -> dict[tuple[str, str], int]:
+    """How many of the panel (the drawn who have not declined) have each value, from the published input."""
+    if lottery.draw_input is None:
+        return {}
+    on_panel = {r.row_id for r in rows if r.reply != DECLINED}
+    counts: dict[tuple[str, str], int] = {}
+    for row in lottery.draw_input["pool"]:
+        if row["id"] in on_panel:
+            for key, value in row["features"].items():
+                counts[(key, value)] = counts.get((key, value), 0) + 1
+    return counts
+
+
 def published_categories(lottery: Lottery) -> list[dict]:
     return [
         {
