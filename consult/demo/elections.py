@@ -64,9 +64,9 @@ CANDIDATES = [
     ("member", "Chen", "en", "porto", 1993, 17, "Chinese community of the Porto district",
      "I run a small shop by the harbour. I will work for clear information for new residents: opening "
      "hours, documents, schools, in the languages people speak."),
-    ("fatou", "Fatou", "fr", "mare", 1984, 18, "Senegalese association of Porto Aperto",
-     "Au Lungomare, beaucoup de familles ne savent pas à qui s'adresser. Je porterai leurs questions "
-     "au conseil."),
+    ("fatou", "Fatou", "fr", "centro", 1984, 18, "Senegalese association of Porto Aperto",
+     "Dans le centre historique, beaucoup de familles ne savent pas à qui s'adresser. Je porterai leurs "
+     "questions au conseil."),
     ("rahel", "Rahel", "en", "collina", 1990, 16, "Eritrean community",
      "I want the council to care for young people: sport, school support and a place to meet."),
     ("dmytro", "Dmytro", "en", "porto", 1979, 17, "Ukrainian cultural centre",
@@ -123,7 +123,8 @@ def _user(username: str) -> User | None:
 
 
 def _verify(user: User, registrar: User, district: District, birth_year: int) -> None:
-    """A registrar records the residence of a candidate who had not verified it yet (as at the desk)."""
+    """A registrar records the residence of a candidate who had not verified it yet (as at the desk); a
+    resident verified earlier keeps their record (Fatou's comes from the register, in Centro Storico)."""
     has_status = db.session.scalar(sa.select(sa.exists().where(ResidentStatus.user_id == user.id,
                                                                ResidentStatus.revoked_at.is_(None))))
     if not has_status:
