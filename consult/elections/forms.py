@@ -16,7 +16,7 @@ from consult.elections.models import METHOD_LABELS
 from consult.elections.services import CALENDAR
 from consult.extensions import db
 from consult.processes.forms import MultiCheckboxField
-from consult.residency.models import District
+from consult.residency.models import District, EligibilityRule
 
 MARKDOWN_HELP = _l("You can use Markdown: *italic*, **bold**, lists with -, and links.")
 
@@ -41,6 +41,11 @@ class ElectionForm(BaseForm):
         description=_l("Each district ticked keeps one seat for its residents: when none of them is "
                        "among the elected, its highest-placed candidate takes the seat of the lowest-placed "
                        "elected candidate that no other reservation needs."))
+    voter_rule_id = SelectField(
+        _l("Who votes"), coerce=int,
+        description=_l("An eligibility rule: residence facts only (verification, age, districts), never "
+                       "nationality."))
+    candidate_rule_id = SelectField(_l("Who may stand"), coerce=int)
     nominations_open_at = LocalDateTimeField(_l("Nominations open"), validators=[InputRequired()])
     nominations_close_at = LocalDateTimeField(_l("Nominations close"), validators=[InputRequired()])
     campaign_starts_at = LocalDateTimeField(_l("Campaign starts (optional)"), validators=[Optional()])
@@ -53,8 +58,19 @@ class ElectionForm(BaseForm):
     submit = SubmitField(_l("Save the election"))
 
     def with_districts(self) -> ElectionForm:
+        """The choices read from the database: districts, and the eligibility rules (0: the default)."""
         self.reserved.choices = [(d.id, d.name) for d in
                                  db.session.scalars(sa.select(District).order_by(District.name))]
+        rules = [(r.id, r.name) for r in db.session.scalars(sa.select(EligibilityRule)
+                                                            .order_by(EligibilityRule.name))]
+        voters, candidates = _l("Verified residents aged 16 or over (default)"), _l(
+            "Verified residents aged 18 or over (default)")
+        self.voter_rule_id.choices = [(0, str(voters))] + rules
+        self.candidate_rule_id.choices = [(0, str(candidates))] + rules
+        if self.voter_rule_id.data is None:
+            self.voter_rule_id.data = 0
+        if self.candidate_rule_id.data is None:
+            self.candidate_rule_id.data = 0
         return self
 
     def calendar(self) -> dict:
@@ -65,7 +81,11 @@ class ElectionForm(BaseForm):
                 "seats": self.seats.data,
                 "term_months": self.term_months.data, "method": self.method.data,
                 "supporters_needed": self.supporters_needed.data, "calendar": self.calendar(),
-                "reserved": list(self.reserved.data or [])}
+                "reserved": list(self.reserved.data or []),
+                "voter_rule": db.session.get(EligibilityRule, self.voter_rule_id.data)
+                if self.voter_rule_id.data else None,
+                "candidate_rule": db.session.get(EligibilityRule, self.candidate_rule_id.data)
+                if self.candidate_rule_id.data else None}
 
 
 class CandidacyForm(BaseForm):

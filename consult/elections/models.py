@@ -45,6 +45,8 @@ CANDIDACY_STATUS_LABELS = {
 }
 #: the place a candidacy took in the result
 ELECTED, SUBSTITUTE, NOT_ELECTED = "elected", "substitute", "not_elected"
+#: a substitute who declined a seat offered to them (passed over from then on)
+DECLINED = "declined"
 #: how a seat was given
 SEAT_ELECTED, SEAT_SUBSTITUTE = "elected", "substitute"
 

@@ -68,6 +68,8 @@ def manage_page(election) -> dict:
             "poll": elections.poll_of(election), "vacancies": vacancies,
             "next_substitutes": {s.id: elections.next_substitute(election, s) for s in vacancies},
             "seats": elections.seats_of(election) if election.status == "results" else [],
+            "unseated": [c for c in election.candidacies
+                         if c.id in set((election.outcome or {}).get("unseated") or [])],
             "paper_link": _paper_link(election)}
 
 

@@ -57,6 +57,7 @@ from consult.core.policy import enforce
 from consult.elections.models import (
     ACCEPTED,
     CALLED,
+    DECLINED,
     DRAFT,
     ELECTED,
     METHODS,
@@ -189,7 +190,8 @@ def create_election(council, *, title: str, seats: int, term_months: int, calend
 
 def update_election(election: Election, *, by=None, title: str, seats: int, term_months: int,
                     calendar: dict, method: str, description: str = "", supporters_needed: int = 0,
-                    reserved=None) -> Election:
+                    reserved=None, voter_rule: EligibilityRule | None = None,
+                    candidate_rule: EligibilityRule | None = None) -> Election:
     """Change the call until voting starts (the tie seed, once drawn, never changes)."""
     if by is not None:
         enforce("election.edit", by, election)
@@ -201,6 +203,8 @@ def update_election(election: Election, *, by=None, title: str, seats: int, term
     election.title, election.description = title, (description or "")[:DESCRIPTION_MAX]
     election.seats, election.term_months = int(seats), int(term_months)
     election.method, election.supporters_needed = method, int(supporters_needed)
+    election.voter_rule_id = (voter_rule or default_voter_rule()).id
+    election.candidate_rule_id = (candidate_rule or default_candidate_rule()).id
     for name, value in dates.items():
         setattr(election, name, value)
     _reserved_rows(election, reserved if reserved is not None else {})
@@ -404,8 +408,8 @@ def open_voting(election: Election, *, by=None):
             question=election.title[:500], method=election.method, mode="secret", rule=election.voter_rule,
             options=[{"label": c.name, "target_type": "candidacy", "target_id": c.id} for c in candidates],
             owner_type="election", owner_id=election.id, opens_at=now, closes_at=election.voting_closes_at,
-            description=election.description, created_by=by)
-        poll.seats, poll.tie_seed = election.seats, election.tie_seed
+            description=election.description, created_by=by, seats=election.seats,
+            tie_seed=election.tie_seed)
         election.poll_id = poll.id
     engine.open_poll(poll, by=by)
     election.status = VOTING
@@ -576,6 +580,7 @@ def next_substitute(election: Election, vacancy: ElectionSeat) -> Candidacy | No
     by_id = {c.id: c for c in election.candidacies}
     available = [by_id[cid] for cid in (election.outcome or {}).get("substitutes") or []
                  if cid in by_id and cid not in seated and by_id[cid].status == ACCEPTED
+                 and by_id[cid].result != DECLINED
                  and not getattr(by_id[cid].user, "is_deleted", False)]
     if not available:
         return None
@@ -621,6 +626,22 @@ def seat_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> El
                    council_id=election.council_id, by=by)
     notify_followers(candidacy, "substitute_seated", actor=by, title=election.title)
     return seat
+
+
+def pass_over_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> Candidacy:
+    """The next substitute for this vacancy declines the seat (told the secretary): they are passed over, for
+    this seat and the next ones, and the one after them becomes the next substitute (audited)."""
+    if by is not None:
+        enforce("election.seat_substitute", by, election)
+    if vacancy.election_id != election.id or vacancy not in vacancies(election):
+        raise Conflict(_l("This seat is not vacant."))
+    candidacy = next_substitute(election, vacancy)
+    if candidacy is None:
+        raise Conflict(_l("No substitute is left to take this seat."))
+    candidacy.result = DECLINED
+    db.session.flush()
+    audit.record("elections.substitute_declined", actor=by, subject=election, candidacy_id=candidacy.id)
+    return candidacy
 
 
 # ------------------------------------------------------------------------------------------------ records

@@ -275,3 +275,15 @@ def seat_substitute(election_id, seat_id):
     return _step(election, "election.seat_substitute",
                  lambda: elections.seat_substitute(election, seat, by=current_user),
                  _("The substitute takes the seat. The council's record says so."))
+
+
+@bp.route("/elections/<int:election_id>/seats/<int:seat_id>/pass-over", methods=["POST"])
+def pass_over(election_id, seat_id):
+    """The next substitute declined the seat: the secretary passes them over."""
+    election = _election(election_id)
+    seat = get_or_404(ElectionSeat, seat_id)
+    if seat.election_id != election.id:
+        abort(404)
+    return _step(election, "election.seat_substitute",
+                 lambda: elections.pass_over_substitute(election, seat, by=current_user),
+                 _("The substitute is passed over; the next one in order is offered the seat."))

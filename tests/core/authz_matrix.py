@@ -160,6 +160,7 @@ GET /elections/<int:election_id>/manage                            in  no  no  n
 POST /elections/<int:election_id>/open-voting                      in  no  no  no  no  no  no  no  no
 POST /elections/<int:election_id>/publish                          in  no  no  no  no  no  no  no  no
 GET /elections/<int:election_id>/results                           no  no  no  no  no  no  no  no  no
+POST /elections/<int:election_id>/seats/<int:seat_id>/pass-over    in  no  no  no  no  no  no  no  no
 POST /elections/<int:election_id>/seats/<int:seat_id>/substitute   in  no  no  no  no  no  no  no  no
 GET /elections/<int:election_id>/stand                             in  no  ok  ok  ok  ok  ok  no  no
 POST /elections/<int:election_id>/stand                            in  no  do  do  do  do  do  no  no

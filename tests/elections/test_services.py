@@ -336,3 +336,23 @@ def test_next_substitute_keeps_a_district_reservation(world, residents, db):
     db.session.flush()
     db.session.refresh(zisa)
     assert elections.next_substitute(election, zisa).id == candidacies[5].id  # not r3 (centro)
+
+
+def test_a_substitute_who_declines_is_passed_over(world, called, residents, db):
+    candidacies = _through_nominations(world, called, residents, db, standing=5)
+    poll = elections.open_voting(called, by=world.secretary)
+    option = {o.target_id: o.id for o in poll.options}
+    for voter, choice in zip(residents, (0, 0, 0, 0, 1, 1, 1, 3, 3, 4), strict=True):
+        engine.cast_ballot(poll, voter, [option[candidacies[choice].id]])
+    close_voting(called, db)
+    called.appeal_ends_at = utcnow() - timedelta(days=1)
+    elections.count_and_publish(called, by=world.secretary)
+    leaving = elections.seats_of(called)[0]
+    councils.end_membership(leaving.membership, on=utcnow().date())
+    assert elections.next_substitute(called, leaving).id == candidacies[3].id
+    with pytest.raises(NotAllowed):
+        elections.pass_over_substitute(called, leaving, by=residents[6])
+    assert elections.pass_over_substitute(called, leaving, by=world.secretary).id == candidacies[3].id
+    assert elections.next_substitute(called, leaving).id == candidacies[4].id
+    seat = elections.seat_substitute(called, leaving, by=world.secretary)
+    assert seat.candidacy_id == candidacies[4].id
