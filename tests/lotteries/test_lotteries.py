@@ -251,3 +251,20 @@ def test_a_seated_panel_joins_the_debate_panel_as_the_public(db, make_user):
     public = _db.session.scalars(sa.select(Panelist).where(Panelist.debate_id == debate.id,
                                                            Panelist.role == "public")).all()
     assert len(public) == SEATS and all(p.user_id for p in public)
+
+
+def test_the_documented_script_and_the_command_re_run_the_published_draw(setup, client, runner, tmp_path):
+    import subprocess
+    import sys
+
+    services.close_pool(setup.lottery)
+    services.draw(setup.lottery, "2 7 1 8")
+    _db.session.commit()
+    path = tmp_path / "lottery.json"
+    path.write_text(client.get(f"/api/v1/lotteries/{setup.lottery.id}").get_data(as_text=True))
+    script = subprocess.run([sys.executable, drawing.__file__, str(path)], capture_output=True, text=True,
+                            check=False)
+    assert script.returncode == 0, script.stderr
+    assert "first draw: same panel as published" in script.stdout
+    result = runner.invoke(args=["lotteries", "redraw", str(path)])
+    assert result.exit_code == 0 and "same panel as published" in result.output
