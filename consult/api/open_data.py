@@ -40,6 +40,9 @@ DATA_SETS = {
     "election-results": (_l("Election results"),
                          _l("Elected members, substitutes in order, the count round by round, quota, "
                             "turnout, where the ballots come from, and the anonymous ballot file (BLT).")),
+    "lotteries": (_l("Panels drawn by lot"),
+                  _l("Civic lotteries: quotas, the anonymised pool as drawn, its digest, the revealed value, "
+                     "the seed and every draw, to re-run the draw yourself.")),
 }
 #: closed polls whose lists of counted ballots the page names (newest first); the polls page has them all
 TRACKED_POLLS = 10
