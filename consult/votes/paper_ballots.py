@@ -20,15 +20,19 @@ Rules kept here:
   registrars to check against the paper; either of them corrects *their own* copy (audited, with what it
   said before and after). Nobody corrects the other's copy: the two readings stay independent.
 * A batch joins the count only when every slip has two copies that agree (a mismatch or a missing copy blocks
-  it). Its slips are then copied to ``vote_paper_ballot`` as anonymous ballots (what they say and the batch
-  they came from: no registrar, no slip number, no time) and counted with the online ballots, the result
-  listing each station as a channel (provenance: online, and paper per station).
+  it), once (one guarded UPDATE decides, whatever the concurrency). Its slips are then copied to
+  ``vote_paper_ballot`` as anonymous ballots (what they say and the batch they came from: no registrar, no
+  slip number, no time) and counted with the online ballots, the result listing each station as a channel
+  (provenance: online, and paper per station).
 * The entries (who typed what) are the audit trail of the double entry. They are kept while the poll is
   open; when the poll is closed, the entries of its counted batches are deleted, and a batch counted after
   the poll closed loses its entries at once: only the matched choices remain, with the audit log's
-  record of who opened, corrected and counted each batch. A batch still being entered when the poll closes
-  can be finished and counted afterwards; the stored result is then counted again with it (online ballots
-  and every counted batch), as paper tallies are combined again after close.
+  record of who opened, corrected and counted each batch. For a poll no module owns, a batch still being
+  entered when the poll closes can be finished and counted afterwards; the stored result is then counted
+  again with it (online ballots and every counted batch), as paper tallies are combined again after close. A
+  poll a module owns (an election) takes paper ballots only until it is closed: its owner uses the result
+  from then on (seats, substitutes), so its polling stations' batches are counted before the election's
+  count.
 """
 
 from __future__ import annotations
@@ -110,6 +114,7 @@ def batches(poll: Poll) -> list[PaperBatch]:
 def open_batch(poll: Poll, *, station: str, slips, by) -> PaperBatch:
     """Start a batch: one polling station's pile of ``slips`` paper slips."""
     enforce(RULE, by, poll)
+    _takes_paper(poll)
     station = (station or "").strip()
     if not station or station.casefold() == "online":
         raise DomainError(_l("Please name the polling station."), field="station")
@@ -145,7 +150,15 @@ def read_slip(poll: Poll, kind: str, raw) -> tuple[str, str | None]:
         raise DomainError(err.message) from None
 
 
+def _takes_paper(poll: Poll) -> None:
+    """A poll that a module owns (an election) takes paper ballots until it is closed: its owner uses the
+    result from then on (seats, substitutes). A poll nobody owns takes late batches, counted again with it."""
+    if poll.is_closed and poll.owner_type:
+        raise Conflict(_l("The count of this vote has been made: no more paper ballots can be added."))
+
+
 def _check_slip(batch: PaperBatch, slip) -> int:
+    _takes_paper(batch.poll)
     if batch.status != BATCH_ENTERING:
         raise Conflict(_l("This batch has joined the count: its slips cannot be changed."))
     if not isinstance(slip, int) or isinstance(slip, bool) or not 1 <= slip <= batch.slips:
@@ -185,7 +198,16 @@ def enter_slip(batch: PaperBatch, *, slip, kind: str = "valid", raw=None, by) ->
                        choice=choice, created_at=now, updated_at=now):
         raise Conflict(_l("Someone typed this slip at the same moment. Please check the slip number and try "
                           "again."))
+    _still_entering(batch)
     return _state(slip, _copies(batch, slip))
+
+
+def _still_entering(batch: PaperBatch) -> None:
+    """The batch's state read again once the copy is written: it may have joined the count meanwhile (from
+    then on its slips are the counted ones)."""
+    db.session.refresh(batch, ["status"])
+    if batch.status != BATCH_ENTERING:
+        raise Conflict(_l("This batch has joined the count: its slips cannot be changed."))
 
 
 def correct_slip(batch: PaperBatch, *, slip, kind: str = "valid", raw=None, by) -> SlipState:
@@ -202,6 +224,7 @@ def correct_slip(batch: PaperBatch, *, slip, kind: str = "valid", raw=None, by) 
     before = {"kind": mine.kind, "choice": mine.choice}
     mine.kind, mine.choice = kind, choice
     db.session.flush()
+    _still_entering(batch)
     audit.record("votes.paper_slip_corrected", actor=by, subject=poll, batch=batch.id, slip=slip,
                  copy=mine.copy, before=before, after={"kind": kind, "choice": choice})
     return _state(slip, copies)
@@ -260,6 +283,7 @@ def count_batch(batch: PaperBatch, by) -> PaperBatch:
     paper ballots; after the poll closed, its entries go and the stored result is counted again."""
     poll = batch.poll
     enforce(RULE, by, poll)
+    _takes_paper(poll)
     if batch.status != BATCH_ENTERING:
         raise Conflict(_l("This batch has joined the count already."))
     state = progress(batch)
@@ -268,13 +292,19 @@ def count_batch(batch: PaperBatch, by) -> PaperBatch:
                              "%(mismatched)s slips differ, %(missing)s still need a copy.",
                              mismatched=state.mismatched,
                              missing=state.slips - state.matched - state.mismatched))
+    # one statement decides who counts it: a second request (or a stale page) finds it counted already
+    counted_at = utcnow()
+    moved = db.session.execute(sa.update(PaperBatch).where(PaperBatch.id == batch.id,
+                                                           PaperBatch.status == BATCH_ENTERING)
+                               .values(status=BATCH_COUNTED, counted_at=counted_at)).rowcount
+    if not moved:
+        raise Conflict(_l("This batch has joined the count already."))
+    db.session.refresh(batch, ["status", "counted_at"])
     readings = db.session.execute(sa.select(PaperEntry.kind, PaperEntry.choice)
                                   .where(PaperEntry.batch_id == batch.id, PaperEntry.copy == 1)).all()
     db.session.execute(sa.insert(PaperBallot), [
         {"id": str(uuid.uuid4()), "poll_id": poll.id, "batch_id": batch.id, "kind": kind, "choice": choice}
         for kind, choice in readings])
-    batch.status = BATCH_COUNTED
-    batch.counted_at = utcnow()
     db.session.flush()
     audit.record("votes.paper_batch_counted", actor=by, subject=poll, batch=batch.id, station=batch.station,
                  slips=batch.slips)

@@ -268,3 +268,30 @@ def test_every_counted_ballot_for_a_ballot_file(db, make_poll, make_user, regist
     paper.count_batch(batch, a)
     groups = sorted((tuple(choice), weight) for choice, weight in paper.all_ballot_groups(poll))
     assert groups == sorted([((x,), 1), ((x,), 1), ((y, x), 1)])  # online and paper, not the invalid slip
+
+
+def test_a_batch_joins_the_count_once_even_from_a_stale_page(db, make_poll, registrars):
+    a, b = registrars
+    poll = make_poll("ranked_irv")
+    batch = paper.open_batch(poll, station="Port", slips=1, by=a)
+    _type_both(batch, [("blank", None)], a, b)
+    db.session.commit()
+    # another request counted it meanwhile; this one still holds the batch as it was
+    db.session.execute(sa.update(PaperBatch).values(status="counted"))
+    with pytest.raises(Conflict):
+        paper.count_batch(batch, b)
+    assert count(PaperBallot) == 0
+
+
+def test_an_owned_poll_takes_paper_ballots_until_it_is_closed(db, make_poll, registrars):
+    a, b = registrars
+    poll = make_poll("ranked_irv", owner_type="election", owner_id=1)
+    batch = paper.open_batch(poll, station="Port", slips=1, by=a)
+    paper.enter_slip(batch, slip=1, kind="blank", by=a)
+    votes.close_poll(poll)  # the owner counted: its result is used from now on
+    with pytest.raises(Conflict):
+        paper.enter_slip(batch, slip=1, kind="blank", by=b)
+    with pytest.raises(Conflict):
+        paper.open_batch(poll, station="Hill", slips=1, by=a)
+    with pytest.raises(Conflict):
+        paper.count_batch(batch, a)
