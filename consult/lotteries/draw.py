@@ -81,20 +81,11 @@ def quotas_less(categories: list[dict], pool: list[dict], kept: list[str]) -> li
     return result
 
 
-def select(categories: list[dict], pool: list[dict], seats: int, seed: str) -> dict:
-    """Draw ``seats`` rows of ``pool`` meeting the quotas of ``categories``, from ``seed`` (hex).
-
-    Returns ``{"selected": [row ids, sorted], "probabilities": {"min", "max", "mean"}}`` (the selection
-    probabilities of the maximin lottery, over the rows of ``pool``) or ``{"error": text}``. Must run with
-    ``PYTHONHASHSEED=0`` to give the same answer in every process (:func:`run`).
-    """
+def _problem(categories: list[dict], pool: list[dict]):
+    """The library's features and people for a draw's input."""
     from requests.structures import CaseInsensitiveDict
-    from sortition_algorithms import errors
-    from sortition_algorithms.committee_generation import find_distribution_maximin, standardize_distribution
-    from sortition_algorithms.core import lottery_rounding
-    from sortition_algorithms.features import FeatureValueMinMax, check_desired
-    from sortition_algorithms.people import People, check_enough_people_for_every_feature_value
-    from sortition_algorithms.utils import set_random_provider
+    from sortition_algorithms.features import FeatureValueMinMax
+    from sortition_algorithms.people import People
 
     features = CaseInsensitiveDict()
     for category in categories:
@@ -107,6 +98,42 @@ def select(categories: list[dict], pool: list[dict], seats: int, seed: str) -> d
     people = People([])
     for number, row in enumerate(sorted(pool, key=lambda r: r["id"])):
         people.add(row["id"], dict(row["features"]), features, number)
+    return features, people
+
+
+def feasible(categories: list[dict], pool: list[dict], seats: int) -> str | None:
+    """None when some panel of ``seats`` rows meets the quotas, else why not (one quick integer program;
+    no randomness involved)."""
+    from sortition_algorithms import errors
+    from sortition_algorithms.committee_generation import find_any_committee
+    from sortition_algorithms.features import check_desired
+    from sortition_algorithms.people import check_enough_people_for_every_feature_value
+
+    features, people = _problem(categories, pool)
+    try:
+        check_desired(features, seats)
+        check_enough_people_for_every_feature_value(features, people)
+        find_any_committee(features, people, seats, [], SOLVER)
+    except (errors.SortitionBaseError, ValueError, RuntimeError, AssertionError) as error:
+        return str(error) or type(error).__name__
+    return None
+
+
+def select(categories: list[dict], pool: list[dict], seats: int, seed: str) -> dict:
+    """Draw ``seats`` rows of ``pool`` meeting the quotas of ``categories``, from ``seed`` (hex).
+
+    Returns ``{"selected": [row ids, sorted], "probabilities": {"min", "max", "mean"}}`` (the selection
+    probabilities of the maximin lottery, over the rows of ``pool``) or ``{"error": text}``. Must run with
+    ``PYTHONHASHSEED=0`` to give the same answer in every process (:func:`run`).
+    """
+    from sortition_algorithms import errors
+    from sortition_algorithms.committee_generation import find_distribution_maximin, standardize_distribution
+    from sortition_algorithms.core import lottery_rounding
+    from sortition_algorithms.features import check_desired
+    from sortition_algorithms.people import check_enough_people_for_every_feature_value
+    from sortition_algorithms.utils import set_random_provider
+
+    features, people = _problem(categories, pool)
     try:
         check_desired(features, seats)
         check_enough_people_for_every_feature_value(features, people)

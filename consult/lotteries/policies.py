@@ -103,6 +103,15 @@ def waiting_for_draw(person, lottery):
     return isinstance(lottery, Lottery) and lottery.status == CLOSED
 
 
+def _not_revealed(person, lottery):
+    if isinstance(lottery, Lottery) and lottery.seed is not None:
+        return Decision(CONFLICT, _l("The value is revealed already: the panel is being drawn."))
+    return YES
+
+
+not_revealed = Predicate(_not_revealed, "not_revealed")
+
+
 @predicate(_l("This can be done only after the draw and before the panel is seated."))
 def after_draw(person, lottery):
     return isinstance(lottery, Lottery) and lottery.status == DRAWN
@@ -155,7 +164,7 @@ policies.register("lottery.manage", may_organise)
 policies.register("lottery.see_pool", may_organise)
 policies.register("lottery.set_quotas", may_organise & pool_not_closed)
 policies.register("lottery.close_pool", may_organise & pool_not_closed)
-policies.register("lottery.draw", may_organise & waiting_for_draw)
+policies.register("lottery.draw", may_organise & waiting_for_draw & not_revealed)
 policies.register("lottery.invite", may_organise & after_draw)
 policies.register("lottery.seat", may_organise & after_draw)
 policies.register(

@@ -417,6 +417,10 @@ def close_pool(lottery: Lottery, by=None) -> str:
             features[category["key"]] = value if value in known else NOT_GIVEN
         pool.append({"id": row.row_id, "features": features})
     _check_feasible(categories, pool, lottery.seats)
+    problem = drawing.feasible(categories, pool, lottery.seats)
+    if problem is not None:
+        raise DomainError(_l("No panel can meet these quotas with this pool: change the quotas first. "
+                             "(%(detail)s)", detail=problem[:300]))
     lottery.draw_input = {
         "seats": lottery.seats,
         "categories": categories,
@@ -500,6 +504,34 @@ def default_draw_cache() -> Path:
     return Path(tempfile.gettempdir()) / "consult-lottery-draws"
 
 
+def reveal(lottery: Lottery, revealed_value: str, by=None) -> str:
+    """Record the revealed public value and its seed; the draw runs as a task (:func:`run_draw`), since a
+    pool of hundreds takes the solver some seconds."""
+    if lottery.status != CLOSED or lottery.seed is not None:
+        raise Conflict(_l("This can be done only once the pool is closed and before the draw."))
+    value = check_revealed_value(lottery, revealed_value)
+    lottery.revealed_value, lottery.seed = value, drawing.seed_of(lottery.pool_digest, value)
+    db.session.flush()
+    audit.record("lotteries.value_revealed", actor=by, subject=lottery, seed=lottery.seed)
+    run_draw.enqueue(lottery.id, getattr(by, "id", None))
+    return lottery.seed
+
+
+@tasks.task("lotteries.draw", retries=2, retry_delay=30, short_write=True)
+def run_draw(lottery_id: int, actor_id: int | None = None) -> None:
+    """The draw of a lottery whose value was revealed (reads, then the solver, then the writes)."""
+    lottery = db.session.get(Lottery, lottery_id)
+    if lottery is None or lottery.status != CLOSED or lottery.revealed_value is None:
+        return
+    draw(lottery, lottery.revealed_value, by=_actor(actor_id))
+
+
+def _actor(actor_id: int | None):
+    from consult.accounts.models import User
+
+    return db.session.get(User, actor_id) if actor_id is not None else None
+
+
 def draw(lottery: Lottery, revealed_value: str, by=None) -> list[Volunteer]:
     """Draw the panel from the revealed public value; the drawn are invited."""
     if lottery.status != CLOSED:
@@ -577,6 +609,26 @@ def seats_to_replace(lottery: Lottery) -> int:
     declined = sum(1 for r in rows if r.reply == DECLINED)
     replaced = sum(d["seats"] for d in lottery.draws[1:])
     return max(0, declined - replaced)
+
+
+def request_replacement(lottery: Lottery, by=None) -> int:
+    """Queue the draw of the replacements (:func:`run_replacement`); returns the seats to fill."""
+    if lottery.status != DRAWN:
+        raise Conflict(_l("This can be done only after the draw and before the panel is seated."))
+    seats = seats_to_replace(lottery)
+    if seats == 0:
+        raise DomainError(_l("Nobody has declined: there is no seat to fill again."))
+    run_replacement.enqueue(lottery.id, getattr(by, "id", None))
+    return seats
+
+
+@tasks.task("lotteries.replace", retries=2, retry_delay=30, short_write=True)
+def run_replacement(lottery_id: int, actor_id: int | None = None) -> None:
+    """Draw the replacements still to draw (nothing when another run drew them already)."""
+    lottery = db.session.get(Lottery, lottery_id)
+    if lottery is None or lottery.status != DRAWN or seats_to_replace(lottery) == 0:
+        return
+    replace(lottery, by=_actor(actor_id))
 
 
 def replace(lottery: Lottery, by=None) -> list[Volunteer]:

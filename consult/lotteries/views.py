@@ -287,8 +287,9 @@ def draw(lottery_id):
     form = DrawForm()
     return submit(
         form,
-        lambda: services.draw(lottery, form.revealed_value.data, by=current_user),
-        success=_("The panel is drawn and the drawn volunteers are invited."),
+        lambda: services.reveal(lottery, form.revealed_value.data, by=current_user),
+        success=_("The value is recorded. The panel is being drawn; the drawn volunteers are invited as soon "
+                  "as it is done."),
         done=url_for("lotteries.manage", lottery_id=lottery.id),
         page=lambda status: _manage(lottery, status=status, draw_form=form),
     )
@@ -301,8 +302,8 @@ def replace(lottery_id):
     require("lottery.invite", lottery)
     return submit(
         None,
-        lambda: services.replace(lottery, by=current_user),
-        success=_("Replacements are drawn and invited."),
+        lambda: services.request_replacement(lottery, by=current_user),
+        success=_("The replacements are being drawn; they are invited as soon as it is done."),
         done=url_for("lotteries.manage", lottery_id=lottery.id),
     )
 

@@ -113,7 +113,7 @@ def test_a_lottery_from_pool_to_panel(live_server, new_context, scene):
 
     organiser.goto(f"{base}/lotteries/{lottery.id}/manage")
     organiser.get_by_role("button", name="Draw 1 replacement").click()
-    expect(organiser.locator("#alerts")).to_contain_text("Replacements are drawn")
+    expect(organiser.locator("#alerts")).to_contain_text("The replacements are being drawn")
     expect(organiser.locator("#step")).to_contain_text("replacement 1")
     _db.session.rollback()
     replacement = _db.session.scalar(sa.select(Volunteer).where(Volunteer.draw_number == 1))

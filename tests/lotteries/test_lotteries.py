@@ -268,3 +268,15 @@ def test_the_documented_script_and_the_command_re_run_the_published_draw(setup, 
     assert "first draw: same panel as published" in script.stdout
     result = runner.invoke(args=["lotteries", "redraw", str(path)])
     assert result.exit_code == 0 and "same panel as published" in result.output
+
+
+def test_the_revealed_value_is_kept_and_the_draw_runs_as_a_task(setup):
+    lottery = setup.lottery
+    services.close_pool(lottery)
+    seed = services.reveal(lottery, "17 4 9", by=setup.organiser)
+    assert lottery.status == "closed" and lottery.seed == seed
+    assert policies.decide("lottery.draw", setup.organiser, lottery).is_conflict  # not twice
+    _db.session.commit()  # the task runs once the value is committed (at once in the tests)
+    _db.session.refresh(lottery)
+    assert lottery.status == "drawn" and len(lottery.draws[0]["selected"]) == SEATS
+    assert lottery.draws[0]["seed"] == seed
