@@ -71,6 +71,7 @@ def add_missing_objects() -> None:
         meetings.add_attachment(item, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "programme.pdf")
     _paper_batch()
     _election()
+    _appeal()
     entry = _first(RegisterEntry)
     claimant = db.session.scalar(sa.select(User).where(User.username == "newcomer"))
     if entry is not None and claimant is not None:
@@ -107,6 +108,22 @@ def _election() -> None:
     db.session.add(candidacy)
     db.session.flush()
     db.session.add(ElectionSeat(election_id=election.id, candidacy_id=candidacy.id, kind="elected"))
+    db.session.flush()
+
+
+def _appeal() -> None:
+    """An appeal against the results of the demo's election (by someone who plays none of the roles), when
+    none was lodged."""
+    from consult.accounts.models import User
+    from consult.elections.models import Election, ElectionAppeal
+
+    election = _first(Election, Election.status == "results")
+    if election is None or _first(ElectionAppeal) is not None:
+        return
+    author = db.session.scalar(sa.select(User).where(User.username.not_in(ACCOUNTS.values()))
+                               .order_by(User.id).limit(1))
+    db.session.add(ElectionAppeal(election_id=election.id, author_id=author.id,
+                                  text="A polling station opened late."))
     db.session.flush()
 
 
@@ -191,6 +208,9 @@ class DemoObjects:
                                  Candidacy.status != "refused") or _first(Candidacy))
         self.seat = (_first(ElectionSeat, ElectionSeat.election_id == _id(self.election))
                      or _first(ElectionSeat))
+        from consult.elections.models import ElectionAppeal
+
+        self.appeal = _first(ElectionAppeal)
 
     def values(self, rule) -> dict | None:
         """The URL arguments for ``rule``, or None when one cannot be filled."""
@@ -242,6 +262,7 @@ class DemoObjects:
             "election_id": _id(self.election),
             "candidacy_id": _id(self.candidacy),
             "seat_id": _id(self.seat),
+            "appeal_id": _id(self.appeal),
             "user_id": _id(self.user),
             "target_type": target[0],
             "target_id": target[1],

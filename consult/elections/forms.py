@@ -123,3 +123,20 @@ class ReviewForm(BaseForm):
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=5000)],
                            description=_l("Needed for a refusal; the candidate reads it."))
     submit = SubmitField(_l("Save the decision"))
+
+
+class AppealForm(BaseForm):
+    text = TextAreaField(_l("Your appeal"), validators=[DataRequired(), Length(max=5000)],
+                         description=_l("What you contest in the results, and why. The text and the decision "
+                                        "are public; your name is seen by the organisers only."))
+    submit = SubmitField(_l("Lodge the appeal"))
+
+
+APPEAL_DECISIONS = {"uphold": _l("Uphold the appeal"), "dismiss": _l("Dismiss the appeal")}
+
+
+class AppealDecisionForm(BaseForm):
+    decision = RadioField(_l("Decision"), choices=labelled_choices(APPEAL_DECISIONS),
+                          validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason, and what is done"), validators=[DataRequired(), Length(max=5000)])
+    submit = SubmitField(_l("Save the decision"))

@@ -259,3 +259,37 @@ class ElectionSeat(db.Model):
     candidacy: Mapped[Candidacy] = relationship(lazy="joined")
     membership = relationship("Membership", lazy="joined")
     replaces: Mapped[ElectionSeat | None] = relationship(remote_side=[id])
+
+
+#: an appeal's status
+LODGED, UPHELD, DISMISSED = "lodged", "upheld", "dismissed"
+APPEAL_STATUS_LABELS = {
+    LODGED: lazy_pgettext("appeal status", "Waiting for a decision"),
+    UPHELD: lazy_pgettext("appeal status", "Upheld"),
+    DISMISSED: lazy_pgettext("appeal status", "Dismissed"),
+}
+
+
+class ElectionAppeal(db.Model):
+    """An appeal against the results, lodged before the appeal window ends, decided by the organisers with a
+    public reason. Its text and decision are public; who lodged it is seen by the organisers only."""
+
+    __tablename__ = "election_appeal"
+    __table_args__ = (sa.CheckConstraint("status in ('lodged', 'upheld', 'dismissed')", name="status_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    election_id: Mapped[int] = parent_key("election.id")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    lodged_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
+    status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default=LODGED)
+    decision: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
+
+    election: Mapped[Election] = relationship()
+    author = relationship("User", foreign_keys=[author_id])
+
+    @property
+    def status_label(self):
+        return APPEAL_STATUS_LABELS.get(self.status, self.status)

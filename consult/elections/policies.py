@@ -16,6 +16,8 @@
   person meets the voter rule (binding: a birth year recorded by the register or a registrar).
 * ``election.count``: the organisers, once voting has closed (count, apply the reserved seats, publish).
 * ``election.seat_substitute``: the council's secretary (or an admin), once the results are published.
+* ``election.appeal``: a voter or a candidate of the election, while the appeal window is open;
+  ``election.decide_appeal``: the organisers, for an appeal not decided yet.
 """
 
 from __future__ import annotations
@@ -34,14 +36,25 @@ from consult.core.policy import (
     policies,
     predicate,
 )
-from consult.elections.models import ACCEPTED, CALLED, DRAFT, REFUSED, RESULTS, SUBMITTED, VOTING, Candidacy
+from consult.elections.models import (
+    ACCEPTED,
+    CALLED,
+    DRAFT,
+    LODGED,
+    REFUSED,
+    RESULTS,
+    SUBMITTED,
+    VOTING,
+    Candidacy,
+    ElectionAppeal,
+)
 from consult.minutes.permissions import holds_council_office
 from consult.residency.policies import check_rule
 
 
 def election_of(obj):
     """The election an object belongs to (an election, a candidacy), or None."""
-    if isinstance(obj, Candidacy):
+    if isinstance(obj, Candidacy | ElectionAppeal):
         return obj.election
     return obj if hasattr(obj, "nominations_open_at") else None
 
@@ -188,6 +201,28 @@ def has_results(person, obj):
     return election is not None and election.status == RESULTS
 
 
+@predicate()
+def appeal_window_open(person, obj):
+    election = election_of(obj)
+    if election is None or election.status != RESULTS:
+        return Decision("refused", _l("Appeals can be lodged once the results are published."))
+    if utcnow() >= election.appeal_ends_at:
+        return Decision("refused", _l("The appeal window is closed."))
+    return YES
+
+
+@predicate(_l("Only voters and candidates of this election can lodge an appeal."))
+def stood_in_election(person, obj):
+    election = election_of(obj)
+    me = getattr(person, "id", None)
+    return election is not None and any(c.user_id == me for c in election.candidacies)
+
+
+@predicate(_l("This appeal has been decided."))
+def appeal_is_lodged(person, obj):
+    return isinstance(obj, ElectionAppeal) and obj.status == LODGED
+
+
 translator = has_role("translator", reason=_l("Only translators and the candidate can add a translation."))
 
 policies.register("election.view_drafts", organiser)
@@ -208,3 +243,6 @@ policies.register("candidacy.translate", is_signed_in & (is_candidate | translat
 policies.register("candidacy.review", organiser & under_review)
 policies.register("elections.vote", voting_is_open & meets_voter_rule)
 policies.register("election.see_results", has_results)
+policies.register("election.appeal", is_signed_in & is_not_blocked & appeal_window_open
+                  & (stood_in_election | meets_voter_rule_to_support))
+policies.register("election.decide_appeal", organiser & appeal_is_lodged)

@@ -48,6 +48,7 @@ from consult.core import audit
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
 from consult.core.policy import enforce
+from consult.elections.appeals import appeals_of, decide_appeal, lodge_appeal  # noqa: F401 - named here
 from consult.elections.candidacies import (  # noqa: F401 - the services of elections are named here
     PHOTO_MAX_BYTES,
     UPLOAD_AREA,

@@ -19,8 +19,15 @@ from consult.core.rendering import render, submit
 from consult.councils.models import Council
 from consult.elections import bp, queries
 from consult.elections import services as elections
-from consult.elections.forms import CandidacyForm, ElectionForm, ReviewForm, TranslationForm
-from consult.elections.models import Candidacy, Election, ElectionSeat
+from consult.elections.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    CandidacyForm,
+    ElectionForm,
+    ReviewForm,
+    TranslationForm,
+)
+from consult.elections.models import Candidacy, Election, ElectionAppeal, ElectionSeat
 from consult.extensions import db
 
 
@@ -105,7 +112,43 @@ def results(election_id):
     """Elected, substitutes, turnout, the method's rounds and chart, the ballot file."""
     election = _election(election_id)
     require("election.see_results", election)
-    return render("elections/results.html", **queries.results_page(election))
+    return _results_page(election)
+
+
+def _results_page(election, status=200, appeal_form=None, failed=None):
+    appeals = elections.appeals_of(election)
+    decision_forms = {a.id: AppealDecisionForm(prefix=f"appeal-{a.id}", formdata=None) for a in appeals}
+    if failed is not None:
+        decision_forms[failed[0]] = failed[1]
+    return render("elections/results.html", status=status, appeals=appeals, decision_forms=decision_forms,
+                  appeal_form=appeal_form or AppealForm(formdata=None), **queries.results_page(election))
+
+
+@bp.route("/elections/<int:election_id>/appeals", methods=["POST"])
+def appeal(election_id):
+    """A voter or a candidate lodges an appeal against the results, while the appeal window is open."""
+    election = _election(election_id)
+    require("election.appeal", election)
+    form = AppealForm()
+    return submit(form, lambda: elections.lodge_appeal(election, current_user, form.text.data),
+                  success=_("Your appeal is lodged. The organisers decide it and publish their reason."),
+                  done=url_for("elections.results", election_id=election.id, _anchor="appeals"),
+                  page=lambda status: _results_page(election, status=status, appeal_form=form))
+
+
+@bp.route("/appeals/<int:appeal_id>/decide", methods=["POST"])
+def decide_appeal(appeal_id):
+    """The organisers uphold or dismiss an appeal with a public reason."""
+    appeal = get_or_404(ElectionAppeal, appeal_id)
+    election = _election(appeal.election_id)
+    require("election.decide_appeal", appeal)
+    form = AppealDecisionForm(prefix=f"appeal-{appeal.id}")
+    return submit(form, lambda: elections.decide_appeal(appeal, current_user,
+                                                        uphold=form.decision.data == "uphold",
+                                                        reason=form.reason.data),
+                  success=_("The decision on the appeal is published."),
+                  done=url_for("elections.results", election_id=election.id, _anchor="appeals"),
+                  page=lambda status: _results_page(election, status=status, failed=(appeal.id, form)))
 
 
 @bp.route("/elections/<int:election_id>/ballots.blt")

@@ -80,6 +80,7 @@ GET /api/openapi.json                                              ok  ok  ok  o
 GET /api/v1/                                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /api/v1/<name>                                                 ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /api/v1/<name>/<int:ident>                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /appeals/<int:appeal_id>/decide                                in  no  no  no  no  do  no  no  do
 GET /attachments/<int:attachment_id>                               ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /attendance/<int:attendance_id>/<any(arrive,leave):event>     in  no  no  no  no  do  no  no  do
 GET /candidacies/<int:candidacy_id>                                ok  ok  ok  ok  ok  ok  ok  ok  ok
@@ -152,6 +153,7 @@ GET /debates/join                                                  bad bad bad b
 GET /debates/new                                                   in  no  no  no  no  no  ok  no  ok
 POST /debates/new                                                  in  no  no  no  no  no  do  no  do
 GET /elections/<int:election_id>                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /elections/<int:election_id>/appeals                          in  no  no  no  no  no  no  no  no
 GET /elections/<int:election_id>/ballots.blt                       no  no  no  no  no  no  no  no  no
 POST /elections/<int:election_id>/count                            in  no  no  no  no  no  no  no  no
 GET /elections/<int:election_id>/edit                              in  no  no  no  no  ok  no  no  ok

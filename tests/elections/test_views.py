@@ -233,3 +233,51 @@ def test_my_data_lists_candidacies_and_supports_never_a_vote(client, world, call
     mine = export_sections(residents[0])["elections"]
     assert mine["candidacies"][0]["name"] == "Resident 0"
     assert export_sections(residents[1])["elections"]["supported_candidacies"] == [candidacy.id]
+
+
+def test_appeals_are_lodged_in_the_window_and_decided_with_a_public_reason(client, world, called, residents,
+                                                                           make_user, db):
+    from consult.elections.models import ElectionAppeal
+    from consult.votes import services as engine
+
+    candidacies = _ready_to_vote(world, called, residents, db, standing=3)
+    poll = elections.open_voting(called, by=world.secretary)
+    option = {o.target_id: o.id for o in poll.options}
+    for voter, first in zip(residents[:4], (0, 0, 1, 2), strict=True):
+        engine.cast_ballot(poll, voter, [option[candidacies[first].id]])
+    close_voting(called, db)
+    elections.count_and_publish(called, by=world.secretary)
+    make_user("tourist", display_name="Tourist")
+    db.session.commit()
+    client.sign_in("tourist")  # not a resident, not a candidate: refused
+    assert client.post_form(f"/elections/{called.id}/appeals", {"text": "Unfair."}).status_code == 403
+    client.sign_out()
+    client.sign_in("r5")
+    page = client.get(f"/elections/{called.id}/results")
+    assert "Lodge an appeal" in text_of(page)
+    response = client.post_form(f"/elections/{called.id}/appeals", {"text": "  "})
+    assert response.status_code == 422 and count(ElectionAppeal) == 0
+    response = client.post_form(f"/elections/{called.id}/appeals",
+                                {"text": "A polling station opened late."})
+    assert response.status_code == 303 and count(ElectionAppeal) == 1
+    appeal = db.session.scalar(sa.select(ElectionAppeal))
+    assert client.post_form(f"/appeals/{appeal.id}/decide",
+                            {f"appeal-{appeal.id}-decision": "dismiss",
+                             f"appeal-{appeal.id}-reason": "No."}).status_code == 403
+    client.sign_out()
+    client.sign_in("secr")
+    response = client.post_form(f"/appeals/{appeal.id}/decide", {f"appeal-{appeal.id}-decision": "dismiss",
+                                                                 f"appeal-{appeal.id}-reason": ""})
+    assert response.status_code == 422 and "A polling station opened late." in response.get_data(as_text=True)
+    response = client.post_form(f"/appeals/{appeal.id}/decide", {
+        f"appeal-{appeal.id}-decision": "dismiss",
+        f"appeal-{appeal.id}-reason": "It opened on time: the station's log says 8:00."})
+    assert response.status_code == 303
+    client.sign_out()
+    text = text_of(client.get(f"/elections/{called.id}/results"))
+    assert "Dismissed" in text and "log says 8:00" in text and "Resident 5" not in text
+    # the window closes: no more appeals
+    called.appeal_ends_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    client.sign_in("r6")
+    assert client.post_form(f"/elections/{called.id}/appeals", {"text": "Late."}).status_code == 403
