@@ -169,3 +169,15 @@ def test_from_pool_to_panel_without_javascript(client, db, make_user):
     from consult.notifications.models import Notification
 
     assert count(Notification, Notification.event == "lottery_invited") >= SEATS + 1
+
+
+def test_htmx_join_answers_with_the_pool_fragment_and_its_errors(client, db, make_user):
+    setup = make_lottery(make_user)
+    make_user("newbie", verified=True, birth_year=1990)
+    client.sign_in("newbie")
+    answer = client.post_form(f"/lotteries/{setup.lottery.id}/join", {"q3": "made-up"}, htmx=True)
+    assert answer.status_code == 422
+    body = answer.get_data(as_text=True)
+    assert 'id="pool"' in body and "<html" not in body and "field__error" in body
+    answer = client.post_form(f"/lotteries/{setup.lottery.id}/join", {"q3": "a1"}, htmx=True)
+    assert answer.status_code == 204 and answer.headers["HX-Location"] == f"/lotteries/{setup.lottery.id}"
