@@ -54,6 +54,7 @@ from consult.votes import methods
 from consult.votes.casting import choice_summary, spec_for
 from consult.votes.methods import BallotError, decode, encode
 from consult.votes.models import Poll
+from consult.votes.paper_counts import WHOLE_BALLOT_METHODS, counted_channels, takes_paper_ballots
 from consult.votes.paper_models import (
     BATCH_COUNTED,
     BATCH_ENTERING,
@@ -62,18 +63,16 @@ from consult.votes.paper_models import (
     PaperBatch,
     PaperEntry,
 )
+from consult.votes.tallies import ballot_groups, compose_result, participants
 
-#: the methods whose ballots are counted whole (a ranking, a set of approvals), so paper slips are entered one
-#: by one instead of as counts per option
-WHOLE_BALLOT_METHODS = ("ranked_irv", "schulze", "stv", "seq_phragmen", "equal_shares")
+__all__ = ["WHOLE_BALLOT_METHODS", "all_ballot_groups", "batches", "correct_slip", "count_batch",
+           "counted_channels", "describe", "enter_slip", "mismatches", "open_batch", "progress", "read_slip",
+           "takes_paper_ballots"]
+
 #: the most slips one batch may hold
 MAX_SLIPS = 20000
 
 RULE = "votes.enter_paper_ballots"
-
-
-def takes_paper_ballots(poll: Poll) -> bool:
-    return poll.method in WHOLE_BALLOT_METHODS
 
 
 @dataclass
@@ -311,8 +310,6 @@ def count_batch(batch: PaperBatch, by) -> PaperBatch:
     if poll.is_closed:
         _forget_entries(poll)
         if poll.result:
-            from consult.votes.tallies import compose_result, participants
-
             poll.result = compose_result(poll, poll.result["online"], participants(poll))
             db.session.flush()
     return batch
@@ -333,41 +330,9 @@ def _closed(poll, **_):
 signals.poll_closed.connect(_closed)
 
 
-def counted_channels(poll: Poll, spec) -> tuple[list, list[dict], int]:
-    """The counted paper slips of a poll: their ballots as (choice, weight) groups, one channel per station
-    (its slips, blank and invalid, and the method's per-option counts of its valid slips), and how many
-    slips in all."""
-    rows = db.session.execute(
-        sa.select(PaperBatch.id, PaperBatch.station, PaperBallot.kind, PaperBallot.choice, sa.func.count())
-        .join(PaperBallot, PaperBallot.batch_id == PaperBatch.id)
-        .where(PaperBatch.poll_id == poll.id, PaperBatch.status == BATCH_COUNTED)
-        .group_by(PaperBatch.id, PaperBatch.station, PaperBallot.kind, PaperBallot.choice)
-        .order_by(PaperBatch.id)).all()
-    method = methods.get(poll.method)
-    stations: dict[int, dict] = {}
-    all_groups: list = []
-    for batch_id, station, kind, choice, weight in rows:
-        entry = stations.setdefault(batch_id, {"name": station, "ballots": 0, "blank": 0, "invalid": 0,
-                                               "groups": []})
-        entry["ballots"] += weight
-        if kind == "valid":
-            entry["groups"].append((decode(choice), weight))
-        else:
-            entry[kind] += weight
-    channels = []
-    for entry in stations.values():
-        groups = entry.pop("groups")
-        all_groups.extend(groups)
-        channels.append({**entry, "counts": dict(method.tally(groups, spec).get("counts", {})),
-                         "paper_ballots": True})
-    return all_groups, channels, sum(c["ballots"] for c in channels)
-
-
 def all_ballot_groups(poll: Poll) -> list:
     """Every counted ballot of a poll as (choice, weight) groups: the online ballots and the valid slips of
     its counted paper batches (for a ballot file such as BLT, so that a recount sees what the count saw)."""
-    from consult.votes.tallies import ballot_groups
-
     rows = db.session.execute(
         sa.select(PaperBallot.choice, sa.func.count())
         .join(PaperBatch, PaperBatch.id == PaperBallot.batch_id)

@@ -31,7 +31,7 @@ from consult.core.policy import (
 from consult.residency.policies import check_rule
 from consult.votes.models import STATUS_CLOSED, STATUS_DRAFT
 from consult.votes.owners import owner_allows_paper, owner_decision
-from consult.votes.paper_ballots import takes_paper_ballots
+from consult.votes.paper_counts import takes_paper_ballots
 from consult.votes.results import results_visible
 from consult.votes.services import is_within_window
 

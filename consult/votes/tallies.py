@@ -6,8 +6,9 @@ Rules kept here:
   combined with the stored online count (never a recount); every paper change is in the audit log.
 * Only methods whose result is a count per option take paper counts (yes/no/abstain, single, approval), and a
   channel's counts must add up (votes plus blank and invalid ballots).
-* Whole paper ballots (ranked and approval-based methods) entered twice and matched
-  (``consult.votes.paper_ballots``) are counted with the online ballots, one channel per polling station.
+* Whole paper ballots (ranked and approval-based methods) typed twice and matched
+  (``consult.votes.paper_ballots``; ``paper_counts`` reads them) are counted with the online ballots, one
+  channel per polling station.
 * The verdict follows the poll's quorum and majority rule.
 """
 
@@ -26,6 +27,7 @@ from consult.votes.casting import spec_for
 from consult.votes.methods import decode
 from consult.votes.models import Ballot, PaperTally, Participation, Poll
 from consult.votes.owners import owner
+from consult.votes.paper_counts import counted_channels, takes_paper_ballots
 
 
 def ballot_groups(poll: Poll):
@@ -69,8 +71,6 @@ def eligible_count(poll: Poll) -> int | None:
 
 def compose_result(poll: Poll, online: dict, voters: int) -> dict:
     """The stored result: the online count, the paper channels, their combination, turnout and verdict."""
-    from consult.votes import paper_ballots as paper_ballots_module
-
     spec = spec_for(poll)
     method = methods.get(poll.method)
     tallies = db.session.scalars(sa.select(PaperTally).where(PaperTally.poll_id == poll.id)
@@ -94,8 +94,8 @@ def compose_result(poll: Poll, online: dict, voters: int) -> dict:
         else:
             tally["winners"] = methods.top(combined, spec)
         tally["ballots"] = online["ballots"] + sum(t.ballots - t.blank - t.invalid for t in tallies)
-    if paper_ballots_module.takes_paper_ballots(poll):  # whole paper ballots entered twice, per station
-        groups, stations, slips = paper_ballots_module.counted_channels(poll, spec)
+    if takes_paper_ballots(poll):  # whole paper ballots typed twice, one channel per polling station
+        groups, stations, slips = counted_channels(poll, spec)
         if stations:
             tally = method.tally(ballot_groups(poll) + groups, spec)
             channels.extend(stations)
