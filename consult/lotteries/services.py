@@ -227,7 +227,7 @@ def set_quotas(lottery: Lottery, quotas: dict[int, tuple[int | None, int | None]
                     "and at most the number of seats.",
                     value=value_name(value),
                 ),
-                field=f"q{value.id}",
+                field=f"min_{value.id}",
             )
         value.min_seats, value.max_seats = low, high
     for category in lottery.categories:
@@ -612,14 +612,16 @@ def seats_to_replace(lottery: Lottery) -> int:
 
 
 def request_replacement(lottery: Lottery, by=None) -> int:
-    """Queue the draw of the replacements (:func:`run_replacement`); returns the seats to fill."""
-    if lottery.status != DRAWN:
-        raise Conflict(_l("This can be done only after the draw and before the panel is seated."))
-    seats = seats_to_replace(lottery)
-    if seats == 0:
-        raise DomainError(_l("Nobody has declined: there is no seat to fill again."))
+    """Queue the draw of the replacements (:func:`run_replacement`) once some panel can fill the seats with
+    the quotas less the panelists kept; returns the seats to fill."""
+    plan = _replacement(lottery)
+    request = plan["request"]
+    problem = drawing.feasible(request["categories"], request["pool"], request["seats"])
+    if problem is not None:
+        raise DomainError(_l("No volunteer left in the pool can fill these seats within the quotas. Seat the "
+                             "panel as it is, with fewer members. (%(detail)s)", detail=problem[:300]))
     run_replacement.enqueue(lottery.id, getattr(by, "id", None))
-    return seats
+    return plan["seats"]
 
 
 @tasks.task("lotteries.replace", retries=2, retry_delay=30, short_write=True)
@@ -631,8 +633,9 @@ def run_replacement(lottery_id: int, actor_id: int | None = None) -> None:
     replace(lottery, by=_actor(actor_id))
 
 
-def replace(lottery: Lottery, by=None) -> list[Volunteer]:
-    """Draw the seats of those who declined among the volunteers never drawn, quotas less those kept."""
+def _replacement(lottery: Lottery) -> dict:
+    """What the next replacement draws: its number, seed, seats, the rows excluded (drawn before) and kept
+    (drawn and not declined), and the request for the draw (pool less the excluded, quotas less the kept)."""
     if lottery.status != DRAWN:
         raise Conflict(_l("This can be done only after the draw and before the panel is seated."))
     seats = seats_to_replace(lottery)
@@ -642,14 +645,22 @@ def replace(lottery: Lottery, by=None) -> list[Volunteer]:
     declined = {r.row_id for r in panel_rows(lottery) if r.reply == DECLINED}
     kept = sorted(row_id for row_id in drawn if row_id not in declined)
     number = len(lottery.draws)
-    seed = drawing.replacement_seed(lottery.seed, number)
     data = lottery.draw_input
     excluded = sorted(drawn)
     pool = [row for row in data["pool"] if row["id"] not in set(excluded)]
     if len(pool) < seats:
         raise DomainError(_l("Every volunteer of the pool has been drawn: no one is left to invite."))
     categories = drawing.quotas_less(data["categories"], data["pool"], kept)
-    result = _run({"categories": categories, "pool": pool, "seats": seats, "seed": seed})
+    seed = drawing.replacement_seed(lottery.seed, number)
+    return {"number": number, "seats": seats, "seed": seed, "excluded": excluded, "kept": kept,
+            "request": {"categories": categories, "pool": pool, "seats": seats, "seed": seed}}
+
+
+def replace(lottery: Lottery, by=None) -> list[Volunteer]:
+    """Draw the seats of those who declined among the volunteers never drawn, quotas less those kept."""
+    plan = _replacement(lottery)
+    number, seats, seed, excluded, kept = (plan[k] for k in ("number", "seats", "seed", "excluded", "kept"))
+    result = _run(plan["request"])
     lottery.draws = [
         *lottery.draws,
         {
@@ -668,6 +679,15 @@ def replace(lottery: Lottery, by=None) -> list[Volunteer]:
     return rows
 
 
+def _can_replace(lottery: Lottery) -> bool:
+    """Some volunteers never drawn can fill the declined seats within the quotas."""
+    try:
+        request = _replacement(lottery)["request"]
+    except DomainError:
+        return False
+    return drawing.feasible(request["categories"], request["pool"], request["seats"]) is None
+
+
 def seat(lottery: Lottery, by=None) -> list[Volunteer]:
     """Seat the panel (every invitation answered, no declined seat left to fill), then drop what is no longer
     needed: the rows of volunteers not on the panel, and the panelists' answers."""
@@ -676,7 +696,7 @@ def seat(lottery: Lottery, by=None) -> list[Volunteer]:
     rows = panel_rows(lottery)
     if any(r.reply is None for r in rows):
         raise DomainError(_l("Some of the drawn have not replied yet."))
-    if seats_to_replace(lottery):
+    if seats_to_replace(lottery) and _can_replace(lottery):
         raise DomainError(_l("Some seats were declined: draw their replacements first."))
     panel = [r for r in rows if r.reply == ACCEPTED]
     db.session.execute(

@@ -280,3 +280,20 @@ def test_the_revealed_value_is_kept_and_the_draw_runs_as_a_task(setup):
     _db.session.refresh(lottery)
     assert lottery.status == "drawn" and len(lottery.draws[0]["selected"]) == SEATS
     assert lottery.draws[0]["seed"] == seed
+
+
+def test_a_panel_is_seated_with_fewer_members_when_nobody_left_can_fill_a_seat(db, make_user):
+    from tests.lotteries.fixtures import VOLUNTEERS
+
+    pool = [VOLUNTEERS[i] for i in (0, 1, 4, 5)]  # as many as the seats: everyone is drawn
+    setup = make_lottery(make_user, volunteers=pool)
+    lottery = setup.lottery
+    services.close_pool(lottery)
+    drawn = services.draw(lottery, "1")
+    by_id = {p.id: p for p in setup.people}
+    services.reply(lottery, by_id[drawn[0].user_id], accept=False)
+    for row in drawn[1:]:
+        services.reply(lottery, by_id[row.user_id], accept=True)
+    with pytest.raises(DomainError):
+        services.request_replacement(lottery)
+    assert len(services.seat(lottery)) == SEATS - 1
