@@ -2,15 +2,19 @@
 (pool closed, the draw done from a published value, acceptances, one replacement, the panel seated), and the
 Council of Cultures' two co-opted places, whose pool is open.
 
-The 300 volunteers are fictional verified residents made in bulk (no password: they cannot sign in). The draw
-runs once per machine: its result depends on its input alone, and is kept in a temporary folder
-(``services.draw_cache``).
+The 300 volunteers are fictional verified residents made in bulk (no password: they cannot sign in). A draw's
+result depends on its input alone (and the library's version): the demo's two draws are kept in
+``lottery_draws.json`` beside this file, by the digest of their input, so that loading the demo does not run
+the solver for half a minute; with another version of the library the keys differ and the draws run (then kept
+in a temporary folder, ``services.draw_cache``). ``flask lotteries redraw`` re-runs them from the open data.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import timedelta
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -215,8 +219,14 @@ def _council_places() -> None:
         services.join(lottery, _person(username), {})
 
 
+#: the demo's draws, by the digest of their input (see the module's docstring)
+KEPT_DRAWS = Path(__file__).with_name("lottery_draws.json")
+
+
 def load() -> None:
     rng = random.Random(2026)
+    if KEPT_DRAWS.is_file():
+        services.keep_results(json.loads(KEPT_DRAWS.read_text()))
     services.draw_cache = services.default_draw_cache()
     try:
         _council_places()

@@ -500,6 +500,11 @@ _results: dict[str, dict] = {}
 draw_cache: Path | None = None
 
 
+def keep_results(results: dict[str, dict]) -> None:
+    """Results of draws already run elsewhere (``{input digest: result}``, as :func:`_run` keys them)."""
+    _results.update(results)
+
+
 def default_draw_cache() -> Path:
     return Path(tempfile.gettempdir()) / "consult-lottery-draws"
 
