@@ -66,8 +66,8 @@ from consult.votes.paper_models import (
 from consult.votes.tallies import ballot_groups, compose_result, participants
 
 __all__ = ["WHOLE_BALLOT_METHODS", "all_ballot_groups", "batches", "correct_slip", "count_batch",
-           "counted_channels", "describe", "enter_slip", "mismatches", "open_batch", "progress", "read_slip",
-           "takes_paper_ballots"]
+           "counted_channels", "describe", "enter_slip", "mismatches", "open_batch", "progress",
+           "read_numbers", "read_slip", "takes_paper_ballots"]
 
 #: the most slips one batch may hold
 MAX_SLIPS = 20000
@@ -147,6 +147,19 @@ def read_slip(poll: Poll, kind: str, raw) -> tuple[str, str | None]:
         return kind, encode(methods.get(poll.method).validate(raw, spec_for(poll)))
     except BallotError as err:
         raise DomainError(err.message) from None
+
+
+def read_numbers(poll: Poll, text: str) -> list[int]:
+    """Quick entry: the options' numbers on the ballot paper (1 for the first listed), in the slip's order
+    (a ranking) or in any order (approvals), as the option ids the method reads."""
+    ids = [o.id for o in poll.options]
+    chosen = []
+    for part in (text or "").replace(",", " ").split():
+        if not (part.isascii() and part.isdigit()) or not 1 <= int(part) <= len(ids):
+            raise DomainError(_l("Type the numbers of the options on the ballot paper, from 1 to %(most)s, "
+                                 "separated by spaces.", most=len(ids)), field="numbers")
+        chosen.append(ids[int(part) - 1])
+    return chosen
 
 
 def _takes_paper(poll: Poll) -> None:

@@ -77,7 +77,6 @@ def paper_slip(paper_batch_id: int):
     answer is a redirect to the form."""
     batch = _load_batch(paper_batch_id)
     form = SlipForm()
-    raw = methods.get(batch.poll.method).parse_form(request.form, spec_for(batch.poll))
 
     def entered(state: paper.SlipState):
         if wants_fragment():
@@ -85,13 +84,20 @@ def paper_slip(paper_batch_id: int):
                                                                      saved=state))
         return url_for("votes.paper_batch", paper_batch_id=batch.id)
 
-    return submit(form, lambda: paper.enter_slip(batch, slip=form.slip.data, kind=form.kind.data, raw=raw,
-                                                 by=current_user),
+    return submit(form, lambda: paper.enter_slip(batch, slip=form.slip.data, kind=form.kind.data,
+                                                 raw=_raw(batch, form), by=current_user),
                   success=lambda state: None if wants_fragment() else _message(state), done=entered,
                   page=lambda status: render("votes/paper/batch.html", "votes/paper/_entry.html",
                                              status=status,
                                              **_entry_context(batch, form, raw=request.form)),
                   status=_status)
+
+
+def _raw(batch: PaperBatch, form: SlipForm):
+    """What the slip says as typed: the quick entry's numbers, or else the method's own inputs."""
+    if form.numbers.data:
+        return paper.read_numbers(batch.poll, form.numbers.data)
+    return methods.get(batch.poll.method).parse_form(request.form, spec_for(batch.poll))
 
 
 def _status(refusal) -> int:
@@ -126,9 +132,8 @@ def paper_correct(paper_batch_id: int):
     """Correct one's own copy of a slip after checking the paper (audited)."""
     batch = _load_batch(paper_batch_id)
     form = CorrectForm()
-    raw = methods.get(batch.poll.method).parse_form(request.form, spec_for(batch.poll))
-    return submit(form, lambda: paper.correct_slip(batch, slip=form.slip.data, kind=form.kind.data, raw=raw,
-                                                   by=current_user),
+    return submit(form, lambda: paper.correct_slip(batch, slip=form.slip.data, kind=form.kind.data,
+                                                   raw=_raw(batch, form), by=current_user),
                   success=_message, done=url_for("votes.paper_mismatches", paper_batch_id=batch.id),
                   page=lambda status: _mismatch_page(batch, form, status, raw=request.form), status=_status)
 

@@ -295,3 +295,24 @@ def test_an_owned_poll_takes_paper_ballots_until_it_is_closed(db, make_poll, reg
         paper.open_batch(poll, station="Hill", slips=1, by=a)
     with pytest.raises(Conflict):
         paper.count_batch(batch, a)
+
+
+def test_quick_entry_by_the_numbers_on_the_ballot_paper(client, db, make_poll, registrars):
+    a, _b = registrars
+    poll = make_poll("ranked_irv")
+    x, y, z = _ids(poll)
+    assert paper.read_numbers(poll, "3 1") == [z, x] and paper.read_numbers(poll, "2,3") == [y, z]
+    for wrong in ("4", "0", "one", "²"):
+        with pytest.raises(DomainError):
+            paper.read_numbers(poll, wrong)
+    batch = paper.open_batch(poll, station="Port", slips=2, by=a)
+    db.session.commit()
+    client.sign_in(a.username)
+    answer = client.post_form(f"/paper-batches/{batch.id}/slips", {"slip": "1", "kind": "valid",
+                                                                   "numbers": "3 1", f"rank-{y}": "1"})
+    assert answer.status_code == 303  # the numbers win over the list
+    entry = db.session.scalar(sa.select(PaperEntry))
+    assert entry.choice == f"[{z},{x}]"
+    answer = client.post_form(f"/paper-batches/{batch.id}/slips",
+                              {"slip": "2", "kind": "valid", "numbers": "9"})
+    assert answer.status_code == 422 and "from 1 to 3" in text_of(answer) and count(PaperEntry) == 1
