@@ -73,9 +73,11 @@ def council_elections(slug):
 
 @bp.route("/elections/<int:election_id>")
 def show(election_id):
-    """The election: the call, its calendar and phase, the tie seed, the candidates."""
+    """The election: the call, its calendar and phase, the tie seed, the candidates (htmx: the list of
+    candidates)."""
     election = _election(election_id)
-    return render("elections/show.html", **queries.election_page(election, current_user))
+    return render("elections/show.html", "elections/_candidates.html",
+                  **queries.election_page(election, current_user))
 
 
 @bp.route("/candidacies/<int:candidacy_id>")

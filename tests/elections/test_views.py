@@ -281,3 +281,14 @@ def test_appeals_are_lodged_in_the_window_and_decided_with_a_public_reason(clien
     db.session.commit()
     client.sign_in("r6")
     assert client.post_form(f"/elections/{called.id}/appeals", {"text": "Late."}).status_code == 403
+
+
+def test_election_page_full_and_its_candidate_list_for_htmx(client, world, called, residents, db):
+    stand(called, residents[0])
+    db.session.commit()
+    page = client.get(f"/elections/{called.id}")
+    assert page.status_code == 200 and "<html" in page.get_data(as_text=True)
+    fragment = client.get(f"/elections/{called.id}", headers={"HX-Request": "true"})
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and "<html" not in html and 'id="candidates"' in html
+    assert "Resident 0" in html
