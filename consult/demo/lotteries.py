@@ -6,7 +6,7 @@ The 300 volunteers are fictional verified residents made in bulk (no password: t
 result depends on its input alone (and the library's version): the demo's two draws are kept in
 ``lottery_draws.json`` beside this file, by the digest of their input, so that loading the demo does not run
 the solver for half a minute; with another version of the library the keys differ and the draws run (then kept
-in a temporary folder, ``services.draw_cache``). ``flask lotteries redraw`` re-runs them from the open data.
+in a temporary folder, ``drawing.draw_cache``). ``flask lotteries redraw`` re-runs them from the open data.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from consult.accounts.models import User
 from consult.core.models import utcnow
 from consult.extensions import db
-from consult.lotteries import services
+from consult.lotteries import creation, drawing, invitations, pools, replacing, seating
 from consult.lotteries.models import CUSTOM, NOT_GIVEN, Volunteer
 from consult.residency.models import District, ResidentStatus
 
@@ -117,7 +117,7 @@ def _welcome_panel(rng: random.Random) -> None:
     debate = _debate()
     organiser = _person("moderator")
     now = utcnow()
-    lottery = services.create_lottery(
+    lottery = creation.create_lottery(
         title="Citizens' panel of the welcome debate",
         owner_type="debate",
         owner_id=debate.id,
@@ -135,7 +135,7 @@ def _welcome_panel(rng: random.Random) -> None:
         ),
         by=organiser,
     )
-    services.add_category(
+    creation.add_category(
         lottery, name=LENGTH_QUESTION, reason=LENGTH_REASON, values=LENGTH_ANSWERS, by=organiser
     )
     quotas = {}
@@ -149,7 +149,7 @@ def _welcome_panel(rng: random.Random) -> None:
                 quotas[value.id] = (2, 8) if value.age_from == 65 else (4, 9)
             else:
                 quotas[value.id] = (5, 12)
-    services.set_quotas(lottery, quotas, by=organiser)
+    creation.set_quotas(lottery, quotas, by=organiser)
 
     people = _volunteers(rng)
     codes = {d.id: d.code for d in db.session.scalars(sa.select(District))}
@@ -184,16 +184,16 @@ def _welcome_panel(rng: random.Random) -> None:
     db.session.execute(sa.insert(Volunteer), rows)
     db.session.flush()
 
-    services.close_pool(lottery, by=organiser)
-    drawn = services.draw(lottery, REVEALED, by=organiser)
+    pools.close_pool(lottery, by=organiser)
+    drawn = drawing.draw(lottery, REVEALED, by=organiser)
     by_id = {
         u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_([r.user_id for r in drawn])))
     }
     for number, row in enumerate(sorted(drawn, key=lambda r: r.row_id)):
-        services.reply(lottery, by_id[row.user_id], accept=number != 5)
-    for row in services.replace(lottery, by=organiser):
-        services.reply(lottery, db.session.get(User, row.user_id), accept=True)
-    services.seat(lottery, by=organiser)
+        invitations.reply(lottery, by_id[row.user_id], accept=number != 5)
+    for row in replacing.replace(lottery, by=organiser):
+        invitations.reply(lottery, db.session.get(User, row.user_id), accept=True)
+    seating.seat(lottery, by=organiser)
 
 
 def _council_places() -> None:
@@ -202,7 +202,7 @@ def _council_places() -> None:
     council = db.session.scalar(sa.select(Council).order_by(Council.id).limit(1))
     secretary = _person("secretary")
     now = utcnow()
-    lottery = services.create_lottery(
+    lottery = creation.create_lottery(
         title="Two co-opted places on the Council of Cultures",
         owner_type="council",
         owner_id=council.id,
@@ -216,7 +216,7 @@ def _council_places() -> None:
         by=secretary,
     )
     for username in ("member", "observer"):
-        services.join(lottery, _person(username), {})
+        pools.join(lottery, _person(username), {})
 
 
 #: the demo's draws, by the digest of their input (see the module's docstring)
@@ -226,11 +226,11 @@ KEPT_DRAWS = Path(__file__).with_name("lottery_draws.json")
 def load() -> None:
     rng = random.Random(2026)
     if KEPT_DRAWS.is_file():
-        services.keep_results(json.loads(KEPT_DRAWS.read_text()))
-    services.draw_cache = services.default_draw_cache()
+        drawing.keep_results(json.loads(KEPT_DRAWS.read_text()))
+    drawing.draw_cache = drawing.default_draw_cache()
     try:
         _council_places()
         _welcome_panel(rng)
     finally:
-        services.draw_cache = None
+        drawing.draw_cache = None
     db.session.flush()

@@ -15,7 +15,7 @@ from consult.core.models import get_or_404 as _get_or_404
 from consult.core.policy import can, require
 from consult.core.rendering import render, submit
 from consult.extensions import db
-from consult.lotteries import bp, services
+from consult.lotteries import bp, creation, drawing, invitations, pools, replacing, seating
 from consult.lotteries.forms import CategoryForm, DrawForm, LotteryForm, ReplyForm, join_form, quota_form
 from consult.lotteries.models import ACCEPTED, DECLINED, OWNER_TYPES, Lottery
 from consult.lotteries.policies import OwnerRef, forget_rows, volunteer_of
@@ -79,7 +79,7 @@ def create(owner_type, owner_id):
     form.eligibility_rule_id.choices = _rules()
     return submit(
         form,
-        lambda: services.create_lottery(
+        lambda: creation.create_lottery(
             title=form.title.data,
             description=form.description.data or "",
             owner_type=owner_type,
@@ -106,9 +106,9 @@ def _show(lottery, status=200, **forms):
     forms.setdefault("join_form", join_form(lottery) if lottery.status == "open" else None)
     forms.setdefault("reply_form", ReplyForm())
     owner_name, owner_url = owner_link(lottery.owner_type, lottery.owner_id)
-    panel = services.panel_rows(lottery) if lottery.status in ("drawn", "final") else []
+    panel = invitations.panel_rows(lottery) if lottery.status in ("drawn", "final") else []
     counts = (
-        services.pool_counts(lottery) if lottery.status != "open" or can("lottery.see_pool", lottery) else {}
+        pools.pool_counts(lottery) if lottery.status != "open" or can("lottery.see_pool", lottery) else {}
     )
     return render(
         "lotteries/show.html",
@@ -119,10 +119,11 @@ def _show(lottery, status=200, **forms):
         owner_name=owner_name,
         owner_url=owner_url,
         panel=panel,
-        drawn_counts=services.panel_counts(lottery, panel),
+        drawn_counts=invitations.panel_counts(lottery, panel),
         counts=counts,
-        pool_size=len(lottery.draw_input["pool"]) if lottery.draw_input else services.pool_size(lottery),
-        services=services,
+        pool_size=len(lottery.draw_input["pool"]) if lottery.draw_input else pools.pool_size(lottery),
+        category_name=creation.category_name,
+        value_name=creation.value_name,
         ACCEPTED=ACCEPTED,
         DECLINED=DECLINED,
         **forms,
@@ -146,7 +147,7 @@ def join(lottery_id):
     given = {name: field.data for name, field in form._fields.items() if name.startswith("q")}
 
     def action():
-        row = services.join(lottery, current_user, given)
+        row = pools.join(lottery, current_user, given)
         forget_rows()
         return row
 
@@ -166,7 +167,7 @@ def leave(lottery_id):
     require("lottery.leave", lottery)
     return submit(
         None,
-        lambda: services.leave(lottery, current_user),
+        lambda: pools.leave(lottery, current_user),
         success=_("You left the pool. Nothing of your answers is kept."),
         done=url_for("lotteries.show", lottery_id=lottery.id),
     )
@@ -180,7 +181,7 @@ def reply(lottery_id):
     form = ReplyForm()
     return submit(
         form,
-        lambda: services.reply(lottery, current_user, form.answer.data == "accept"),
+        lambda: invitations.reply(lottery, current_user, form.answer.data == "accept"),
         success=lambda row: (
             _("Thank you: you accepted the seat.")
             if row.reply == ACCEPTED
@@ -196,7 +197,7 @@ def _manage(lottery, status=200, **forms):
     forms.setdefault("category_form", CategoryForm())
     forms.setdefault("draw_form", DrawForm())
     owner_name, owner_url = owner_link(lottery.owner_type, lottery.owner_id)
-    panel = services.panel_rows(lottery) if lottery.status in ("drawn", "final") else []
+    panel = invitations.panel_rows(lottery) if lottery.status in ("drawn", "final") else []
     return render(
         "lotteries/manage.html",
         "lotteries/_manage_state.html",
@@ -204,12 +205,13 @@ def _manage(lottery, status=200, **forms):
         status=status,
         owner_name=owner_name,
         owner_url=owner_url,
-        counts=services.pool_counts(lottery),
-        pool_size=len(lottery.draw_input["pool"]) if lottery.draw_input else services.pool_size(lottery),
+        counts=pools.pool_counts(lottery),
+        pool_size=len(lottery.draw_input["pool"]) if lottery.draw_input else pools.pool_size(lottery),
         panel=panel,
-        drawn_counts=services.panel_counts(lottery, panel),
-        services=services,
-        to_replace=services.seats_to_replace(lottery) if lottery.status == "drawn" else 0,
+        drawn_counts=invitations.panel_counts(lottery, panel),
+        category_name=creation.category_name,
+        value_name=creation.value_name,
+        to_replace=invitations.seats_to_replace(lottery) if lottery.status == "drawn" else 0,
         ACCEPTED=ACCEPTED,
         DECLINED=DECLINED,
         **forms,
@@ -235,7 +237,7 @@ def quotas(lottery_id):
         for category in lottery.categories:
             for value in category.values:
                 values[value.id] = (form[f"min_{value.id}"].data, form[f"max_{value.id}"].data)
-        return services.set_quotas(lottery, values, by=current_user)
+        return creation.set_quotas(lottery, values, by=current_user)
 
     return submit(
         form,
@@ -253,7 +255,7 @@ def add_category(lottery_id):
     form = CategoryForm()
     return submit(
         form,
-        lambda: services.add_category(
+        lambda: creation.add_category(
             lottery,
             name=form.name.data,
             reason=form.reason.data,
@@ -273,7 +275,7 @@ def close(lottery_id):
     require("lottery.close_pool", lottery)
     return submit(
         None,
-        lambda: services.close_pool(lottery, by=current_user),
+        lambda: pools.close_pool(lottery, by=current_user),
         success=_("The pool is closed and its digest is published."),
         done=url_for("lotteries.manage", lottery_id=lottery.id),
     )
@@ -287,7 +289,7 @@ def draw(lottery_id):
     form = DrawForm()
     return submit(
         form,
-        lambda: services.reveal(lottery, form.revealed_value.data, by=current_user),
+        lambda: drawing.reveal(lottery, form.revealed_value.data, by=current_user),
         success=_("The value is recorded. The panel is being drawn; the drawn volunteers are invited as soon "
                   "as it is done."),
         done=url_for("lotteries.manage", lottery_id=lottery.id),
@@ -302,7 +304,7 @@ def replace(lottery_id):
     require("lottery.invite", lottery)
     return submit(
         None,
-        lambda: services.request_replacement(lottery, by=current_user),
+        lambda: replacing.request_replacement(lottery, by=current_user),
         success=_("The replacements are being drawn; they are invited as soon as it is done."),
         done=url_for("lotteries.manage", lottery_id=lottery.id),
     )
@@ -315,7 +317,7 @@ def seat(lottery_id):
     require("lottery.seat", lottery)
     return submit(
         None,
-        lambda: services.seat(lottery, by=current_user),
+        lambda: seating.seat(lottery, by=current_user),
         success=_("The panel is seated."),
         done=url_for("lotteries.show", lottery_id=lottery.id),
     )

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from consult.core.models import utcnow
 from consult.extensions import db as _db
-from consult.lotteries import services
+from consult.lotteries import invitations, pools
 from consult.lotteries.models import Lottery, Volunteer
 from consult.residency.models import District
 from tests.browser.conftest import axe_check, sign_in
@@ -77,7 +77,7 @@ def test_a_lottery_from_pool_to_panel(live_server, new_context, scene):
     expect(without_js.locator("#alerts")).to_contain_text("You are in the pool")
     lottery = _lottery()
     for person in residents[2:]:
-        services.join(lottery, person, {})
+        pools.join(lottery, person, {})
     _db.session.commit()
 
     organiser.goto(f"{base}/lotteries/{lottery.id}/manage")
@@ -108,7 +108,7 @@ def test_a_lottery_from_pool_to_panel(live_server, new_context, scene):
     acceptor.goto(f"{base}/lotteries/{lottery.id}")
     acceptor.get_by_role("button", name="I accept the seat").click()
     expect(acceptor.locator("#alerts")).to_contain_text("you accepted the seat")
-    services.reply(_lottery(), drawn[2].user, accept=True)
+    invitations.reply(_lottery(), drawn[2].user, accept=True)
     _db.session.commit()
 
     organiser.goto(f"{base}/lotteries/{lottery.id}/manage")
@@ -117,7 +117,7 @@ def test_a_lottery_from_pool_to_panel(live_server, new_context, scene):
     expect(organiser.locator("#step")).to_contain_text("replacement 1")
     _db.session.rollback()
     replacement = _db.session.scalar(sa.select(Volunteer).where(Volunteer.draw_number == 1))
-    services.reply(_lottery(), replacement.user, accept=True)
+    invitations.reply(_lottery(), replacement.user, accept=True)
     _db.session.commit()
     organiser.reload()
     organiser.get_by_role("button", name="Seat the panel").click()

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from consult.core.models import utcnow
 from consult.extensions import db as _db
-from consult.lotteries import services
+from consult.lotteries import creation, pools
 from consult.residency.models import District
 
 #: (district, birth year, answer to the question) of each volunteer
@@ -40,7 +40,7 @@ def make_lottery(make_user, *, volunteers=VOLUNTEERS, seats=SEATS, commitment=No
     organiser = make_user("organiser", display_name="Organiser")
     accounts.grant_role(organiser, "moderator", scope_type=owner[0], scope_id=owner[1])
     now = utcnow()
-    lottery = services.create_lottery(
+    lottery = creation.create_lottery(
         title="Citizens' panel",
         owner_type=owner[0],
         owner_id=owner[1],
@@ -52,7 +52,7 @@ def make_lottery(make_user, *, volunteers=VOLUNTEERS, seats=SEATS, commitment=No
         commitment=commitment,
         by=organiser,
     )
-    services.add_category(
+    creation.add_category(
         lottery,
         name="How long have you lived in the city?",
         reason="Newcomers too.",
@@ -66,7 +66,7 @@ def make_lottery(make_user, *, volunteers=VOLUNTEERS, seats=SEATS, commitment=No
         values[("q3", "a1")].id: (1, seats),
         values[("q3", "a2")].id: (1, seats),
     }
-    services.set_quotas(lottery, quotas, by=organiser)
+    creation.set_quotas(lottery, quotas, by=organiser)
     _db.session.commit()
     people = []
     for number, (district, birth_year, answer) in enumerate(volunteers):
@@ -77,7 +77,7 @@ def make_lottery(make_user, *, volunteers=VOLUNTEERS, seats=SEATS, commitment=No
             birth_year=birth_year,
             district_id=districts[district].id,
         )
-        services.join(lottery, person, {"q3": answer})
+        pools.join(lottery, person, {"q3": answer})
         people.append(person)
     _db.session.commit()
     return SimpleNamespace(lottery=lottery, organiser=organiser, people=people, districts=districts)

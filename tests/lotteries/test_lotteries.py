@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.policy import policies
 from consult.extensions import db as _db
-from consult.lotteries import draw as drawing
-from consult.lotteries import services
+from consult.lotteries import creation, drawing, invitations, pools, replacing, seating
+from consult.lotteries import draw as sortition
 from consult.lotteries.models import DECLINED, Volunteer
 from tests.lotteries.fixtures import SEATS, make_lottery
 
@@ -50,30 +50,30 @@ def test_district_and_age_come_from_the_residence_record_and_questions_are_optio
 def test_join_twice_is_a_conflict_and_leaving_deletes_the_row(setup):
     person = setup.people[0]
     with pytest.raises(Conflict):
-        services.join(setup.lottery, person, {})
-    services.leave(setup.lottery, person)
-    assert services.pool_size(setup.lottery) == len(setup.people) - 1
+        pools.join(setup.lottery, person, {})
+    pools.leave(setup.lottery, person)
+    assert pools.pool_size(setup.lottery) == len(setup.people) - 1
 
 
 def test_unverified_people_cannot_join(setup, make_user):
     stranger = make_user("stranger")
     with pytest.raises(NotAllowed):
-        services.join(setup.lottery, stranger, {})
+        pools.join(setup.lottery, stranger, {})
 
 
 def test_quotas_are_checked(setup):
     value = setup.lottery.categories[0].values[0]
     with pytest.raises(DomainError):
-        services.set_quotas(setup.lottery, {value.id: (3, 2)})
+        creation.set_quotas(setup.lottery, {value.id: (3, 2)})
     with pytest.raises(DomainError):
-        services.set_quotas(setup.lottery, {value.id: (0, SEATS + 1)})
+        creation.set_quotas(setup.lottery, {value.id: (0, SEATS + 1)})
     north, south = setup.lottery.categories[0].values[:2]
     with pytest.raises(DomainError):  # minimums beyond the seats
-        services.set_quotas(setup.lottery, {north.id: (3, 4), south.id: (3, 4)})
+        creation.set_quotas(setup.lottery, {north.id: (3, 4), south.id: (3, 4)})
 
 
 def test_closing_publishes_the_anonymised_pool_and_its_digest(setup):
-    digest = services.close_pool(setup.lottery, by=setup.organiser)
+    digest = pools.close_pool(setup.lottery, by=setup.organiser)
     data = setup.lottery.draw_input
     assert (
         digest
@@ -86,14 +86,14 @@ def test_closing_publishes_the_anonymised_pool_and_its_digest(setup):
     text = json.dumps(data)
     assert "Volunteer" not in text and "volunteer" not in text  # no names, no usernames
     with pytest.raises(Conflict):  # nobody joins or leaves a closed pool, quotas are frozen
-        services.leave(setup.lottery, setup.people[0])
+        pools.leave(setup.lottery, setup.people[0])
     with pytest.raises(Conflict):
-        services.set_quotas(setup.lottery, {})
+        creation.set_quotas(setup.lottery, {})
 
 
 def test_draw_meets_the_quotas_and_reports_probabilities_in_aggregate(setup):
-    services.close_pool(setup.lottery)
-    drawn = services.draw(setup.lottery, " 7 12 33 41 ")
+    pools.close_pool(setup.lottery)
+    drawn = drawing.draw(setup.lottery, " 7 12 33 41 ")
     lottery = setup.lottery
     assert lottery.revealed_value == "7 12 33 41"
     assert lottery.seed == hashlib.sha256((lottery.pool_digest + "7 12 33 41").encode()).hexdigest()
@@ -105,15 +105,15 @@ def test_draw_meets_the_quotas_and_reports_probabilities_in_aggregate(setup):
 
 
 def test_the_draw_is_the_same_from_the_same_seed_and_another_from_another(setup):
-    services.close_pool(setup.lottery)
+    pools.close_pool(setup.lottery)
     data = setup.lottery.draw_input
     request = {"categories": data["categories"], "pool": data["pool"], "seats": SEATS}
-    one = drawing.run({**request, "seed": drawing.seed_of(setup.lottery.pool_digest, "1 2 3")})
-    again = drawing.run({**request, "seed": drawing.seed_of(setup.lottery.pool_digest, "1 2 3")})
+    one = sortition.run({**request, "seed": sortition.seed_of(setup.lottery.pool_digest, "1 2 3")})
+    again = sortition.run({**request, "seed": sortition.seed_of(setup.lottery.pool_digest, "1 2 3")})
     assert one == again
     digest = setup.lottery.pool_digest
     others = {
-        tuple(drawing.run({**request, "seed": drawing.seed_of(digest, v)})["selected"])
+        tuple(sortition.run({**request, "seed": sortition.seed_of(digest, v)})["selected"])
         for v in ("4 5 6", "7 8 9", "10 11 12")
     }
     assert len(others | {tuple(one["selected"])}) > 1
@@ -122,10 +122,10 @@ def test_the_draw_is_the_same_from_the_same_seed_and_another_from_another(setup)
 def test_a_committed_value_must_match(db, make_user):
     value = "my secret 4242"
     setup = make_lottery(make_user, commitment=hashlib.sha256(value.encode()).hexdigest())
-    services.close_pool(setup.lottery)
+    pools.close_pool(setup.lottery)
     with pytest.raises(DomainError):
-        services.draw(setup.lottery, "another value")
-    services.draw(setup.lottery, value)
+        drawing.draw(setup.lottery, "another value")
+    drawing.draw(setup.lottery, value)
     assert setup.lottery.status == "drawn"
 
 
@@ -137,19 +137,19 @@ def _row(lottery, user):
 
 def test_replies_replacement_keeps_quotas_and_seating_drops_data(setup):
     lottery = setup.lottery
-    services.close_pool(lottery)
-    drawn = services.draw(lottery, "42")
+    pools.close_pool(lottery)
+    drawn = drawing.draw(lottery, "42")
     by_user = {p.id: p for p in setup.people}
     decliner = by_user[drawn[0].user_id]
-    services.reply(lottery, decliner, accept=False)
+    invitations.reply(lottery, decliner, accept=False)
     with pytest.raises(Conflict):
-        services.reply(lottery, decliner, accept=True)
+        invitations.reply(lottery, decliner, accept=True)
     for row in drawn[1:]:
-        services.reply(lottery, by_user[row.user_id], accept=True)
+        invitations.reply(lottery, by_user[row.user_id], accept=True)
     with pytest.raises(DomainError):  # a declined seat to fill first
-        services.seat(lottery)
-    assert services.seats_to_replace(lottery) == 1
-    replacements = services.replace(lottery)
+        seating.seat(lottery)
+    assert invitations.seats_to_replace(lottery) == 1
+    replacements = replacing.replace(lottery)
     assert len(replacements) == 1 and replacements[0].draw_number == 1
     second = lottery.draws[1]
     assert second["seed"] == hashlib.sha256(f"{lottery.seed}:replacement:1".encode()).hexdigest()
@@ -158,37 +158,37 @@ def test_replies_replacement_keeps_quotas_and_seating_drops_data(setup):
     panel = [r for r in lottery.draws[0]["selected"] if r != gone] + second["selected"]
     _quotas_met(lottery, panel)
     with pytest.raises(DomainError):  # the replacement has not replied
-        services.seat(lottery)
-    services.reply(lottery, by_user[replacements[0].user_id], accept=True)
-    seated = services.seat(lottery)
+        seating.seat(lottery)
+    invitations.reply(lottery, by_user[replacements[0].user_id], accept=True)
+    seated = seating.seat(lottery)
     assert len(seated) == SEATS and lottery.status == "final"
     rows = _db.session.scalars(sa.select(Volunteer).where(Volunteer.lottery_id == lottery.id)).all()
     assert len(rows) == SEATS and all(r.answers == {} and r.reply != DECLINED for r in rows)
     assert len(lottery.draw_input["pool"]) == len(setup.people)  # the published input stays
-    names = services.seated_panel("debate", 1)[0][1]
+    names = invitations.seated_panel("debate", 1)[0][1]
     assert len(names) == SEATS
 
 
 def test_redraw_from_the_open_data_gives_the_same_panels(setup, client):
     lottery = setup.lottery
-    services.close_pool(lottery)
-    drawn = services.draw(lottery, "99 1 7")
-    services.reply(lottery, next(p for p in setup.people if p.id == drawn[0].user_id), accept=False)
-    services.replace(lottery)
+    pools.close_pool(lottery)
+    drawn = drawing.draw(lottery, "99 1 7")
+    invitations.reply(lottery, next(p for p in setup.people if p.id == drawn[0].user_id), accept=False)
+    replacing.replace(lottery)
     _db.session.commit()
     published = client.get(f"/api/v1/lotteries/{lottery.id}").get_json()
-    reports = drawing.redraw(published)
+    reports = sortition.redraw(published)
     assert [r["ok"] for r in reports] == [True, True]
     assert reports[0]["selected"] == sorted(lottery.draws[0]["selected"])
     # a tampered pool is caught
     features = published["data"]["draw_input"]["pool"][0]["features"]
     features["district"] = "north" if features["district"] == "south" else "south"
-    assert drawing.redraw(published)[0]["ok"] is False
+    assert sortition.redraw(published)[0]["ok"] is False
 
 
 def test_the_public_data_has_no_per_person_probability(setup, client):
-    services.close_pool(setup.lottery)
-    services.draw(setup.lottery, "5")
+    pools.close_pool(setup.lottery)
+    drawing.draw(setup.lottery, "5")
     _db.session.commit()
     data = client.get(f"/api/v1/lotteries/{setup.lottery.id}").get_json()["data"]
     assert {"probability_min", "probability_max", "probability_mean"} <= set(data)
@@ -212,7 +212,7 @@ def test_policies(setup, make_user):
     assert policies.decide("lottery.leave", setup.people[0], lottery)
     assert not policies.decide("lottery.draw", setup.organiser, lottery)  # the pool is still open
     assert not policies.decide("lottery.reply", setup.people[0], lottery)
-    services.close_pool(lottery)
+    pools.close_pool(lottery)
     assert not policies.decide("lottery.join", resident, lottery)
     assert policies.decide("lottery.draw", setup.organiser, lottery)
     assert not policies.decide("lottery.draw", resident, lottery)
@@ -221,7 +221,7 @@ def test_policies(setup, make_user):
 def test_audit_entries(setup):
     from consult.core.audit import AuditEntry
 
-    services.close_pool(setup.lottery, by=setup.organiser)
+    pools.close_pool(setup.lottery, by=setup.organiser)
     actions = set(_db.session.scalars(sa.select(AuditEntry.action)))
     assert {
         "lotteries.created",
@@ -244,10 +244,10 @@ def test_a_seated_panel_joins_the_debate_panel_as_the_public(db, make_user):
                                    starts_at=utcnow() + timedelta(days=9))
     _db.session.commit()
     setup = make_lottery(make_user, owner=("debate", debate.id))
-    services.close_pool(setup.lottery)
-    for row in services.draw(setup.lottery, "3 1 4"):
-        services.reply(setup.lottery, _db.session.get(type(setup.organiser), row.user_id), accept=True)
-    services.seat(setup.lottery)
+    pools.close_pool(setup.lottery)
+    for row in drawing.draw(setup.lottery, "3 1 4"):
+        invitations.reply(setup.lottery, _db.session.get(type(setup.organiser), row.user_id), accept=True)
+    seating.seat(setup.lottery)
     public = _db.session.scalars(sa.select(Panelist).where(Panelist.debate_id == debate.id,
                                                            Panelist.role == "public")).all()
     assert len(public) == SEATS and all(p.user_id for p in public)
@@ -257,12 +257,12 @@ def test_the_documented_script_and_the_command_re_run_the_published_draw(setup, 
     import subprocess
     import sys
 
-    services.close_pool(setup.lottery)
-    services.draw(setup.lottery, "2 7 1 8")
+    pools.close_pool(setup.lottery)
+    drawing.draw(setup.lottery, "2 7 1 8")
     _db.session.commit()
     path = tmp_path / "lottery.json"
     path.write_text(client.get(f"/api/v1/lotteries/{setup.lottery.id}").get_data(as_text=True))
-    script = subprocess.run([sys.executable, drawing.__file__, str(path)], capture_output=True, text=True,
+    script = subprocess.run([sys.executable, sortition.__file__, str(path)], capture_output=True, text=True,
                             check=False)
     assert script.returncode == 0, script.stderr
     assert "first draw: same panel as published" in script.stdout
@@ -272,8 +272,8 @@ def test_the_documented_script_and_the_command_re_run_the_published_draw(setup, 
 
 def test_the_revealed_value_is_kept_and_the_draw_runs_as_a_task(setup):
     lottery = setup.lottery
-    services.close_pool(lottery)
-    seed = services.reveal(lottery, "17 4 9", by=setup.organiser)
+    pools.close_pool(lottery)
+    seed = drawing.reveal(lottery, "17 4 9", by=setup.organiser)
     assert lottery.status == "closed" and lottery.seed == seed
     assert policies.decide("lottery.draw", setup.organiser, lottery).is_conflict  # not twice
     _db.session.commit()  # the task runs once the value is committed (at once in the tests)
@@ -288,12 +288,12 @@ def test_a_panel_is_seated_with_fewer_members_when_nobody_left_can_fill_a_seat(d
     pool = [VOLUNTEERS[i] for i in (0, 1, 4, 5)]  # as many as the seats: everyone is drawn
     setup = make_lottery(make_user, volunteers=pool)
     lottery = setup.lottery
-    services.close_pool(lottery)
-    drawn = services.draw(lottery, "1")
+    pools.close_pool(lottery)
+    drawn = drawing.draw(lottery, "1")
     by_id = {p.id: p for p in setup.people}
-    services.reply(lottery, by_id[drawn[0].user_id], accept=False)
+    invitations.reply(lottery, by_id[drawn[0].user_id], accept=False)
     for row in drawn[1:]:
-        services.reply(lottery, by_id[row.user_id], accept=True)
+        invitations.reply(lottery, by_id[row.user_id], accept=True)
     with pytest.raises(DomainError):
-        services.request_replacement(lottery)
-    assert len(services.seat(lottery)) == SEATS - 1
+        replacing.request_replacement(lottery)
+    assert len(seating.seat(lottery)) == SEATS - 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consult.extensions import db as _db
-from consult.lotteries import services
+from consult.lotteries import invitations
 from consult.lotteries.models import Lottery, Volunteer
 from tests.helpers import count, text_of
 from tests.lotteries.fixtures import SEATS, make_lottery
@@ -142,7 +142,7 @@ def test_from_pool_to_panel_without_javascript(client, db, make_user):
     lottery = _db.session.get(Lottery, lottery_id)
     _db.session.refresh(lottery)
     assert lottery.status == "drawn"
-    drawn = services.panel_rows(lottery)
+    drawn = invitations.panel_rows(lottery)
     names = {p.id: p.username for p in setup.people}
     client.sign_out()
     for number, row in enumerate(drawn):
@@ -155,7 +155,7 @@ def test_from_pool_to_panel_without_javascript(client, db, make_user):
     client.sign_in("organiser")
     assert client.post_form(f"/lotteries/{lottery_id}/replace").status_code == 303
     _db.session.refresh(lottery)
-    new = [r for r in services.panel_rows(lottery) if r.draw_number == 1]
+    new = [r for r in invitations.panel_rows(lottery) if r.draw_number == 1]
     assert len(new) == 1
     client.sign_out()
     client.sign_in(names[new[0].user_id])
