@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 
 ALGORITHM = "maximin"
 SOLVER = "highspy"
@@ -81,12 +82,40 @@ def quotas_less(categories: list[dict], pool: list[dict], kept: list[str]) -> li
     return result
 
 
+#: HiGHS prints its banner once per process, when the first solver is made (the library turns the solver's
+#: output off only after making it); :func:`_without_banner` makes that first one with stdout muted
+_banner = {"done": False}
+_banner_lock = threading.Lock()
+
+
+def _without_banner() -> None:
+    """Make the process's first HiGHS solver with the standard output pointed at the null device, so that its
+    banner never reaches a server's output (the solvers made after it print nothing; results are unchanged:
+    this solver is thrown away)."""
+    with _banner_lock:
+        if _banner["done"]:
+            return
+        import highspy
+
+        sys.stdout.flush()
+        saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+            highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            os.close(null)
+        _banner["done"] = True
+
+
 def _problem(categories: list[dict], pool: list[dict]):
     """The library's features and people for a draw's input."""
     from requests.structures import CaseInsensitiveDict
     from sortition_algorithms.features import FeatureValueMinMax
     from sortition_algorithms.people import People
 
+    _without_banner()
     features = CaseInsensitiveDict()
     for category in categories:
         features[category["key"]] = CaseInsensitiveDict(
