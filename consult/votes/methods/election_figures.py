@@ -8,7 +8,7 @@ import math
 
 #: the chart's drawing box (SVG user units); the chart is drawn left to right in every language
 WIDTH, HEIGHT = 640, 300
-LEFT, RIGHT, TOP, BOTTOM = 56, 150, 12, 34
+LEFT, RIGHT, TOP, BOTTOM = 76, 150, 12, 34
 
 
 def _label(labels: dict, key) -> str:
@@ -85,7 +85,9 @@ def _chart(candidates: list, count: int, quota) -> dict:
         last = ty
     return {"width": WIDTH, "height": max(HEIGHT, int((last or 0) + 8)), "left": LEFT, "right": WIDTH - RIGHT,
             "top": TOP, "bottom": HEIGHT - BOTTOM, "lines": lines, "ticks": ticks, "names": names,
-            "max": top, "max_y": y(top), "quota": quota, "quota_y": y(quota) if quota else None}
+            "max": top, "max_y": y(top), "quota": quota, "quota_y": y(quota) if quota else None,
+            # the top of the scale is labelled unless the quota's label is there already
+            "show_max": not quota or y(quota) - y(top) > 14}
 
 
 def committee_rounds(tally: dict, labels: dict) -> list[dict]:
