@@ -9,6 +9,15 @@ bp = Blueprint("lotteries", __name__)
 from consult.lotteries import cli, models, policies, views  # noqa: E402,F401
 
 
+@bp.app_template_global()
+def seated_panels(owner_type: str, owner_id: int):
+    """The seated panels of an owner with their panelists' public names (a process's citizens' assemblies,
+    listed on its page), in one statement."""
+    from consult.lotteries.invitations import seated_panel
+
+    return seated_panel(owner_type, owner_id)
+
+
 def _register():
     from consult.core import navigation, personal_data, targets
     from consult.notifications import services as notifications
