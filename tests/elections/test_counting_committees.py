@@ -99,6 +99,13 @@ def test_candidates_nobody_approves_come_last_and_blank_ballots_count_as_ballots
     assert result["ballots"] == 8 and result["blank"] == 3
 
 
+@pytest.mark.parametrize("count", [committees.seq_phragmen, committees.equal_shares])
+def test_without_an_approval_nobody_is_elected(count):
+    result = count([(set(), 4)], [1, 2, 3], 2)
+    assert result["winners"] == [] and sorted(result["order"]) == [1, 2, 3] and result["blank"] == 4
+    assert count([], [1, 2], 1)["winners"] == []
+
+
 def test_ties_are_drawn_from_the_published_seed():
     ballots = [({1}, 2), ({2}, 2), ({3}, 1)]
     for seed in ("published seed", "another"):

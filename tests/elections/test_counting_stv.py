@@ -186,6 +186,12 @@ def test_withdrawn_candidates_are_skipped_and_papers_only_for_them_are_not_valid
     assert result["winners"] == [3] and result["order"] == [3, 1] and result["withdrawn"] == [2]
 
 
+def test_without_a_valid_paper_nobody_is_elected():
+    result = stv.count([((9,), 3)], [1, 2, 3], 2, tie_seed="s")
+    assert result["winners"] == [] and result["invalid"] == 3 and sorted(result["order"]) == [1, 2, 3]
+    assert stv.count([], [1, 2], 1)["winners"] == []
+
+
 def test_fewer_candidates_than_seats_are_all_elected():
     result = stv.count([((1,), 1)], [1, 2], 3)
     assert result["winners"] == [1, 2] and result["order"] == [1, 2]

@@ -23,6 +23,8 @@ starting from loads equal to minus the budget each voter has left.
 decides at once — the lot of :mod:`consult.elections.counting.ties`, drawn from the published seed with the
 round number as the stage.
 
+Without a single approval nobody is elected (``winners`` is empty).
+
 **Order of substitutes** (Consult's rule): ``order`` lists every candidate: the elected in order of
 election, then the rest in the order in which the method would go on electing them if there were more seats
 (sequential Phragmén continues; equal shares continues with its completion by sequential Phragmén).
@@ -169,13 +171,14 @@ def _result(profile: _Profile, rules: str, seats: int, order: list, rounds: list
     ``elected``, ``cost`` or ``max_load``, ``tied``; the rounds after the seats are filled give the order of
     substitutes), ``tie_breaks``, ``tie_seed``. ``quota`` is None: these methods have none."""
     seats = max(1, int(seats))
+    winners = order[:seats] if any(profile.weights) else []  # no approval at all: nobody is elected
     return {
         "method_rules": rules,
         "seats": seats,
         "ballots": profile.total,
         "blank": profile.total - sum(profile.weights),
         "counts": {str(c): profile.counts[c] for c in profile.candidates},
-        "winners": order[:seats],
+        "winners": winners,
         "order": order,
         "rounds": [dict(row, substitute=index >= seats) for index, row in enumerate(rounds)],
         "quota": None,

@@ -28,7 +28,8 @@ Consult adds one rule the Scottish rules do not have (they fill casual vacancies
 **the order of substitutes.** ``order`` lists every standing candidate: the elected in order of election;
 then the continuing candidates left when the count ended, by their final totals (highest first; ties by the
 same tie rule); then the excluded candidates in reverse order of exclusion (the last excluded first).
-Withdrawn candidates are left out.
+Withdrawn candidates are left out. Without a single valid paper nobody is elected (``winners`` is empty) and
+``order`` is the lot's.
 
 How it counts (as a count by hand does, hence fast): each candidate holds piles of papers, one pile per
 value; a transfer moves only the papers of the candidate whose surplus or exclusion is transferred, and each
@@ -125,6 +126,11 @@ class _Count:
                           stage=len(self.history) + 1, purpose=purpose, notes=self.notes)
 
     def run(self) -> dict:
+        if not self.valid:  # no valid paper: nobody is elected (not even by rule 51); the order is the lot's
+            self.rounds.append({"stage": 1, "action": "first", "votes": {str(c): 0 for c in self.standing},
+                                "exhausted": 0, "fractions": 0})
+            self.history.append(dict(self.votes))
+            return self.result()
         over = self.end_stage({"stage": 1, "action": "first"})
         while not over:
             row = self.transfer_surplus() if self.surpluses else self.exclude()
