@@ -7,7 +7,9 @@ Every method module defines a :class:`Method` (a :class:`BaseMethod`) with
   :class:`BallotError` with a translated message;
 * ``tally(groups, spec)``: count ``(canonical choice, weight)`` pairs and return a JSON-able dict with at
   least ``ballots`` (total weight), ``counts`` (``{option id as str: number}``) and ``winners`` (option ids;
-  several on a tie).
+  several on a tie — or, for the methods that elect several (:attr:`BaseMethod.elects_several`: ``stv``,
+  ``seq_phragmen``, ``equal_shares``, counted by ``consult.elections.counting`` for ``Spec.seats`` with
+  ``Spec.tie_seed``), the elected in order, with ``order``, ``rounds`` and ``tie_breaks`` besides).
 
 Canonical choices are stored as compact JSON text (:func:`encode`), so identical ballots are identical
 strings: the service groups them with SQL ``GROUP BY choice`` and the methods count groups with weights. That
