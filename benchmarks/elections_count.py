@@ -8,7 +8,7 @@ into ``vote_ballot``. Then, in the same run, each timed ``--repeat`` times (best
 * (a) baseline: ``SELECT choice, count(*) FROM vote_ballot WHERE poll_id = ? GROUP BY choice`` (raw SQL);
 * (b) the count as the close flow runs it: ``consult.votes.tallies.count_online(poll)`` — the same
   ``GROUP BY``, decoding each distinct choice, and the Scottish STV count of
-  ``consult.elections.counting.stv`` (Weighted Inclusive Gregory transfers at 5 decimal places).
+  ``consult.votes.counting.stv`` (Weighted Inclusive Gregory transfers at 5 decimal places).
 
 The goal is (b) ≤ 20 × (a). The figures are ratios measured in one run (absolute times depend on the
 machine and its load, printed with ``os.getloadavg``). SQLite by default (a scratch file); with

@@ -116,19 +116,19 @@ def _open_data_link(election) -> str | None:
 
 def blt_available() -> bool:
     try:
-        from consult.elections.counting import blt  # noqa: F401
+        from consult.votes.counting import blt  # noqa: F401
     except ImportError:
         return False
     return True
 
 
 def blt_text(election) -> str | None:
-    """The ballots of an STV election as a BLT file (``consult.elections.counting.blt``): candidates numbered
+    """The ballots of an STV election as a BLT file (``consult.votes.counting.blt``): candidates numbered
     in ballot-paper order, each different ranking once with its weight (``GROUP BY choice``), the
     candidates' names and the election's title. Withdrawn candidates are not on the ballot paper at all."""
     if not blt_available():
         return None
-    from consult.elections.counting import blt
+    from consult.votes.counting import blt
 
     poll = elections.poll_of(election)
     if poll is None or not poll.is_closed or poll.method != "stv":

@@ -6,7 +6,7 @@ commit):
 
 * An election is created as a draft; publishing the call fixes it to the public and draws the **tie seed**
   (random, shown on the election's page from then on, and given to the poll: the lots that break ties are
-  drawn from it, see ``consult.elections.counting``).
+  drawn from it, see ``consult.votes.counting``).
 * The calendar is checked in order: nominations open < nominations close <= campaign <= voting opens < voting
   closes <= results <= end of the appeal window. It can change until voting starts.
 * A candidacy needs the candidacy rule (residence facts only) while nominations are open; the candidate's

@@ -59,7 +59,7 @@ class Poll(TimestampMixin, db.Model):
     points_budget: Mapped[int | None] = mapped_column(sa.Integer)
     #: how many options the poll elects (STV, committee methods: an election's seats); null = 1
     seats: Mapped[int | None] = mapped_column(sa.Integer)
-    #: the published seed of the lots that break ties the count's rules leave (see consult.elections.counting)
+    #: the published seed of the lots that break ties the count's rules leave (see consult.votes.counting)
     tie_seed: Mapped[str | None] = mapped_column(sa.String(64))
     #: show the running count while the poll is open: named (roll-call) polls only; never a secret ballot
     results_before_close: Mapped[bool] = mapped_column(sa.Boolean, nullable=False, default=False)

@@ -181,10 +181,12 @@ def test_from_voting_to_results_through_the_pages(client, world, called, residen
     text = text_of(page)
     assert "Elected" in text and "Substitutes, in order" in text and "Resident 0" in text
     assert "6 people voted." in text
-    if "ballots.blt" in page.get_data(as_text=True):
-        blt = client.get(f"/elections/{called.id}/ballots.blt")
-        assert blt.status_code == 200 and "attachment" in blt.headers["Content-Disposition"]
-        assert "Resident 0" in blt.get_data(as_text=True)
+    # the count's own lists of the elected and substitutes are not repeated under the election's
+    assert text.count("Substitutes, in order") == 1 and "Elected, in order of election" not in text
+    assert "ballots.blt" in page.get_data(as_text=True)
+    blt = client.get(f"/elections/{called.id}/ballots.blt")
+    assert blt.status_code == 200 and "attachment" in blt.headers["Content-Disposition"]
+    assert "Resident 0" in blt.get_data(as_text=True)
 
 
 def test_results_are_not_shown_before_they_are_published(client, world, called):

@@ -1,6 +1,6 @@
 """A poll may elect several options: ``vote_poll.seats`` (null: one) for the single transferable vote and the
 proportional approval methods, and ``vote_poll.tie_seed``, the published seed of the lots that break the ties
-the counting rules leave (see ``consult.elections.counting.ties``). Existing polls keep both null.
+the counting rules leave (see ``consult.votes.counting.ties``). Existing polls keep both null.
 
 Revision ID: 0015
 Revises: 0014

@@ -8,7 +8,7 @@ Every method module defines a :class:`Method` (a :class:`BaseMethod`) with
 * ``tally(groups, spec)``: count ``(canonical choice, weight)`` pairs and return a JSON-able dict with at
   least ``ballots`` (total weight), ``counts`` (``{option id as str: number}``) and ``winners`` (option ids;
   several on a tie — or, for the methods that elect several (:attr:`BaseMethod.elects_several`: ``stv``,
-  ``seq_phragmen``, ``equal_shares``, counted by ``consult.elections.counting`` for ``Spec.seats`` with
+  ``seq_phragmen``, ``equal_shares``, counted by ``consult.votes.counting`` for ``Spec.seats`` with
   ``Spec.tie_seed``), the elected in order, with ``order``, ``rounds`` and ``tie_breaks`` besides).
 
 Canonical choices are stored as compact JSON text (:func:`encode`), so identical ballots are identical
@@ -76,7 +76,7 @@ class Spec:
     codes: dict = field(default_factory=dict)
     #: how many options are elected (STV, sequential Phragmén, equal shares)
     seats: int = 1
-    #: the published seed of the lots that break ties (see consult.elections.counting.ties)
+    #: the published seed of the lots that break ties (see consult.votes.counting.ties)
     tie_seed: str = ""
 
 

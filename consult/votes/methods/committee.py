@@ -1,7 +1,7 @@
 """Proportional committees from approval ballots: sequential Phragmén and the method of equal shares.
 
 The ballot is the approval ballot of :mod:`.approval` (tick every candidate you support, up to the poll's
-limit); the count is :mod:`consult.elections.counting.committees` for the poll's ``seats``, with ties drawn
+limit); the count is :mod:`consult.votes.counting.committees` for the poll's ``seats``, with ties drawn
 by lot from the poll's published ``tie_seed``. The result keeps the order of election, each round's load or
 cost, and the order of substitutes.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from consult.elections.counting import committees
+from consult.votes.counting import committees
 from consult.votes.methods import Spec
 from consult.votes.methods.approval import Approval
 

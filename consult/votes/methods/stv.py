@@ -1,7 +1,7 @@
 """The single transferable vote for elections with several seats, under the Scottish STV rules.
 
 The ballot is the ranked ballot of :mod:`.ranked_irv` (number the candidates 1, 2, 3...; as many as you
-like); the count is :mod:`consult.elections.counting.stv` (Droop quota, Weighted Inclusive Gregory transfers
+like); the count is :mod:`consult.votes.counting.stv` (Droop quota, Weighted Inclusive Gregory transfers
 truncated at 5 decimal places, ties by an earlier stage then a lot drawn from the poll's published
 ``tie_seed``), for the poll's ``seats``. The result keeps every stage's totals and transfers, the quota, the
 order of election and the order of substitutes.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from consult.elections.counting import stv
+from consult.votes.counting import stv
 from consult.votes.methods import Spec
 from consult.votes.methods.ranked_irv import RankedIRV
 

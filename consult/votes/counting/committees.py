@@ -20,7 +20,7 @@ is affordable any more (or the seats are filled), the remaining seats are filled
 starting from loads equal to minus the budget each voter has left.
 
 **Ties** (equal maximal loads, equal ``q``): these methods have no stages to look back on, so the lot
-decides at once — the lot of :mod:`consult.elections.counting.ties`, drawn from the published seed with the
+decides at once — the lot of :mod:`consult.votes.counting.ties`, drawn from the published seed with the
 round number as the stage.
 
 Without a single approval nobody is elected (``winners`` is empty).
@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from consult.elections.counting import ties
+from consult.votes.counting import ties
 
 SEQ_PHRAGMEN = "seq-phragmen"
 EQUAL_SHARES = "equal-shares"

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import pytest
 
-from consult.elections.counting import stv, ties
+from consult.votes.counting import stv, ties
 
 PROFILES = 2000
 

@@ -8,8 +8,8 @@ import random
 
 import pytest
 
-from consult.elections.counting import blt, stv
-from tests.elections.test_counting_stv import random_profile, surpluses_overlap, votekit_elected
+from consult.votes.counting import blt, stv
+from tests.votes.test_counting_stv import random_profile, surpluses_overlap, votekit_elected
 
 
 @pytest.fixture

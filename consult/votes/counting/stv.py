@@ -22,7 +22,7 @@ The rule set is that of the Scottish Local Government Elections Order 2007 (SSI 
   votes is excluded and all their papers pass, in one stage, to their next preference for a continuing
   candidate at the value at which they were received.
 * **Ties** (equal surpluses, equal lowest totals, equal totals elected together): the earlier stage rule,
-  then a lot drawn from the published seed — see :mod:`consult.elections.counting.ties`.
+  then a lot drawn from the published seed — see :mod:`consult.votes.counting.ties`.
 
 Consult adds one rule the Scottish rules do not have (they fill casual vacancies by by-election):
 **the order of substitutes.** ``order`` lists every standing candidate: the elected in order of election;
@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from consult.elections.counting import ties
+from consult.votes.counting import ties
 
 METHOD_RULES = "scottish-stv-2007"
 #: values are counted in units of 1/SCALE of a vote: the rules truncate transfer values at 5 decimal places

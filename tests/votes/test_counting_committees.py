@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from consult.elections.counting import committees, ties
+from consult.votes.counting import committees, ties
 
 PROFILES = 2000
 
