@@ -15,7 +15,6 @@ from tests.elections.conftest import (  # noqa: F401 - fixtures
     called,
     close_nominations,
     close_voting,
-    counting_methods,
     residents,
     stand,
     world,
