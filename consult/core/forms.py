@@ -204,6 +204,9 @@ class LocalDateTimeField(DateTimeLocalField):
             self.data = time.to_utc(self.typed, self.zone, fold=self.fold)
         except time.LocalTimeError as refusal:
             self.data, self.refusal = None, refusal
+        except OverflowError:  # the zone moves a time of year 1 (or 9999) off the calendar
+            self.data = self.typed = None
+            raise ValueError(self.gettext("Not a valid datetime value.")) from None
 
     def pre_validate(self, form):
         if self.refusal is not None:

@@ -69,6 +69,18 @@ def test_council_page_links_to_its_elections_and_organisers_prepare_one(client, 
     assert page.status_code == 200 and election.tie_seed in page.get_data(as_text=True)
 
 
+def test_a_date_of_year_one_is_refused_with_422_not_a_server_error(client, world, called, db):
+    """Midnight of 1 January of year 1 on Rome's clock is still in year 0 in UTC: refused by the field."""
+    client.sign_in("secr")
+    for url in (f"/councils/{world.council.slug}/elections/new", f"/elections/{called.id}/edit"):
+        for name in ("nominations_open_at", "appeal_ends_at"):
+            response = client.post_form(url, call_form(**{name: "0001-01-01T00:00"}))
+            assert response.status_code == 422, (url, name)
+            assert "Not a valid datetime value." in response.get_data(as_text=True)
+    assert count(Election) == 1
+    assert db.session.get(Election, called.id).nominations_open_at.year > 2000
+
+
 def test_stand_form_refuses_with_422_and_keeps_what_was_typed(client, world, called, residents, db):
     client.sign_in("r0")
     page = client.get(f"/elections/{called.id}")
