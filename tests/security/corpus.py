@@ -328,6 +328,11 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
                           "process outcomes": f"/outcomes/processes/{process.id}",
                           "outcome feed": "/outcomes/feed.atom"})
 
+    # -- elections of the council, civic lotteries, paper ballots typed twice
+    _elections(corpus, staff, people, council, everything, now)
+    _lotteries(corpus, staff, people, council, process, everything, now)
+    _paper_ballots(corpus, staff, people)
+
     # -- the home page shows a bit of everything; the person's own pages show their text
     corpus.public["home"] = "/"
     rule = db.session.scalar(sa.select(EligibilityRule).order_by(EligibilityRule.id))
@@ -404,3 +409,170 @@ def _debate(staff, people, everything, Debate, DebatePanelist, Segment, DebateQu
         debates.end_debate(debate, staff)
     db.session.flush()
     return debate
+
+
+def _candidates(staff, names: list[str]) -> list:
+    """Verified residents who hold no seat on the council (the elected get one), inserted directly."""
+    from consult.accounts.models import User
+
+    made = [User(username=f"xcandidate{n}", display_name=name.strip(), language="en",
+                 password_hash=staff.password_hash) for n, name in enumerate(names)]
+    db.session.add_all(made)
+    db.session.add_all(ResidentStatus(user=user, method="in_person", birth_year=1990) for user in made)
+    db.session.flush()
+    return made
+
+
+def _elections(corpus: Corpus, staff, people, council, everything: str, now) -> None:
+    """An election whose nominations are open (candidacies with statements, supporters, a translation, a
+    refusal) and one with its results (seats, a vacancy, substitutes, appeals, one of them decided)."""
+    from consult.elections import appeals as election_appeals
+    from consult.elections import candidacies as election_candidacies
+    from consult.elections import services as elections
+    from consult.elections.models import Candidacy, Election
+    from consult.votes import services as engine
+
+    def calendar(**days):
+        dates = {"nominations_open_at": -1, "nominations_close_at": 5, "campaign_starts_at": 5,
+                 "voting_opens_at": 10, "voting_closes_at": 12, "results_at": 13, "appeal_ends_at": 20}
+        return {name: now + timedelta(days=days.get(name, n)) for name, n in dates.items()}
+
+    names = chunks(Candidacy.name)
+    statements = limited(election_candidacies.STATEMENT_MAX, start=50)
+    called = elections.create_election(council, title=one(Election.title), description=everything, seats=3,
+                                       term_months=24, calendar=calendar(), supporters_needed=1, by=staff)
+    elections.publish_call(called, by=staff)
+    standing = []
+    for n, person in enumerate(people[:8]):
+        standing.append(elections.stand(called, person, name=names[n % len(names)],
+                                        statement=everything if n == 0 else statements[n % len(statements)],
+                                        language="fr" if n == 3 else "en"))
+    first, refused, waiting = standing[0], standing[1], standing[2]
+    for person in people[8:10]:
+        elections.support(first, person)
+    elections.support(waiting, people[8])
+    elections.review(first, staff, accept=True, reason=one(Candidacy.review_reason, 40)[:5000])
+    elections.review(refused, staff, accept=False, reason=limited(5000, start=70)[0])
+    elections.translate(first, staff, language="fr", statement=everything)
+    elections.translate(waiting, staff, language="fr", statement=statements[0])
+
+    # the election of last month: voting closed, counted, its results appealed
+    done = elections.create_election(council, title=one(Election.title, 30), description=everything, seats=2,
+                                     term_months=24, calendar=calendar(), by=staff)
+    elections.publish_call(done, by=staff)
+    results = []
+    ballot_names = names[8:12] if len(names) >= 12 else [f"{names[n % len(names)]} {n}" for n in range(4)]
+    for n, person in enumerate(_candidates(staff, ballot_names)):
+        candidacy = elections.stand(done, person, name=person.display_name,
+                                    statement=statements[n % len(statements)], language="en")
+        elections.review(candidacy, staff, accept=True)
+        results.append(candidacy)
+    done.nominations_open_at, done.nominations_close_at = now - timedelta(days=3), now - timedelta(days=2)
+    done.campaign_starts_at = None
+    db.session.flush()
+    poll = elections.open_voting(done, by=staff)
+    option = {o.target_id: o.id for o in poll.options}
+    for n, voter in enumerate(people[:4]):
+        ranking = results[n % len(results):] + results[:n % len(results)]
+        engine.cast_ballot(poll, voter, [option[c.id] for c in ranking])
+    done.voting_opens_at = poll.opens_at = now - timedelta(days=1)
+    done.voting_closes_at = poll.closes_at = now - timedelta(seconds=1)
+    db.session.flush()
+    elections.count_and_publish(done, by=staff)
+    seat = elections.seats_of(done)[0]
+    councils.end_membership(seat.membership, on=seat.membership.starts_on, by=staff)  # a member who left
+    texts = limited(election_appeals.TEXT_MAX, start=90)
+    decided = elections.lodge_appeal(done, people[1], texts[0])
+    elections.decide_appeal(decided, staff, uphold=False, reason=texts[-1])
+    elections.lodge_appeal(done, people[2], texts[1 % len(texts)])
+    corpus.fields |= {"election.title", "election.description", "election_candidacy.name",
+                      "election_candidacy.statement", "election_candidacy.review_reason",
+                      "election_candidacy_translation.statement", "election_appeal.text",
+                      "election_appeal.decision"}
+    corpus.public.update({
+        "council elections": f"/councils/{council.slug}/elections", "election": f"/elections/{called.id}",
+        "candidacy": f"/candidacies/{first.id}", "candidacy original": f"/candidacies/{first.id}?original=1",
+        "candidacy fr": f"/candidacies/{first.id}?lang=fr", "candidacy 3": f"/candidacies/{waiting.id}",
+        "election results": f"/elections/{done.id}",
+        "election results page": f"/elections/{done.id}/results", "elected": f"/candidacies/{results[0].id}",
+    })
+    corpus.staff.update({
+        "election manage": f"/elections/{called.id}/manage", "election edit": f"/elections/{called.id}/edit",
+        "refused candidacy": f"/candidacies/{refused.id}", "results manage": f"/elections/{done.id}/manage",
+        "candidacy translate": f"/candidacies/{first.id}/translate?language=fr",
+    })
+
+
+def _lotteries(corpus: Corpus, staff, people, council, process, everything: str, now) -> None:
+    """A lottery of the council whose pool is open (questions of the organisers, quotas, volunteers) and a
+    citizens' assembly of the process drawn from its pool (the staff account drawn, not replied yet)."""
+    from consult.lotteries import creation, drawing, invitations, pools
+    from consult.lotteries.models import NOT_GIVEN, Lottery, LotteryCategory, LotteryValue, Volunteer
+
+    labels = chunks(LotteryValue.label)
+    open_ = creation.create_lottery(
+        title=one(Lottery.title), description=everything[:5000].rsplit("\n\n", 1)[0], owner_type="council",
+        owner_id=council.id, seats=2, pool_opens_at=now - timedelta(days=1),
+        pool_closes_at=now + timedelta(days=20), draw_at=now + timedelta(days=23),
+        random_source=one(Lottery.random_source), by=staff)
+    for n in range(3):
+        creation.add_category(open_, name=one(LotteryCategory.name, n * 30),
+                              reason=one(LotteryCategory.reason, n * 40 + 5),
+                              values=[labels[(n * 12 + k) % len(labels)] for k in range(12)], by=staff)
+    quotas = {v.id: (0, 1) for c in open_.categories for v in c.values[:2] if v.key != NOT_GIVEN}
+    creation.set_quotas(open_, quotas, by=staff)
+    for n, person in enumerate(people[:4]):
+        pools.join(open_, person, {"q3": f"a{n % 3 + 1}", "q4": "a2"})
+
+    drawn = creation.create_lottery(
+        title=one(Lottery.title, 40), description=everything[:5000].rsplit("\n\n", 1)[0],
+        owner_type="process", owner_id=process.id, seats=4, pool_opens_at=now - timedelta(days=10),
+        pool_closes_at=now + timedelta(days=1), draw_at=now + timedelta(days=2),
+        random_source=one(Lottery.random_source, 20), by=staff)
+    creation.add_category(drawn, name=one(LotteryCategory.name, 90), reason=one(LotteryCategory.reason, 100),
+                          values=labels[-3:] if len(labels) > 3 else labels, by=staff)
+    panel = [staff, *people[:3]]
+    for person in panel:
+        pools.join(drawn, person, {"q3": "a1"})
+    # fixed row ids: the same input gives the same draw, which the process keeps (the solver runs once)
+    rows = db.session.scalars(sa.select(Volunteer).where(Volunteer.lottery_id == drawn.id)
+                              .order_by(Volunteer.user_id)).all()
+    for n, row in enumerate(rows):
+        row.row_id = f"{n + 1:012x}"
+    pools.close_pool(drawn, by=staff)
+    drawing.draw(drawn, one(Lottery.revealed_value, 60), by=staff)
+    invitations.reply(drawn, people[0], accept=True)
+    invitations.reply(drawn, people[1], accept=False)
+    invitations.reply(drawn, people[2], accept=True)
+    corpus.fields |= {"lottery.title", "lottery.description", "lottery.random_source",
+                      "lottery.revealed_value", "lottery_category.name", "lottery_category.reason",
+                      "lottery_value.label"}
+    corpus.public.update({"lotteries": "/lotteries/", "lottery": f"/lotteries/{open_.id}",
+                          "drawn lottery": f"/lotteries/{drawn.id}"})
+    corpus.staff.update({"lottery manage": f"/lotteries/{open_.id}/manage",
+                         "drawn lottery manage": f"/lotteries/{drawn.id}/manage"})
+
+
+def _paper_ballots(corpus: Corpus, staff, people) -> None:
+    """A ranked-choice poll whose paper slips are being typed twice: a batch with a slip whose two copies
+    differ, and one not started."""
+    from consult.votes import paper_ballots
+    from consult.votes.models import Poll, PollOption
+    from consult.votes.paper_models import PaperBatch
+
+    poll = votes.create_poll(question=one(Poll.question, 70), method="ranked_irv",
+                             options=chunks(PollOption.label, start=40)[:8], created_by=staff)
+    votes.open_poll(poll, by=staff)
+    accounts.grant_role(people[4], "registrar")
+    stations = chunks(PaperBatch.station, start=80)
+    typing = paper_ballots.open_batch(poll, station=stations[0], slips=3, by=staff)
+    first, second = poll.options[0].id, poll.options[1].id
+    paper_ballots.enter_slip(typing, slip=1, raw={str(first): "1", str(second): "2"}, by=staff)
+    paper_ballots.enter_slip(typing, slip=1, raw={str(second): "1"}, by=people[4])
+    paper_ballots.enter_slip(typing, slip=2, kind="blank", by=staff)
+    paper_ballots.open_batch(poll, station=stations[1], slips=2, by=staff)
+    corpus.fields.add("vote_paper_batch.station")
+    corpus.public.update({"ranked poll": f"/polls/{poll.id}"})
+    corpus.staff.update({"paper batches": f"/polls/{poll.id}/paper-ballots",
+                         "paper batch": f"/paper-batches/{typing.id}",
+                         "paper mismatches": f"/paper-batches/{typing.id}/mismatches"})

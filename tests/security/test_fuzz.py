@@ -47,8 +47,20 @@ LAST = ("accounts.sign_out", "accounts.delete_account", "accounts.change_passwor
 AS_VISITOR = ("accounts.sign_in", "accounts.sign_up", "accounts.reset_request", "accounts.reset_with_code",
               "accounts.reset_with_token")
 #: fields whose names are built from ids, and the endpoints that read them
-_BALLOTS = ("votes.confirm", "votes.vote", "debates.poll_vote", "debates.vote")
-DYNAMIC = {"score-": _BALLOTS, "rank-": _BALLOTS, "points-": _BALLOTS, "option": _BALLOTS}
+_BALLOTS = ("votes.confirm", "votes.vote", "debates.poll_vote", "debates.vote", "votes.paper_slip",
+            "votes.paper_correct")
+_QUOTAS = ("lotteries.quotas",)
+DYNAMIC = {"score-": _BALLOTS, "rank-": _BALLOTS, "points-": _BALLOTS, "option": _BALLOTS, "min_": _QUOTAS,
+           "max_": _QUOTAS}
+#: routes whose URL argument names another object than the one ``_ids`` gives it: {endpoint: {argument: key
+#: of _ids}} (an election with its results for appeals and seats, a drawn lottery for replies and seating)
+OTHER_IDS = {
+    "elections.appeal": {"election_id": "results_election_id"},
+    "elections.seat_substitute": {"election_id": "results_election_id"},
+    "elections.pass_over": {"election_id": "results_election_id"},
+    **{endpoint: {"lottery_id": "drawn_lottery_id"}
+       for endpoint in ("lotteries.reply", "lotteries.replace", "lotteries.seat")},
+}
 #: lines sent for each table of inputs (a FieldList of FormField rows: the paper tally, the roll call)
 ROWS = 3
 #: the field of a row that says what it is about, and the real ids given to it (besides anything else)
@@ -217,6 +229,8 @@ def _ids() -> dict[str, object]:
     from consult.comments.models import Comment
     from consult.councils.models import Council, Membership
     from consult.debates.models import Debate, DebatePoll, Panelist, Question, Segment, SpeakerRequest
+    from consult.elections.models import Candidacy, Election, ElectionAppeal, ElectionSeat
+    from consult.lotteries.models import Lottery
     from consult.meetings.models import AgendaItem, Attendance, CouncilSession, Motion
     from consult.minutes.models import Minutes
     from consult.moderation.models import FactCheckNote
@@ -226,9 +240,25 @@ def _ids() -> dict[str, object]:
     from consult.proposals.models import Proposal
     from consult.residency.models import CardCodeBatch, EligibilityRule
     from consult.votes.models import Poll
+    from consult.votes.paper_models import PaperBatch
 
     live_debate = _first(Debate, Debate.status == "live") or _first(Debate)
+    called = _first(Election, Election.status == "called")
+    results = _first(Election, Election.status == "results")
     return {
+        # elections: the one whose nominations are open, a nomination waiting for review there (by a
+        # resident); the one with its results: a seat left vacant, an appeal not decided
+        "election_id": called, "results_election_id": results,
+        "candidacy_id": _first(Candidacy, Candidacy.election_id == called, Candidacy.status == "submitted"),
+        "seat_id": _db.session.scalar(sa.select(ElectionSeat.id).join(Membership, isouter=True)
+                                      .where(ElectionSeat.election_id == results)
+                                      .order_by(Membership.ends_on.is_(None), Membership.ends_on,
+                                                ElectionSeat.id).limit(1)),
+        "appeal_id": _first(ElectionAppeal, ElectionAppeal.status == "lodged"),
+        # lotteries: a pool open (of the council), a panel drawn (the staff account drawn, not replied yet)
+        "lottery_id": _first(Lottery, Lottery.status == "open"),
+        "drawn_lottery_id": _first(Lottery, Lottery.status == "drawn"),
+        "owner_id": _first(Council), "paper_batch_id": _first(PaperBatch, PaperBatch.status == "entering"),
         "action_id": _first(OutcomeAction), "attendance_id": _first(Attendance), "attachment_id": 1,
         "batch_id": _first(CardCodeBatch), "claim_id": 1, "code": "ABCD", "comment_id": _first(Comment),
         "council_id": _first(Council), "debate_id": live_debate, "ident": 1,
@@ -252,12 +282,24 @@ def _ids() -> dict[str, object]:
 
 
 def _dynamic() -> dict[str, list[str]]:
+    from consult.lotteries.models import Lottery, LotteryCategory, LotteryValue
     from consult.meetings.models import Attendance
     from consult.votes.models import PollOption
+    from consult.votes.paper_models import PaperBatch
 
-    options = [str(i) for i in _db.session.scalars(sa.select(PollOption.id).limit(4))]
+    options = [str(i) for i in _db.session.scalars(sa.select(PollOption.id).order_by(PollOption.id).limit(4))]
+    # the options of the ranked poll whose paper slips are being typed
+    typed = _first(PaperBatch, PaperBatch.status == "entering")
+    options += [str(i) for i in _db.session.scalars(
+        sa.select(PollOption.id).join(PaperBatch, PaperBatch.poll_id == PollOption.poll_id)
+        .where(PaperBatch.id == typed).order_by(PollOption.id).limit(4))]
     seats = [str(i) for i in _db.session.scalars(sa.select(Attendance.membership_id).limit(3))]
-    return {"score-": options, "rank-": options, "points-": options, "-option": options, "-seat": seats}
+    # the values of the open lottery's categories (its quota fields are min_<id> and max_<id>)
+    values = [str(i) for i in _db.session.scalars(
+        sa.select(LotteryValue.id).join(LotteryCategory).join(Lottery).where(Lottery.status == "open")
+        .order_by(LotteryValue.id).limit(12))]
+    return {"score-": options, "rank-": options, "points-": options, "-option": options, "-seat": seats,
+            "min_": values, "max_": values}
 
 
 def _url(rule, ids) -> str | None:
@@ -348,7 +390,7 @@ def test_every_post_route_survives_fuzzing(app, client, world):
     ids, dynamic = _ids(), _dynamic()
     problems, statuses, routes = [], {}, 0
     for rule in _post_rules(app):
-        url = _url(rule, ids)
+        url = _url(rule, {**ids, **{arg: ids[key] for arg, key in OTHER_IDS.get(rule.endpoint, {}).items()}})
         if url is None:
             problems.append(f"{rule.rule}: no value for its URL arguments (add one to _ids)")
             continue
