@@ -152,6 +152,8 @@ def _reserved_rows(election: Election, reserved: dict[int, int] | Iterable[int] 
         return
     wanted = dict(reserved) if isinstance(reserved, dict) else {int(d): 1 for d in reserved}
     wanted = {int(d): int(n) for d, n in wanted.items() if n}
+    if any(not 0 < d <= 2**31 - 1 for d in wanted):  # no such id (and none the database could compare)
+        raise DomainError(_l("Unknown district."), field="reserved")
     known = set(db.session.scalars(sa.select(District.id).where(District.id.in_(list(wanted) or [0]))))
     if set(wanted) - known:
         raise DomainError(_l("Unknown district."), field="reserved")

@@ -81,6 +81,22 @@ def test_a_date_of_year_one_is_refused_with_422_not_a_server_error(client, world
     assert db.session.get(Election, called.id).nominations_open_at.year > 2000
 
 
+def test_a_reserved_district_id_out_of_range_is_an_unknown_district(client, world, called, db):
+    """A district id too large for the database (SQLite's 64 bits, PostgreSQL's integer) is refused like any
+    unknown district, before a query could fail on it."""
+    client.sign_in("secr")
+    new = f"/councils/{world.council.slug}/elections/new"
+    for value in ("99999999999999999999", "9223372036854775808", "2147483648", "0"):
+        response = client.post_form(new, call_form(reserved=value))
+        assert response.status_code == 422, value
+        assert "Unknown district." in response.get_data(as_text=True)
+        response = client.post_form(f"/elections/{called.id}/edit", call_form(reserved=value))
+        assert response.status_code == 422, value
+    assert count(Election) == 1
+    reserved = db.session.get(Election, called.id).reserved
+    assert [r.district_id for r in reserved] == [world.districts["zisa"].id]
+
+
 def test_stand_form_refuses_with_422_and_keeps_what_was_typed(client, world, called, residents, db):
     client.sign_in("r0")
     page = client.get(f"/elections/{called.id}")
