@@ -212,12 +212,8 @@ def next_substitute(election: Election, vacancy: ElectionSeat) -> Candidacy | No
     return available[0]
 
 
-def seat_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> ElectionSeat:
-    """Seat the next substitute (:func:`next_substitute`) in the place of the member who left, for the rest
-    of the term; recorded in the audit log and in a minutes draft of the council."""
-    from consult.councils import services as councils
-    from consult.notifications.services import notify_followers
-
+def _substitute_for(election: Election, vacancy: ElectionSeat, by) -> Candidacy:
+    """The next substitute for a vacant seat of this election, once the person may act on it."""
     if by is not None:
         enforce("election.seat_substitute", by, election)
     if vacancy.election_id != election.id or vacancy not in vacancies(election):
@@ -225,6 +221,16 @@ def seat_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> El
     candidacy = next_substitute(election, vacancy)
     if candidacy is None:
         raise Conflict(_l("No substitute is left to take this seat."))
+    return candidacy
+
+
+def seat_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> ElectionSeat:
+    """Seat the next substitute (:func:`next_substitute`) in the place of the member who left, for the rest
+    of the term; recorded in the audit log and in a minutes draft of the council."""
+    from consult.councils import services as councils
+    from consult.notifications.services import notify_followers
+
+    candidacy = _substitute_for(election, vacancy, by)
     left_on = vacancy.membership.ends_on if vacancy.membership is not None else None
     start = max(utcnow().date(), term_start(election), (left_on + timedelta(days=1)) if left_on else date.min)
     end = term_end(election)
@@ -247,13 +253,7 @@ def seat_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> El
 def pass_over_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> Candidacy:
     """The next substitute for this vacancy declines the seat (told the secretary): they are passed over, for
     this seat and the next ones, and the one after them becomes the next substitute (audited)."""
-    if by is not None:
-        enforce("election.seat_substitute", by, election)
-    if vacancy.election_id != election.id or vacancy not in vacancies(election):
-        raise Conflict(_l("This seat is not vacant."))
-    candidacy = next_substitute(election, vacancy)
-    if candidacy is None:
-        raise Conflict(_l("No substitute is left to take this seat."))
+    candidacy = _substitute_for(election, vacancy, by)
     candidacy.result = DECLINED
     db.session.flush()
     audit.record("elections.substitute_declined", actor=by, subject=election, candidacy_id=candidacy.id)

@@ -271,14 +271,8 @@ def add_category(lottery_id):
 @bp.route("/lotteries/<int:lottery_id>/close", methods=["POST"])
 def close(lottery_id):
     """Close the pool: its anonymised input and digest are published."""
-    lottery = get_or_404(Lottery, lottery_id)
-    require("lottery.close_pool", lottery)
-    return submit(
-        None,
-        lambda: pools.close_pool(lottery, by=current_user),
-        success=_("The pool is closed and its digest is published."),
-        done=url_for("lotteries.manage", lottery_id=lottery.id),
-    )
+    return _organiser_step(lottery_id, "lottery.close_pool", pools.close_pool,
+                           _("The pool is closed and its digest is published."), done="lotteries.manage")
 
 
 @bp.route("/lotteries/<int:lottery_id>/draw", methods=["POST"])
@@ -300,24 +294,21 @@ def draw(lottery_id):
 @bp.route("/lotteries/<int:lottery_id>/replace", methods=["POST"])
 def replace(lottery_id):
     """Draw the replacements of those who declined, keeping the quotas."""
-    lottery = get_or_404(Lottery, lottery_id)
-    require("lottery.invite", lottery)
-    return submit(
-        None,
-        lambda: replacing.request_replacement(lottery, by=current_user),
-        success=_("The replacements are being drawn; they are invited as soon as it is done."),
-        done=url_for("lotteries.manage", lottery_id=lottery.id),
-    )
+    return _organiser_step(lottery_id, "lottery.invite", replacing.request_replacement,
+                           _("The replacements are being drawn; they are invited as soon as it is done."),
+                           done="lotteries.manage")
 
 
 @bp.route("/lotteries/<int:lottery_id>/seat", methods=["POST"])
 def seat(lottery_id):
     """Seat the panel on its owner; the data no longer needed is deleted."""
+    return _organiser_step(lottery_id, "lottery.seat", seating.seat, _("The panel is seated."),
+                           done="lotteries.show")
+
+
+def _organiser_step(lottery_id, rule: str, action, success: str, *, done: str):
+    """A step of the organisers that takes no form (close the pool, replace, seat): load, authorize, act."""
     lottery = get_or_404(Lottery, lottery_id)
-    require("lottery.seat", lottery)
-    return submit(
-        None,
-        lambda: seating.seat(lottery, by=current_user),
-        success=_("The panel is seated."),
-        done=url_for("lotteries.show", lottery_id=lottery.id),
-    )
+    require(rule, lottery)
+    return submit(None, lambda: action(lottery, by=current_user), success=success,
+                  done=url_for(done, lottery_id=lottery.id))
