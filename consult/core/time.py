@@ -29,7 +29,7 @@ reading counts only when it comes back to the time typed.
 from __future__ import annotations
 
 import functools
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import current_app, has_app_context
@@ -133,6 +133,14 @@ def to_local(utc: datetime | None, tz=None) -> datetime | None:
     second of two equal wall-clock times."""
     moment = localized(utc, tz)
     return moment.replace(tzinfo=None) if moment is not None else None
+
+
+def today(tz=None, *, at: datetime | None = None) -> date:
+    """The date on the city's calendar (the platform's zone unless ``tz`` says otherwise) now, or at the naive
+    UTC instant ``at``: the day terms of office and seats are counted in. Not the UTC date, which is a day
+    behind the city's for an hour or two after its midnight east of Greenwich."""
+    moment = at.replace(tzinfo=UTC) if at is not None else datetime.now(UTC)
+    return moment.astimezone(platform_zone() if tz is None else as_zoneinfo(tz)).date()
 
 
 def aware_utc(utc: datetime | None) -> datetime | None:

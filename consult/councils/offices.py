@@ -15,7 +15,7 @@ from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from consult.core.models import utcnow
+from consult.core import time
 from consult.councils.models import ROLES, Membership
 from consult.extensions import db
 
@@ -37,7 +37,7 @@ def seat(person, council, roles=None, *, on: date | None = None) -> Membership |
     Visitors, and a council that is None, have no seat."""
     if council is None or not getattr(person, "is_authenticated", False):
         return None
-    day = on or utcnow().date()
+    day = on or time.today()
     key = (council.id, person.id, tuple(sorted(roles)) if roles else None, day)
     known = _known_seats()
     if key in known:
@@ -67,5 +67,5 @@ def _forget_known_seats(_session, _flush_context):
 def seats(council, on: date | None = None) -> list[Membership]:
     """Every seat held in ``council`` on ``on`` (today by default), president first, then by name."""
     rows = db.session.scalars(sa.select(Membership).where(Membership.council_id == council.id,
-                                                          in_term(on or utcnow().date()))).all()
+                                                          in_term(on or time.today()))).all()
     return sorted(rows, key=lambda m: (ROLES.index(m.role), m.user.public_name.casefold()))

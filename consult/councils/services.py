@@ -23,9 +23,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from consult.core import audit
+from consult.core import audit, time
 from consult.core.errors import Conflict, DomainError
-from consult.core.models import utcnow
 from consult.councils import overlaps
 from consult.councils.models import QUORUM_NUMBER, QUORUM_OVER_SHARE, QUORUM_RULES, ROLES, Council, Membership
 from consult.councils.offices import seats as active_memberships  # noqa: F401 - the council pages list seats
@@ -163,7 +162,7 @@ def _overlap_refused() -> Conflict:
 
 def end_membership(membership: Membership, *, on: date | None = None, by=None) -> Membership:
     """End a term (kept in the history). The end cannot be before the start."""
-    on = on or utcnow().date()
+    on = on or time.today()
     if on < membership.starts_on:
         raise DomainError(_l("The term cannot end before it starts."), field="ends_on")
     if membership.ends_on is not None and membership.ends_on < on:
@@ -177,7 +176,7 @@ def end_membership(membership: Membership, *, on: date | None = None, by=None) -
 
 def past_memberships(council: Council, on: date | None = None) -> list[Membership]:
     """Terms that have ended (the council's history), most recent first."""
-    day = on or utcnow().date()
+    day = on or time.today()
     return list(db.session.scalars(sa.select(Membership).where(
         Membership.council_id == council.id, Membership.ends_on < day).order_by(Membership.ends_on.desc())))
 

@@ -7,6 +7,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
 from consult.accounts.services import get_user_by_username
+from consult.core import time
 from consult.core.policy import can, require
 from consult.core.rendering import render, submit
 from consult.councils import bp, page
@@ -108,10 +109,9 @@ def members(slug):
 
 
 def _future(council):
-    from consult.core.models import utcnow
 
     query = sa.select(Membership).where(Membership.council_id == council.id,
-                                        Membership.starts_on > utcnow().date())
+                                        Membership.starts_on > time.today())
     return list(db.session.scalars(query.order_by(Membership.starts_on)))
 
 

@@ -232,7 +232,7 @@ def seat_substitute(election: Election, vacancy: ElectionSeat, *, by=None) -> El
 
     candidacy = _substitute_for(election, vacancy, by)
     left_on = vacancy.membership.ends_on if vacancy.membership is not None else None
-    start = max(utcnow().date(), term_start(election), (left_on + timedelta(days=1)) if left_on else date.min)
+    start = max(time.today(), term_start(election), (left_on + timedelta(days=1)) if left_on else date.min)
     end = term_end(election)
     if start > end:
         raise Conflict(_l("The term of this seat is over."))

@@ -10,7 +10,7 @@ import functools
 import sqlalchemy as sa
 
 from consult.accounts.models import User
-from consult.core.models import utcnow
+from consult.core import time
 from consult.councils.models import ROLE_LABELS, ROLES, VOTING_ROLES, Membership
 from consult.councils.offices import in_term, term_covers
 from consult.extensions import db
@@ -46,7 +46,7 @@ def roll_and_seats(session: CouncilSession, names: Names, labels: Labels, reader
     """(roll rows, the reader's voting seat today or None), from one query."""
     params = {"session_id": session.id, "council_id": session.council_id, "day": session.starts_at.date(),
               "reader_id": reader_id}
-    rows, seat, today = [], None, utcnow().date()
+    rows, seat, today = [], None, time.today()
     read = db.session.execute(_roll_statement(), params).all()
     for (attendance_id, membership_id, role, display_name, deleted_at, status, arrived_at, left_at, is_seated,
          user_id, starts_on, ends_on) in read:
@@ -71,7 +71,7 @@ def _seats_statement() -> sa.Select:
 def reader_seat(session: CouncilSession, reader_id: int) -> int | None:
     """The reader's voting seat in the session's council today, or None (as ``roll_and_seats``), in one
     query: for a page whose roll call is kept (``queries.PAGE_ROWS``)."""
-    seat, today = None, utcnow().date()
+    seat, today = None, time.today()
     for membership_id, role, starts_on, ends_on in db.session.execute(
             _seats_statement(), {"council_id": session.council_id, "reader_id": reader_id}):
         if role in VOTING_ROLES and term_covers(starts_on, ends_on, today):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import g, has_request_context, request
 
-from consult.core.models import utcnow
+from consult.core import time
 from consult.councils.models import Membership
 from consult.councils.offices import in_term
 from consult.extensions import db
@@ -41,7 +41,7 @@ def _offices_held(user_id: int, council_id: int) -> frozenset[str]:
 
 def _query_offices(user_id: int, council_id: int) -> frozenset[str]:
     return frozenset(db.session.scalars(sa.select(Membership.role).where(
-        Membership.council_id == council_id, Membership.user_id == user_id, in_term(utcnow().date()))))
+        Membership.council_id == council_id, Membership.user_id == user_id, in_term(time.today()))))
 
 
 def councils_with_office(person, offices: tuple[str, ...]) -> set[int]:
@@ -50,5 +50,5 @@ def councils_with_office(person, offices: tuple[str, ...]) -> set[int]:
         return set()
     ids = {g.scope_id for g in person.grants if g.scope_type == "council" and g.role in offices}
     ids |= set(db.session.scalars(sa.select(Membership.council_id).where(
-        Membership.user_id == person.id, Membership.role.in_(offices), in_term(utcnow().date()))))
+        Membership.user_id == person.id, Membership.role.in_(offices), in_term(time.today()))))
     return ids

@@ -17,7 +17,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from consult.core.models import utcnow
+from consult.core import time
 from consult.residency.models import DOCUMENT_TYPES
 
 #: how people and registers write the document types (lower case, single spaces) → the stored key
@@ -101,7 +101,7 @@ def parse_birth_date(value: str | None, today: date | None = None) -> date:
             born = date(int(text[6:]), int(text[3:5]), int(text[:2]))
     except ValueError:
         born = None
-    if born is not None and 1880 <= born.year and born <= (today or utcnow().date()):
+    if born is not None and 1880 <= born.year and born <= (today or time.today()):
         return born
     parts = text.split("-") if "-" in text else text.split("/")
     ok = len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts)
@@ -116,7 +116,7 @@ def parse_birth_date(value: str | None, today: date | None = None) -> date:
         born = date(year, month, day)
     except ValueError:
         raise InvalidFact(_l("The birth date does not exist in the calendar."), "birth_date") from None
-    if born.year < 1880 or born > (today or utcnow().date()):
+    if born.year < 1880 or born > (today or time.today()):
         raise InvalidFact(_l("The birth date is not possible."), "birth_date")
     return born
 

@@ -246,3 +246,15 @@ def test_interval_filter_writes_a_start_and_an_end_the_locales_way(app):
         app.preprocess_request()
         arabic = format_interval(start, end)
         assert arabic.count("2026") == 1 and "6:30" in arabic and "8:00" in arabic
+
+
+def test_today_is_the_city_s_date_not_the_utc_date(app):
+    """At 23:30 UTC on 7 December it is already 8 December in Rome (and still the 7th in Lima): terms of
+    office and seats are counted on the city's calendar."""
+    from datetime import date
+
+    late = D(2026, 12, 7, 23, 30)
+    with app.app_context():
+        assert time.today(at=late) == date(2026, 12, 8)  # the platform's zone: Europe/Rome
+        assert time.today("America/Lima", at=late) == date(2026, 12, 7)
+        assert time.today(at=D(2026, 12, 7, 22, 59)) == date(2026, 12, 7)

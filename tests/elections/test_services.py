@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from consult.core import time
 from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import policies
@@ -264,7 +265,7 @@ def test_count_applies_reserved_seat_seats_the_elected_and_records_it(world, cal
     assert called.status == RESULTS and [c.result for c in candidacies] == [
         "elected", "elected", "elected", "substitute", "substitute"]
     start, end = elections.term_start(called), elections.term_end(called)
-    assert start > utcnow().date() and (end - start).days in range(725, 733)
+    assert start > time.today() and (end - start).days in range(725, 733)
     seats = db.session.scalars(sa.select(Membership).where(Membership.starts_on == start)).all()
     assert sorted(m.user_id for m in seats) == sorted(residents[i].id for i in (0, 1, 2))
     assert all(m.ends_on == end and m.role == "member" for m in seats)
@@ -292,14 +293,14 @@ def test_secretary_seats_the_first_available_substitute(world, called, residents
     db.session.flush()
     assert elections.vacancies(called) == []
     leaving = elections.seats_of(called)[0]
-    councils.end_membership(leaving.membership, on=utcnow().date() - timedelta(days=1))
+    councils.end_membership(leaving.membership, on=time.today() - timedelta(days=1))
     assert elections.vacancies(called) == [leaving]
     assert not allowed("election.seat_substitute", world.president, called)
     assert not allowed("election.seat_substitute", residents[5], called)
     assert allowed("election.seat_substitute", world.secretary, called)
     seat = elections.seat_substitute(called, leaving, by=world.secretary)
     assert seat.candidacy_id == candidacies[3].id and seat.replaces_id == leaving.id
-    assert seat.membership.starts_on == utcnow().date()
+    assert seat.membership.starts_on == time.today()
     assert seat.membership.ends_on == elections.term_end(called)
     assert elections.vacancies(called) == []
     with pytest.raises(Conflict):
@@ -308,7 +309,7 @@ def test_secretary_seats_the_first_available_substitute(world, called, residents
     assert minutes is not None and minutes.council_id == world.council.id
     # the zisa member leaves: the reservation calls for a zisa substitute, and none is left, so the next one
     zisa_seat = next(s for s in elections.seats_of(called) if s.candidacy_id == candidacies[2].id)
-    councils.end_membership(zisa_seat.membership, on=utcnow().date() - timedelta(days=1))
+    councils.end_membership(zisa_seat.membership, on=time.today() - timedelta(days=1))
     assert elections.next_substitute(called, zisa_seat).id == candidacies[4].id
 
 
@@ -348,7 +349,7 @@ def test_a_substitute_who_declines_is_passed_over(world, called, residents, db):
     called.appeal_ends_at = utcnow() - timedelta(days=1)
     elections.count_and_publish(called, by=world.secretary)
     leaving = elections.seats_of(called)[0]
-    councils.end_membership(leaving.membership, on=utcnow().date())
+    councils.end_membership(leaving.membership, on=time.today())
     assert elections.next_substitute(called, leaving).id == candidacies[3].id
     with pytest.raises(NotAllowed):
         elections.pass_over_substitute(called, leaving, by=residents[6])

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from consult.core import time
 from consult.core.models import utcnow
 from consult.elections import services as elections
 from consult.elections.models import ACCEPTED, Candidacy, Election
@@ -236,7 +237,7 @@ def test_secretary_seats_a_substitute_with_the_button_and_the_minutes_say_so(cli
     called.appeal_ends_at = utcnow() - timedelta(days=1)  # the term has started
     elections.count_and_publish(called, by=world.secretary)
     leaving = next(s for s in elections.seats_of(called) if s.candidacy_id == candidacies[0].id)
-    councils.end_membership(leaving.membership, on=utcnow().date())
+    councils.end_membership(leaving.membership, on=time.today())
     db.session.commit()
     client.sign_in("secr")
     manage = client.get(f"/elections/{called.id}/manage")
