@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from consult.accounts.models import User
-from consult.core import audit
+from consult.core import audit, time
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
 from consult.councils.models import QUORUM_NUMBER, QUORUM_SHARE, ROLES, VOTING_ROLES, Membership
@@ -32,8 +32,8 @@ from consult.meetings.models import ATTENDANCE, CONVENED, IN_PROGRESS, PRESENT, 
 
 
 def _seated_on(session: CouncilSession):
-    """The seats of the session's council whose term covers the session's day."""
-    return Membership.council_id == session.council_id, in_term(session.starts_at.date())
+    """The seats of the session's council whose term covers the session's day (on the city's calendar)."""
+    return Membership.council_id == session.council_id, in_term(time.today(at=session.starts_at))
 
 
 def memberships_for(session: CouncilSession) -> list[Membership]:

@@ -44,8 +44,8 @@ def _roll_statement() -> sa.Select:
 
 def roll_and_seats(session: CouncilSession, names: Names, labels: Labels, reader_id: int | None):
     """(roll rows, the reader's voting seat today or None), from one query."""
-    params = {"session_id": session.id, "council_id": session.council_id, "day": session.starts_at.date(),
-              "reader_id": reader_id}
+    params = {"session_id": session.id, "council_id": session.council_id,
+              "day": time.today(at=session.starts_at), "reader_id": reader_id}
     rows, seat, today = [], None, time.today()
     read = db.session.execute(_roll_statement(), params).all()
     for (attendance_id, membership_id, role, display_name, deleted_at, status, arrived_at, left_at, is_seated,

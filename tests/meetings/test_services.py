@@ -278,3 +278,23 @@ def test_qualified_proposals_queue_and_titles(council_setup, db):
     db.session.flush()
     assert meetings.qualified_proposals(council_setup.council) == [qualified]
     assert meetings.proposal_titles([qualified.id, 12345]) == {qualified.id: "Resident cards for all"}
+
+
+def test_a_session_after_the_city_s_midnight_seats_who_starts_that_day(council_setup, db, make_user):
+    """A session at 00:30 in Rome on 8 December is at 23:30 UTC on the 7th: a member whose term starts on the
+    8th sits in it, one whose term ended on the 7th does not."""
+    from datetime import date, datetime
+
+    from consult.councils import services as councils
+    from consult.meetings.attendance import memberships_for
+
+    newcomer, leaver = make_user("newcomer8"), make_user("leaver7")
+    councils.add_membership(council_setup.council, newcomer, role="member", starts_on=date(2026, 12, 8))
+    councils.add_membership(council_setup.council, leaver, role="member", starts_on=date(2026, 1, 1),
+                            ends_on=date(2026, 12, 7))
+    session = meetings.create_session(council_setup.council, title="Night session",
+                                      starts_at=utcnow() + timedelta(days=10), place="Town hall")
+    session.starts_at = datetime(2026, 12, 7, 23, 30)
+    db.session.flush()
+    seated = {m.user.username for m in memberships_for(session)}
+    assert "newcomer8" in seated and "leaver7" not in seated
