@@ -19,7 +19,7 @@ from tests.routes import ACCOUNTS, ROLES, DemoObjects, add_missing_objects, rout
 def _check_scopes(db):
     """The scoped roles are tested on the objects their demo accounts hold them for."""
     from consult.accounts.models import User
-    from consult.core.models import utcnow
+    from consult.core import time
     from consult.councils.models import Membership
     from consult.councils.offices import in_term
 
@@ -27,7 +27,7 @@ def _check_scopes(db):
     users = {u.username: u
              for u in db.session.scalars(sa.select(User).where(User.username.in_(ACCOUNTS.values())))}
     held = dict(db.session.execute(sa.select(Membership.user_id, Membership.role).where(
-        Membership.council_id == objects.council.id, in_term(utcnow().date()))).all())
+        Membership.council_id == objects.council.id, in_term(time.today()))).all())
     assert held.get(users["secretary"].id) == "secretary"
     assert held.get(users["member"].id) == "member"
     assert held.get(users["observer"].id) == "observer"

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from flask_login import AnonymousUserMixin
 
+from consult.core import time
 from consult.core.models import utcnow
 from consult.core.policy import CONFLICT, SIGN_IN, VERIFY, policies
 from consult.councils import services as councils
@@ -67,7 +68,7 @@ def world(db, make_user) -> World:
     people["blk"].is_blocked = True
     council = councils.create_council(name="Council of Cultures", convocation_days=5)
     other = councils.create_council(name="Youth council")
-    today = now.date()
+    today = time.today()
     seats = {"pres": ("president", 30, None), "sec": ("secretary", 30, None), "mem": ("member", 30, None),
              "away": ("member", 30, None), "voted": ("member", 30, None), "obs": ("observer", 30, None),
              "ended": ("secretary", 60, today - timedelta(days=1)), "next": ("member", -1, None)}
