@@ -415,7 +415,8 @@ def _candidates(staff, names: list[str]) -> list:
     """Verified residents who hold no seat on the council (the elected get one), inserted directly."""
     from consult.accounts.models import User
 
-    made = [User(username=f"xcandidate{n}", display_name=name.strip(), language="en",
+    longest = _len(User.display_name)
+    made = [User(username=f"xcandidate{n}", display_name=name.strip()[:longest], language="en",
                  password_hash=staff.password_hash) for n, name in enumerate(names)]
     db.session.add_all(made)
     db.session.add_all(ResidentStatus(user=user, method="in_person", birth_year=1990) for user in made)
