@@ -105,29 +105,11 @@ def _show(lottery, status=200, **forms):
     row = volunteer_of(current_user, lottery)
     forms.setdefault("join_form", join_form(lottery) if lottery.status == "open" else None)
     forms.setdefault("reply_form", ReplyForm())
-    owner_name, owner_url = owner_link(lottery.owner_type, lottery.owner_id)
-    panel = invitations.panel_rows(lottery) if lottery.status in ("drawn", "final") else []
     counts = (
         pools.pool_counts(lottery) if lottery.status != "open" or can("lottery.see_pool", lottery) else {}
     )
-    return render(
-        "lotteries/show.html",
-        "lotteries/_pool.html",
-        lottery=lottery,
-        row=row,
-        status=status,
-        owner_name=owner_name,
-        owner_url=owner_url,
-        panel=panel,
-        drawn_counts=invitations.panel_counts(lottery, panel),
-        counts=counts,
-        pool_size=len(lottery.draw_input["pool"]) if lottery.draw_input else pools.pool_size(lottery),
-        category_name=creation.category_name,
-        value_name=creation.value_name,
-        ACCEPTED=ACCEPTED,
-        DECLINED=DECLINED,
-        **forms,
-    )
+    return render("lotteries/show.html", "lotteries/_pool.html", status=status, row=row, counts=counts,
+                  **_lottery_context(lottery), **forms)
 
 
 @bp.route("/lotteries/<int:lottery_id>")
@@ -196,26 +178,23 @@ def _manage(lottery, status=200, **forms):
     forms.setdefault("quota_form", quota_form(lottery))
     forms.setdefault("category_form", CategoryForm())
     forms.setdefault("draw_form", DrawForm())
+    return render("lotteries/manage.html", "lotteries/_manage_state.html", status=status,
+                  counts=pools.pool_counts(lottery),
+                  to_replace=invitations.seats_to_replace(lottery) if lottery.status == "drawn" else 0,
+                  **_lottery_context(lottery), **forms)
+
+
+def _lottery_context(lottery) -> dict:
+    """What the public page and the organisers' page both show: the owner, the pool's size, the panel."""
     owner_name, owner_url = owner_link(lottery.owner_type, lottery.owner_id)
     panel = invitations.panel_rows(lottery) if lottery.status in ("drawn", "final") else []
-    return render(
-        "lotteries/manage.html",
-        "lotteries/_manage_state.html",
-        lottery=lottery,
-        status=status,
-        owner_name=owner_name,
-        owner_url=owner_url,
-        counts=pools.pool_counts(lottery),
-        pool_size=len(lottery.draw_input["pool"]) if lottery.draw_input else pools.pool_size(lottery),
-        panel=panel,
-        drawn_counts=invitations.panel_counts(lottery, panel),
-        category_name=creation.category_name,
-        value_name=creation.value_name,
-        to_replace=invitations.seats_to_replace(lottery) if lottery.status == "drawn" else 0,
-        ACCEPTED=ACCEPTED,
-        DECLINED=DECLINED,
-        **forms,
-    )
+    return {
+        "lottery": lottery, "owner_name": owner_name, "owner_url": owner_url, "panel": panel,
+        "drawn_counts": invitations.panel_counts(lottery, panel),
+        "pool_size": len(lottery.draw_input["pool"]) if lottery.draw_input else pools.pool_size(lottery),
+        "category_name": creation.category_name, "value_name": creation.value_name,
+        "ACCEPTED": ACCEPTED, "DECLINED": DECLINED,
+    }
 
 
 @bp.route("/lotteries/<int:lottery_id>/manage")
