@@ -34,7 +34,10 @@ TICK = ("tick",)
 
 
 def _merged(older, newer):
-    """One message for two: the newest version and stamp, the parts of both."""
+    """One message for two: the newest version, the parts of both; only ``newer`` when the two are of
+    different debates that had the same id (different stamps: the older one's debate is gone)."""
+    if older[1] != newer[1]:
+        return newer
     return max(older[0], newer[0]), newer[1], tuple(sorted({*older[2], *newer[2]}))
 
 

@@ -21,6 +21,8 @@ fragments once per version and language (see ``consult.debates.stream``).
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask import current_app
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -29,7 +31,8 @@ from consult.debates import event_backends
 from consult.debates.broker import Broker, broker, format_payload, parse_payload
 
 #: what the tests and the stream route use from here
-__all__ = ["Broker", "after_commit", "backend_of", "broker", "listen", "parse_payload", "stamp_of"]
+__all__ = ["Broker", "after_commit", "backend_of", "broker", "listen", "parse_payload", "stamp_at",
+           "stamp_of"]
 
 _PENDING = "consult_debate_events"
 _EXTENSION = "consult_debate_events"
@@ -41,8 +44,13 @@ def stamp_of(debate) -> int:
 
 
 def stamp_at(created_at) -> int:
-    """:func:`stamp_of` from the creation time alone."""
-    return int(created_at.timestamp() * 1_000_000) if created_at else 0
+    """:func:`stamp_of` from the creation time alone (naive UTC, as stored: the same number on every host,
+    whatever its time zone)."""
+    if not created_at:
+        return 0
+    if created_at.tzinfo is None:
+        created_at = created_at.replace(tzinfo=UTC)
+    return int(created_at.timestamp() * 1_000_000)
 
 
 # -- announcing a change after its commit --------------------------------------------------------------------

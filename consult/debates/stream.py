@@ -114,7 +114,8 @@ def _render_from_db(debate_id: int, view: str, expected) -> tuple[int, dict[str,
                 return 0, {}
             version, html = debate.version, _draw(debate, view)
             RENDERINGS.put(html, debate=debate_id, stamp=stamp_of(debate), version=version, view=view)
-        if expected is not None and expected[0] <= version:  # a newer state will do
+        if expected is not None and expected[0] <= version and expected[1] == stamp_at(now.created_at):
+            # a newer state will do
             RENDERINGS.put(html, debate=debate_id, stamp=expected[1], version=expected[0], view=view)
         return version, html
     finally:
@@ -246,21 +247,23 @@ def _send_parts(parts, html, version, changes: str | None = None):
 
 
 def _burst(first):
-    """Coalesce a burst of changes that follows ``first`` into one: the newest version and stamp, and each
-    part named with the newest version that changed it. (A flood of likes is paced before it gets here, once
-    for all the screens of the process: see ``broker``.)"""
+    """Coalesce a burst of changes that follows ``first`` into one: the newest version, and each part named
+    with the newest version that changed it. (A flood of likes is paced before it gets here, once for all the
+    screens of the process: see ``broker``.) A message of another debate that had this id is left out."""
     latest, stamp, parts = first
     changed = dict.fromkeys(parts, latest)
     while True:
         more = yield Wait(0)
         if more is None:
             return latest, stamp, changed
-        latest, stamp = max(latest, more[0]), more[1]
+        if more[1] != stamp:
+            continue
+        latest = max(latest, more[0])
         for part in more[2]:
             changed[part] = max(changed.get(part, 0), more[0])
 
 
-def protocol(view: str, last_event_id: str | None, settings: Settings):
+def protocol(view: str, last_event_id: str | None, settings: Settings, stamp: int | None = None):
     """The stream of one screen, as a generator of :class:`Send`, :class:`Wait` and :class:`Draw`, run by a
     driver: :func:`events` in a thread (the Flask route), ``stream_async.serve`` in an event loop (the ASGI
     server). The driver subscribes to the broker before it starts this generator.
@@ -273,7 +276,11 @@ def protocol(view: str, last_event_id: str | None, settings: Settings):
     It keeps the version each part was last drawn at (``shown``): a part is sent again only for a change
     newer than that. A message that comes late (another process's, heard after a newer one of this
     process) therefore sends only what it changed that was not shown yet, drawn at the version already
-    sent, and a reconnection that read a newer state first skips what it already showed."""
+    sent, and a reconnection that read a newer state first skips what it already showed.
+
+    ``stamp`` is the debate's (``events.stamp_of``): a message of another debate that had the same id (a
+    deleted one's, heard late from another process) is not this debate's change, and its version, maybe
+    higher than this debate's, must not mark the parts as shown. ``None`` takes every message."""
     parts = VIEW_PARTS[view]
     yield Send(f"retry: {settings.retry_ms}\n\n")
     version, html = yield Draw(None)
@@ -288,6 +295,8 @@ def protocol(view: str, last_event_id: str | None, settings: Settings):
         message = yield Wait(min(settings.heartbeat, left))
         if message is None:
             yield Send(": heartbeat\n\n")
+            continue
+        if stamp is not None and message[1] != stamp:
             continue
         latest, stamp, changed = yield from _burst(message)
         send = [p for p in parts if shown[p] < changed.get(p, 0)]
@@ -313,12 +322,12 @@ def _get(subscription: queue.Queue, seconds: float):
         return None
 
 
-def events(debate_id: int, view: str, last_event_id: str | None):
+def events(debate_id: int, view: str, last_event_id: str | None, stamp: int | None = None):
     """The generator behind the Flask SSE response (runs inside the request context, without a DB session,
     one thread per stream: the development server and the tests)."""
     subscription = broker.subscribe(debate_id)
     try:
-        steps = protocol(view, last_event_id, Settings.of(current_app.config))
+        steps = protocol(view, last_event_id, Settings.of(current_app.config), stamp)
         answer = None
         while True:
             try:

@@ -51,6 +51,7 @@ class Ticket:
     locale: str
     url_root: str
     settings: stream.Settings
+    stamp: int | None = None  # the debate's (``events.stamp_of``)
     first: tuple[int, dict[str, str]] | None = None
 
 
@@ -136,7 +137,7 @@ async def _watch(receive, task: asyncio.Task, gone: list) -> None:
 
 
 async def _drive(ticket: Ticket, subscription: asyncio.Queue, drawings: Drawings, send) -> None:
-    steps = stream.protocol(ticket.view, ticket.last_event_id, ticket.settings)
+    steps = stream.protocol(ticket.view, ticket.last_event_id, ticket.settings, ticket.stamp)
     out: list[str] = []
     answer = None
     while True:

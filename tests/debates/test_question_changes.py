@@ -103,3 +103,20 @@ def test_the_projector_shows_no_question_list_and_draws_none():
     projector = {part: html[part] for part in stream.VIEW_PARTS["projector"]}
     sent = _run(steps, [(5, projector)])
     assert not any("question-changes" in text or "event: questions" in text for text in sent)
+
+
+def test_a_message_of_another_debate_that_had_the_same_id_is_not_this_debates_change():
+    """A deleted debate's change heard late (another process's, maybe at a higher version) must not mark the
+    parts as shown: this debate's next change still reaches the screen."""
+    steps = stream.protocol("public", "5", SETTINGS, stamp=1)
+    assert not any("event:" in text for text in _run(steps, [_drawing(5, 0)]))  # up to date
+    assert _run(steps, [], answer=(40, 99, ("questions", "status"))) == []  # no drawing asked, nothing sent
+    later = _run(steps, [_drawing(6, 1)], answer=(6, 1, ("questions",)))
+    assert later and later[0].startswith("id: 6\nevent: question-changes\n")
+
+
+def test_the_broker_never_merges_two_debates_that_had_the_same_id():
+    from consult.debates.broker import _merged
+
+    assert _merged((40, 99, ("status",)), (6, 1, ("questions",))) == (6, 1, ("questions",))
+    assert _merged((5, 1, ("status",)), (6, 1, ("questions",))) == (6, 1, ("questions", "status"))

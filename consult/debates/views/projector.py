@@ -15,7 +15,7 @@ from markupsafe import Markup
 from consult.core.policy import require
 from consult.core.rendering import render
 from consult.debates import bp, queries, stream, stream_async
-from consult.debates.events import listen
+from consult.debates.events import listen, stamp_of
 from consult.debates.views.common import join_url, load
 from consult.extensions import db
 
@@ -51,17 +51,18 @@ def events(debate_id):
         view = "public"
     locale = str(get_locale())  # decided now, while the session is still there
     last_event_id = request.headers.get("Last-Event-ID") or request.args.get("last_event_id")
+    stamp = stamp_of(debate)  # this debate's changes, not those of another that had its id
     listen()  # this process hears the other processes' changes from now on
     db.session.remove()  # no connection or transaction is held while streaming
     holder = request.environ.get(stream_async.ENVIRON_KEY)
     if holder is not None:
         holder["ticket"] = stream_async.Ticket(
             debate_id, view, last_event_id, locale, current_app.config["BASE_URL"],
-            stream.Settings.of(current_app.config),
+            stream.Settings.of(current_app.config), stamp,
             first=stream.render_parts(debate_id, view))
         body = iter(())
     else:
-        body = stream_with_context(stream.events(debate_id, view, last_event_id))
+        body = stream_with_context(stream.events(debate_id, view, last_event_id, stamp))
     response = Response(body, mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache, no-transform"
     response.headers["X-Accel-Buffering"] = "no"
