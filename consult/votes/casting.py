@@ -34,6 +34,7 @@ from consult.extensions import db
 from consult.votes import methods
 from consult.votes.methods import Spec, decode, encode
 from consult.votes.models import STATUS_OPEN, Ballot, NamedVote, Participation, Poll
+from consult.votes.owners import spec_extras
 
 TRACKER_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 #: what a tracker looks like (four groups of four letters or digits)
@@ -41,10 +42,13 @@ TRACKER_PATTERN = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$")
 
 
 def spec_for(poll: Poll) -> Spec:
-    """What the poll's method needs to read and count its ballots (options, limits, budgets)."""
-    return Spec(option_ids=tuple(o.id for o in poll.options), max_choices=poll.max_choices,
-                points_budget=poll.points_budget, codes={o.id: o.code for o in poll.options if o.code},
-                seats=poll.seats or 1, tie_seed=poll.tie_seed or "")
+    """What the poll's method needs to read and count its ballots (options, limits, budgets); the poll's
+    owner may add fields (``spec_extras``: a budget's costs, total and rule)."""
+    fields = dict(option_ids=tuple(o.id for o in poll.options), max_choices=poll.max_choices,
+                  points_budget=poll.points_budget, codes={o.id: o.code for o in poll.options if o.code},
+                  seats=poll.seats or 1, tie_seed=poll.tie_seed or "")
+    fields.update(spec_extras(poll))
+    return Spec(**fields)
 
 
 def _key_for(poll: Poll, voter, anon_key: str | None) -> tuple[int | None, str | None]:

@@ -27,6 +27,8 @@ class Owner:
     eligible_count: Callable | None = None
     #: the named rule of the officials (besides registrars and admins) who may enter its polls' paper ballots
     paper_rule: str | None = None
+    #: ``spec_extras(poll) -> dict``: more ``Spec`` fields for the owner's polls (a budget's costs and limit)
+    spec_extras: Callable | None = None
 
 
 _owners: dict[str, Owner] = {}
@@ -34,18 +36,29 @@ _owners: dict[str, Owner] = {}
 
 def register_owner(owner_type: str, *, vote_rule: str | None = None, subject: Callable | None = None,
                    can_vote: Callable | None = None, describe: Callable | None = None,
-                   eligible_count: Callable | None = None, paper_rule: str | None = None) -> None:
+                   eligible_count: Callable | None = None, paper_rule: str | None = None,
+                   spec_extras: Callable | None = None) -> None:
     """Let a module that owns polls decide who may vote in them: the policy ``vote_rule`` asked about
     ``subject(poll)`` (or ``can_vote(poll, person) -> Decision``); how a poll names its owner
     (``describe(poll) -> (label, url)``) and, optionally, how many people may vote
     (``eligible_count(poll)``); ``paper_rule``: the named rule (asked about ``subject(poll)``) of the
     officials who may enter its polls' whole paper ballots besides registrars and admins
-    (``consult.votes.paper_ballots``)."""
-    _owners[owner_type] = Owner(vote_rule, subject, can_vote, describe, eligible_count, paper_rule)
+    (``consult.votes.paper_ballots``); ``spec_extras(poll) -> dict``: more fields of the poll's
+    :class:`consult.votes.methods.Spec` (a budget: ``costs``, ``budget_limit``, ``pb_rule``)."""
+    _owners[owner_type] = Owner(vote_rule, subject, can_vote, describe, eligible_count, paper_rule,
+                                spec_extras)
 
 
 def owner(poll: Poll) -> Owner | None:
     return _owners.get(poll.owner_type or "")
+
+
+def spec_extras(poll: Poll) -> dict:
+    """The owner's extra ``Spec`` fields for this poll (none for a poll no module owns)."""
+    hooks = owner(poll)
+    if hooks is None or hooks.spec_extras is None:
+        return {}
+    return dict(hooks.spec_extras(poll) or {})
 
 
 def owner_of(poll: Poll) -> tuple[str, str] | None:

@@ -78,6 +78,11 @@ class Spec:
     seats: int = 1
     #: the published seed of the lots that break ties (see consult.votes.counting.ties)
     tie_seed: str = ""
+    #: participatory budgets (``pb_*`` methods): option id -> whole cost, the money to share, and the rule
+    #: that decides what is funded ("greedy" or "equal_shares"; both are always counted)
+    costs: dict = field(default_factory=dict)
+    budget_limit: int | None = None
+    pb_rule: str = "greedy"
 
 
 class NumberPerOption(BaseMethod):
