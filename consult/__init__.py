@@ -88,7 +88,8 @@ def _init_extensions(app: Flask) -> None:
 #: domain packages, in dependency order; each has a blueprint ``bp`` (see the module map in the README)
 DOMAINS = (
     "core", "accounts", "residency", "notifications", "moderation", "comments", "processes", "proposals",
-    "votes", "councils", "meetings", "elections", "lotteries", "debates", "minutes", "outcomes", "api",
+    "votes", "councils", "meetings", "elections", "lotteries", "debates", "minutes", "outcomes", "budgets",
+    "api",
 )
 
 

@@ -1,0 +1,1 @@
+"""Pages of a budget's published results (filled by the results module)."""
