@@ -1,0 +1,106 @@
+"""A counted budget built directly (the budget, its projects, its closed poll and the stored count), for the
+tests of the results: the counts themselves are tested in tests/votes."""
+
+from __future__ import annotations
+
+import uuid
+
+from consult.budgets.models import (
+    ACCEPTED,
+    COUNTED,
+    OPTION_TARGET,
+    OWNER_TYPE,
+    SET_ASIDE,
+    Budget,
+    BudgetProject,
+)
+from consult.extensions import db
+from consult.processes import services as processes
+from consult.residency.models import District
+from consult.votes import services as votes
+from consult.votes.methods import encode
+from consult.votes.models import Ballot
+
+#: (title, cost, district code or None, votes, latitude, longitude)
+PROJECTS = [
+    ("Shaded playground", 600, "centro", 10, 38.12, 13.36),
+    ("Library in three languages", 500, "kalsa", 8, 38.11, 13.37),
+    ("Bike racks at the station", 300, "zisa", 6, None, None),
+    ("Welcome signs", 200, None, 5, 38.115, 13.365),
+]
+#: what each rule funds (project titles, in order) and their reasons, as the count would write them
+GREEDY = ["Shaded playground", "Bike racks at the station"]
+EQUAL_SHARES = ["Library in three languages", "Bike racks at the station", "Welcome signs"]
+
+
+def method_name() -> str:
+    from consult.votes import methods
+
+    try:
+        methods.get("pb_knapsack")
+    except methods.BallotError:
+        return "approval"
+    return "pb_knapsack"
+
+
+def counted_budget(admin, *, rule="greedy", total=1000) -> Budget:
+    districts = {}
+    for code in ("centro", "kalsa", "zisa"):
+        district = db.session.query(District).filter_by(code=code).one_or_none()
+        if district is None:
+            district = District(code=code, name=code.title())
+            db.session.add(district)
+        districts[code] = district
+    db.session.flush()
+    process = processes.create_process(actor=admin, title="Welcome city")
+    budget = Budget(process_id=process.id, title="Welcome budget", total=total, currency="EUR",
+                    ballot_kind="knapsack", rule=rule, status=COUNTED, description="Share it well.")
+    db.session.add(budget)
+    db.session.flush()
+    projects = {}
+    for n, (title, cost, code, _votes, lat, lon) in enumerate(PROJECTS):
+        project = BudgetProject(budget_id=budget.id, title=title, cost=cost, status=ACCEPTED, position=n,
+                                district_id=districts[code].id if code else None, latitude=lat,
+                                longitude=lon, description=f"About {title}.")
+        db.session.add(project)
+        projects[title] = project
+    db.session.add(BudgetProject(budget_id=budget.id, title="Gold fountain", cost=5000, status=SET_ASIDE,
+                                 review_reason="Costs more than the whole budget.", position=9))
+    db.session.flush()
+    poll = votes.create_poll(question=budget.title, method=method_name(), options=list(projects),
+                             owner_type=OWNER_TYPE, owner_id=budget.id)
+    option = {}
+    for o in poll.options:
+        o.target_type, o.target_id = OPTION_TARGET, projects[o.label].id
+        option[o.label] = o.id
+    counts, ballots = {}, []
+    for title, _cost, _code, n, _lat, _lon in PROJECTS:
+        counts[str(option[title])] = n
+    # ballots: n voters chose each project alone (enough for the .pb file)
+    for title, _cost, _code, n, _lat, _lon in PROJECTS:
+        for _ in range(n):
+            ballots.append({"id": str(uuid.uuid4()), "poll_id": poll.id, "choice": encode([option[title]]),
+                            "tracker_hash": uuid.uuid4().hex + uuid.uuid4().hex})
+    db.session.execute(sa_insert(), ballots)
+    rules = {}
+    for name, funded in (("greedy", GREEDY), ("equal_shares", EQUAL_SHARES)):
+        ids = [option[t] for t in funded]
+        spent = sum(c for t, c, *_ in PROJECTS if t in funded)
+        rules[name] = {"funded": ids, "spent": spent, "left": total - spent,
+                       "reasons": {str(option[t]): {"code": "funded" if t in funded
+                                                    else "over_remaining_budget"} for t in option}}
+    tally = {"ballots": len(ballots), "counts": counts, "winners": rules[rule]["funded"], "rules": rules}
+    poll.status, poll.closed_at = "closed", budget.created_at
+    poll.result = {"method": poll.method, "online": tally, "tally": tally, "voters": len(ballots),
+                   "eligible": None, "verdict": "decided",
+                   "channels": [{"name": "online", "ballots": len(ballots), "blank": 0, "invalid": 0,
+                                 "counts": counts}]}
+    budget.poll_id = poll.id
+    db.session.commit()
+    return budget
+
+
+def sa_insert():
+    import sqlalchemy as sa
+
+    return sa.insert(Ballot)
