@@ -87,9 +87,9 @@ def _init_extensions(app: Flask) -> None:
 
 #: domain packages, in dependency order; each has a blueprint ``bp`` (see the module map in the README)
 DOMAINS = (
-    "core", "accounts", "residency", "notifications", "moderation", "comments", "processes", "proposals",
-    "votes", "councils", "meetings", "elections", "lotteries", "debates", "minutes", "outcomes", "budgets",
-    "api",
+    "core", "accounts", "residency", "geo", "notifications", "moderation", "comments", "processes",
+    "proposals", "votes", "councils", "meetings", "elections", "lotteries", "debates", "minutes", "outcomes",
+    "budgets", "api",
 )
 
 

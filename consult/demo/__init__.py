@@ -68,6 +68,7 @@ def _steps():
         councils,
         debates,
         elections,
+        geo,
         lotteries,
         meetings,
         minutes,
@@ -79,7 +80,7 @@ def _steps():
         votes,
     )
 
-    steps = (residency, processes, proposals, comments, moderation, votes, councils, elections, meetings,
+    steps = (residency, processes, proposals, geo, comments, moderation, votes, councils, elections, meetings,
              debates, minutes, outcomes, lotteries)
     return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 

@@ -96,6 +96,9 @@ class Proposal(ProposalFacts, TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(sa.String(8), nullable=False, default="en")
     theme_id: Mapped[int | None] = mapped_column(sa.ForeignKey("process_theme.id", ondelete="SET NULL"))
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("district.id", ondelete="SET NULL"))
+    #: an optional place (WGS 84 degrees), chosen on the district map or typed (``consult.geo.forms``)
+    latitude: Mapped[float | None] = mapped_column(sa.Float)
+    longitude: Mapped[float | None] = mapped_column(sa.Float)
     #: one of ``STATES``
     state: Mapped[str] = mapped_column(sa.String(20), nullable=False, default=DRAFT)
     #: when it left the draft (the author's edit window counts from here)

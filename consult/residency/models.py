@@ -35,6 +35,9 @@ class District(db.Model):
     #: short code used in the register CSV (e.g. ``centro``)
     code: Mapped[str] = mapped_column(sa.String(40), unique=True, nullable=False)
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    #: its shape: a GeoJSON Polygon or MultiPolygon in longitude/latitude, checked by ``consult.geo.geometry``
+    #: (null: not drawn on maps)
+    geometry: Mapped[dict | None] = mapped_column(sa.JSON)
 
 
 class ResidentStatus(TimestampMixin, db.Model):
