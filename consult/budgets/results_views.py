@@ -41,7 +41,7 @@ def _page(budget: Budget, form=None, status: int = 200):
                   may_publish=bool(can("budget.publish_results", budget)))
 
 
-@bp.route("/budgets/<int:budget_id>/results")
+@bp.route("/budgets/<int:budget_id>/results", endpoint="results")
 def results_page(budget_id):
     """What each rule funds, why each project won or lost, the money per district, the map."""
     budget = _budget(budget_id)
@@ -59,7 +59,7 @@ def publish_results(budget_id):
                                                         responsible=form.responsible.data or "",
                                                         due_on=form.due_on.data),
                   success=_l("The results are published; each funded project is now an outcome to follow."),
-                  done=url_for("budgets.results_page", budget_id=budget.id),
+                  done=url_for("budgets.results", budget_id=budget.id),
                   page=lambda status: _page(budget, form, status))
 
 

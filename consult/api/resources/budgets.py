@@ -104,7 +104,7 @@ def budgets() -> Resource:
             Field("url", "string", getter=lambda b: b.url,
                   description="The budget's public page."),
             Field("results_url", "string", nullable=True,
-                  getter=lambda b: (url_for("budgets.results_page", budget_id=b.id)
+                  getter=lambda b: (url_for("budgets.results", budget_id=b.id)
                                     if b.status == CLOSED else None)),
             Field("pb_url", "string", nullable=True,
                   getter=lambda b: (url_for("budgets.ballots_pb", budget_id=b.id)
