@@ -8,7 +8,7 @@ bp = Blueprint("proposals", __name__)
 
 from consult.core import navigation, targets  # noqa: E402
 from consult.processes.models import Process  # noqa: E402
-from consult.proposals import models, personal, policies, search, views  # noqa: E402,F401
+from consult.proposals import amendments_views, models, personal, policies, search, views  # noqa: E402,F401
 
 navigation.register("proposals.index", _l("Proposals"), 31, "/proposals")
 # the rules asked of a commented or reported proposal read its process (with its eligibility rule, joined) and
