@@ -1,15 +1,36 @@
 """Who may do what with participatory budgets.
 
-* ``budget.view``: everyone once the budget is out of draft; drafts for its organisers.
-* ``budget.manage`` (create, edit, move between steps, review projects, open and close the vote): admins.
+* ``budget.view``: everyone once the budget is out of draft; drafts for its organisers (``budget.manage``:
+  admins, who create budgets, move them from step to step and review the projects).
+* ``budget.edit``: the organisers, until voting starts.
+* ``budget.start_proposing`` / ``budget.start_review`` / ``budget.open_voting`` / ``budget.close_voting``:
+  the organisers, from the step before (draft → proposing → reviewing → voting → counted).
+* ``budget.propose``: a person not blocked who meets the budget's rule (residence facts only: verification,
+  age, the budget's district; a stated birth year counts, as for proposals), while projects are proposed.
+* ``budget.promote``: the organisers turn a proposal of the process into a project, before voting.
+* ``budget_project.view``: whoever sees the budget.
+* ``budget_project.review``: the organisers, before voting, for a project not funded or counted yet.
+* ``budget.vote``: the owner rule of the budget's poll (``consult.votes.owners``): voting is open and the
+  person meets the budget's rule (binding: a birth year recorded by the register or a registrar).
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from consult.budgets.models import DRAFT, Budget, BudgetProject
-from consult.core.policy import is_admin, is_signed_in, policies, predicate
+from consult.budgets.models import (
+    ACCEPTED,
+    DRAFT,
+    PROPOSING,
+    REVIEWING,
+    SET_ASIDE,
+    SUBMITTED,
+    VOTING,
+    Budget,
+    BudgetProject,
+)
+from consult.core.policy import YES, Decision, is_admin, is_not_blocked, is_signed_in, policies, predicate
+from consult.residency.policies import check_rule
 
 
 def budget_of(obj) -> Budget | None:
@@ -19,14 +40,80 @@ def budget_of(obj) -> Budget | None:
     return obj if isinstance(obj, Budget) else None
 
 
+def _status(obj) -> str | None:
+    budget = budget_of(obj)
+    return budget.status if budget is not None else None
+
+
 organiser = is_signed_in & is_admin
 
 
 @predicate(_l("This budget is not published yet."))
 def is_published(person, obj):
+    return _status(obj) not in (None, DRAFT)
+
+
+@predicate(_l("This budget can no longer be changed: voting has started."))
+def before_voting(person, obj):
+    return _status(obj) in (DRAFT, PROPOSING, REVIEWING)
+
+
+@predicate(_l("This budget is already published."))
+def is_draft(person, obj):
+    return _status(obj) == DRAFT
+
+
+@predicate(_l("Projects are proposed only in the step that follows the draft."))
+def is_proposing(person, obj):
+    return _status(obj) == PROPOSING
+
+
+@predicate(_l("Voting opens after the technical review."))
+def is_reviewing(person, obj):
+    return _status(obj) == REVIEWING
+
+
+@predicate(_l("Voting is not open for this budget."))
+def is_voting(person, obj):
+    return _status(obj) == VOTING
+
+
+@predicate()
+def proposing_open(person, obj):
     budget = budget_of(obj)
-    return budget is not None and budget.status != DRAFT
+    if budget is None or budget.status != PROPOSING:
+        return Decision("refused", _l("Projects cannot be proposed for this budget now."))
+    if not budget.proposing_open():
+        return Decision("refused", _l("Projects can be proposed only between the dates in the calendar."))
+    return YES
+
+
+@predicate()
+def meets_rule_to_propose(person, obj):
+    budget = budget_of(obj)
+    return check_rule(person, budget.eligibility_rule if budget is not None else None, binding=False)
+
+
+@predicate()
+def meets_rule_to_vote(person, obj):
+    budget = budget_of(obj)
+    return check_rule(person, budget.eligibility_rule if budget is not None else None, binding=True)
+
+
+@predicate(_l("This project has been counted: its review can no longer change."))
+def reviewable(person, obj):
+    return isinstance(obj, BudgetProject) and obj.status in (SUBMITTED, ACCEPTED, SET_ASIDE)
 
 
 policies.register("budget.manage", organiser)
 policies.register("budget.view", is_published | organiser)
+policies.register("budget.edit", organiser & before_voting)
+policies.register("budget.start_proposing", organiser & is_draft)
+policies.register("budget.start_review", organiser & is_proposing)
+policies.register("budget.open_voting", organiser & is_reviewing)
+policies.register("budget.close_voting", organiser & is_voting)
+policies.register("budget.propose", is_signed_in & is_not_blocked & proposing_open & meets_rule_to_propose)
+policies.register("budget.promote", organiser & before_voting & ~is_draft)
+policies.register("budget_project.view", is_published | organiser)
+policies.register("budget_project.review", organiser & before_voting & ~is_draft & reviewable)
+policies.register("budget.vote", is_voting & meets_rule_to_vote)
