@@ -286,7 +286,8 @@ def map_points(found: BudgetResults) -> list[dict]:
     """The projects that have a place, for the map: funded or not under the budget's rule."""
     rule = found.budget.rule
     return [{"latitude": r.project.latitude, "longitude": r.project.longitude, "label": r.project.title,
-             "url": r.project.url, "kind": "funded" if r.funded.get(rule) else "not_funded"}
+             "url": r.project.url, "kind": "funded" if r.funded.get(rule) else "not_funded",
+             "district": r.project.district.name if r.project.district is not None else ""}
             for r in found.projects if r.project.latitude is not None and r.project.longitude is not None]
 
 

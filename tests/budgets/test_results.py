@@ -98,3 +98,19 @@ def test_a_bad_due_date_is_refused_with_the_form_again(client, db, make_user):
     assert "Parks office" in html
     assert db.session.get(type(budget), budget.id).status != CLOSED
 
+
+
+def test_the_map_shows_the_projects_with_a_place_and_lists_them(client, db, make_user):
+    from consult.residency.models import District
+
+    admin = make_user("boss4", roles=("admin",))
+    budget = counted_budget(admin)
+    square = {"type": "Polygon", "coordinates": [[[13.3, 38.0], [13.45, 38.0], [13.45, 38.2], [13.3, 38.2],
+                                                  [13.3, 38.0]]]}
+    for district in db.session.scalars(sa.select(District)):
+        district.geometry = square
+    results.publish_results(budget, by=admin)
+    db.session.commit()
+    html = client.get(f"/budgets/{budget.id}/results").get_data(as_text=True)
+    assert "geo-figure" in html and "geo-item--funded" in html and "geo-item--not_funded" in html
+    assert html.count("geo-item geo-item--") == 3  # the bike racks have no place
