@@ -24,3 +24,15 @@ def _placed(points):
 bp.add_app_template_global(district_map, "district_map")
 bp.add_app_template_global(point_attr, "point_attr")
 bp.add_app_template_filter(_placed, "selectattr_place")
+
+
+@bp.app_template_global()
+def map_districts():
+    """The districts that have a shape (read once a request), for ``place_map``."""
+    from flask import g
+
+    from consult.geo.forms import mapped_districts
+
+    if "geo_districts" not in g:
+        g.geo_districts = mapped_districts()
+    return g.geo_districts

@@ -18,7 +18,8 @@ import sqlalchemy as sa
 from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import Field, StringField, SubmitField
+from markupsafe import Markup
+from wtforms import Field, StringField, SubmitField, ValidationError
 from wtforms.validators import Length, Optional
 
 from consult.core.forms import BaseForm, strip_filter
@@ -113,10 +114,10 @@ class PlaceField(Field):
         try:
             geo.check_place(*self.data)
         except geo.GeometryError as err:
-            raise ValueError(err.message) from None
+            raise ValidationError(err.message) from None
         projection = picker_projection()
         if projection is not None and not projection.inside(*self.data):
-            raise ValueError(_l("This place is outside the city's map."))
+            raise ValidationError(_l("This place is outside the city's map."))
 
     def image_url(self) -> str:
         args = {"lat": f"{self.data[0]:g}", "lon": f"{self.data[1]:g}"} if self.data else {}
@@ -124,7 +125,7 @@ class PlaceField(Field):
 
     def __call__(self, **kwargs):
         projection = picker_projection()
-        return render_template("geo/_place_field.html", field=self, projection=projection)
+        return Markup(render_template("geo/_place_field.html", field=self, projection=projection))
 
 
 def place_picked(form) -> bool:

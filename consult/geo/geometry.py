@@ -191,16 +191,19 @@ def district_at(districts, latitude: float, longitude: float):
     return None
 
 
-def check_place(latitude, longitude) -> tuple[float, float] | tuple[None, None]:
-    """A place given to a service: both numbers within the globe, or neither (no place)."""
+def check_place(latitude, longitude, *, field: str | None = None) -> tuple[float, float] | tuple[None, None]:
+    """A place given to a service: both numbers within the globe, or neither (no place). ``field``: the form
+    field a refusal is shown next to."""
     if latitude is None and longitude is None:
         return None, None
     if latitude is None or longitude is None:
-        raise GeometryError(_l("Please give both the latitude and the longitude, or neither."))
+        raise GeometryError(_l("Please give both the latitude and the longitude, or neither."), field=field)
     try:
         lat, lon = float(latitude), float(longitude)
     except (TypeError, ValueError):
-        raise GeometryError(_l("Please type the place as numbers, such as 42.0012 and 14.0031.")) from None
+        raise GeometryError(_l("Please type the place as numbers, such as 42.0012 and 14.0031."),
+                            field=field) from None
     if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
-        raise GeometryError(_l("The latitude is between -90 and 90 and the longitude between -180 and 180."))
+        raise GeometryError(_l("The latitude is between -90 and 90 and the longitude between -180 and 180."),
+                            field=field)
     return round(lat, 6), round(lon, 6)

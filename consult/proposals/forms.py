@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from consult.core.forms import BaseForm, labelled_choices, strip_filter
 from consult.extensions import db
+from consult.geo.forms import PlaceField
 from consult.processes.forms import MultiCheckboxField
 from consult.processes.models import Process
 from consult.proposals.models import OFFICIAL_STATES, PUBLIC_STATES, STATE_LABELS
@@ -48,6 +49,7 @@ class ProposalForm(BaseForm):
     language = SelectField(_l("Language you write in"), choices=language_choices)
     theme = SelectField(_l("Theme"), coerce=int, validate_choice=False)
     district = SelectField(_l("District"), coerce=int, validate_choice=False)
+    place = PlaceField(_l("Place on the map (optional)"))
     attachment = FileField(_l("Image or PDF (optional)"),
                            description=_l("PNG, JPEG, GIF, WebP or PDF, at most 5 MB."))
     attachment_alt = StringField(_l("Describe the image in a few words"), filters=[strip_filter],

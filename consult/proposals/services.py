@@ -17,6 +17,7 @@ from consult.core.errors import Conflict, DomainError, NotAllowed
 from consult.core.models import utcnow
 from consult.core.policy import policies
 from consult.extensions import db
+from consult.geo.geometry import check_place
 from consult.notifications import services as notifications
 from consult.processes.models import Process
 from consult.proposals import attachments
@@ -119,15 +120,17 @@ def _attach(proposal: Proposal, upload: tuple[bytes, str | None] | None, alt: st
 def create_draft(process: Process, author, *, title: str, body: str, language: str,
                  theme_id: int | None = None, district_id: int | None = None,
                  upload: tuple[bytes, str | None] | None = None,
-                 attachment_alt: str | None = None) -> Proposal:
+                 attachment_alt: str | None = None, location: tuple[float, float] | None = None) -> Proposal:
     """Save a draft the author previews before publishing. Rule: the phase opens ``propose`` and the author
     meets the process's eligibility rule; title and body are required and bounded; theme and district belong
-    to the process; an attachment must really be an image or a PDF."""
+    to the process; an attachment must really be an image or a PDF; ``location`` (latitude, longitude) is on
+    the globe."""
     _require("proposal.create", author, process)
     title, body = _clean_text(title, body)
     theme, district = _check_place(process, theme_id, district_id, language)
     proposal = Proposal(process=process, author=author, title=title, body=body, language=language,
                         theme=theme, district=district, state=DRAFT)
+    proposal.latitude, proposal.longitude = check_place(*(location or (None, None)), field="place")
     _attach(proposal, upload, attachment_alt)
     db.session.add(proposal)
     db.session.flush()
@@ -137,13 +140,16 @@ def create_draft(process: Process, author, *, title: str, body: str, language: s
 def update_proposal(proposal: Proposal, actor, *, title: str, body: str, language: str,
                     theme_id: int | None = None, district_id: int | None = None,
                     upload: tuple[bytes, str | None] | None = None, attachment_alt: str | None = None,
-                    remove_attachment: bool = False) -> Proposal:
-    """The author changes a draft, or a published proposal within the edit window."""
+                    remove_attachment: bool = False, location=...) -> Proposal:
+    """The author changes a draft, or a published proposal within the edit window (``location``: the new
+    place, None for none; left out, the place stays)."""
     _require("proposal.edit", actor, proposal)
     title, body = _clean_text(title, body)
     theme, district = _check_place(proposal.process, theme_id, district_id, language)
     proposal.title, proposal.body, proposal.language = title, body, language
     proposal.theme, proposal.district = theme, district
+    if location is not ...:
+        proposal.latitude, proposal.longitude = check_place(*(location or (None, None)), field="place")
     if remove_attachment and upload is None:
         attachments.remove(proposal.attachment_name)
         proposal.attachment_name = proposal.attachment_type = proposal.attachment_filename = None

@@ -18,8 +18,9 @@ from consult.core.rendering import redirect_to, render, submit, wants_fragment
 from consult.core.routing import page_number, row_id
 from consult.core.text import plain_excerpt, xml_text
 from consult.extensions import db, limiter
+from consult.geo.forms import place_picked
 from consult.processes.models import Process
-from consult.proposals import attachments, bp, cards, page, queries
+from consult.proposals import attachments, bp, cards, page, places, queries
 from consult.proposals import services as proposals
 from consult.proposals.forms import (
     AnswerForm,
@@ -104,8 +105,11 @@ def index():
     page = queries.card_page(filters, parts.language, *_page_args())  # with the filter choices' version
     filters_html = None if wants_fragment() else _filter_form(parts, feed_url, page.choices_version)
     supported = proposals.supports_of(current_user, [row.id for row in page.items])
+    map_points = places.process_points(filters.process_id) if filters.process_id and not wants_fragment() \
+        else None
     return render("proposals/index.html", fragment="proposals/_list.html", page=page, supported=supported,
-                  feed_url=feed_url, filters=filters, filters_html=filters_html, parts=parts)
+                  feed_url=feed_url, filters=filters, filters_html=filters_html, parts=parts,
+                  map_points=map_points)
 
 
 @bp.route("/proposals/feed.atom")
@@ -141,8 +145,11 @@ def _upload(form) -> tuple[bytes, str] | None:
 
 
 def _place_values(form) -> dict:
-    return dict(title=form.title.data, body=form.body.data, language=form.language.data,
-                theme_id=form.theme.data or None, district_id=form.district.data or None)
+    values = dict(title=form.title.data, body=form.body.data, language=form.language.data,
+                  theme_id=form.theme.data or None, district_id=form.district.data or None)
+    if "place" in form:  # the proposal form (a merge has no place)
+        values["location"] = form.place.data
+    return values
 
 
 @bp.route("/processes/<int:process_id>/proposals/new", methods=["GET", "POST"])
@@ -156,6 +163,8 @@ def create(process_id):
     del form.remove_attachment
     if request.method == "GET":
         form.language.data = current_language()
+    if place_picked(form):  # a click on the map: the form again, with the place
+        return render("proposals/form.html", form=form, process=process, proposal=None)
     return submit(form, lambda: proposals.create_draft(process, current_user, **_place_values(form),
                                                        upload=_upload(form),
                                                        attachment_alt=form.attachment_alt.data),
@@ -169,11 +178,13 @@ def edit(proposal_id):
     """The author changes a draft, or a published proposal within the edit window."""
     proposal = _load(proposal_id)
     require("proposal.edit", proposal)
-    form = ProposalForm(obj=None if request.method == "POST" else proposal)
+    form = ProposalForm(obj=None if request.method == "POST" else proposal, place=places.location(proposal))
     place_choices(form, proposal.process)
     if request.method == "GET":
         form.theme.data = proposal.theme_id or 0
         form.district.data = proposal.district_id or 0
+    if place_picked(form):  # a click on the map: the form again, with the place
+        return render("proposals/form.html", form=form, process=proposal.process, proposal=proposal)
     return submit(form, lambda: proposals.update_proposal(proposal, current_user, **_place_values(form),
                                                           upload=_upload(form),
                                                           attachment_alt=form.attachment_alt.data,
@@ -224,6 +235,7 @@ def show(proposal_id):
                        shows_body=not view.is_hidden or bool(manage))
     title = view.in_language(view.language if show_original else language)[0]
     return render("proposals/show.html", proposal=proposal, page=view, parts=parts, title=title, may=may,
+                  place_points=places.own_point(proposal, title),
                   supported=proposal.id in proposals.supports_of(current_user, [proposal.id]))
 
 
