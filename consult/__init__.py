@@ -89,7 +89,7 @@ def _init_extensions(app: Flask) -> None:
 DOMAINS = (
     "core", "accounts", "residency", "geo", "notifications", "moderation", "comments", "processes",
     "proposals", "votes", "councils", "meetings", "elections", "lotteries", "debates", "minutes", "outcomes",
-    "budgets", "api",
+    "budgets", "surveys", "api",
 )
 
 
