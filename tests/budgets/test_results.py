@@ -114,3 +114,20 @@ def test_the_map_shows_the_projects_with_a_place_and_lists_them(client, db, make
     html = client.get(f"/budgets/{budget.id}/results").get_data(as_text=True)
     assert "geo-figure" in html and "geo-item--funded" in html and "geo-item--not_funded" in html
     assert html.count("geo-item geo-item--") == 3  # the bike racks have no place
+
+
+def test_the_results_page_stays_within_the_query_budget(client, db, make_user):
+    from tests.helpers import QueryCounter
+
+    admin = make_user(roles=("admin",))
+    budget = counted_budget(admin)
+    results.publish_results(budget, by=admin)
+    db.session.commit()
+    url = f"/budgets/{budget.id}/results"
+    client.get(url)
+    with QueryCounter() as queries:
+        assert client.get(url).status_code == 200
+    assert queries.count <= 12, "\n".join(queries.statements)
+    with QueryCounter() as queries:
+        assert client.get("/api/v1/budget-projects?per_page=100").status_code == 200
+    assert queries.count <= 12, "\n".join(queries.statements)
