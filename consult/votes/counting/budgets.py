@@ -1,0 +1,308 @@
+"""Counting a participatory budget: greedy by votes, and the method of equal shares. Pure Python, exact.
+
+Ballots come aggregated, as SQL ``GROUP BY choice`` gives them: ``(ballot, weight)`` pairs, where a ballot is
+the chosen project ids (knapsack and approval ballots) or ``{project id: points}`` (cumulative ballots).
+``costs`` maps every project on the ballot to its whole cost; ``limit`` is the money to share.
+
+**Greedy by votes** (``greedy``: what most cities do). Projects are taken by votes (points for cumulative
+ballots), most first; a project is funded when its cost fits in the money left, otherwise it is passed over
+and the count goes on with the next one. This is pabutools' ``greedy_utilitarian_welfare`` with the cost
+satisfaction (``Cost_Sat``: a project's satisfaction per unit of cost is its number of votes).
+
+**Method of equal shares** (``equal_shares``, Peters & Skowron; equalshares.net). Every voter — blank ballots
+included — gets an equal share of the money, ``limit ÷ ballots``. A project can be funded only with the money
+of its own supporters. In each round, for every project whose supporters still have at least its cost, ``ρ``
+is the smallest number such that the supporters, each paying ``min(what they have left, ρ × utility)``, pay
+its cost together; the project with the smallest ``ρ`` is funded and its supporters pay. It stops when no
+project can be paid for. The utility is:
+
+* for knapsack and approval ballots, **the project's cost** (equalshares.net's default and what Wieliczka
+  and Aarau used: a voter is as satisfied as the money spent on what they chose; pabutools' ``Cost_Sat``), so
+  the supporters of a project pay equal parts of its cost, a supporter short of money paying all they have;
+* for cumulative ballots, **the points** the voter gave the project (pabutools' ``Additive_Cardinal_Sat``):
+  a supporter pays in proportion to their points.
+
+**Completion** (``completion``), because equal shares alone usually leaves money unspent:
+
+* ``"add1"`` (the default; Wieliczka 2023, published on pabulib as ``equalshares/add1``, and
+  equalshares.net): the count is run again with every voter's share raised by 1 (a whole currency unit),
+  and again, until a result would cost more than the budget (or every project with votes is funded); the
+  last result within the budget is kept. This is pabutools' ``exhaustion_by_budget_increase`` with a
+  step of one unit per voter and ``exhaustive_stop=False`` (stopping at the first result that leaves no
+  room for another project, pabutools' ``voter_budget_increment=1``, does not give Wieliczka's published
+  result). Money still left is then given by greedy by votes to the projects that fit
+  (``funded_by_completion``).
+* ``"none"``: equal shares alone.
+
+**Ties** (equal votes in greedy, equal ``ρ`` in equal shares) go, in this order, to the project with more
+votes, then to the cheaper one, then by the lot of :mod:`consult.votes.counting.ties` drawn from the poll's
+published seed with stage 0 (the smallest key first). It is one fixed order of the projects, given to
+pabutools as its tie-breaking rule in Consult's tests.
+
+A project nobody voted for is never funded (``no_votes``). A project costing nothing that someone voted
+for is funded first by equal shares.
+
+**Reasons** (``reasons``: project id as str -> ``{"code": ..., numbers}``), the codes:
+
+* ``funded`` — funded by the rule (greedy: ``votes``; equal shares: ``round`` and ``per_voter``, the most a
+  supporter paid);
+* ``funded_by_completion`` — funded with the money equal shares left, by greedy by votes;
+* ``over_remaining_budget`` — its cost was more than the money left when its turn came (``left``);
+* ``supporters_could_not_pay`` — equal shares: its supporters had less than its cost left between them
+  (``available``);
+* ``no_votes`` — nobody voted for it.
+
+Speed: voters with identical ballots are one group with a weight, and groups with the same money left
+share one *budget class* (a number naming an exact ``Fraction``); a project's affordability is computed from
+how much weight each class has among its supporters (``collections.Counter`` over class numbers), and only
+for the projects whose earlier affordability (a lower bound: money only goes down) could beat the best of
+the round.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from fractions import Fraction
+
+from consult.votes.counting import ties
+
+GREEDY = "greedy"
+EQUAL_SHARES = "equal_shares"
+RULES = (GREEDY, EQUAL_SHARES)
+COMPLETIONS = ("add1", "none")
+
+FUNDED = "funded"
+FUNDED_BY_COMPLETION = "funded_by_completion"
+OVER_REMAINING_BUDGET = "over_remaining_budget"
+SUPPORTERS_COULD_NOT_PAY = "supporters_could_not_pay"
+NO_VOTES = "no_votes"
+
+
+def _number(x) -> float:
+    return round(float(x), 6)
+
+
+class Profile:
+    """The ballots in the form both rules count: groups of identical ballots, each project's votes, its
+    supporters (group indices) and, for points ballots, each supporter's points."""
+
+    def __init__(self, groups, costs: dict, *, points: bool = False, tie_seed: str = ""):
+        self.projects = list(costs)
+        self.costs = {p: int(costs[p]) for p in self.projects}
+        self.points = points
+        known = set(self.projects)
+        self.total = 0
+        self.weights: list[int] = []
+        self.votes = dict.fromkeys(self.projects, 0)
+        self.unit: dict = {p: [] for p in self.projects}   # supporters of weight 1
+        self.heavy: dict = {p: [] for p in self.projects}  # (group, weight) of the others
+        self.given: dict = {p: {} for p in self.projects}  # points ballots: group -> points
+        for ballot, weight in groups:
+            if weight <= 0:
+                continue
+            self.total += weight
+            chosen = ballot.items() if points else ((p, 1) for p in ballot)
+            chosen = [(p, v) for p, v in chosen if p in known and v > 0]
+            if not chosen:
+                continue
+            g = len(self.weights)
+            self.weights.append(weight)
+            for p, value in chosen:
+                self.votes[p] += value * weight
+                (self.unit[p].append(g) if weight == 1 else self.heavy[p].append((g, weight)))
+                if points:
+                    self.given[p][g] = value
+        self.order = sorted(self.projects, key=lambda p: (-self.votes[p], self.costs[p],
+                                                          ties.lot_key(tie_seed, 0, p), p))
+        self.rank = {p: i for i, p in enumerate(self.order)}
+
+    def supported(self):
+        return [p for p in self.order if self.votes[p] > 0]
+
+
+def greedy(profile: Profile, limit: int, *, already=(), left=None, code=FUNDED) -> dict:
+    """Greedy by votes over the projects not in ``already``, with ``left`` money (default ``limit``)."""
+    left = limit if left is None else left
+    funded, reasons = [], {}
+    for p in profile.supported():
+        if p in already:
+            continue
+        if profile.costs[p] <= left:
+            left -= profile.costs[p]
+            funded.append(p)
+            reasons[str(p)] = {"code": code, "votes": profile.votes[p], "cost": profile.costs[p]}
+        else:
+            reasons[str(p)] = {"code": OVER_REMAINING_BUDGET, "votes": profile.votes[p],
+                               "cost": profile.costs[p], "left": left}
+    return {"funded": funded, "left": left, "reasons": reasons}
+
+
+class _Shares:
+    """One run of equal shares from an equal share ``start`` per voter."""
+
+    def __init__(self, profile: Profile, start: Fraction):
+        self.profile = profile
+        self.value = [start]                      # class number -> money left
+        self.classes = {start: 0}                 # money left -> class number
+        self.cls = [0] * len(profile.weights)     # group -> class number
+
+    def _class(self, money: Fraction) -> int:
+        number = self.classes.get(money)
+        if number is None:
+            number = self.classes[money] = len(self.value)
+            self.value.append(money)
+        return number
+
+    def _weights(self, p) -> Counter:
+        """Weight of the project's supporters per class (points ballots: per (class, points))."""
+        cls = self.cls
+        if self.profile.points:
+            given, counts = self.profile.given[p], Counter()
+            for g in self.profile.unit[p]:
+                counts[(cls[g], given[g])] += 1
+            for g, w in self.profile.heavy[p]:
+                counts[(cls[g], given[g])] += w
+            return counts
+        counts = Counter(map(cls.__getitem__, self.profile.unit[p]))
+        for g, w in self.profile.heavy[p]:
+            counts[cls[g]] += w
+        return counts
+
+    def rho(self, p):
+        """The smallest ρ with which the supporters pay the project's cost; None when they cannot."""
+        cost = self.profile.costs[p]
+        if self.profile.points:
+            entries = [(self.value[c], u, w) for (c, u), w in self._weights(p).items()]
+        else:
+            entries = [(self.value[c], cost, w) for c, w in self._weights(p).items()]
+        if sum(b * w for b, _u, w in entries) < cost:
+            return None
+        entries.sort(key=lambda e: e[0] / e[1])
+        paid, weight = Fraction(0), sum(u * w for _b, u, w in entries)
+        for b, u, w in entries:
+            rho = (cost - paid) / weight
+            if rho * u <= b:
+                return rho
+            paid += b * w
+            weight -= u * w
+        return None  # pragma: no cover - the sum check above makes the last entry pay
+
+    def pay(self, p, rho: Fraction) -> None:
+        cls, value, profile = self.cls, self.value, self.profile
+        moved: dict = {}
+        given = profile.given[p]
+        for g in profile.unit[p] + [g for g, _w in profile.heavy[p]]:
+            u = given[g] if profile.points else profile.costs[p]
+            key = (cls[g], u)
+            new = moved.get(key)
+            if new is None:
+                money = value[cls[g]]
+                new = moved[key] = self._class(money - min(money, rho * u))
+            cls[g] = new
+
+    def run(self) -> tuple[list, list, dict]:
+        """Funded projects in order, the rounds, and the supporters' money left for the others."""
+        profile = self.profile
+        funded, rounds = [], []
+        bound: dict = {}
+        for p in profile.supported():
+            if profile.costs[p] == 0:
+                funded.append(p)
+                rounds.append({"round": len(rounds) + 1, "project": p, "rho": 0.0, "per_voter": 0.0,
+                               "tied": [p]})
+            else:
+                # ρ if every supporter had enough: a lower bound, as money only goes down
+                bound[p] = (Fraction(profile.costs[p], profile.votes[p]) if profile.points
+                            else Fraction(1, profile.votes[p]))
+        while bound:
+            best, tied = None, []
+            for p in sorted(bound, key=lambda q: (bound[q], profile.rank[q])):
+                if best is not None and bound[p] > best:
+                    break
+                rho = self.rho(p)
+                if rho is None:
+                    del bound[p]
+                    continue
+                bound[p] = rho
+                if best is None or rho < best:
+                    best, tied = rho, [p]
+                elif rho == best:
+                    tied.append(p)
+            if not tied:
+                break
+            chosen = min(tied, key=profile.rank.__getitem__)
+            per_voter = best * (max(profile.given[chosen].values()) if profile.points
+                                else profile.costs[chosen])
+            self.pay(chosen, best)
+            del bound[chosen]
+            funded.append(chosen)
+            rounds.append({"round": len(rounds) + 1, "project": chosen, "rho": _number(best),
+                           "per_voter": _number(per_voter), "tied": sorted(tied)})
+        available = {p: sum(self.value[c] * w for c, w in self._weights(p).items())
+                     if not profile.points else
+                     sum(self.value[c] * w for (c, _u), w in self._weights(p).items())
+                     for p in profile.supported() if p not in funded}
+        return funded, rounds, available
+
+
+def equal_shares(profile: Profile, limit: int, *, completion: str = "add1") -> dict:
+    """The method of equal shares with its completion (see the module docstring): the rule's result."""
+    if completion not in COMPLETIONS:
+        raise ValueError(f"unknown completion {completion!r}")
+    if not profile.total:
+        return _shares_result(profile, limit, [], [], {}, Fraction(0), completion, [])
+    share = Fraction(limit, profile.total)
+    funded, rounds, available = _Shares(profile, share).run()
+    if completion == "add1":
+        supported = len(profile.supported())
+        while len(funded) < supported:
+            more = _Shares(profile, share + 1).run()
+            if sum(profile.costs[p] for p in more[0]) > limit:
+                break
+            share += 1
+            funded, rounds, available = more
+    extra = []
+    if completion == "add1":
+        spent = sum(profile.costs[p] for p in funded)
+        extra = greedy(profile, limit, already=set(funded), left=limit - spent,
+                       code=FUNDED_BY_COMPLETION)
+    return _shares_result(profile, limit, funded, rounds, available, share, completion, extra)
+
+
+def _shares_result(profile, limit, funded, rounds, available, share, completion, extra) -> dict:
+    reasons = {}
+    paid = {row["project"]: row for row in rounds}
+    for p in profile.projects:
+        if p in paid:
+            reasons[str(p)] = {"code": FUNDED, "votes": profile.votes[p], "cost": profile.costs[p],
+                               "round": paid[p]["round"], "per_voter": paid[p]["per_voter"]}
+        elif profile.votes[p] == 0:
+            reasons[str(p)] = {"code": NO_VOTES, "votes": 0, "cost": profile.costs[p]}
+        elif extra and str(p) in extra["reasons"]:
+            reasons[str(p)] = dict(extra["reasons"][str(p)])
+            if p in available:
+                reasons[str(p)]["available"] = _number(available[p])
+        else:
+            reasons[str(p)] = {"code": SUPPORTERS_COULD_NOT_PAY, "votes": profile.votes[p],
+                               "cost": profile.costs[p], "available": _number(available.get(p, 0))}
+    everything = list(funded) + (extra["funded"] if extra else [])
+    spent = sum(profile.costs[p] for p in everything)
+    return {"funded": everything, "spent": spent, "left": limit - spent, "reasons": reasons,
+            "rounds": rounds, "completion": completion, "share": _number(share),
+            "by_completion": extra["funded"] if extra else []}
+
+
+def count(groups, costs: dict, limit: int, *, points: bool = False, completion: str = "add1",
+          tie_seed: str = "") -> dict:
+    """Both rules over the same ballots: ``{"greedy": ..., "equal_shares": ..., "votes": ..., "ballots":
+    ...}``; each rule has ``funded`` (project ids in order of selection), ``spent``, ``left`` and ``reasons``
+    (equal shares also ``rounds``, ``completion``, ``share`` — the final share per voter — and
+    ``by_completion``)."""
+    profile = Profile(groups, costs, points=points, tie_seed=tie_seed)
+    plain = greedy(profile, limit)
+    for p in profile.projects:
+        if profile.votes[p] == 0:
+            plain["reasons"][str(p)] = {"code": NO_VOTES, "votes": 0, "cost": profile.costs[p]}
+    plain["spent"] = limit - plain["left"]
+    return {"ballots": profile.total, "votes": {str(p): profile.votes[p] for p in profile.projects},
+            GREEDY: plain, EQUAL_SHARES: equal_shares(profile, limit, completion=completion)}
