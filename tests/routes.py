@@ -72,6 +72,7 @@ def add_missing_objects() -> None:
     _paper_batch()
     _election()
     _appeal()
+    _budget()
     entry = _first(RegisterEntry)
     claimant = db.session.scalar(sa.select(User).where(User.username == "newcomer"))
     if entry is not None and claimant is not None:
@@ -124,6 +125,30 @@ def _appeal() -> None:
                                .order_by(User.id).limit(1))
     db.session.add(ElectionAppeal(election_id=election.id, author_id=author.id,
                                   text="A polling station opened late."))
+    db.session.flush()
+
+
+def _budget() -> None:
+    """A budget of the first process taking proposals, with a project waiting for review (by someone who plays
+    none of the roles), when the demo holds none."""
+    from datetime import timedelta
+
+    from consult.accounts.models import User
+    from consult.budgets import services as budgets
+    from consult.budgets.models import Budget, BudgetProject
+    from consult.core.models import utcnow
+    from consult.processes.models import Process
+
+    process = _first(Process)
+    if process is None or _first(Budget, Budget.status == "proposing") is not None:
+        return
+    budget = budgets.create_budget(process, title="Neighbourhood budget", total=100_000,
+                                   calendar={"voting_closes_at": utcnow() + timedelta(days=60)})
+    budgets.start_proposing(budget)
+    author = db.session.scalar(sa.select(User).where(User.username.not_in(ACCOUNTS.values()))
+                               .order_by(User.id).limit(1))
+    db.session.add(BudgetProject(budget_id=budget.id, title="Language café", description="Weekly.",
+                                 cost=12_000, proposed_cost=12_000, proposed_by_id=_id(author)))
     db.session.flush()
 
 
@@ -211,6 +236,11 @@ class DemoObjects:
         from consult.elections.models import ElectionAppeal
 
         self.appeal = _first(ElectionAppeal)
+        from consult.budgets.models import Budget, BudgetProject
+
+        self.budget = _first(Budget, Budget.status == "proposing") or _first(Budget)
+        self.budget_project = (_first(BudgetProject, BudgetProject.budget_id == _id(self.budget),
+                                      BudgetProject.status == "submitted") or _first(BudgetProject))
 
     def values(self, rule) -> dict | None:
         """The URL arguments for ``rule``, or None when one cannot be filled."""
@@ -263,6 +293,8 @@ class DemoObjects:
             "candidacy_id": _id(self.candidacy),
             "seat_id": _id(self.seat),
             "appeal_id": _id(self.appeal),
+            "budget_id": _id(self.budget),
+            "project_id": _id(self.budget_project),
             "user_id": _id(self.user),
             "target_type": target[0],
             "target_id": target[1],
