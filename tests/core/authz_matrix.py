@@ -62,6 +62,8 @@ SKIPPED: dict[str, str] = {}
 # method rule                                                      vis unv res mem obs sec mod reg adm
 TABLE = """
 GET /                                                              ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /admin/districts                                               in  no  no  no  no  no  no  no  ok
+POST /admin/districts                                              in  no  no  no  no  no  no  no  do
 GET /admin/eligibility                                             in  no  no  no  no  no  no  no  ok
 GET /admin/eligibility/<int:rule_id>                               in  no  no  no  no  no  no  no  ok
 POST /admin/eligibility/<int:rule_id>                              in  no  no  no  no  no  no  no  do
@@ -83,22 +85,6 @@ GET /api/v1/<name>/<int:ident>                                     ok  ok  ok  o
 POST /appeals/<int:appeal_id>/decide                                in  no  no  no  no  do  no  no  do
 GET /attachments/<int:attachment_id>                               ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /attendance/<int:attendance_id>/<any(arrive,leave):event>     in  no  no  no  no  do  no  no  do
-GET /budget-projects/<int:project_id>                              ok  ok  ok  ok  ok  ok  ok  ok  ok
-POST /budget-projects/<int:project_id>/review                      in  no  no  no  no  no  no  no  do
-GET /budgets/<int:budget_id>                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
-POST /budgets/<int:budget_id>/close-voting                         in  no  no  no  no  no  no  no  no
-GET /budgets/<int:budget_id>/edit                                  in  no  no  no  no  no  no  no  ok
-POST /budgets/<int:budget_id>/edit                                 in  no  no  no  no  no  no  no  do
-GET /budgets/<int:budget_id>/manage                                in  no  no  no  no  no  no  no  ok
-POST /budgets/<int:budget_id>/open-voting                          in  no  no  no  no  no  no  no  no
-GET /budgets/<int:budget_id>/projects/new                          in  no  ok  ok  ok  ok  ok  no  no
-POST /budgets/<int:budget_id>/projects/new                         in  no  do  do  do  do  do  no  no
-POST /budgets/<int:budget_id>/promote                              in  no  no  no  no  no  no  no  do
-POST /budgets/<int:budget_id>/start-proposing                      in  no  no  no  no  no  no  no  no
-POST /budgets/<int:budget_id>/start-review                         in  no  no  no  no  no  no  no  do
-GET /budgets/<int:budget_id>/ballots.pb                            no  no  no  no  no  no  no  no  no
-GET /budgets/<int:budget_id>/results                               no  no  no  no  no  no  no  no  no
-POST /budgets/<int:budget_id>/results/publish                      in  no  no  no  no  no  no  no  no
 GET /candidacies/<int:candidacy_id>                                ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /candidacies/<int:candidacy_id>/photo                          nf  nf  nf  nf  nf  nf  nf  nf  nf
 POST /candidacies/<int:candidacy_id>/review                        in  no  no  no  no  do  no  no  do
@@ -209,6 +195,7 @@ POST /lotteries/<int:lottery_id>/reply                             in  no  no  n
 POST /lotteries/<int:lottery_id>/seat                              in  no  no  no  no  no  no  no  no
 GET /lotteries/new/<any(debate,process,council):owner_type>/<int:owner_id> in  no  no  no  no  no  ok  no  ok
 POST /lotteries/new/<any(debate,process,council):owner_type>/<int:owner_id> in  no  no  no  no  no  do  no  do
+GET /map/districts.svg                                             ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /minutes/                                                      ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /minutes/<int:minutes_id>                                      ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /minutes/<int:minutes_id>.json                                 ok  ok  ok  ok  ok  ok  ok  ok  ok
@@ -281,9 +268,6 @@ POST /polls/new                                                    in  no  no  n
 GET /privacy                                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /processes                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /processes/<int:process_id>                                    ok  ok  ok  ok  ok  ok  ok  ok  ok
-GET /processes/<int:process_id>/budgets                            ok  ok  ok  ok  ok  ok  ok  ok  ok
-GET /processes/<int:process_id>/budgets/new                        in  no  no  no  no  no  no  no  ok
-POST /processes/<int:process_id>/budgets/new                       in  no  no  no  no  no  no  no  do
 GET /processes/<int:process_id>/edit                               in  no  no  no  no  no  no  no  ok
 POST /processes/<int:process_id>/edit                              in  no  no  no  no  no  no  no  do
 GET /processes/<int:process_id>/merge                              in  no  no  no  no  no  ok  no  ok

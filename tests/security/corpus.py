@@ -15,6 +15,7 @@ out; search boxes that show what was searched are visited with a vector in the q
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import quote
@@ -332,6 +333,7 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     _elections(corpus, staff, people, council, everything, now)
     _lotteries(corpus, staff, people, council, process, everything, now)
     _paper_ballots(corpus, staff, people)
+    _maps(corpus, process, main)
 
     # -- the home page shows a bit of everything; the person's own pages show their text
     corpus.public["home"] = "/"
@@ -577,3 +579,24 @@ def _paper_ballots(corpus: Corpus, staff, people) -> None:
     corpus.staff.update({"paper batches": f"/polls/{poll.id}/paper-ballots",
                          "paper batch": f"/paper-batches/{typing.id}",
                          "paper mismatches": f"/paper-batches/{typing.id}/mismatches"})
+
+
+def _maps(corpus: Corpus, process, main) -> None:
+    """Districts drawn on the maps with the corpus as names (each district its own chunk, a small square side
+    by side), the main proposal placed in the first: its page and its process's list show the map."""
+    from consult.geo.importing import import_geojson
+    from consult.residency.models import District
+
+    features = []
+    for n, name in enumerate(chunks(District.name)[:6]):
+        west = 14.0 + n * 0.01
+        ring = [[west, 42.0], [west + 0.01, 42.0], [west + 0.01, 42.01], [west, 42.01], [west, 42.0]]
+        features.append({"type": "Feature", "properties": {"code": f"xmap{n}", "name": name},
+                         "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    import_geojson(json.dumps({"type": "FeatureCollection", "features": features}).encode())
+    main.latitude, main.longitude = 42.005, 14.005
+    db.session.flush()
+    corpus.fields |= {"district.name"}
+    corpus.public.update({"process proposals map": f"/proposals?process_id={process.id}",
+                          "picker image": "/map/districts.svg?lat=42.005&lon=14.005"})
+    corpus.staff.update({"districts": "/admin/districts"})
