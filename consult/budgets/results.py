@@ -325,7 +325,7 @@ def page_context(found: BudgetResults) -> dict:
 # -- the pabulib file ----------------------------------------------------------------------------------------
 
 PB_VOTE_TYPE = {"knapsack": "approval", "approval": "approval", "cumulative": "cumulative"}
-PB_RULE = {"greedy": "greedy", "equal_shares": "equalshares"}
+PB_RULE = {"greedy": "greedy", "equal_shares": "equalshares/add1"}
 
 
 def pb_text(budget: Budget) -> str | None:
