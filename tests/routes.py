@@ -241,6 +241,9 @@ class DemoObjects:
         self.budget = _first(Budget, Budget.status == "proposing") or _first(Budget)
         self.budget_project = (_first(BudgetProject, BudgetProject.budget_id == _id(self.budget),
                                       BudgetProject.status == "submitted") or _first(BudgetProject))
+        from consult.proposals.amendments_models import Amendment
+
+        self.amendment = _first(Amendment, Amendment.state == "pending") or _first(Amendment)
 
     def values(self, rule) -> dict | None:
         """The URL arguments for ``rule``, or None when one cannot be filled."""
@@ -295,6 +298,7 @@ class DemoObjects:
             "appeal_id": _id(self.appeal),
             "budget_id": _id(self.budget),
             "project_id": _id(self.budget_project),
+            "amendment_id": _id(self.amendment),
             "user_id": _id(self.user),
             "target_type": target[0],
             "target_id": target[1],

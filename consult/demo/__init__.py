@@ -64,6 +64,7 @@ def _accounts():
 def _steps():
     """The accounts, then each ``consult/demo/<domain>.py``'s ``load()`` in this order."""
     from consult.demo import (
+        amendments,
         comments,
         councils,
         debates,
@@ -81,7 +82,7 @@ def _steps():
     )
 
     steps = (residency, processes, proposals, geo, comments, moderation, votes, councils, elections, meetings,
-             debates, minutes, outcomes, lotteries)
+             debates, minutes, outcomes, lotteries, amendments)
     return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 
 

@@ -67,8 +67,19 @@ def _clean(title: str | None, body: str | None, explanation: str | None) -> tupl
 # --- the window and the versions
 # ------------------------------------------------------------------------------
 
+#: the attribute of a proposal that holds its window once read in this request (None: it has none)
+_WINDOW = "_amendment_window"
+
+
 def window_of(proposal: Proposal) -> AmendmentWindow | None:
-    return db.session.get(AmendmentWindow, proposal.id)
+    """The proposal's window (read once per request and proposal: the page and its rules ask it often)."""
+    if _WINDOW not in proposal.__dict__:
+        remember_window(proposal, db.session.get(AmendmentWindow, proposal.id))
+    return proposal.__dict__[_WINDOW]
+
+
+def remember_window(proposal: Proposal, window: AmendmentWindow | None) -> None:
+    proposal.__dict__[_WINDOW] = window
 
 
 def set_window(proposal: Proposal, actor, closes_at: datetime | None) -> AmendmentWindow | None:
@@ -87,6 +98,7 @@ def set_window(proposal: Proposal, actor, closes_at: datetime | None) -> Amendme
     if window is None:
         window = AmendmentWindow(proposal_id=proposal.id, closes_at=closes_at)
         db.session.add(window)
+        remember_window(proposal, window)
     window.closes_at, window.set_by_id, window.set_at = closes_at, actor.id, utcnow()
     db.session.flush()
     audit.record("amendments.window_set", actor=actor, subject=proposal, closes_at=closes_at.isoformat())

@@ -73,11 +73,19 @@ class Section:
 
 @bp.app_template_global()
 def amendment_section(proposal) -> Section:
-    rows = db.session.scalars(
-        sa.select(Amendment).where(sa.or_(Amendment.proposal_id == proposal.id,
-                                          Amendment.promoted_to_id == proposal.id))
+    """The proposal's window, its amendments (with their authors) and the amendment it came from, in one
+    query: a row of nulls when there are none."""
+    base = sa.select(sa.literal(1).label("one")).subquery()
+    result = db.session.execute(
+        sa.select(AmendmentWindow, Amendment).select_from(base)
+        .outerjoin(AmendmentWindow, AmendmentWindow.proposal_id == proposal.id)
+        .outerjoin(Amendment, sa.or_(Amendment.proposal_id == proposal.id,
+                                     Amendment.promoted_to_id == proposal.id))
         .options(joinedload(Amendment.author), lazyload(Amendment.proposal))
-        .order_by(Amendment.created_at, Amendment.id)).all()
+        .order_by(Amendment.created_at, Amendment.id)).unique().all()
+    window = result[0][0] if result else None
+    services.remember_window(proposal, window)
+    rows = [amendment for _window, amendment in result if amendment is not None]
     own = [a for a in rows if a.proposal_id == proposal.id]
     credits = []
     for amendment in own:
@@ -85,7 +93,7 @@ def amendment_section(proposal) -> Section:
                 and amendment.author.public_name not in credits:
             credits.append(amendment.author.public_name)
     origin = next((a for a in rows if a.promoted_to_id == proposal.id), None)
-    return Section(own, credits, origin, services.window_of(proposal))
+    return Section(own, credits, origin, window)
 
 
 @bp.route("/proposals/<int:proposal_id>/amendments")

@@ -77,6 +77,13 @@ GET /admin/users/<int:user_id>                                     in  no  no  n
 POST /admin/users/<int:user_id>/reset-code                         in  no  no  no  no  no  no  do  do
 POST /admin/users/<int:user_id>/roles                              in  no  no  no  no  no  no  no  do
 POST /admin/users/<int:user_id>/roles/<role>/revoke                in  no  no  no  no  no  no  no  do
+GET /amendments/<int:amendment_id>                                 ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /amendments/<int:amendment_id>/accept                         in  no  no  no  no  no  no  no  no
+POST /amendments/<int:amendment_id>/promote                        in  no  no  no  no  no  no  no  no
+POST /amendments/<int:amendment_id>/reject                         in  no  no  no  no  no  no  no  no
+POST /amendments/<int:amendment_id>/support                        in  no  do  do  do  do  do  no  no
+POST /amendments/<int:amendment_id>/unsupport                      in  no  do  do  do  do  do  no  no
+POST /amendments/<int:amendment_id>/withdraw                       in  no  no  no  no  no  no  no  no
 GET /api/                                                          ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /api/openapi.json                                              ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /api/v1/                                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
@@ -291,6 +298,10 @@ GET /profile/my-data.json                                          in  ok  ok  o
 POST /profile/password                                             in  do  do  do  do  do  do  do  do
 GET /proposals                                                     ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /proposals/<int:proposal_id>                                   ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /proposals/<int:proposal_id>/amendments                        ok  ok  ok  ok  ok  ok  ok  ok  ok
+GET /proposals/<int:proposal_id>/amendments/new                    in  no  ok  ok  ok  ok  ok  no  no
+POST /proposals/<int:proposal_id>/amendments/new                   in  no  do  do  do  do  do  no  no
+POST /proposals/<int:proposal_id>/amendments/window                in  no  no  no  no  no  do  no  do
 GET /proposals/<int:proposal_id>/answer                            in  no  no  no  no  no  ok  no  ok
 POST /proposals/<int:proposal_id>/answer                           in  no  no  no  no  no  do  no  do
 GET /proposals/<int:proposal_id>/attachment                        nf  nf  nf  nf  nf  nf  nf  nf  nf

@@ -155,3 +155,29 @@ def test_a_draft_has_no_amendment_pages(client, process, resident, make_proposal
     client.sign_in("yusuf")
     assert client.get(f"/proposals/{draft.id}/amendments").status_code == 404
     assert client.get("/amendments/999").status_code == 404
+
+
+def _queries(client, url):
+    from tests.helpers import QueryCounter
+
+    with QueryCounter() as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return queries.count
+
+
+def test_the_pages_run_a_constant_number_of_queries(client, open_window, amender, make_resident, resident):
+    client.sign_in("amina")
+    page = f"/proposals/{open_window.id}"
+    before = _queries(client, page)
+    amendment = _amendment(open_window, amender)
+    few = (_queries(client, page), _queries(client, f"/amendments/{amendment.id}"),
+           _queries(client, f"/proposals/{open_window.id}/amendments"))
+    for n in range(6):
+        other = _amendment(open_window, make_resident(username=f"p{n}"), body=f"Text {n}")
+        amendments.support(other, amender)
+    amendments.accept(amendment, resident)
+    db.session.commit()
+    many = (_queries(client, page), _queries(client, f"/amendments/{amendment.id}"),
+            _queries(client, f"/proposals/{open_window.id}/amendments"))
+    assert few == many and few[0] <= before + 1 and max(many) <= 12, (before, few, many)

@@ -334,6 +334,7 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     _lotteries(corpus, staff, people, council, process, everything, now)
     _paper_ballots(corpus, staff, people)
     _maps(corpus, process, main)
+    _amendments(corpus, staff, people, main, everything)
 
     # -- the home page shows a bit of everything; the person's own pages show their text
     corpus.public["home"] = "/"
@@ -579,6 +580,27 @@ def _paper_ballots(corpus: Corpus, staff, people) -> None:
     corpus.staff.update({"paper batches": f"/polls/{poll.id}/paper-ballots",
                          "paper batch": f"/paper-batches/{typing.id}",
                          "paper mismatches": f"/paper-batches/{typing.id}/mismatches"})
+
+
+def _amendments(corpus: Corpus, staff, people, main, everything: str) -> None:
+    """The main proposal open for amendment: one amendment rejected with a reason and supported, one waiting
+    (both with the corpus as title, text and explanation); the proposal's page lists them."""
+    from consult.proposals import amendments
+    from consult.proposals.amendments_models import Amendment
+
+    amendments.set_window(main, staff, utcnow() + timedelta(days=10))
+    rejected = amendments.propose(main, people[1], title=one(Amendment.title, 30), body=everything,
+                                  explanation=one(Amendment.explanation, 5))
+    amendments.reject(rejected, people[0], one(Amendment.reason, 12))
+    amendments.support(rejected, people[2])
+    pending = amendments.propose(main, people[2], title=one(Amendment.title, 50), body=everything[:5000],
+                                 explanation=one(Amendment.explanation, 9))
+    corpus.fields |= {"proposal_amendment.title", "proposal_amendment.body", "proposal_amendment.explanation",
+                      "proposal_amendment.reason"}
+    corpus.public.update({"amendments": f"/proposals/{main.id}/amendments",
+                          "rejected amendment": f"/amendments/{rejected.id}",
+                          "pending amendment": f"/amendments/{pending.id}",
+                          "amendments api": "/api/v1/amendments", "amendments csv": "/api/v1/amendments.csv"})
 
 
 def _maps(corpus: Corpus, process, main) -> None:

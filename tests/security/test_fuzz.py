@@ -278,7 +278,14 @@ def _ids() -> dict[str, object]:
         "slug": _db.session.scalar(sa.select(Council.slug).limit(1)), "target_type": "proposal",
         "target_id": _first(Proposal), "token": "not-a-token",
         "user_id": _first(User, User.username == "xperson2"),
+        "amendment_id": _amendment_id(),
     }
+
+
+def _amendment_id():
+    from consult.proposals.amendments_models import Amendment
+
+    return _first(Amendment, Amendment.state == "pending")
 
 
 def _dynamic() -> dict[str, list[str]]:
