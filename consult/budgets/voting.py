@@ -4,7 +4,8 @@ organisers; what the poll's owner hooks tell the votes engine.
 * Opening (``budget.open_voting``, after the review): every project is reviewed (none waits), at least two are
   on the ballot, the closing date is ahead. The poll is secret, its method the budget's ballot kind
   (``pb_knapsack``, ``pb_approval``, ``pb_cumulative``), its options the accepted projects
-  (``target_type="budget_project"``) in their order, its rule the budget's (its district's residents). The
+  (``target_type="budget_project"``) in their order, its rule the budget's (its district's residents), a
+  published random seed for the lots that break ties. The
   ballot page is the votes' own (``votes.poll``). Followers of the budget and of its projects hear of it.
 * The owner's ``spec_extras`` give the methods each option's cost, the budget's total and rule (and the
   approval maximum or the points to share): the ballot's checks (a knapsack over the budget is refused with a
@@ -14,6 +15,8 @@ organisers; what the poll's owner hooks tell the votes engine.
 """
 
 from __future__ import annotations
+
+import secrets
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -70,7 +73,7 @@ def open_voting(budget: Budget, *, by=None):
         question=budget.title[:500], method=budget.method, mode="secret", rule=budget.eligibility_rule,
         options=[{"label": p.title, "target_type": OPTION_TARGET, "target_id": p.id} for p in accepted],
         owner_type=OWNER_TYPE, owner_id=budget.id, opens_at=now, closes_at=budget.voting_closes_at,
-        description=budget.description, created_by=by)
+        description=budget.description, created_by=by, seats=len(accepted), tie_seed=secrets.token_hex(16))
     poll.max_choices = budget.max_choices if budget.ballot_kind == APPROVAL else None
     poll.points_budget = budget.points if budget.ballot_kind == CUMULATIVE else None
     db.session.flush()
@@ -107,8 +110,9 @@ def close_voting(budget: Budget, *, by=None):
     if early:
         budget.voting_closes_at = now
     db.session.flush()
+    tally = ((poll.result or {}).get("tally") or {}) if poll is not None else {}
     audit.record("budgets.voting_closed", actor=by, subject=budget, poll_id=budget.poll_id, early=early,
-                 ballots=(poll.result or {}).get("ballots") if poll is not None else None)
+                 ballots=tally.get("ballots"))
     return poll
 
 
