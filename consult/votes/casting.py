@@ -156,7 +156,7 @@ def choice_summary(poll: Poll, canonical) -> list[str]:
     label = {o.id: o.label for o in poll.options}
     if poll.method in ("single", "yes_no_abstain"):
         return [label[canonical]]
-    if poll.method in ("approval", "seq_phragmen", "equal_shares"):
+    if poll.method in ("approval", "seq_phragmen", "equal_shares", "pb_knapsack", "pb_approval"):
         return [label[o] for o in canonical]
     if poll.method in ("ranked_irv", "schulze", "stv"):
         return [f"{i}. {label[o]}" for i, o in enumerate(canonical, 1)]

@@ -14,7 +14,8 @@ from consult.votes.paper_models import BATCH_COUNTED, PaperBallot, PaperBatch
 
 #: the methods whose ballots are counted whole (a ranking, a set of approvals), so paper slips are entered one
 #: by one instead of as counts per option
-WHOLE_BALLOT_METHODS = ("ranked_irv", "schulze", "stv", "seq_phragmen", "equal_shares")
+WHOLE_BALLOT_METHODS = ("ranked_irv", "schulze", "stv", "seq_phragmen", "equal_shares",
+                        "pb_knapsack", "pb_approval", "pb_cumulative")
 
 
 def takes_paper_ballots(poll: Poll) -> bool:

@@ -155,6 +155,9 @@ def _registry():
     from consult.votes.methods import (
         approval,
         committee,
+        pb_approval,
+        pb_cumulative,
+        pb_knapsack,
         points,
         ranked_irv,
         schulze,
@@ -165,7 +168,8 @@ def _registry():
     )
 
     registry = {m.METHOD.name: m.METHOD
-                for m in (yes_no_abstain, single, approval, ranked_irv, schulze, score, points, stv)}
+                for m in (yes_no_abstain, single, approval, ranked_irv, schulze, score, points, stv,
+                          pb_knapsack, pb_approval, pb_cumulative)}
     registry.update((m.name, m) for m in committee.METHODS)
     return registry
 
