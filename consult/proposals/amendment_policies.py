@@ -18,7 +18,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from consult.core.policy import always, is_not_blocked, is_signed_in, policies, predicate
-from consult.proposals.amendments_models import PENDING, REJECTED, SUPPORTABLE, Amendment
+from consult.proposals.amendments_models import PENDING, REJECTED, SUPPORTABLE, Amendment, window_of
 from consult.proposals.models import OPEN_STATES, Proposal
 from consult.proposals.policies import can_manage
 from consult.proposals.policies import is_author as is_proposal_author
@@ -48,8 +48,6 @@ def proposal_open(person, obj):
 
 @predicate(_l("This proposal does not take amendments now."))
 def window_open(person, obj):
-    from consult.proposals.amendments import window_of
-
     proposal = proposal_of(obj)
     window = window_of(proposal) if proposal is not None else None
     return window is not None and window.is_open()

@@ -34,6 +34,8 @@ from consult.proposals.amendments_models import (
     AmendmentSupport,
     AmendmentWindow,
     ProposalVersion,
+    remember_window,
+    window_of,
 )
 from consult.proposals.models import SUBMITTED, Proposal
 
@@ -66,21 +68,6 @@ def _clean(title: str | None, body: str | None, explanation: str | None) -> tupl
 
 # --- the window and the versions
 # ------------------------------------------------------------------------------
-
-#: the attribute of a proposal that holds its window once read in this request (None: it has none)
-_WINDOW = "_amendment_window"
-
-
-def window_of(proposal: Proposal) -> AmendmentWindow | None:
-    """The proposal's window (read once per request and proposal: the page and its rules ask it often)."""
-    if _WINDOW not in proposal.__dict__:
-        remember_window(proposal, db.session.get(AmendmentWindow, proposal.id))
-    return proposal.__dict__[_WINDOW]
-
-
-def remember_window(proposal: Proposal, window: AmendmentWindow | None) -> None:
-    proposal.__dict__[_WINDOW] = window
-
 
 def set_window(proposal: Proposal, actor, closes_at: datetime | None) -> AmendmentWindow | None:
     """Open the window until ``closes_at`` (naive UTC, in the future), or close it now (``None``)."""

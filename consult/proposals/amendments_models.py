@@ -138,3 +138,18 @@ class ProposalVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime, nullable=False, default=utcnow)
 
     __table_args__ = (sa.UniqueConstraint("proposal_id", "number"),)
+
+
+#: the attribute of a proposal that holds its window once read in this request (None: it has none)
+_WINDOW = "_amendment_window"
+
+
+def window_of(proposal: Proposal) -> AmendmentWindow | None:
+    """The proposal's window (read once per request and proposal: the page and its rules ask it often)."""
+    if _WINDOW not in proposal.__dict__:
+        remember_window(proposal, db.session.get(AmendmentWindow, proposal.id))
+    return proposal.__dict__[_WINDOW]
+
+
+def remember_window(proposal: Proposal, window: AmendmentWindow | None) -> None:
+    proposal.__dict__[_WINDOW] = window

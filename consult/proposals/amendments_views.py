@@ -21,7 +21,7 @@ from consult.processes.models import Process
 from consult.proposals import amendments as services
 from consult.proposals import bp
 from consult.proposals.amendments_forms import AmendmentForm, RejectForm, WindowForm
-from consult.proposals.amendments_models import ACCEPTED, Amendment, AmendmentWindow
+from consult.proposals.amendments_models import ACCEPTED, Amendment, AmendmentWindow, remember_window
 from consult.proposals.models import Proposal
 
 
@@ -84,7 +84,7 @@ def amendment_section(proposal) -> Section:
         .options(joinedload(Amendment.author), lazyload(Amendment.proposal))
         .order_by(Amendment.created_at, Amendment.id)).unique().all()
     window = result[0][0] if result else None
-    services.remember_window(proposal, window)
+    remember_window(proposal, window)
     rows = [amendment for _window, amendment in result if amendment is not None]
     own = [a for a in rows if a.proposal_id == proposal.id]
     credits = []
