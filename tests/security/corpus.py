@@ -335,6 +335,9 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     _paper_ballots(corpus, staff, people)
     _maps(corpus, process, main)
     _amendments(corpus, staff, people, main, everything)
+    from tests.security.corpus_budgets import add_budgets
+
+    add_budgets(corpus, staff, people, process, main, everything, now)
 
     # -- the home page shows a bit of everything; the person's own pages show their text
     corpus.public["home"] = "/"

@@ -279,7 +279,17 @@ def _ids() -> dict[str, object]:
         "target_id": _first(Proposal), "token": "not-a-token",
         "user_id": _first(User, User.username == "xperson2"),
         "amendment_id": _amendment_id(),
+        **_budget_ids(),
     }
+
+
+def _budget_ids() -> dict:
+    """The corpus's budget taking proposals, and a project waiting for review there."""
+    from consult.budgets.models import Budget, BudgetProject
+
+    budget = _first(Budget, Budget.status == "proposing")
+    return {"budget_id": budget, "project_id": _first(BudgetProject, BudgetProject.budget_id == budget,
+                                                      BudgetProject.status == "submitted")}
 
 
 def _amendment_id():
