@@ -65,6 +65,7 @@ def _steps():
     """The accounts, then each ``consult/demo/<domain>.py``'s ``load()`` in this order."""
     from consult.demo import (
         amendments,
+        budgets,
         comments,
         councils,
         debates,
@@ -82,7 +83,7 @@ def _steps():
     )
 
     steps = (residency, processes, proposals, geo, comments, moderation, votes, councils, elections, meetings,
-             debates, minutes, outcomes, lotteries, amendments)
+             debates, minutes, outcomes, lotteries, amendments, budgets)
     return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 
 
