@@ -222,6 +222,13 @@ class DemoObjects:
         self.batch = _first(CardCodeBatch)
         self.claim = _first(RegisterClaim)
         self.lottery = _first(Lottery, Lottery.status == "open") or _first(Lottery)
+        from consult.surveys.models import Survey, SurveyQuestion, SurveyResponse, SurveySection
+
+        self.survey = _first(Survey, Survey.status == "published") or _first(Survey)
+        self.survey_section = _first(SurveySection, SurveySection.survey_id == _id(self.survey))
+        self.survey_question = _first(SurveyQuestion, SurveyQuestion.survey_id == _id(self.survey))
+        self.survey_response = db.session.scalars(sa.select(SurveyResponse).where(
+            SurveyResponse.survey_id == _id(self.survey)).order_by(SurveyResponse.id).limit(1)).first()
         from consult.votes.paper_models import PaperBatch
 
         self.paper_batch = _first(PaperBatch, PaperBatch.status == "entering") or _first(PaperBatch)
@@ -289,6 +296,10 @@ class DemoObjects:
             "batch_id": _id(self.batch),
             "claim_id": _id(self.claim),
             "lottery_id": _id(self.lottery),
+            "survey_id": _id(self.survey),
+            "survey_section_id": _id(self.survey_section),
+            "survey_question_id": _id(self.survey_question),
+            "response_id": self.survey_response.id if self.survey_response else None,
             "owner_type": "debate",
             "owner_id": _id(debate),
             "paper_batch_id": _id(self.paper_batch),

@@ -43,6 +43,8 @@ DATA_SETS = {
     "lotteries": (_l("Panels drawn by lot"),
                   _l("Civic lotteries: quotas, the anonymised pool as drawn, its digest, the revealed value, "
                      "the seed and every draw, to re-run the draw yourself.")),
+    "surveys": (_l("Surveys"), _l("Surveys of the processes: the questions, whether answers are anonymous, "
+                                  "the number of responses and, once published, the figures per question.")),
 }
 #: closed polls whose lists of counted ballots the page names (newest first); the polls page has them all
 TRACKED_POLLS = 10

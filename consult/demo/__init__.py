@@ -79,11 +79,13 @@ def _steps():
         processes,
         proposals,
         residency,
+        surveys,
         votes,
     )
 
     steps = (residency, processes, proposals, geo, comments, moderation, votes, councils, elections, meetings,
              debates, minutes, outcomes, lotteries, amendments, budgets)
+    steps += (surveys,)  # answered by the lottery's volunteers
     return [("accounts", _accounts)] + [(step.__name__.rpartition(".")[2], step.load) for step in steps]
 
 

@@ -66,9 +66,9 @@ def add_section(survey_id):
                   survey=survey, section=None)
 
 
-@bp.route("/survey-sections/<int:section_id>/edit", methods=["GET", "POST"])
-def edit_section(section_id):
-    section = get_or_404(SurveySection, section_id)
+@bp.route("/survey-sections/<int:survey_section_id>/edit", methods=["GET", "POST"])
+def edit_section(survey_section_id):
+    section = get_or_404(SurveySection, survey_section_id)
     survey = load_survey(section.survey_id)
     require("survey.manage", survey)
     form = SectionForm(obj=section)
@@ -78,18 +78,18 @@ def edit_section(section_id):
                   survey=survey, section=section)
 
 
-@bp.route("/survey-sections/<int:section_id>/delete", methods=["POST"])
-def delete_section(section_id):
-    section = get_or_404(SurveySection, section_id)
+@bp.route("/survey-sections/<int:survey_section_id>/delete", methods=["POST"])
+def delete_section(survey_section_id):
+    section = get_or_404(SurveySection, survey_section_id)
     survey = load_survey(section.survey_id)
     require("survey.edit_structure", survey)
     return submit(None, lambda: services.delete_section(section, current_user),
                   success=_("The section and its questions are removed."), done=_manage_url(survey))
 
 
-@bp.route("/survey-sections/<int:section_id>/questions/new", methods=["GET", "POST"])
-def add_question(section_id):
-    section = get_or_404(SurveySection, section_id)
+@bp.route("/survey-sections/<int:survey_section_id>/questions/new", methods=["GET", "POST"])
+def add_question(survey_section_id):
+    section = get_or_404(SurveySection, survey_section_id)
     survey = load_survey(section.survey_id)
     require("survey.edit_structure", survey)
     form = QuestionForm().with_conditions(survey)
@@ -99,9 +99,9 @@ def add_question(section_id):
                   survey=survey, section=section, question=None)
 
 
-@bp.route("/survey-questions/<int:question_id>/edit", methods=["GET", "POST"])
-def edit_question(question_id):
-    question = get_or_404(SurveyQuestion, question_id)
+@bp.route("/survey-questions/<int:survey_question_id>/edit", methods=["GET", "POST"])
+def edit_question(survey_question_id):
+    question = get_or_404(SurveyQuestion, survey_question_id)
     survey = load_survey(question.survey_id)
     require("survey.manage", survey)
     form = QuestionForm().with_conditions(survey, question)
@@ -113,9 +113,9 @@ def edit_question(question_id):
                   wording_only=not can("survey.edit_structure", survey))
 
 
-@bp.route("/survey-questions/<int:question_id>/delete", methods=["POST"])
-def delete_question(question_id):
-    question = get_or_404(SurveyQuestion, question_id)
+@bp.route("/survey-questions/<int:survey_question_id>/delete", methods=["POST"])
+def delete_question(survey_question_id):
+    question = get_or_404(SurveyQuestion, survey_question_id)
     survey = load_survey(question.survey_id)
     require("survey.edit_structure", survey)
     return submit(None, lambda: services.delete_question(question, current_user),

@@ -191,8 +191,9 @@ def hide(survey_id, response_id):
     require("survey.manage", survey)
     response = db.session.get(SurveyResponse, response_id[:36])
     question_id = request.form.get("question_id", "")
-    question = db.session.get(SurveyQuestion, int(question_id)) if question_id.isdigit() \
-        and int(question_id) < 2**31 else None
+    if not question_id.isdigit() or int(question_id) >= 2**31:
+        abort(400)
+    question = db.session.get(SurveyQuestion, int(question_id))
     if response is None or response.survey_id != survey.id or question is None \
             or question.survey_id != survey.id:
         abort(404)

@@ -280,7 +280,20 @@ def _ids() -> dict[str, object]:
         "user_id": _first(User, User.username == "xperson2"),
         "amendment_id": _amendment_id(),
         **_budget_ids(),
+        **_survey_ids(),
     }
+
+
+def _survey_ids() -> dict:
+    """The published survey of the corpus: its first section and question, a response."""
+    from consult.surveys.models import Survey, SurveyQuestion, SurveyResponse, SurveySection
+
+    survey = _first(Survey, Survey.status == "published")
+    response = sa.select(SurveyResponse.id).where(SurveyResponse.survey_id == survey)
+    return {"survey_id": survey,
+            "survey_section_id": _first(SurveySection, SurveySection.survey_id == survey),
+            "survey_question_id": _first(SurveyQuestion, SurveyQuestion.survey_id == survey),
+            "response_id": _db.session.scalar(response.order_by(SurveyResponse.id).limit(1))}
 
 
 def _budget_ids() -> dict:
