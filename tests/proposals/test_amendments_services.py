@@ -218,3 +218,16 @@ def test_versions_are_unique_per_proposal(open_window, amender, resident):
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+def test_download_my_data_lists_the_amendments_written_and_supported(open_window, amender, make_resident):
+    from consult.proposals.amendments_views import _export
+
+    written = _propose(open_window, amender)
+    other = make_resident(username="gil")
+    supported = _propose(open_window, other, body="Other text")
+    amendments.support(supported, amender)
+    data = _export(amender)
+    assert [a["id"] for a in data["amendments"]] == [written.id]
+    assert data["amendments"][0]["explanation"] == "Cost should not keep anyone out."
+    assert data["supported_amendments"] == [supported.id]
