@@ -23,9 +23,12 @@ def process_budgets(process_id: int) -> list:
 
     from consult.extensions import db
 
+    budget = models.Budget
     return list(db.session.scalars(
-        sa.select(models.Budget)
-        .where(models.Budget.process_id == process_id, models.Budget.status != models.DRAFT)
+        sa.select(budget)
+        .options(sa.orm.lazyload(budget.process), sa.orm.lazyload(budget.district),
+                 sa.orm.lazyload(budget.eligibility_rule))
+        .where(budget.process_id == process_id, budget.status != models.DRAFT)
         .order_by(models.Budget.district_id.is_not(None), models.Budget.title, models.Budget.id)))
 
 

@@ -125,7 +125,19 @@ def _grow(objects: DemoObjects) -> None:
         debates.create_debate(moderator, title=f"Extra debate {n}", description="More to discuss.",
                               starts_at=start, ends_at=start + timedelta(hours=1), place="Library")
         councils.create_council(name=f"Extra council {n}", purpose="More councils.")
+    _grow_budget(objects, people)
     _db.session.flush()
+
+
+def _grow_budget(objects: DemoObjects, people) -> None:
+    """More projects in the budget taking proposals (by those of ``people`` who may propose there)."""
+    from consult.budgets import projects as budget_projects
+    from consult.core.policy import policies
+
+    for n, person in enumerate(people[:3]):
+        if policies.decide("budget.propose", person, objects.budget):
+            budget_projects.submit_project(objects.budget, person, title=f"Another project {n}",
+                                           description="More to fund.", cost=1_000 + n)
 
 
 def _api_lists(app) -> list[RouteCase]:
