@@ -28,7 +28,8 @@ def label_of(obj) -> str:
 
 def type_label(type_name: str) -> str:
     labels = {"proposal": _("Proposal"), "comment": _("Comment"), "process": _("Process"),
-              "debate": _("Debate"), "council": _("Council"), "outcome": _("Outcome")}
+              "debate": _("Debate"), "council": _("Council"), "outcome": _("Outcome"),
+              "amendment": _("Amendment")}
     return labels.get(type_name, type_name)
 
 

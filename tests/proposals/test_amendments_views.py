@@ -181,3 +181,23 @@ def test_the_pages_run_a_constant_number_of_queries(client, open_window, amender
     many = (_queries(client, page), _queries(client, f"/amendments/{amendment.id}"),
             _queries(client, f"/proposals/{open_window.id}/amendments"))
     assert few == many and few[0] <= before + 1 and max(many) <= 12, (before, few, many)
+
+
+def test_report_then_hide_through_the_moderation_pages(client, open_window, amender, make_resident):
+    amendment = _amendment(open_window, amender, body="A card.\nSOMETHING RUDE")
+    make_resident(username="chen")
+    client.sign_in("chen")
+    page = client.get(f"/amendments/{amendment.id}")
+    assert f"/report/amendment/{amendment.id}" in page.get_data(as_text=True)
+    assert client.post_form(f"/report/amendment/{amendment.id}",
+                            {"reason": "offensive", "note": ""}).status_code == 303
+    client.sign_out()
+    make_resident(username="karim", roles=("moderator",))
+    client.sign_in("karim")
+    item = client.get(f"/moderation/item/amendment/{amendment.id}")
+    assert item.status_code == 200 and "Amendment" in text_of(item)
+    assert client.post_form(f"/moderation/item/amendment/{amendment.id}/hide",
+                            {"reason": "Insults"}).status_code == 303
+    db.session.refresh(amendment)
+    assert amendment.is_hidden
+    assert "An amendment hidden by the moderators" in text_of(client.get(f"/proposals/{open_window.id}"))
