@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from wtforms import FloatField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from consult.budgets.models import BALLOT_KIND_LABELS, RULE_LABELS
 from consult.budgets.services import CALENDAR
 from consult.core.forms import BaseForm, LocalDateTimeField, labelled_choices, strip_filter
 from consult.extensions import db
+from consult.geo.forms import PlaceField
 from consult.residency.models import District
 
 MARKDOWN_HELP = _l("You can use Markdown: *italic*, **bold**, lists with -, and links.")
@@ -80,11 +81,7 @@ class ProjectForm(BaseForm):
     cost = IntegerField(_l("Your estimate of its cost"), validators=[InputRequired(), AMOUNT],
                         description=_l("In whole units of the budget's currency. The city's staff check it."))
     district_id = SelectField(_l("District (optional)"), coerce=int)
-    latitude = FloatField(_l("Latitude (optional)"), validators=[Optional(), NumberRange(min=-90, max=90)],
-                          description=_l("Where the project would be, in decimal degrees, e.g. 38.1157."))
-    longitude = FloatField(_l("Longitude (optional)"),
-                           validators=[Optional(), NumberRange(min=-180, max=180)],
-                           description=_l("e.g. 13.3615."))
+    place = PlaceField(_l("Place on the map (optional)"))
     submit = SubmitField(_l("Propose the project"))
 
     def with_districts(self) -> ProjectForm:
@@ -94,9 +91,9 @@ class ProjectForm(BaseForm):
         return self
 
     def values(self) -> dict:
+        latitude, longitude = self.place.data or (None, None)
         return {"title": self.title.data, "description": self.description.data or "", "cost": self.cost.data,
-                "district": _district(self.district_id.data),
-                "latitude": self.latitude.data, "longitude": self.longitude.data}
+                "district": _district(self.district_id.data), "latitude": latitude, "longitude": longitude}
 
 
 DECISIONS = {"accept": _l("Put it on the ballot"), "set_aside": _l("Set it aside")}

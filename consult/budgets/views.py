@@ -18,6 +18,7 @@ from consult.core.models import get_or_404 as _get_or_404
 from consult.core.policy import can, require
 from consult.core.rendering import render, submit
 from consult.extensions import db
+from consult.geo.forms import place_picked
 from consult.processes.models import Process
 from consult.proposals.models import Proposal
 
@@ -47,6 +48,14 @@ def phase_labels() -> dict:
         "waiting_review": _("Proposals closed"), "reviewing": _("Technical review"), "voting": _("Voting"),
         "voting_over": _("Voting is over"), "counted": _("Counted"), "closed": _("Results published"),
     }
+
+
+def place_points(projects) -> list[dict]:
+    """The projects that have a place, as points of the districts' map (funded or not once counted)."""
+    return [{"latitude": p.latitude, "longitude": p.longitude, "label": p.title,
+             "url": url_for("budgets.project", project_id=p.id),
+             "kind": p.status if p.status in ("funded", "not_funded") else "proposal"}
+            for p in projects if p.latitude is not None and p.longitude is not None]
 
 
 def results_url(budget: Budget) -> str | None:
@@ -80,7 +89,8 @@ def show(budget_id):
     grouped = {status: [p for p in all_projects if p.status == status] for status in PROJECT_STATUSES}
     return render("budgets/show.html", budget=budget, process=budget.process, grouped=grouped,
                   phase=services.phase(budget), phase_labels=phase_labels(), results_url=results_url(budget),
-                  may_propose=can("budget.propose", budget))
+                  may_propose=can("budget.propose", budget),
+                  place_points=place_points(p for p in all_projects if p.status != SET_ASIDE))
 
 
 @bp.route("/budget-projects/<int:project_id>")
@@ -99,7 +109,8 @@ def _project_page(project, status=200, review_form=None):
             reason=project.review_reason, note=project.review_note)
     proposal = db.session.get(Proposal, project.proposal_id) if project.proposal_id else None
     return render("budgets/project.html", status=status, project=project, budget=budget,
-                  review_form=form, proposal=proposal if proposal and proposal.hidden_at is None else None)
+                  review_form=form, proposal=proposal if proposal and proposal.hidden_at is None else None,
+                  place_points=place_points([project]))
 
 
 @bp.route("/budgets/<int:budget_id>/projects/new", methods=["GET", "POST"])
@@ -110,6 +121,8 @@ def propose(budget_id):
     form = ProjectForm().with_districts()
     if request.method == "GET" and budget.district_id:
         form.district_id.data = budget.district_id
+    if request.method == "POST" and place_picked(form):  # a click on the map: the form again, with the place
+        return render("budgets/propose.html", form=form, budget=budget)
     return submit(form, lambda: projects.submit_project(budget, current_user, **form.values()),
                   success=_("Your project is submitted. The city's staff review it; you will hear of their "
                             "decision."),

@@ -71,20 +71,22 @@ def test_a_resident_proposes_a_project_without_javascript(client, world, budget,
     assert f'href="{url}"' in show
     assert client.get(url).status_code == 200
     page = client.post_form(url, {"title": "Language café", "description": "", "cost": "abc",
-                                  "district_id": "0", "latitude": "", "longitude": ""})
+                                  "district_id": "0", "place-latitude": "", "place-longitude": ""})
     assert page.status_code == 422 and "Language café" in page.get_data(as_text=True)
     page = client.post_form(url, {"title": "Language café", "description": "Weekly, with volunteers.",
                                   "cost": "12000", "district_id": str(world.districts["zisa"].id),
-                                  "latitude": "38.1157", "longitude": ""})
+                                  "place-latitude": "38.1157", "place-longitude": ""})
     assert page.status_code == 422 and "both the latitude and the longitude" in page.get_data(as_text=True)
     page = client.post_form(url, {"title": "Language café", "description": "Weekly, with volunteers.",
                                   "cost": "12000", "district_id": str(world.districts["zisa"].id),
-                                  "latitude": "38.1157", "longitude": "13.3615"})
+                                  "place-latitude": "38.1157", "place-longitude": "13.3615"})
     assert page.status_code == 303
     project = db.session.scalar(sa.select(BudgetProject))
     assert (project.status, project.cost, project.latitude) == (SUBMITTED, 12_000, 38.1157)
     text = client.get(f"/budget-projects/{project.id}").get_data(as_text=True)
     assert "Waiting for review" in text and "Technical review" not in text  # no review form for residents
+    assert "Where this project would be" in text and "Language café" in text  # the map and its list
+    assert "Where the projects would be" in client.get(f"/budgets/{budget.id}").get_data(as_text=True)
     review = client.post_form(f"/budget-projects/{project.id}/review", {"decision": "accept"})
     assert review.status_code == 403
 
@@ -187,3 +189,25 @@ def test_unknown_ids_are_not_found(client, world, db):
     for url in ("/budgets/0", "/budgets/99999999999", "/budget-projects/123456789",
                 f"/processes/{world.process.id}0/budgets"):
         assert client.get(url).status_code == 404, url
+
+
+def test_a_click_on_the_map_chooses_the_place_and_saves_nothing(client, world, budget, db):
+    zisa = world.districts["zisa"]
+    zisa.geometry = {"type": "Polygon", "coordinates": [[[13.30, 38.10], [13.40, 38.10], [13.40, 38.15],
+                                                          [13.30, 38.15], [13.30, 38.10]]]}
+    db.session.commit()
+    client.sign_in("r0")
+    url = f"/budgets/{budget.id}/projects/new"
+    page = client.post_form(url, {"title": "Language café", "description": "Kept.", "cost": "12000",
+                                  "district_id": "0", "place-map.x": "240", "place-map.y": "60",
+                                  "place-latitude": "", "place-longitude": ""})
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Place chosen on the map" in text and "Kept." in text
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(BudgetProject)) == 0
+    latitude = text.split('name="place-latitude"')[1].split('value="')[1].split('"')[0]
+    longitude = text.split('name="place-longitude"')[1].split('value="')[1].split('"')[0]
+    sent = client.post_form(url, {"title": "Language café", "description": "Kept.", "cost": "12000",
+                                  "district_id": "0", "place-latitude": latitude, "place-longitude": longitude})
+    assert sent.status_code == 303
+    project = db.session.scalar(sa.select(BudgetProject))
+    assert 38.10 <= project.latitude <= 38.15 and 13.30 <= project.longitude <= 13.40
