@@ -207,7 +207,8 @@ def test_a_click_on_the_map_chooses_the_place_and_saves_nothing(client, world, b
     latitude = text.split('name="place-latitude"')[1].split('value="')[1].split('"')[0]
     longitude = text.split('name="place-longitude"')[1].split('value="')[1].split('"')[0]
     sent = client.post_form(url, {"title": "Language café", "description": "Kept.", "cost": "12000",
-                                  "district_id": "0", "place-latitude": latitude, "place-longitude": longitude})
+                                  "district_id": "0", "place-latitude": latitude,
+                                  "place-longitude": longitude})
     assert sent.status_code == 303
     project = db.session.scalar(sa.select(BudgetProject))
     assert 38.10 <= project.latitude <= 38.15 and 13.30 <= project.longitude <= 13.40
