@@ -164,8 +164,9 @@ def demo_accounts():
 
 def register(app) -> None:
     """The top-level groups and the domains' own (``flask residents ...``)."""
+    from consult.budgets.cli import group as budgets_cli
     from consult.core.tasks_cli import group as tasks_cli
     from consult.residency.cli import group as residents_cli
 
-    for group in (users_cli, demo_cli, backup_cli, residents_cli, tasks_cli):
+    for group in (users_cli, demo_cli, backup_cli, residents_cli, tasks_cli, budgets_cli):
         app.cli.add_command(group)

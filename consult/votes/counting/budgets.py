@@ -112,6 +112,7 @@ class Profile:
                 (self.unit[p].append(g) if weight == 1 else self.heavy[p].append((g, weight)))
                 if points:
                     self.given[p][g] = value
+        self.members = {p: self.unit[p] + [g for g, _w in self.heavy[p]] for p in self.projects}
         self.order = sorted(self.projects, key=lambda p: (-self.votes[p], self.costs[p],
                                                           ties.lot_key(tie_seed, 0, p), p))
         self.rank = {p: i for i, p in enumerate(self.order)}
@@ -138,67 +139,78 @@ def greedy(profile: Profile, limit: int, *, already=(), left=None, code=FUNDED) 
 
 
 class _Shares:
-    """One run of equal shares from an equal share ``start`` per voter."""
+    """One run of equal shares from an equal share ``start`` per voter. Money is kept as whole numbers of
+    ``1/scale`` (the scale grows when a payment needs a finer unit): exact, and integer arithmetic is fast."""
 
     def __init__(self, profile: Profile, start: Fraction):
         self.profile = profile
-        self.value = [start]                      # class number -> money left
-        self.classes = {start: 0}                 # money left -> class number
-        self.cls = [0] * len(profile.weights)     # group -> class number
+        self.scale = start.denominator
+        self.value = [0, start.numerator]         # class number -> money left × scale (class 0: none left)
+        self.cls = [1] * len(profile.weights)     # group -> class number
 
-    def _class(self, money: Fraction) -> int:
-        number = self.classes.get(money)
-        if number is None:
-            number = self.classes[money] = len(self.value)
-            self.value.append(money)
-        return number
-
-    def _weights(self, p) -> Counter:
-        """Weight of the project's supporters per class (points ballots: per (class, points))."""
-        cls = self.cls
+    def _entries(self, p) -> list:
+        """``(money × scale, utility, weight)`` of the project's supporters, one per class (and points)."""
+        cls, value = self.cls, self.value
         if self.profile.points:
             given, counts = self.profile.given[p], Counter()
             for g in self.profile.unit[p]:
                 counts[(cls[g], given[g])] += 1
             for g, w in self.profile.heavy[p]:
                 counts[(cls[g], given[g])] += w
-            return counts
+            return [(value[c], u, w) for (c, u), w in counts.items()]
         counts = Counter(map(cls.__getitem__, self.profile.unit[p]))
         for g, w in self.profile.heavy[p]:
             counts[cls[g]] += w
-        return counts
+        cost = self.profile.costs[p]
+        return [(value[c], cost, w) for c, w in counts.items()]
+
+    def available(self, p) -> Fraction:
+        return Fraction(sum(b * w for b, _u, w in self._entries(p)), self.scale)
 
     def rho(self, p):
-        """The smallest ρ with which the supporters pay the project's cost; None when they cannot."""
-        cost = self.profile.costs[p]
-        if self.profile.points:
-            entries = [(self.value[c], u, w) for (c, u), w in self._weights(p).items()]
-        else:
-            entries = [(self.value[c], cost, w) for c, w in self._weights(p).items()]
+        """The smallest ρ with which the supporters, each paying ``min(money left, ρ × utility)``, pay the
+        project's cost; None when they cannot."""
+        cost = self.profile.costs[p] * self.scale
+        entries = self._entries(p)
         if sum(b * w for b, _u, w in entries) < cost:
             return None
-        entries.sort(key=lambda e: e[0] / e[1])
-        paid, weight = Fraction(0), sum(u * w for _b, u, w in entries)
+        entries.sort(key=(lambda e: Fraction(e[0], e[1])) if self.profile.points else (lambda e: e[0]))
+        paid, weight = 0, sum(u * w for _b, u, w in entries)
         for b, u, w in entries:
-            rho = (cost - paid) / weight
-            if rho * u <= b:
-                return rho
+            if (cost - paid) * u <= b * weight:  # ρ × scale = (cost - paid) / weight; it fits in b / u
+                return Fraction(cost - paid, weight * self.scale)
             paid += b * w
             weight -= u * w
         return None  # pragma: no cover - the sum check above makes the last entry pay
 
     def pay(self, p, rho: Fraction) -> None:
+        """The supporters pay ``min(money left, ρ × utility)``: each class of supporters moves to the class of
+        what it has left (classes left with the same money are merged)."""
+        per_unit = rho * self.scale
+        if per_unit.denominator != 1:  # a finer unit of money
+            finer = per_unit.denominator
+            self.scale *= finer
+            self.value = [v * finer for v in self.value]
+        x = per_unit.numerator  # what a unit of utility costs a supporter, × the scale
         cls, value, profile = self.cls, self.value, self.profile
+        made: dict = {0: 0}
         moved: dict = {}
-        given = profile.given[p]
-        for g in profile.unit[p] + [g for g, _w in profile.heavy[p]]:
-            u = given[g] if profile.points else profile.costs[p]
-            key = (cls[g], u)
-            new = moved.get(key)
-            if new is None:
-                money = value[cls[g]]
-                new = moved[key] = self._class(money - min(money, rho * u))
-            cls[g] = new
+        members = profile.members[p]
+        if profile.points:
+            given = profile.given[p]
+            keys = [(cls[g], given[g]) for g in members]
+        else:
+            keys = list(map(cls.__getitem__, members))
+        for key in set(keys):
+            c, u = key if profile.points else (key, profile.costs[p])
+            left = max(value[c] - x * u, 0)
+            number = made.get(left)
+            if number is None:
+                number = made[left] = len(value)
+                value.append(left)
+            moved[key] = number
+        for g, key in zip(members, keys, strict=True):
+            cls[g] = moved[key]
 
     def run(self) -> tuple[list, list, dict]:
         """Funded projects in order, the rounds, and the supporters' money left for the others."""
@@ -238,10 +250,7 @@ class _Shares:
             funded.append(chosen)
             rounds.append({"round": len(rounds) + 1, "project": chosen, "rho": _number(best),
                            "per_voter": _number(per_voter), "tied": sorted(tied)})
-        available = {p: sum(self.value[c] * w for c, w in self._weights(p).items())
-                     if not profile.points else
-                     sum(self.value[c] * w for (c, _u), w in self._weights(p).items())
-                     for p in profile.supported() if p not in funded}
+        available = {p: self.available(p) for p in profile.supported() if p not in funded}
         return funded, rounds, available
 
 
