@@ -201,3 +201,10 @@ def test_report_then_hide_through_the_moderation_pages(client, open_window, amen
     db.session.refresh(amendment)
     assert amendment.is_hidden
     assert "An amendment hidden by the moderators" in text_of(client.get(f"/proposals/{open_window.id}"))
+
+
+def test_a_visitor_is_told_to_sign_in_to_amend_while_the_window_is_open(client, open_window):
+    page = client.get(f"/proposals/{open_window.id}")
+    assert "takes amendments until" in text_of(page)
+    section = page.get_data(as_text=True).split('id="amendments-title"')[1].split("</section>")[0]
+    assert "/sign-in?next=" in section and "Propose an amendment" not in text_of(page)
