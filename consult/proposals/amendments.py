@@ -130,20 +130,40 @@ def _decided(amendment: Amendment, actor, state: str) -> None:
     amendment.state, amendment.decided_at, amendment.decided_by_id = state, utcnow(), actor.id
 
 
+def _take_text(amendment: Amendment, actor) -> None:
+    """Write the amendment's text into the proposal, only if the proposal still has the text the amendment was
+    written against, and decide the amendment, only if it is still pending: two conditional UPDATEs, so two
+    acceptances at once (or an edit meanwhile) cannot both win; the second is refused."""
+    proposal = amendment.proposal
+    changed = db.session.execute(
+        sa.update(Proposal).where(Proposal.id == proposal.id, Proposal.title == amendment.base_title,
+                                  Proposal.body == amendment.base_body)
+        .values(title=amendment.title, body=amendment.body).execution_options(synchronize_session=False)
+    ).rowcount
+    decided = changed and db.session.execute(
+        sa.update(Amendment).where(Amendment.id == amendment.id, Amendment.state == PENDING)
+        .values(state=ACCEPTED, decided_at=utcnow(), decided_by_id=actor.id)
+        .execution_options(synchronize_session=False)).rowcount
+    if not decided:
+        raise Conflict(_l("The proposal's text or this amendment changed meanwhile. Please look again."))
+    db.session.refresh(proposal, ["title", "body", "updated_at"])
+    db.session.refresh(amendment, ["state", "decided_at", "decided_by_id"])
+
+
 def accept(amendment: Amendment, actor) -> ProposalVersion:
     """The proposal's author accepts: the proposal's text becomes the amendment's, recorded as a new version
-    (the first acceptance records the published text as version 1). The amendment's author is credited."""
+    (the first acceptance records the text it replaces as version 1). The amendment's author is credited."""
     _require("amendment.accept", actor, amendment)
     proposal = amendment.proposal
+    _take_text(amendment, actor)  # the proposal's row is locked from here (PostgreSQL) until the commit
     number = current_version(proposal.id)
     if number == 1 and not versions_of(proposal.id):
-        db.session.add(ProposalVersion(proposal_id=proposal.id, number=1, title=proposal.title,
-                                       body=proposal.body, created_at=proposal.published_at or utcnow()))
+        db.session.add(ProposalVersion(proposal_id=proposal.id, number=1, title=amendment.base_title,
+                                       body=amendment.base_body,
+                                       created_at=proposal.published_at or utcnow()))
     version = ProposalVersion(proposal_id=proposal.id, number=number + 1, title=amendment.title,
                               body=amendment.body, amendment_id=amendment.id)
     db.session.add(version)
-    proposal.title, proposal.body = amendment.title, amendment.body
-    _decided(amendment, actor, ACCEPTED)
     db.session.flush()
     audit.record("amendments.accepted", actor=actor, subject=amendment, proposal_id=proposal.id,
                  version=version.number)

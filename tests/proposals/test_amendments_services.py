@@ -231,3 +231,20 @@ def test_download_my_data_lists_the_amendments_written_and_supported(open_window
     assert [a["id"] for a in data["amendments"]] == [written.id]
     assert data["amendments"][0]["explanation"] == "Cost should not keep anyone out."
     assert data["supported_amendments"] == [supported.id]
+
+
+def test_an_acceptance_is_refused_when_the_text_changed_after_the_rule_was_asked(open_window, amender,
+                                                                                 resident, monkeypatch):
+    """Two acceptances at once: the rule read the text before the other one wrote it (the conditional update
+    decides, not the read)."""
+    from consult.proposals import amendments as services
+
+    first = _propose(open_window, amender)
+    second = _propose(open_window, amender, body="A card.\\nFor all.")
+    monkeypatch.setattr(services, "_require", lambda *args: None)  # as if both passed the rule together
+    services.accept(first, resident)
+    with pytest.raises(Conflict):
+        services.accept(second, resident)
+    db.session.commit()
+    assert db.session.get(Proposal, open_window.id).body == first.body
+    assert second.state == "pending" and amendments.current_version(open_window.id) == 2
