@@ -338,6 +338,9 @@ def _build() -> Corpus:  # noqa: PLR0915 - one long story, in the order a city w
     from tests.security.corpus_budgets import add_budgets
 
     add_budgets(corpus, staff, people, process, main, everything, now)
+    from tests.security.corpus_budget_results import add_budget_results
+
+    add_budget_results(corpus, staff, people, process, everything, now)
     from tests.security.corpus_surveys import add_surveys
 
     add_surveys(corpus, staff, people, process, everything)

@@ -60,6 +60,10 @@ OTHER_IDS = {
     "elections.pass_over": {"election_id": "results_election_id"},
     **{endpoint: {"lottery_id": "drawn_lottery_id"}
        for endpoint in ("lotteries.reply", "lotteries.replace", "lotteries.seat")},
+    # a budget's results: the counted one (its publication) and the published one (its page and .pb file)
+    "budgets.publish_results": {"budget_id": "counted_budget_id"},
+    "budgets.results": {"budget_id": "published_budget_id"},
+    "budgets.ballots_pb": {"budget_id": "published_budget_id"},
 }
 #: lines sent for each table of inputs (a FieldList of FormField rows: the paper tally, the roll call)
 ROWS = 3
@@ -297,12 +301,15 @@ def _survey_ids() -> dict:
 
 
 def _budget_ids() -> dict:
-    """The corpus's budget taking proposals, and a project waiting for review there."""
+    """The corpus's budget taking proposals, and a project waiting for review there; a budget counted and one
+    whose results are published."""
     from consult.budgets.models import Budget, BudgetProject
 
     budget = _first(Budget, Budget.status == "proposing")
     return {"budget_id": budget, "project_id": _first(BudgetProject, BudgetProject.budget_id == budget,
-                                                      BudgetProject.status == "submitted")}
+                                                      BudgetProject.status == "submitted"),
+            "counted_budget_id": _first(Budget, Budget.status == "counted"),
+            "published_budget_id": _first(Budget, Budget.status == "closed")}
 
 
 def _amendment_id():
