@@ -92,6 +92,9 @@ GET /api/v1/<name>/<int:ident>                                     ok  ok  ok  o
 POST /appeals/<int:appeal_id>/decide                                in  no  no  no  no  do  no  no  do
 GET /attachments/<int:attachment_id>                               ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /attendance/<int:attendance_id>/<any(arrive,leave):event>     in  no  no  no  no  do  no  no  do
+GET /budgets/<int:budget_id>/ballots.pb                            no  no  no  no  no  no  no  no  no
+GET /budgets/<int:budget_id>/results                               ok  ok  ok  ok  ok  ok  ok  ok  ok
+POST /budgets/<int:budget_id>/results/publish                      in  no  no  no  no  no  no  no  no
 GET /candidacies/<int:candidacy_id>                                ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /candidacies/<int:candidacy_id>/photo                          nf  nf  nf  nf  nf  nf  nf  nf  nf
 POST /candidacies/<int:candidacy_id>/review                        in  no  no  no  no  do  no  no  do
