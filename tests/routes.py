@@ -246,6 +246,8 @@ class DemoObjects:
         from consult.budgets.models import Budget, BudgetProject
 
         self.budget = _first(Budget, Budget.status == "proposing") or _first(Budget)
+        #: the demo's welcome budget, its results published (the results page's own budget)
+        self.published_budget = _first(Budget, Budget.status == "closed") or self.budget
         self.budget_project = (_first(BudgetProject, BudgetProject.budget_id == _id(self.budget),
                                       BudgetProject.status == "submitted") or _first(BudgetProject))
         from consult.proposals.amendments_models import Amendment
@@ -317,6 +319,8 @@ class DemoObjects:
             "action": ACTION_CHOICES.get(rule.endpoint),
             **PLAIN,
         }
+        if rule.endpoint == "budgets.results":
+            known["budget_id"] = _id(self.published_budget)
         values = {}
         for argument in rule.arguments:
             value = known.get(argument)
