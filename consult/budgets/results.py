@@ -245,7 +245,34 @@ def publish_results(budget: Budget, *, by, responsible: str = "", due_on: date |
     db.session.flush()
     audit.record("budgets.results_published", actor=by, subject=budget, rule=rule,
                  funded=[r.project.id for r in results.funded(rule)], spent=results.totals[rule]["spent"])
+    _tell(budget, results.projects, rule, by)
     return created
+
+
+def _tell(budget: Budget, rows: list[ProjectResult], rule: str, by) -> None:
+    """The budget's followers hear the results are out; each project's followers (its proposer among them)
+    whether it is funded."""
+    from consult.notifications.services import notify_followers
+
+    notify_followers(budget, "budget_results_published", actor=by)
+    for row in rows:
+        event = "budget_project_funded" if row.funded[rule] else "budget_project_not_funded"
+        notify_followers(row.project, event, actor=by, budget=budget.title)
+
+
+def _register_messages() -> None:
+    from consult.notifications import services as notifications
+
+    notifications.MESSAGES.update({
+        "budget_results_published": _l("The results of the budget “%(title)s” are published."),
+        "budget_project_funded": _l("“%(title)s” is funded by the budget “%(budget)s”: follow what "
+                                    "becomes of it."),
+        "budget_project_not_funded": _l("“%(title)s” is not funded by the budget “%(budget)s”. The results "
+                                        "say why."),
+    })
+
+
+_register_messages()
 
 
 def _outcome_for(budget: Budget, project: BudgetProject, *, by, responsible: str, due_on: date | None):
@@ -299,14 +326,6 @@ def _map_districts(budget: Budget) -> list:
     return list(db.session.scalars(query))
 
 
-def _has_map() -> bool:
-    try:
-        import consult.geo.svg  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def page_context(found: BudgetResults) -> dict:
     from consult.outcomes.models import Outcome
 
@@ -318,7 +337,7 @@ def page_context(found: BudgetResults) -> dict:
     return {"budget": found.budget, "found": found, "poll": found.poll, "method": method, "result": result,
             "rules": RULES, "rule_labels": RULE_LABELS, "chart": district_chart(found), "outcomes": linked,
             "points": points,
-            "map_districts": _map_districts(found.budget) if points and _has_map() else [],
+            "map_districts": _map_districts(found.budget) if points else [],
             "published": found.budget.status == CLOSED}
 
 

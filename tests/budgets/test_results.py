@@ -131,3 +131,24 @@ def test_the_results_page_stays_within_the_query_budget(client, db, make_user):
     with QueryCounter() as queries:
         assert client.get("/api/v1/budget-projects?per_page=100").status_code == 200
     assert queries.count <= 12, "\n".join(queries.statements)
+
+
+def test_publishing_tells_the_followers_and_is_in_the_audit_log(db, make_user, monkeypatch):
+    from consult.core.audit import AuditEntry
+    from consult.notifications import services as notifications
+    from consult.notifications.models import Notification
+
+    told = []
+    monkeypatch.setattr(notifications, "notify_followers",
+                        lambda target, event, actor=None, **params: told.append((target.title, event)))
+    admin = make_user(roles=("admin",))
+    budget = counted_budget(admin)
+    results.publish_results(budget, by=admin)
+    assert ("Welcome budget", "budget_results_published") in told
+    assert ("Shaded playground", "budget_project_funded") in told
+    assert ("Library in three languages", "budget_project_not_funded") in told
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "budgets.results_published"))
+    assert entry.details["rule"] == "greedy" and entry.details["spent"] == 900
+    note = Notification(user_id=admin.id, event="budget_project_funded", target_type="budget_project",
+                        target_id=1, params={"title": "Shaded playground", "budget": "Welcome budget"})
+    assert "is funded by the budget" in notifications.message_for(note)
