@@ -61,8 +61,9 @@ the round.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from fractions import Fraction
+from operator import mul
 
 from consult.votes.counting import ties
 
@@ -97,21 +98,33 @@ class Profile:
         self.unit: dict = {p: [] for p in self.projects}   # supporters of weight 1
         self.heavy: dict = {p: [] for p in self.projects}  # (group, weight) of the others
         self.given: dict = {p: {} for p in self.projects}  # points ballots: group -> points
+        unit, heavy, given = self.unit, self.heavy, self.given
         for ballot, weight in groups:
             if weight <= 0:
                 continue
             self.total += weight
-            chosen = ballot.items() if points else ((p, 1) for p in ballot)
-            chosen = [(p, v) for p, v in chosen if p in known and v > 0]
+            if points:
+                chosen = [(p, v) for p, v in ballot.items() if p in known and v > 0]
+            else:
+                chosen = [p for p in ballot if p in known]
             if not chosen:
                 continue
             g = len(self.weights)
             self.weights.append(weight)
-            for p, value in chosen:
-                self.votes[p] += value * weight
-                (self.unit[p].append(g) if weight == 1 else self.heavy[p].append((g, weight)))
-                if points:
-                    self.given[p][g] = value
+            if points:
+                for p, value in chosen:
+                    self.votes[p] += value * weight
+                    given[p][g] = value
+                    (unit[p].append(g) if weight == 1 else heavy[p].append((g, weight)))
+            elif weight == 1:
+                for p in chosen:
+                    unit[p].append(g)
+            else:
+                for p in chosen:
+                    heavy[p].append((g, weight))
+        if not points:
+            for p in self.projects:
+                self.votes[p] = len(unit[p]) + sum(w for _g, w in heavy[p])
         self.members = {p: self.unit[p] + [g for g, _w in self.heavy[p]] for p in self.projects}
         self.order = sorted(self.projects, key=lambda p: (-self.votes[p], self.costs[p],
                                                           ties.lot_key(tie_seed, 0, p), p))
@@ -144,38 +157,68 @@ class _Shares:
 
     def __init__(self, profile: Profile, start: Fraction):
         self.profile = profile
+        self.share = start
         self.scale = start.denominator
         self.value = [0, start.numerator]         # class number -> money left × scale (class 0: none left)
         self.cls = [1] * len(profile.weights)     # group -> class number
 
-    def _entries(self, p) -> list:
-        """``(money × scale, utility, weight)`` of the project's supporters, one per class (and points)."""
-        cls, value = self.cls, self.value
+    def _counts(self, p) -> Counter:
+        """Weight of the project's supporters per class (points ballots: per (class, points))."""
+        cls = self.cls
         if self.profile.points:
             given, counts = self.profile.given[p], Counter()
             for g in self.profile.unit[p]:
                 counts[(cls[g], given[g])] += 1
             for g, w in self.profile.heavy[p]:
                 counts[(cls[g], given[g])] += w
-            return [(value[c], u, w) for (c, u), w in counts.items()]
+            return counts
         counts = Counter(map(cls.__getitem__, self.profile.unit[p]))
         for g, w in self.profile.heavy[p]:
             counts[cls[g]] += w
-        cost = self.profile.costs[p]
-        return [(value[c], cost, w) for c, w in counts.items()]
+        return counts
 
     def available(self, p) -> Fraction:
-        return Fraction(sum(b * w for b, _u, w in self._entries(p)), self.scale)
+        value, counts = self.value, self._counts(p)
+        classes = (c for c, _u in counts) if self.profile.points else iter(counts)
+        return Fraction(sum(map(mul, map(value.__getitem__, classes), counts.values())), self.scale)
 
     def rho(self, p):
         """The smallest ρ with which the supporters, each paying ``min(money left, ρ × utility)``, pay the
         project's cost; None when they cannot."""
+        if self.profile.points:
+            return self._rho_points(p)
+        # the utility is the cost C for every supporter: ρ × C × scale is what each rich supporter pays
+        counts = self._counts(p)
+        money = list(map(self.value.__getitem__, counts))
+        weights = list(counts.values())
         cost = self.profile.costs[p] * self.scale
-        entries = self._entries(p)
-        if sum(b * w for b, _u, w in entries) < cost:
+        if sum(map(mul, money, weights)) < cost:
+            self.clean = False
             return None
-        entries.sort(key=(lambda e: Fraction(e[0], e[1])) if self.profile.points else (lambda e: e[0]))
+        paid, weight = 0, sum(weights)
+        utility = self.profile.costs[p]
+        least = min(money) * weight
+        if least >= cost:  # nobody is short: they all pay cost / weight
+            self.clean = self.clean and least > cost
+            return Fraction(cost, weight * self.scale * utility)
+        self.clean = False
+        for b, w in sorted(zip(money, weights, strict=True)):
+            if cost - paid <= b * weight:
+                return Fraction(cost - paid, weight * self.scale * utility)
+            paid += b * w
+            weight -= w
+        return None  # pragma: no cover - the sum check above makes the last entry pay
+
+    def _rho_points(self, p):
+        cost = self.profile.costs[p] * self.scale
+        entries = [(self.value[c], u, w) for (c, u), w in self._counts(p).items()]
+        if sum(b * w for b, _u, w in entries) < cost:
+            self.clean = False
+            return None
+        entries.sort(key=lambda e: Fraction(e[0], e[1]))
         paid, weight = 0, sum(u * w for _b, u, w in entries)
+        b, u, _w = entries[0]
+        self.clean = self.clean and cost * u < b * weight  # nobody pays all they have
         for b, u, w in entries:
             if (cost - paid) * u <= b * weight:  # ρ × scale = (cost - paid) / weight; it fits in b / u
                 return Fraction(cost - paid, weight * self.scale)
@@ -183,37 +226,69 @@ class _Shares:
             weight -= u * w
         return None  # pragma: no cover - the sum check above makes the last entry pay
 
+    def _rescale(self, finer: int) -> None:
+        """A finer unit of money; classes nobody is in any more are dropped on the way."""
+        live = set(self.cls)
+        live.add(0)
+        if len(live) * 2 < len(self.value):
+            order = sorted(live)
+            renumber = {c: i for i, c in enumerate(order)}
+            self.cls = list(map(renumber.__getitem__, self.cls))
+            self.value = [self.value[c] * finer for c in order]
+        else:
+            self.value = [v * finer for v in self.value]
+        self.scale *= finer
+
     def pay(self, p, rho: Fraction) -> None:
         """The supporters pay ``min(money left, ρ × utility)``: each class of supporters moves to the class of
         what it has left (classes left with the same money are merged)."""
         per_unit = rho * self.scale
-        if per_unit.denominator != 1:  # a finer unit of money
-            finer = per_unit.denominator
-            self.scale *= finer
-            self.value = [v * finer for v in self.value]
-        x = per_unit.numerator  # what a unit of utility costs a supporter, × the scale
+        if per_unit.denominator != 1:
+            self._rescale(per_unit.denominator)
+        x = (rho * self.scale).numerator  # what a unit of utility costs a supporter, × the (new) scale
         cls, value, profile = self.cls, self.value, self.profile
-        made: dict = {0: 0}
-        moved: dict = {}
         members = profile.members[p]
         if profile.points:
             given = profile.given[p]
             keys = [(cls[g], given[g]) for g in members]
+            olds = list(set(keys))
+            lefts = [value[c] - x * u for c, u in olds]
         else:
             keys = list(map(cls.__getitem__, members))
-        for key in set(keys):
-            c, u = key if profile.points else (key, profile.costs[p])
-            left = max(value[c] - x * u, 0)
-            number = made.get(left)
-            if number is None:
-                number = made[left] = len(value)
-                value.append(left)
-            moved[key] = number
-        for g, key in zip(members, keys, strict=True):
-            cls[g] = moved[key]
+            olds = list(set(keys))
+            pays = x * profile.costs[p]
+            lefts = [v - pays for v in map(value.__getitem__, olds)]
+        # distinct classes paying the same stay distinct; those left with nothing join class 0
+        first = len(value)
+        value.extend(left if left > 0 else 0 for left in lefts)
+        moved = dict(zip(olds, [first + i if left > 0 else 0 for i, left in enumerate(lefts)], strict=True))
+        deque(map(cls.__setitem__, members, map(moved.__getitem__, keys)), maxlen=0)
 
-    def run(self) -> tuple[list, list, dict]:
-        """Funded projects in order, the rounds, and the supporters' money left for the others."""
+    @classmethod
+    def resumed(cls, profile: Profile, checkpoint, share: Fraction, stop_over=None):
+        """The run from ``share`` (larger than the checkpoint's), from the checkpoint of an earlier run."""
+        earlier, funded, rounds, bound, classes, value, scale = checkpoint
+        more = (share - earlier) * scale  # whole: both shares differ by whole units
+        shares = cls.__new__(cls)
+        shares.profile, shares.share, shares.scale = profile, share, scale
+        shares.stop_over = stop_over
+        shares.cls = list(classes)
+        shares.value = [0, *(v + int(more) for v in value[1:])]
+        return shares.run(start=(funded, rounds, bound)), shares.checkpoint
+
+    #: stop as soon as what is funded costs more than this (the completion's runs)
+    stop_over = None
+
+    def run(self, start=None) -> tuple[list, list, _Shares]:
+        """Funded projects in order, the rounds, and the supporters' money left for the others.
+
+        ``checkpoint`` is kept: the state before the first round in which a supporter had to give all they
+        had or a project could not be paid for. Up to there every ρ was its cost over its supporters'
+        weight, whatever the share: a run from a larger share makes the same rounds, everyone having the
+        difference more (:meth:`resumed`)."""
+        if start is not None:
+            funded, rounds, bound = list(start[0]), list(start[1]), dict(start[2])
+            return self._rounds(funded, rounds, bound)
         profile = self.profile
         funded, rounds = [], []
         bound: dict = {}
@@ -226,7 +301,15 @@ class _Shares:
                 # ρ if every supporter had enough: a lower bound, as money only goes down
                 bound[p] = (Fraction(profile.costs[p], profile.votes[p]) if profile.points
                             else Fraction(1, profile.votes[p]))
+        return self._rounds(funded, rounds, bound)
+
+    def _rounds(self, funded: list, rounds: list, bound: dict):
+        profile = self.profile
+        self.clean, self.checkpoint = True, None
         while bound:
+            if self.clean:
+                self.checkpoint = (self.share, list(funded), list(rounds), dict(bound), list(self.cls),
+                                   list(self.value), self.scale)
             best, tied = None, []
             for p in sorted(bound, key=lambda q: (bound[q], profile.rank[q])):
                 if best is not None and bound[p] > best:
@@ -250,8 +333,13 @@ class _Shares:
             funded.append(chosen)
             rounds.append({"round": len(rounds) + 1, "project": chosen, "rho": _number(best),
                            "per_voter": _number(per_voter), "tied": sorted(tied)})
-        available = {p: self.available(p) for p in profile.supported() if p not in funded}
-        return funded, rounds, available
+            if self.stop_over is not None and sum(profile.costs[p] for p in funded) > self.stop_over:
+                break  # a run of the completion that already costs too much: it will not be kept
+        return funded, rounds, self
+
+    def left_over(self, funded) -> dict:
+        """The money the supporters of each project not funded still have between them."""
+        return {p: self.available(p) for p in self.profile.supported() if p not in funded}
 
 
 def equal_shares(profile: Profile, limit: int, *, completion: str = "add1") -> dict:
@@ -261,15 +349,19 @@ def equal_shares(profile: Profile, limit: int, *, completion: str = "add1") -> d
     if not profile.total:
         return _shares_result(profile, limit, [], [], {}, Fraction(0), completion, [])
     share = Fraction(limit, profile.total)
-    funded, rounds, available = _Shares(profile, share).run()
+    first = _Shares(profile, share)
+    funded, rounds, available = first.run()
+    checkpoint = first.checkpoint
     if completion == "add1":
         supported = len(profile.supported())
         while len(funded) < supported:
-            more = _Shares(profile, share + 1).run()
+            more, later = _Shares.resumed(profile, checkpoint, share + 1, stop_over=limit)
             if sum(profile.costs[p] for p in more[0]) > limit:
                 break
             share += 1
             funded, rounds, available = more
+            checkpoint = later or checkpoint
+    available = available.left_over(funded)
     extra = []
     if completion == "add1":
         spent = sum(profile.costs[p] for p in funded)
