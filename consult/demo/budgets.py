@@ -29,7 +29,7 @@ TITLE = "Welcome budget 2025"
 TOTAL = 500_000
 VOTERS = 2_400
 #: the different ballots of each district's voters
-PATTERNS = 30
+PATTERNS = 120
 DESCRIPTION = """Porto Aperto gives **€500,000** of its 2025 budget to projects that make the city more
 welcoming, proposed and chosen by its residents, whatever their nationality.
 
