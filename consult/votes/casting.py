@@ -32,7 +32,7 @@ from consult.core.models import utcnow
 from consult.core.policy import enforce
 from consult.extensions import db
 from consult.votes import methods
-from consult.votes.methods import Spec, decode, encode
+from consult.votes.methods import Spec, decode, encode, spec_of
 from consult.votes.models import STATUS_OPEN, Ballot, NamedVote, Participation, Poll
 from consult.votes.owners import spec_extras
 
@@ -44,11 +44,7 @@ TRACKER_PATTERN = re.compile(r"^[A-Z2-9]{4}(-[A-Z2-9]{4}){3}$")
 def spec_for(poll: Poll) -> Spec:
     """What the poll's method needs to read and count its ballots (options, limits, budgets); the poll's
     owner may add fields (``spec_extras``: a budget's costs, total and rule)."""
-    fields = dict(option_ids=tuple(o.id for o in poll.options), max_choices=poll.max_choices,
-                  points_budget=poll.points_budget, codes={o.id: o.code for o in poll.options if o.code},
-                  seats=poll.seats or 1, tie_seed=poll.tie_seed or "")
-    fields.update(spec_extras(poll))
-    return Spec(**fields)
+    return spec_of(poll, spec_extras(poll))
 
 
 def _key_for(poll: Poll, voter, anon_key: str | None) -> tuple[int | None, str | None]:

@@ -85,6 +85,16 @@ class Spec:
     pb_rule: str = "greedy"
 
 
+def spec_of(poll, extras: dict) -> Spec:
+    """A poll's Spec from its own settings and its owner's ``extras``
+    (``consult.votes.owners.spec_extras``)."""
+    fields = dict(option_ids=tuple(o.id for o in poll.options), max_choices=poll.max_choices,
+                  points_budget=poll.points_budget, codes={o.id: o.code for o in poll.options if o.code},
+                  seats=poll.seats or 1, tie_seed=poll.tie_seed or "")
+    fields.update(extras)
+    return Spec(**fields)
+
+
 class NumberPerOption(BaseMethod):
     """A method whose ballot gives each option a whole number (points, scores): the ballot's inputs are named
     ``<method name>-<option id>``, and the count adds up each option's numbers."""

@@ -16,7 +16,7 @@ ballot, not counts per option.
 from __future__ import annotations
 
 from consult.votes.counting import budgets
-from consult.votes.methods import BaseMethod, Spec
+from consult.votes.methods import BaseMethod, Spec, spec_of
 
 METHOD_RULES = "pb-greedy-by-votes+equal-shares-add1"
 
@@ -34,9 +34,9 @@ class BudgetMethod(BaseMethod):
     @staticmethod
     def spec(poll) -> Spec:
         """The poll's Spec, with its owner's costs, total and rule (for the ballot's and results' pages)."""
-        from consult.votes.casting import spec_for
+        from consult.votes.owners import spec_extras
 
-        return spec_for(poll)
+        return spec_of(poll, spec_extras(poll))
 
     def _groups(self, groups):
         if self.gives_points:
