@@ -188,17 +188,14 @@ def compute(budget: Budget) -> BudgetResults:
 def money_per_district(budget: Budget, rows: list[ProjectResult]) -> list[DistrictMoney]:
     """Each district's projects on the ballot and the money each rule gives them (city-wide projects, with no
     district, last)."""
-    ids = {r.project.district_id for r in rows if r.project.district_id is not None}
-    names = {d.id: d.name for d in db.session.scalars(sa.select(District).where(District.id.in_(ids)))} \
-        if ids else {}
     found: dict[int | None, DistrictMoney] = {}
     for r in rows:
         key = r.project.district_id
         entry = found.get(key)
         if entry is None:
             entry = found[key] = DistrictMoney(
-                district_id=key, name=names.get(key, "") if key is not None else _("Whole city"), projects=0,
-                money={rule: 0 for rule in RULES}, funded={rule: 0 for rule in RULES})
+                district_id=key, name=r.project.district.name if r.project.district else _("Whole city"),
+                projects=0, money={rule: 0 for rule in RULES}, funded={rule: 0 for rule in RULES})
         entry.projects += 1
         for rule in RULES:
             if r.funded[rule]:

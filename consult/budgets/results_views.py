@@ -4,18 +4,20 @@ publishing the result (projects funded or not, outcomes with actions); the anony
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, make_response, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import Length, Optional
 
 from consult.budgets import bp, results
 from consult.budgets.models import Budget
 from consult.core.forms import BaseForm
-from consult.core.models import get_or_404 as _get_or_404
 from consult.core.policy import can, require
 from consult.core.rendering import render, submit
+from consult.extensions import db
 
 
 class PublishResultsForm(BaseForm):
@@ -29,7 +31,11 @@ class PublishResultsForm(BaseForm):
 def _budget(budget_id: int) -> Budget:
     if not 0 < budget_id <= 2**31 - 1:
         abort(404)
-    budget = _get_or_404(Budget, budget_id)
+    # the process is not shown: it is not loaded (nor its themes, phases and districts)
+    budget = db.session.scalar(sa.select(Budget).where(Budget.id == budget_id)
+                               .options(lazyload(Budget.process)))
+    if budget is None:
+        abort(404)
     require("budget.view", budget)
     return budget
 

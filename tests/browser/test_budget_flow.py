@@ -118,7 +118,8 @@ def test_a_budget_from_the_projects_to_the_outcomes(live_server, new_context, ma
 
     # with JavaScript: the total adds up as she ticks, and says when the choice goes over the budget
     amina = _as(new_context, base, "amina")
-    amina.goto(f"{base}/polls/{poll_id}")
+    amina.goto(f"{base}/budgets/{budget_id}")
+    amina.get_by_role("link", name="Go to the ballot").click()
     total = amina.locator("[data-pb-sum]")
     amina.get_by_label(re.compile("Shaded playground")).check()
     expect(total).to_contain_text("600")
