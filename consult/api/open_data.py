@@ -43,6 +43,13 @@ DATA_SETS = {
     "lotteries": (_l("Panels drawn by lot"),
                   _l("Civic lotteries: quotas, the anonymised pool as drawn, its digest, the revealed value, "
                      "the seed and every draw, to re-run the draw yourself.")),
+    "budgets": (_l("Participatory budgets"),
+                _l("The money residents share among projects, the ballot, the rule that decides and, once "
+                   "the results are published, what each rule funds, with the anonymous ballots (pabulib "
+                   "file).")),
+    "budget-projects": (_l("Budget projects"),
+                        _l("Projects of participatory budgets: cost, district, place, status, why a project "
+                           "was set aside and, once the results are published, its votes and its outcome.")),
     "surveys": (_l("Surveys"), _l("Surveys of the processes: the questions, whether answers are anonymous, "
                                   "the number of responses and, once published, the figures per question.")),
 }
