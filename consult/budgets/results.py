@@ -352,6 +352,8 @@ def pb_text(budget: Budget) -> str | None:
     if not found.counted:
         return None
     from consult.budgets import pabulib
+    from consult.votes.casting import spec_for
+    from consult.votes.paper_counts import counted_channels, takes_paper_ballots
     from consult.votes.tallies import ballot_groups
 
     rule = budget.rule
@@ -370,7 +372,10 @@ def pb_text(budget: Budget) -> str | None:
                                     "selected": 1 if r.funded.get(rule) else 0}
                 for r in found.projects}
     votes = []
-    for choice, weight in sorted(ballot_groups(found.poll), key=lambda g: str(g[0])):
+    groups = ballot_groups(found.poll)  # online, then the paper ballots typed twice at the polling stations
+    if takes_paper_ballots(found.poll):
+        groups += counted_channels(found.poll, spec_for(found.poll))[0]
+    for choice, weight in sorted(groups, key=lambda g: str(g[0])):
         row = _pb_vote(choice, project_of)
         if row is None:
             continue

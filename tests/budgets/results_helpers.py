@@ -48,7 +48,8 @@ def method_name() -> str:
     return "pb_knapsack"
 
 
-def counted_budget(admin, *, rule="greedy", total=1000) -> Budget:
+def counted_budget(admin, *, rule="greedy", total=1000, before_close=None) -> Budget:
+    """``before_close(poll, option)``: more ballots (paper slips) while the poll is open."""
     districts = {}
     for code in ("centro", "kalsa", "zisa"):
         district = db.session.query(District).filter_by(code=code).one_or_none()
@@ -92,6 +93,8 @@ def counted_budget(admin, *, rule="greedy", total=1000) -> Budget:
         _stored_count(poll, option, counts, len(ballots), rule, total)
     else:
         votes.open_poll(poll)
+        if before_close is not None:
+            before_close(poll, option)
         votes.close_poll(poll)
     db.session.commit()
     return budget

@@ -53,3 +53,28 @@ def test_the_pb_file_counts_again_to_the_same_result_under_both_rules(client, db
         assert set(again[rule]["funded"]) == {str(r.project.id) for r in found.funded(rule)}
     selected = {pid for pid, row in parsed.projects.items() if str(row.get("selected")) == "1"}
     assert selected == {str(p.id) for title, p in _projects(budget).items() if p.status == "funded"}
+
+
+def test_the_pb_file_holds_the_paper_ballots_typed_twice(client, db, make_user):
+    """Paper slips of a polling station, typed twice and counted, are ballots of the file like the online
+    ones (the count includes them)."""
+    from consult.budgets import pabulib
+    from consult.votes import paper_ballots
+
+    admin = make_user(roles=("admin",))
+    clerk = make_user(roles=("registrar",))
+
+    def slips(poll, option):
+        batch = paper_ballots.open_batch(poll, station="Town hall", slips=2, by=admin)
+        for typist in (admin, clerk):
+            paper_ballots.enter_slip(batch, slip=1, raw=[str(option["Welcome signs"])], by=typist)
+            paper_ballots.enter_slip(batch, slip=2, kind="blank", by=typist)
+        paper_ballots.count_batch(batch, admin)
+
+    budget = counted_budget(admin, before_close=slips)
+    results.publish_results(budget, by=admin)
+    db.session.commit()
+    parsed = pabulib.load(client.get(f"/budgets/{budget.id}/ballots.pb").get_data(as_text=True))
+    signs = str(_projects(budget)["Welcome signs"].id)
+    assert len(parsed.votes) == 30 and sum(v["vote"] == signs for v in parsed.votes) == 6
+    assert int(parsed.projects[signs]["votes"]) == 6
