@@ -48,8 +48,9 @@ def method_name() -> str:
     return "pb_knapsack"
 
 
-def counted_budget(admin, *, rule="greedy", total=1000, before_close=None) -> Budget:
-    """``before_close(poll, option)``: more ballots (paper slips) while the poll is open."""
+def counted_budget(admin, *, rule="greedy", total=1000, before_close=None, points=None) -> Budget:
+    """``before_close(poll, option)``: more ballots (paper slips) while the poll is open; ``points``: a
+    cumulative ballot where each voter gives that many points to their project."""
     districts = {}
     for code in ("centro", "kalsa", "zisa"):
         district = db.session.query(District).filter_by(code=code).one_or_none()
@@ -60,7 +61,8 @@ def counted_budget(admin, *, rule="greedy", total=1000, before_close=None) -> Bu
     db.session.flush()
     process = processes.create_process(actor=admin, title="Welcome city")
     budget = Budget(process_id=process.id, title="Welcome budget", total=total, currency="EUR",
-                    ballot_kind="knapsack", rule=rule, status=COUNTED, description="Share it well.")
+                    ballot_kind="cumulative" if points else "knapsack", points=3 if points else None,
+                    rule=rule, status=COUNTED, description="Share it well.")
     db.session.add(budget)
     db.session.flush()
     projects = {}
@@ -73,8 +75,9 @@ def counted_budget(admin, *, rule="greedy", total=1000, before_close=None) -> Bu
     db.session.add(BudgetProject(budget_id=budget.id, title="Gold fountain", cost=5000, status=SET_ASIDE,
                                  review_reason="Costs more than the whole budget.", position=9))
     db.session.flush()
-    poll = votes.create_poll(question=budget.title, method=method_name(), options=list(projects),
-                             owner_type=OWNER_TYPE, owner_id=budget.id)
+    poll = votes.create_poll(question=budget.title, method="pb_cumulative" if points else method_name(),
+                             options=list(projects), owner_type=OWNER_TYPE, owner_id=budget.id,
+                             points_budget=3 if points else None)
     option = {}
     for o in poll.options:
         o.target_type, o.target_id = OPTION_TARGET, projects[o.label].id
@@ -85,7 +88,8 @@ def counted_budget(admin, *, rule="greedy", total=1000, before_close=None) -> Bu
     # ballots: n voters chose each project alone (enough for the .pb file)
     for title, _cost, _code, n, _lat, _lon in PROJECTS:
         for _ in range(n):
-            ballots.append({"id": str(uuid.uuid4()), "poll_id": poll.id, "choice": encode([option[title]]),
+            choice = {str(option[title]): points} if points else [option[title]]
+            ballots.append({"id": str(uuid.uuid4()), "poll_id": poll.id, "choice": encode(choice),
                             "tracker_hash": uuid.uuid4().hex + uuid.uuid4().hex})
     db.session.execute(sa_insert(), ballots)
     budget.poll_id = poll.id

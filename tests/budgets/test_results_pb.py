@@ -78,3 +78,23 @@ def test_the_pb_file_holds_the_paper_ballots_typed_twice(client, db, make_user):
     signs = str(_projects(budget)["Welcome signs"].id)
     assert len(parsed.votes) == 30 and sum(v["vote"] == signs for v in parsed.votes) == 6
     assert int(parsed.projects[signs]["votes"]) == 6
+
+
+def test_a_cumulative_budgets_pb_file_gives_the_points(client, db, make_user):
+    from consult.budgets import pabulib
+    from consult.votes.counting import budgets as counting
+
+    admin = make_user(roles=("admin",))
+    budget = counted_budget(admin, points=2)
+    results.publish_results(budget, by=admin)
+    db.session.commit()
+    parsed = pabulib.load(client.get(f"/budgets/{budget.id}/ballots.pb").get_data(as_text=True))
+    assert parsed.meta["vote_type"] == "cumulative" and int(parsed.meta["max_sum_points"]) == 3
+    assert {v["points"] for v in parsed.votes} == {"2"}
+    playground = str(_projects(budget)["Shaded playground"].id)
+    assert int(parsed.projects[playground]["votes"]) == 20  # ten voters, two points each
+    groups, points = pabulib.ballots(parsed)
+    again = counting.count(groups, {p: int(r["cost"]) for p, r in parsed.projects.items()},
+                           int(parsed.meta["budget"]), points=points)
+    assert set(again["greedy"]["funded"]) == {str(p.id) for p in _projects(budget).values()
+                                              if p.status == "funded"}
