@@ -38,7 +38,7 @@ from consult.budgets.models import (
 from consult.core import audit
 from consult.core.errors import Conflict
 from consult.core.models import utcnow
-from consult.core.policy import Predicate, is_signed_in, policies, predicate
+from consult.core.policy import Predicate, enforce, is_signed_in, policies, predicate
 from consult.core.time import today
 from consult.extensions import db
 from consult.outcomes import services as outcomes
@@ -226,6 +226,8 @@ def district_chart(results: BudgetResults, *, width: int = 640, label_width: int
 def publish_results(budget: Budget, *, by, responsible: str = "", due_on: date | None = None) -> list:
     """Publish the counted result under the budget's rule: projects funded or not, an outcome with actions per
     funded project (linked from the project), the budget closed. Returns the outcomes."""
+    if by is not None:
+        enforce("budget.publish_results", by, budget)
     if budget.status != COUNTED:
         raise Conflict(_l("The results can be published once the vote is closed and counted, and only once."))
     results = compute(budget)

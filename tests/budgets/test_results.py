@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from consult.budgets import results
 from consult.budgets.models import CLOSED, FUNDED, NOT_FUNDED, SET_ASIDE, BudgetProject
-from consult.core.errors import Conflict
+from consult.core.errors import Conflict, DomainError
 from consult.extensions import db
 from consult.outcomes.models import Outcome
 from tests.budgets.results_helpers import EQUAL_SHARES, GREEDY, counted_budget
@@ -52,7 +52,13 @@ def test_publishing_funds_under_the_budgets_rule_and_creates_outcomes(db, make_u
     assert projects["Shaded playground"].outcome_id is None
     try:
         results.publish_results(budget, by=admin)
-    except Conflict:
+    except DomainError:  # refused: the results are published already
+        pass
+    else:
+        raise AssertionError("published twice")
+    try:
+        results.publish_results(budget, by=None)
+    except Conflict:  # the service itself checks the step
         pass
     else:
         raise AssertionError("published twice")
@@ -157,3 +163,22 @@ def test_publishing_tells_the_followers_and_is_in_the_audit_log(db, make_user, m
     note = Notification(user_id=admin.id, event="budget_project_funded", target_type="budget_project",
                         target_id=1, params={"title": "Shaded playground", "budget": "Welcome budget"})
     assert "is funded by the budget" in notifications.message_for(note)
+
+
+def test_only_the_people_who_run_the_budget_publish_its_results(client, db, make_user):
+    from consult.core.errors import NotAllowed
+
+    admin = make_user(roles=("admin",))
+    resident = make_user("someone", verified=True)
+    budget = counted_budget(admin)
+    try:
+        results.publish_results(budget, by=resident)
+    except NotAllowed:
+        pass
+    else:
+        raise AssertionError("a resident published the results")
+    client.sign_in("someone")
+    assert client.get(f"/budgets/{budget.id}/results").status_code == 403
+    assert client.post_form(f"/budgets/{budget.id}/results/publish").status_code == 403
+    assert client.get(f"/budgets/{budget.id}/ballots.pb").status_code == 403
+    assert db.session.get(type(budget), budget.id).status == "counted"
