@@ -32,6 +32,7 @@ class Shares:
         self.scale = start.denominator
         self.value = [0, start.numerator]         # class number -> money left × scale (class 0: none left)
         self.cls = [1] * len(profile.weights)     # group -> class number
+        self.unit: dict = {}                      # project -> its weight-1 supporters with money left
 
     def _counts(self, p) -> Counter:
         """Weight of the project's supporters per class (points ballots: per (class, points))."""
@@ -43,7 +44,12 @@ class Shares:
             for g, w in self.profile.heavy[p]:
                 counts[(cls[g], given[g])] += w
             return counts
-        counts = Counter(map(cls.__getitem__, self.profile.unit[p]))
+        unit = self.unit.get(p)
+        if unit is None:
+            unit = self.profile.unit[p]
+        counts = Counter(map(cls.__getitem__, unit))
+        if counts.get(0, 0) * 2 > len(unit) > 64:  # supporters with nothing left pay nothing: left out
+            self.unit[p] = [g for g in unit if cls[g]]
         for g, w in self.profile.heavy[p]:
             counts[cls[g]] += w
         return counts
@@ -98,14 +104,15 @@ class Shares:
         return None  # pragma: no cover - the sum check above makes the last entry pay
 
     def _rescale(self, finer: int) -> None:
-        """A finer unit of money; classes nobody is in any more are dropped on the way."""
-        live = set(self.cls)
-        live.add(0)
-        if len(live) * 2 < len(self.value):
+        """A finer unit of money; now and then classes nobody is in any more are dropped on the way."""
+        if len(self.value) > self.compact_at:
+            live = set(self.cls)
+            live.add(0)
             order = sorted(live)
             renumber = {c: i for i, c in enumerate(order)}
             self.cls = list(map(renumber.__getitem__, self.cls))
             self.value = [self.value[c] * finer for c in order]
+            self.compact_at = 3 * len(order) + 4096
         else:
             self.value = [v * finer for v in self.value]
         self.scale *= finer
@@ -118,7 +125,8 @@ class Shares:
             self._rescale(per_unit.denominator)
         x = (rho * self.scale).numerator  # what a unit of utility costs a supporter, × the (new) scale
         cls, value, profile = self.cls, self.value, self.profile
-        members = profile.members[p]
+        unit = self.unit.get(p)
+        members = profile.members[p] if unit is None else unit + [g for g, _w in profile.heavy[p]]
         if profile.points:
             given = profile.given[p]
             keys = [(cls[g], given[g]) for g in members]
@@ -144,11 +152,14 @@ class Shares:
         shares.profile, shares.share, shares.scale = profile, share, scale
         shares.stop_over = stop_over
         shares.cls = list(classes)
+        shares.unit = {}  # nobody has run out of money before the checkpoint
         shares.value = [0, *(v + int(more) for v in value[1:])]
         return shares.run(start=(funded, rounds, bound)), shares.checkpoint
 
     #: stop as soon as what is funded costs more than this (the completion's runs)
     stop_over = None
+    #: drop the classes nobody is in when there are more than this many
+    compact_at = 4096
 
     def run(self, start=None) -> tuple[list, list, Shares]:
         """Funded projects in order, the rounds, and the supporters' money left for the others.
