@@ -21,18 +21,20 @@ def process_surveys(process):
 
 def _export(user) -> dict:
     """For "download my data": the surveys the person answered, and their answers where the survey is named
-    (an anonymous survey's answers are not linked to anyone, so they cannot be given back)."""
+    (an anonymous survey's answers are not linked to anyone, so they cannot be given back). One query."""
     import sqlalchemy as sa
 
     from consult.extensions import db
 
-    answered = db.session.scalars(sa.select(models.SurveyParticipant.survey_id)
-                                  .where(models.SurveyParticipant.user_id == user.id)).all()
-    response = models.SurveyResponse
-    named = db.session.scalars(sa.select(response).where(response.user_id == user.id))
-    return {"answered_surveys": list(answered),
+    participant, response = models.SurveyParticipant, models.SurveyResponse
+    rows = db.session.execute(
+        sa.select(participant.survey_id, response.given_on, response.answers)
+        .outerjoin(response, sa.and_(response.survey_id == participant.survey_id,
+                                     response.user_id == participant.user_id))
+        .where(participant.user_id == user.id).order_by(participant.survey_id)).all()
+    return {"answered_surveys": sorted({r.survey_id for r in rows}),
             "named_responses": [{"survey_id": r.survey_id, "given_on": r.given_on.isoformat(),
-                                 "answers": r.answers} for r in named]}
+                                 "answers": r.answers} for r in rows if r.given_on is not None]}
 
 
 def _register():

@@ -79,13 +79,14 @@ class Survey(TimestampMixin, db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(sa.DateTime)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
 
-    process = relationship("Process", lazy="joined")
+    #: read when needed (a list of surveys reads none of these; the process is usually known already)
+    process = relationship("Process")
     eligibility_rule = relationship("EligibilityRule")
     sections: Mapped[list[SurveySection]] = relationship(
-        back_populates="survey", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="survey", cascade="all, delete-orphan",
         order_by="SurveySection.position, SurveySection.id")
     questions: Mapped[list[SurveyQuestion]] = relationship(
-        back_populates="survey", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="survey", cascade="all, delete-orphan",
         order_by="SurveyQuestion.position, SurveyQuestion.id")
 
     @property

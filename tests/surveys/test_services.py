@@ -191,3 +191,17 @@ def test_results_counts_means_rankings_and_hidden_texts(world, survey, db):
     assert len(lines) == 4 and "Person" not in lines[0]
     assert "Rank what matters — Opening hours" in lines[0]
     assert not any(r.display_name in text for r in world.residents)
+
+
+def test_my_data_gives_named_answers_back_and_only_the_fact_for_anonymous_ones(world, survey, db):
+    from consult.surveys import _export
+
+    s, q = survey
+    named, nq = build(world, anonymous=False)
+    person = world.residents[0]
+    surveys.respond(s, person, answers_yes(q))
+    surveys.respond(named, person, {nq["used"].field: ["2"]})
+    data = _export(person)
+    assert data["answered_surveys"] == sorted([s.id, named.id])
+    assert [r["survey_id"] for r in data["named_responses"]] == [named.id]
+    assert data["named_responses"][0]["answers"] == {str(nq["used"].id): 2}
