@@ -91,7 +91,7 @@ def import_geojson(data: bytes, *, key: str = "code", name_key: str = "name") ->
             continue
         shapes[code] = (name, shape)
     if problems:
-        raise ImportRefused(_l("Nothing was saved: %(count)s features could not be read.",
+        raise ImportRefused(_l("Nothing was saved. Features that could not be read: %(count)s.",
                                count=len(problems)), problems[:SHOWN_PROBLEMS])
     existing = {d.code: d for d in db.session.scalars(sa.select(District).where(District.code.in_(shapes)))}
     summary = ImportSummary()

@@ -67,6 +67,6 @@ def districts():
         return url_for("geo.districts", created=len(summary.created), updated=len(summary.updated))
 
     return submit(form, run, done=done,
-                  success=lambda s: _("Shapes saved: %(created)s districts created, %(updated)s updated.",
+                  success=lambda s: _("Shapes saved. Districts created: %(created)s; updated: %(updated)s.",
                                       created=len(s.created), updated=len(s.updated)),
                   page=lambda status: _page(form, status, refusal))

@@ -59,7 +59,7 @@ def test_one_bad_feature_and_nothing_is_saved_with_each_reason(db):
     with pytest.raises(ImportRefused) as refused:
         import_geojson(data)
     lines = describe(refused.value)
-    assert "Nothing was saved: 3 features could not be read." in lines[0]
+    assert "Nothing was saved. Features that could not be read: 3." in lines[0]
     assert any(line.startswith("Feature 2:") and "not closed" in line for line in lines)
     assert any(line.startswith("Feature 3:") and "“code” property" in line for line in lines)
     assert any(line.startswith("Feature 4 (good):") and "already has this code" in line for line in lines)
@@ -98,5 +98,5 @@ def test_the_admin_form_uploads_shapes_and_keeps_the_fields_on_error(client, db,
                             content_type="multipart/form-data")
     assert done.status_code == 303
     page = client.get(done.headers["Location"])
-    assert "5 districts created" in text_of(page)
+    assert "Districts created: 5; updated: 0." in text_of(page)
     assert "<svg" in page.get_data(as_text=True) and "Lungomare" in text_of(page)
