@@ -52,11 +52,14 @@ for is funded first by equal shares.
   (``available``);
 * ``no_votes`` — nobody voted for it.
 
-Speed: voters with identical ballots are one group with a weight, and groups with the same money left
-share one *budget class* (a number naming an exact ``Fraction``); a project's affordability is computed from
-how much weight each class has among its supporters (``collections.Counter`` over class numbers), and only
-for the projects whose earlier affordability (a lower bound: money only goes down) could beat the best of
-the round.
+Speed (:mod:`.shares`): voters with identical ballots are one group with a weight, and groups with the same
+money left share one *budget class*, its money a whole number of ``1/scale`` (exact); a project's
+affordability is computed from how much weight each class has among its supporters (``collections.Counter``
+over class numbers), and only for the projects whose earlier affordability (a lower bound: money only goes
+down) could beat the best of the round. The completion's runs start again from the last round before anyone
+had to give all they had (up to there, a larger share makes the same rounds). The "add1" completion still
+needs one run per unit added to the share: 100,000 diverse knapsack ballots with a share of 20 take ~15 runs
+(``benchmarks/budgets_count.py``).
 """
 
 from __future__ import annotations
