@@ -30,7 +30,7 @@ from tests.routes import DEMO_PASSWORD, add_missing_objects, route_cases
 
 #: answers that are not HTML pages (data, feeds, downloads), never finish loading (event streams), or change
 #: the language or the account (the language switch, sign out)
-NOT_HTML = re.compile(r"(\.(json|csv|atom|ics|pdf|md|ico)|/events|/healthz|/attachment|/api/v1/[^?]*"
+NOT_HTML = re.compile(r"(\.(json|csv|atom|ics|pdf|md|ico|svg)|/events|/healthz|/attachment|/api/v1/[^?]*"
                       r"|/sign-out)$|/attachments/\d+$|^/language/")
 #: what differs between two renderings of the same content (CSRF tokens, join codes' QR images)
 TOKENS = re.compile(r'value="[^"]{20,}"|csrf_token[^>]*>')
@@ -47,12 +47,16 @@ def _extra_urls() -> list[str]:
     from consult.debates.models import Debate
     from consult.meetings.models import CouncilSession
     from consult.minutes.models import Minutes
+    from consult.proposals.models import Proposal
     from consult.votes.models import Poll
 
     urls = [f"/sessions/{i}" for i in _db.session.scalars(sa.select(CouncilSession.id))]
     for debate_id in _db.session.scalars(sa.select(Debate.id)):
         urls += [f"/debates/{debate_id}", f"/debates/{debate_id}/projector"]
     urls += [f"/minutes/{i}" for i in _db.session.scalars(sa.select(Minutes.id))]
+    # a process's proposals with the map of those that have a place
+    urls += [f"/proposals?process_id={i}" for i in _db.session.scalars(sa.select(Proposal.process_id).where(
+        Proposal.latitude.is_not(None)).distinct())]
     for poll_id in _db.session.scalars(sa.select(Poll.id).where(Poll.status == "closed").order_by(Poll.id)):
         urls += [f"/polls/{poll_id}", f"/polls/{poll_id}/results"]
     return urls

@@ -96,3 +96,19 @@ def test_choosing_a_place_without_javascript_then_typing_one(live_server, new_co
     list_box = listing.locator(".geo-figure__list").bounding_box()
     assert list_box["x"] < map_box["x"]  # right to left: the list sits at the inline end, on the left
     axe_check(listing)
+
+
+def test_the_districts_page_for_admins(live_server, new_context, scene, make_user):
+    make_user("boss", display_name="Boss", roles=("admin",))
+    page = new_context().new_page()
+    sign_in(page, live_server, "boss")
+    for language in ("en", "ar"):
+        page.goto(f"{live_server}/admin/districts?lang={language}")
+        expect(page.locator("figure.geo-figure svg")).to_be_visible()
+        axe_check(page)
+    page.goto(f"{live_server}/admin/districts?lang=en")
+    page.get_by_label("Districts file (GeoJSON)").set_input_files(
+        files=[{"name": "d.geojson", "mimeType": "application/geo+json", "buffer": b'{"type": "Feature"}'}])
+    page.get_by_role("button", name="Import the shapes").click()
+    expect(page.get_by_role("alert")).to_contain_text("The file must hold a GeoJSON FeatureCollection.")
+    axe_check(page)
