@@ -105,3 +105,17 @@ def test_the_page_and_the_process_list_show_the_map_with_a_list(client, district
     assert "<svg" not in client.get("/proposals").get_data(as_text=True)  # the whole list: no map
     other = make_proposal(process, author, title="Elsewhere")
     assert "<svg" not in client.get(f"/proposals/{other.id}").get_data(as_text=True)
+
+
+def test_open_data_gives_the_place(client, districts, make_process, make_resident, make_proposal):
+    process = make_process()
+    author = make_resident(username="ana")
+    placed = make_proposal(process, author, title="Benches by the harbour")
+    placed.latitude, placed.longitude = 42.01, 14.03
+    plain = make_proposal(process, author, title="No place in particular")
+    _db.session.commit()
+    item = client.get(f"/api/v1/proposals/{placed.id}").get_json()["data"]
+    assert (item["latitude"], item["longitude"]) == (42.01, 14.03)
+    assert client.get(f"/api/v1/proposals/{plain.id}").get_json()["data"]["latitude"] is None
+    csv = client.get("/api/v1/proposals.csv").get_data(as_text=True)
+    assert "latitude,longitude" in csv.splitlines()[0] and "42.01,14.03" in csv

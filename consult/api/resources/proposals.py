@@ -23,6 +23,7 @@ def _query() -> sa.Select:
     return (
         sa.select(Proposal.id, Proposal.process_id, Proposal.title, Proposal.body, Proposal.language,
                   Proposal.state, Proposal.published_at, Proposal.support_count, Proposal.comment_count,
+                  Proposal.latitude, Proposal.longitude,
                   Proposal.author_id, User.display_name.label("author_name"),
                   User.deleted_at.label("author_deleted_at"))
         .outerjoin(User, User.id == Proposal.author_id)
@@ -59,5 +60,7 @@ def proposals() -> Resource:
                   getter=_author),
             Field("published_at", "date-time", nullable=True),
             *columns(support_count="integer", comment_count="integer"),
+            Field("latitude", "number", nullable=True, description="The place, if any (WGS 84 degrees)."),
+            Field("longitude", "number", nullable=True, description="The place, if any (WGS 84 degrees)."),
         ],
     )
