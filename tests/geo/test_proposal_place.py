@@ -45,6 +45,8 @@ def test_a_click_on_the_map_chooses_the_place_and_saves_nothing(client, district
     assert saved.status_code == 303
     proposal = _latest()
     assert abs(proposal.latitude - 42.01) < 0.0005 and abs(proposal.longitude - 14.03) < 0.0005
+    preview = client.get(saved.headers["Location"])
+    assert "Where this proposal is" in text_of(preview) and "<svg" in preview.get_data(as_text=True)
 
 
 def test_typed_places_are_checked_and_kept_on_error(client, districts, make_process, make_resident):
