@@ -198,3 +198,19 @@ def test_a_pabulib_file_survives_a_round_trip():
     assert pabulib.ballots(back) == ([({"1": 3, "2": 2}, 1)], True)
     with pytest.raises(pabulib.PbError):
         pabulib.load("nothing here")
+
+
+def test_pabutools_reads_the_files_we_write(tmp_path):
+    from pabutools.election import parse_pabulib
+
+    pb = pabulib.load(WIELICZKA.read_text(encoding="utf-8"))
+    written = tmp_path / "again.pb"
+    written.write_text(pabulib.dump(pb.meta, pb.projects, pb.votes), encoding="utf-8")
+    instance, profile = parse_pabulib(str(written))
+    assert len(instance) == 64 and profile.num_ballots() == 6586 and instance.budget_limit == 1_000_000
+    cumulative = tmp_path / "points.pb"
+    cumulative.write_text(pabulib.dump({"budget": 100, "vote_type": "cumulative"},
+                                       {"1": {"cost": 60, "name": "Park; trees"}, "2": {"cost": 40}},
+                                       [{"voter_id": "1", "vote": "1,2", "points": "3,2"}]), encoding="utf-8")
+    instance, profile = parse_pabulib(str(cumulative))
+    assert [{p.name: int(v) for p, v in ballot.items()} for ballot in profile] == [{"1": 3, "2": 2}]
