@@ -37,7 +37,7 @@ def picker_image():
                f'viewBox="0 0 {PICKER_WIDTH} 40"></svg>')
     response = current_app.response_class(str(svg), mimetype="image/svg+xml")
     response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 

@@ -7,19 +7,20 @@ import sqlalchemy as sa
 from flask import url_for
 
 from consult.extensions import db
-from consult.proposals.models import PUBLIC_STATES, Proposal
+from consult.proposals.models import OFFICIAL_STATES, Proposal
 
 #: at most this many proposals on a process's map (the newest)
 MAP_LIMIT = 300
 
 
 def process_points(process_id: int) -> list[dict]:
-    """The published, visible proposals of the process that have a place, newest first."""
+    """The visible proposals of the process that have a place, open or answered (not withdrawn or merged:
+    as the list by default), newest first."""
     rows = db.session.execute(
         sa.select(Proposal.id, Proposal.title, Proposal.latitude, Proposal.longitude)
         .where(Proposal.process_id == process_id, Proposal.latitude.is_not(None),
                Proposal.longitude.is_not(None), Proposal.hidden_at.is_(None),
-               Proposal.state.in_(PUBLIC_STATES))
+               Proposal.state.in_(OFFICIAL_STATES))
         .order_by(Proposal.published_at.desc(), Proposal.id.desc()).limit(MAP_LIMIT))
     return [{"latitude": r.latitude, "longitude": r.longitude, "label": r.title, "kind": "proposal",
              "url": url_for("proposals.show", proposal_id=r.id)} for r in rows]

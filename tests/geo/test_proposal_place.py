@@ -95,6 +95,8 @@ def test_the_page_and_the_process_list_show_the_map_with_a_list(client, district
     placed = make_proposal(process, author, title="Benches by the harbour")
     placed.latitude, placed.longitude = 42.01, 14.03
     make_proposal(process, author, title="No place in particular")
+    withdrawn = make_proposal(process, author, title="Taken back")
+    withdrawn.latitude, withdrawn.longitude, withdrawn.state = 42.0, 14.0, "withdrawn"
     _db.session.commit()
     page = client.get(f"/proposals/{placed.id}")
     html = page.get_data(as_text=True)
@@ -104,6 +106,7 @@ def test_the_page_and_the_process_list_show_the_map_with_a_list(client, district
     assert "Proposals of this process on the map" in html
     figure = html.split('class="geo-figure"')[1].split("</figure>")[0]
     assert f'href="/proposals/{placed.id}"' in figure and "No place in particular" not in figure
+    assert "Taken back" not in figure  # as the list by default: open or answered
     assert "<svg" not in client.get("/proposals").get_data(as_text=True)  # the whole list: no map
     other = make_proposal(process, author, title="Elsewhere")
     assert "<svg" not in client.get(f"/proposals/{other.id}").get_data(as_text=True)
