@@ -98,3 +98,16 @@ def test_a_cumulative_budgets_pb_file_gives_the_points(client, db, make_user):
                            int(parsed.meta["budget"]), points=points)
     assert set(again["greedy"]["funded"]) == {str(p.id) for p in _projects(budget).values()
                                               if p.status == "funded"}
+
+
+def test_flask_budgets_replay_finds_the_published_winners_in_the_file(client, db, make_user, runner,
+                                                                      tmp_path):
+    admin = make_user(roles=("admin",))
+    budget = counted_budget(admin, rule="equal_shares")
+    results.publish_results(budget, by=admin)
+    db.session.commit()
+    path = tmp_path / "budget.pb"
+    path.write_text(client.get(f"/budgets/{budget.id}/ballots.pb").get_data(as_text=True), encoding="utf-8")
+    answer = runner.invoke(args=["budgets", "replay", str(path)])
+    assert answer.exit_code == 0, answer.output
+    assert "published rule: equalshares/add1" in answer.output and "= the published winners" in answer.output
