@@ -12,6 +12,7 @@ Points are objects or dicts with ``latitude``, ``longitude``, ``label``, ``url``
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -28,6 +29,15 @@ POINT_STYLES = {
     "chosen": ("cross", "#b3261e"),
 }
 DEFAULT_STYLE = ("circle", "#0b4f9c")
+
+
+#: characters XML 1.0 does not allow (a standalone SVG is XML: one of them and the image would not show)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _text(value) -> Markup:
+    """Escaped for SVG text and attributes, without the characters XML refuses."""
+    return escape(_NOT_XML.sub("", str(value)))
 
 
 def _get(point, name, default=None):
@@ -123,7 +133,7 @@ def _districts_svg(projection: Projection, districts) -> list[str]:
     shapes, labels = [], []
     for index, district in enumerate(d for d in districts if d.geometry):
         fill = FILLS[index % len(FILLS)]
-        name = escape(district.name)
+        name = _text(district.name)
         shapes.append(f'<path class="geo-district" d="{_path(projection, district.geometry)}" fill="{fill}" '
                       f'stroke="#5a6b7b" stroke-width="1.5" fill-rule="evenodd"><title>{name}</title></path>')
         spot = geo.label_point(district.geometry)
@@ -151,11 +161,11 @@ def district_map(districts, points=(), *, label: str = "", width: int = WIDTH, s
         if lat is None or lon is None or not projection.inside(lat, lon):
             continue
         x, y = projection.xy(lat, lon)
-        title = escape(_get(point, "label") or "")
+        title = _text(_get(point, "label") or "")
         mark = _marker(_get(point, "kind") or "proposal", x, y)
         url = _get(point, "url")
         if url and link_points and not standalone:
-            body.append(f'<a href="{escape(url)}" class="geo-point" tabindex="-1" aria-label="{title}">'
+            body.append(f'<a href="{_text(url)}" class="geo-point" tabindex="-1" aria-label="{title}">'
                         f'<title>{title}</title>{mark}</a>')
         else:
             body.append(f'<g class="geo-point"><title>{title}</title>{mark}</g>')
@@ -164,8 +174,8 @@ def district_map(districts, points=(), *, label: str = "", width: int = WIDTH, s
     if standalone:
         head = '<?xml version="1.0" encoding="UTF-8"?>\n' + head + ">"
         if label:
-            head += f"<title>{escape(label)}</title>"
+            head += f"<title>{_text(label)}</title>"
     else:
-        head += f' class="geo-map" role="group" aria-label="{escape(label)}">'
+        head += f' class="geo-map" role="group" aria-label="{_text(label)}">'
     background = (f'<rect width="{projection.width}" height="{projection.height}" fill="#f8fafb"/>')
     return Markup(head + background + "".join(body) + "</svg>")

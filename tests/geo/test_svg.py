@@ -50,3 +50,14 @@ def test_the_picker_image_marks_the_chosen_place(client, districts):
     assert root.get("width") == "480"
     assert "The chosen place" in answer.get_data(as_text=True)
     assert client.get("/map/districts.svg?lat=abc&lon=1000").status_code == 200
+
+
+def test_names_with_characters_xml_refuses_still_make_a_valid_image(app):
+    from consult.residency.models import District
+
+    shape = {"type": "Polygon", "coordinates": [[[14.0, 42.0], [14.01, 42.0], [14.01, 42.01], [14.0, 42.0]]]}
+    district = District(code="x", name="Bad\x00\x0c name <script>&amp;\ud800", geometry=shape)
+    svg = str(district_map([district], [{"latitude": 42.001, "longitude": 14.008, "label": "\x01<b>"}],
+                           label="A \x0b map", standalone=True))
+    root = ElementTree.fromstring(svg.split("\n", 1)[1])
+    assert [t.text for t in root.iter(f"{NS}text")] == ["Bad name <script>&amp;"]
