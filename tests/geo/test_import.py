@@ -87,6 +87,7 @@ def test_the_admin_form_uploads_shapes_and_keeps_the_fields_on_error(client, db,
     client.sign_in("boss")
     page = client.get("/admin/districts")
     assert page.status_code == 200 and "Import shapes from GeoJSON" in text_of(page)
+    assert 'href="/admin/districts" aria-current="page"' in page.get_data(as_text=True)  # the staff menu
     bad = client.post_form("/admin/districts", {"file": (io.BytesIO(b"[1, 2"), "d.geojson"), "key": "ref"},
                            content_type="multipart/form-data")
     assert bad.status_code == 422
