@@ -96,8 +96,8 @@ class PlaceField(Field):
 
     def _from_click(self, x: str, y: str) -> None:
         try:
-            px, py = int(float(x)), int(float(y))
-        except ValueError:
+            px, py = int(float(x[:20])), int(float(y[:20]))
+        except (ValueError, OverflowError):
             return
         if px <= 0 and py <= 0:  # the Enter key "clicks" the first image button at 0,0: not a choice
             return

@@ -67,6 +67,10 @@ def test_typed_places_are_checked_and_kept_on_error(client, districts, make_proc
     typed = {"place-latitude": "42,005", "place-longitude": "14.0"}
     answer = client.post_form(url, _fields(process, **typed))
     assert answer.status_code == 303 and (_latest().latitude, _latest().longitude) == (42.005, 14.0)
+    for x, y in (("1e400", "5"), ("nan", "5"), ("x", "y")):  # not a click: the form is checked as sent
+        answer = client.post_form(url, _fields(process, **{"place-map.x": x, "place-map.y": y,
+                                                          "place-latitude": "91", "place-longitude": "0"}))
+        assert answer.status_code == 422
     # the Enter key "clicks" the first image button at 0,0: the form is sent as usual, not as a choice
     answer = client.post_form(url, _fields(process, **{"place-map.x": "0", "place-map.y": "0"}))
     assert answer.status_code == 303 and _latest().latitude is None
