@@ -15,7 +15,7 @@ from consult.core.rendering import render, submit
 from consult.processes.models import Process
 from consult.surveys import bp, services
 from consult.surveys.forms import QuestionForm, SectionForm, SurveyForm
-from consult.surveys.models import SurveyQuestion, SurveySection
+from consult.surveys.models import DRAFT, SurveyQuestion, SurveySection
 from consult.surveys.views import get_or_404, load_survey
 
 
@@ -38,7 +38,9 @@ def edit(survey_id):
     survey = load_survey(survey_id)
     require("survey.manage", survey)
     form = SurveyForm(obj=survey).with_rules()
-    if request.method == "GET":
+    if survey.status != DRAFT:
+        form.published()
+    elif request.method == "GET":
         form.anonymity.data = "anonymous" if survey.anonymous else "named"
         form.eligibility_rule_id.data = survey.eligibility_rule_id or 0
     return submit(form, lambda: services.update_survey(survey, current_user, **form.settings()),

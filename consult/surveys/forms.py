@@ -55,12 +55,19 @@ class SurveyForm(BaseForm):
         self.eligibility_rule_id.choices = [(0, str(_l("The process's rule")))] + rules
         return self
 
+    def published(self) -> SurveyForm:
+        """A published survey's form: anonymity, opening and who answers no longer change (not shown)."""
+        for name in ("anonymity", "opens_at", "eligibility_rule_id"):
+            delattr(self, name)
+        return self
+
     def settings(self) -> dict:
-        return {"title": self.title.data, "description": self.description.data or "",
-                "anonymous": self.anonymity.data != "named", "opens_at": self.opens_at.data,
-                "closes_at": self.closes_at.data,
-                "eligibility_rule_id": self.eligibility_rule_id.data or None,
-                "results_public": bool(self.results_public.data)}
+        values = {"title": self.title.data, "description": self.description.data or "",
+                  "closes_at": self.closes_at.data, "results_public": bool(self.results_public.data)}
+        if "anonymity" in self:
+            values.update(anonymous=self.anonymity.data != "named", opens_at=self.opens_at.data,
+                          eligibility_rule_id=self.eligibility_rule_id.data or None)
+        return values
 
 
 class SectionForm(BaseForm):

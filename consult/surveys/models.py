@@ -95,6 +95,9 @@ class Survey(TimestampMixin, db.Model):
 
     @property
     def status_label(self):
+        """Closed also once its closing moment has passed."""
+        if self.status == PUBLISHED and self.closes_at is not None and utcnow() >= self.closes_at:
+            return STATUS_LABELS[CLOSED]
         return STATUS_LABELS.get(self.status, self.status)
 
     @property

@@ -106,6 +106,9 @@ def delete_section(section: SurveySection, by) -> None:
     enforce("survey.edit_structure", by, survey)
     if len(survey.sections) == 1:
         raise DomainError(_l("A survey keeps at least one section."))
+    inside = {q.id for q in survey.questions if q.section_id == section.id}
+    if any(q.condition_question_id in inside for q in survey.questions if q.id not in inside):
+        raise DomainError(_l("Another question depends on this one: change that question first."))
     for question in [q for q in survey.questions if q.section_id == section.id]:
         survey.questions.remove(question)
     survey.sections.remove(section)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 import sqlalchemy as sa
 
+from consult.core.errors import DomainError
 from consult.surveys import services as surveys
 from consult.surveys.models import Survey, SurveyQuestion, SurveyResponse
 from tests.helpers import count
@@ -154,3 +156,22 @@ def test_results_and_csv_for_organisers_then_public(client, world, survey, db):
     public = client.get(f"/surveys/{s.id}/results").get_data(as_text=True)
     assert "HYPERLINK" not in public and "Did you use the welcome desk?" in public
     assert client.get(f"/surveys/{s.id}/responses.csv").status_code in (303, 403)
+
+
+def test_a_published_survey_keeps_its_anonymity_and_opening(client, world, survey, db):
+    s, _q = survey
+    client.sign_in("org")
+    page = client.get(f"/surveys/{s.id}/edit").get_data(as_text=True)
+    assert 'name="anonymity"' not in page and "This survey is anonymous." in page
+    response = client.post_form(f"/surveys/{s.id}/edit", {"title": "The welcome desk, 2027", "closes_at": ""})
+    assert response.status_code == 303
+    db.session.refresh(s)
+    assert s.title == "The welcome desk, 2027" and s.anonymous
+
+
+def test_a_section_others_depend_on_stays(world, db):
+    s, q = build(world, publish=False)
+    with pytest.raises(DomainError, match="depends on this one"):
+        surveys.delete_section(s.sections[0], world.organiser)
+    surveys.delete_section(s.sections[2], world.organiser)
+    assert len(s.sections) == 2 and q["more"] not in s.questions
