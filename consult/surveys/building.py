@@ -124,6 +124,17 @@ def delete_question(survey_question_id):
                   success=_("The question is removed."), done=_manage_url(survey))
 
 
+@bp.route("/survey-questions/<int:survey_question_id>/move", methods=["POST"])
+def move_question(survey_question_id):
+    """One place up (``direction=up``) or down in its section."""
+    question = get_or_404(SurveyQuestion, survey_question_id)
+    survey = load_survey(question.survey_id)
+    require("survey.edit_structure", survey)
+    step = -1 if request.form.get("direction") == "up" else 1
+    return submit(None, lambda: services.move_question(question, current_user, step),
+                  done=_manage_url(survey) + f"#question-{question.id}")
+
+
 @bp.route("/surveys/<int:survey_id>/publish", methods=["POST"])
 def publish(survey_id):
     survey = load_survey(survey_id)

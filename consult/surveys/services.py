@@ -225,6 +225,26 @@ def delete_question(question: SurveyQuestion, by) -> None:
     db.session.flush()
 
 
+def move_question(question: SurveyQuestion, by, step: int) -> SurveyQuestion:
+    """Move a question one place up (``step=-1``) or down (``+1``) in its section; a question never comes
+    before the question it depends on."""
+    survey = question.survey
+    enforce("survey.edit_structure", by, survey)
+    siblings = [q for q in survey.ordered_questions() if q.section_id == question.section_id]
+    place = siblings.index(question) + (1 if step > 0 else -1)
+    if not 0 <= place < len(siblings):
+        return question
+    other = siblings[place]
+    first, second = (other, question) if step < 0 else (question, other)
+    if second.condition_question_id == first.id:
+        raise DomainError(_l("A question cannot come before the question it depends on."))
+    for number, sibling in enumerate(siblings):
+        sibling.position = number
+    question.position, other.position = other.position, question.position
+    db.session.flush()
+    return question
+
+
 def publish(survey: Survey, by) -> Survey:
     from consult.notifications.services import notify_followers
 

@@ -360,6 +360,7 @@ POST /sign-up                                                      do  do  do  d
 POST /survey-questions/<int:survey_question_id>/delete             in  no  no  no  no  no  no  no  no
 GET /survey-questions/<int:survey_question_id>/edit                in  no  no  no  no  no  no  no  ok
 POST /survey-questions/<int:survey_question_id>/edit               in  no  no  no  no  no  no  no  do
+POST /survey-questions/<int:survey_question_id>/move               in  no  no  no  no  no  no  no  no
 POST /survey-sections/<int:survey_section_id>/delete               in  no  no  no  no  no  no  no  no
 GET /survey-sections/<int:survey_section_id>/edit                  in  no  no  no  no  no  no  no  ok
 POST /survey-sections/<int:survey_section_id>/edit                 in  no  no  no  no  no  no  no  do

@@ -205,3 +205,14 @@ def test_my_data_gives_named_answers_back_and_only_the_fact_for_anonymous_ones(w
     assert data["answered_surveys"] == sorted([s.id, named.id])
     assert [r["survey_id"] for r in data["named_responses"]] == [named.id]
     assert data["named_responses"][0]["answers"] == {str(nq["used"].id): 2}
+
+
+def test_moving_questions_keeps_conditions_after_what_they_depend_on(world, db):
+    s, q = build(world, publish=False)
+    with pytest.raises(DomainError, match="before the question it depends on"):
+        surveys.move_question(q["why_not"], world.organiser, -1)
+    surveys.move_question(q["ease"], world.organiser, -1)
+    first = [x.id for x in s.ordered_questions() if x.section_id == s.sections[0].id]
+    assert first == [q["used"].id, q["why_not"].id, q["ease"].id, q["services"].id]
+    surveys.move_question(q["used"], world.organiser, -1)  # already first: nothing moves
+    assert s.ordered_questions()[0] is q["used"]

@@ -175,3 +175,19 @@ def test_a_section_others_depend_on_stays(world, db):
         surveys.delete_section(s.sections[0], world.organiser)
     surveys.delete_section(s.sections[2], world.organiser)
     assert len(s.sections) == 2 and q["more"] not in s.questions
+
+
+def test_organisers_move_a_question(client, world, db):
+    s, q = build(world, publish=False)
+    db.session.commit()
+    client.sign_in("org")
+    page = client.get(f"/surveys/{s.id}/manage").get_data(as_text=True)
+    assert "Move up" in page and f"/survey-questions/{q['ease'].id}/move" in page
+    response = client.post_form(f"/survey-questions/{q['ease'].id}/move", {"direction": "up"})
+    assert response.status_code == 303
+    refused = client.post_form(f"/survey-questions/{q['why_not'].id}/move", {"direction": "up"})
+    assert refused.status_code == 303  # the refusal is flashed on the survey's page
+    db.session.expire_all()
+    survey = db.session.get(Survey, s.id)
+    assert [x.id for x in survey.ordered_questions()][:4] == [q["used"].id, q["why_not"].id, q["ease"].id,
+                                                               q["services"].id]
