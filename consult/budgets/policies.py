@@ -9,6 +9,7 @@
   age, the budget's district; a stated birth year counts, as for proposals), while projects are proposed.
 * ``budget.promote``: the organisers turn a proposal of the process into a project, before voting.
 * ``budget_project.view``: whoever sees the budget.
+* ``budget_project.edit``: its proposer, while it waits for review and the budget takes proposals.
 * ``budget_project.review``: the organisers, before voting, for a project not funded or counted yet.
 * ``budget.vote``: the owner rule of the budget's poll (``consult.votes.owners``): voting is open and the
   person meets the budget's rule (binding: a birth year recorded by the register or a registrar).
@@ -115,5 +116,17 @@ policies.register("budget.close_voting", organiser & is_voting)
 policies.register("budget.propose", is_signed_in & is_not_blocked & proposing_open & meets_rule_to_propose)
 policies.register("budget.promote", organiser & before_voting & ~is_draft)
 policies.register("budget_project.view", is_published | organiser)
+@predicate(_l("Only the person who proposed this project can change it."))
+def is_proposer(person, obj):
+    return isinstance(obj, BudgetProject) and obj.proposed_by_id is not None and \
+        obj.proposed_by_id == getattr(person, "id", None)
+
+
+@predicate(_l("A project can be changed only while it waits for review and projects are proposed."))
+def still_proposed(person, obj):
+    return isinstance(obj, BudgetProject) and obj.status == SUBMITTED and _status(obj) == PROPOSING
+
+
+policies.register("budget_project.edit", is_signed_in & is_not_blocked & is_proposer & still_proposed)
 policies.register("budget_project.review", organiser & before_voting & ~is_draft & reviewable)
 policies.register("budget.vote", is_voting & meets_rule_to_vote)

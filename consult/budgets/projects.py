@@ -86,6 +86,24 @@ def submit_project(budget: Budget, person, *, title: str, description: str, cost
     return project
 
 
+def update_project(project: BudgetProject, person, *, title: str, description: str, cost: int, district=None,
+                   latitude: float | None = None, longitude: float | None = None) -> BudgetProject:
+    """The proposer changes their project while it waits for review (the staff then review what it says)."""
+    enforce("budget_project.edit", person, project)
+    title = " ".join((title or "").split())
+    if not title:
+        raise DomainError(_l("Please give the project a title."), field="title")
+    if not (description or "").strip():
+        raise DomainError(_l("Please describe the project."), field="description")
+    project.cost = project.proposed_cost = _cost(cost)
+    project.latitude, project.longitude = _place(latitude, longitude)
+    project.title, project.description = title[:200], description.strip()
+    project.district_id = _district_id(project.budget, district)
+    db.session.flush()
+    audit.record("budgets.project_updated", actor=person, subject=project, cost=project.cost)
+    return project
+
+
 def promotable_proposals(budget: Budget) -> list:
     """The proposals of the budget's process that may become one of its projects (published, visible, not
     promoted into this budget yet), newest first."""

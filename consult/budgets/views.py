@@ -130,6 +130,26 @@ def propose(budget_id):
                   page="budgets/propose.html", budget=budget)
 
 
+@bp.route("/budget-projects/<int:project_id>/edit", methods=["GET", "POST"])
+def edit_project(project_id):
+    """The proposer changes their project while it waits for review."""
+    project = _project(project_id)
+    require("budget_project.edit", project)
+    budget = project.budget
+    if request.method == "GET":
+        form = ProjectForm(obj=project).with_districts()
+        form.district_id.data = project.district_id or 0
+        form.place.process(None, (project.latitude, project.longitude))
+    else:
+        form = ProjectForm().with_districts()
+    form.submit.label.text = _("Save the project")
+    if request.method == "POST" and place_picked(form):
+        return render("budgets/propose.html", form=form, budget=budget, project=project)
+    return submit(form, lambda: projects.update_project(project, current_user, **form.values()),
+                  success=_("Your project is saved."), done=url_for("budgets.project", project_id=project.id),
+                  page="budgets/propose.html", budget=budget, project=project)
+
+
 # ------------------------------------------------------------------------------------------------ organisers
 
 

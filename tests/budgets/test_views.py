@@ -212,3 +212,33 @@ def test_a_click_on_the_map_chooses_the_place_and_saves_nothing(client, world, b
     assert sent.status_code == 303
     project = db.session.scalar(sa.select(BudgetProject))
     assert 38.10 <= project.latitude <= 38.15 and 13.30 <= project.longitude <= 13.40
+
+
+def test_the_proposer_changes_the_project_while_it_waits_for_review(client, world, budget, db):
+    from consult.budgets import projects
+
+    project = projects.submit_project(budget, world.residents[0], title="Desk", description="Old.",
+                                      cost=5_000, latitude=38.12, longitude=13.35)
+    db.session.commit()
+    url = f"/budget-projects/{project.id}/edit"
+    client.sign_in("r1")
+    assert client.get(url).status_code == 403
+    client.sign_out()
+    client.sign_in("r0")
+    assert f'href="{url}"' in client.get(f"/budget-projects/{project.id}").get_data(as_text=True)
+    form = client.get(url).get_data(as_text=True)
+    assert 'value="Desk"' in form and 'value="38.12"' in form
+    answer = client.post_form(url, {"title": "", "description": "New.", "cost": "6000", "district_id": "0",
+                                    "place-latitude": "", "place-longitude": ""})
+    assert answer.status_code == 422 and "New." in answer.get_data(as_text=True)
+    answer = client.post_form(url, {"title": "Welcome desk", "description": "New.", "cost": "6000",
+                                    "district_id": "0", "place-latitude": "", "place-longitude": ""})
+    assert answer.status_code == 303
+    db.session.refresh(project)
+    assert (project.title, project.cost, project.proposed_cost, project.latitude) == ("Welcome desk", 6_000,
+                                                                                     6_000, None)
+    from consult.budgets import projects as budget_projects
+
+    budget_projects.review_project(project, by=world.admin, accept=True)
+    db.session.commit()
+    assert client.get(url).status_code == 403  # reviewed: no longer the proposer's to change
