@@ -24,7 +24,7 @@ from consult.extensions import db
 from consult.residency.models import LEVEL_VERIFIED, ResidentStatus
 from consult.votes import methods
 from consult.votes.casting import spec_for
-from consult.votes.methods import decode
+from consult.votes.methods import decode_all
 from consult.votes.models import Ballot, PaperTally, Participation, Poll
 from consult.votes.owners import owner
 from consult.votes.paper_counts import counted_channels, takes_paper_ballots
@@ -34,8 +34,9 @@ def ballot_groups(poll: Poll):
     """The poll's ballots as (choice, how many ballots made it), one row per different choice."""
     rows = db.session.execute(
         sa.select(Ballot.choice, sa.func.count()).where(Ballot.poll_id == poll.id).group_by(Ballot.choice)
-    )
-    return [(decode(choice), weight) for choice, weight in rows]
+    ).all()
+    return list(zip(decode_all([choice for choice, _weight in rows]), [weight for _choice, weight in rows],
+                    strict=True))
 
 
 def count_online(poll: Poll) -> dict:

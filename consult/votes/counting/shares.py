@@ -219,6 +219,10 @@ class Shares:
                 break  # a run of the completion that already costs too much: it will not be kept
         return funded, rounds, self
 
+    def final_rounds(self, rounds: list) -> list:
+        """The rounds as reported (already exact here)."""
+        return rounds
+
     def left_over(self, funded) -> dict:
         """The money the supporters of each project not funded still have between them."""
         return {p: self.available(p) for p in self.profile.supported() if p not in funded}
