@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -276,7 +277,7 @@ _register_messages()
 
 def _outcome_for(budget: Budget, project: BudgetProject, *, by, responsible: str, due_on: date | None):
     description = _("Funded by the participatory budget “%(budget)s” (%(cost)s %(currency)s).",
-                    budget=budget.title, cost=f"{project.cost:,}", currency=budget.currency)
+                    budget=budget.title, cost=format_decimal(project.cost), currency=budget.currency)
     if project.description:
         description = f"{description}\n\n{project.description}"
     outcome = outcomes.create_outcome(
