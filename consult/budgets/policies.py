@@ -1,7 +1,8 @@
 """Who may do what with participatory budgets.
 
 * ``budget.view``: everyone once the budget is out of draft; drafts for its organisers (``budget.manage``:
-  admins, who create budgets, move them from step to step and review the projects).
+  admins and the organisers of its process — role ``organiser`` for that process —, who create budgets, move
+  them from step to step and review the projects).
 * ``budget.edit``: the organisers, until voting starts.
 * ``budget.start_proposing`` / ``budget.start_review`` / ``budget.open_voting`` / ``budget.close_voting``:
   the organisers, from the step before (draft → proposing → reviewing → voting → counted).
@@ -30,7 +31,17 @@ from consult.budgets.models import (
     Budget,
     BudgetProject,
 )
-from consult.core.policy import YES, Decision, is_admin, is_not_blocked, is_signed_in, policies, predicate
+from consult.core.policy import (
+    YES,
+    Decision,
+    has_role,
+    is_admin,
+    is_not_blocked,
+    is_signed_in,
+    policies,
+    predicate,
+)
+from consult.processes.models import Process
 from consult.residency.policies import check_rule
 
 
@@ -46,7 +57,18 @@ def _status(obj) -> str | None:
     return budget.status if budget is not None else None
 
 
-organiser = is_signed_in & is_admin
+def _process_scope(obj):
+    """The process a budget, a project or the process itself names, as a role's scope."""
+    budget = budget_of(obj)
+    if budget is not None:
+        return ("process", budget.process_id)
+    return ("process", obj.id) if isinstance(obj, Process) else None
+
+
+#: admins, and the organisers of the budget's process (role ``organiser`` for that process, as for surveys)
+is_process_organiser = has_role("organiser", scope=_process_scope,
+                                reason=_l("Only the organisers of this process can do this."))
+organiser = is_signed_in & (is_admin | is_process_organiser)
 
 
 @predicate(_l("This budget is not published yet."))

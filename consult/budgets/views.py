@@ -21,6 +21,7 @@ from consult.extensions import db
 from consult.geo.forms import place_picked
 from consult.processes.models import Process
 from consult.proposals.models import Proposal
+from consult.votes.paper_counts import entry_url
 
 
 def get_or_404(model, ident):
@@ -195,7 +196,8 @@ def _manage_page(budget, status=200, promote_form=None):
                   accepted=[p for p in all_projects if p.status == ACCEPTED],
                   set_aside=sum(1 for p in all_projects if p.status == SET_ASIDE),
                   phase=services.phase(budget), phase_labels=phase_labels(), may_promote=may_promote,
-                  promote_form=form, poll=voting.poll_of(budget), results_url=results_url(budget))
+                  promote_form=form, poll=(poll := voting.poll_of(budget)), paper_url=entry_url(poll),
+                  results_url=results_url(budget))
 
 
 @bp.route("/budgets/<int:budget_id>/promote", methods=["POST"])

@@ -74,16 +74,10 @@ def manage_page(election) -> dict:
 
 
 def _paper_link(election) -> str | None:
-    """The page where two registrars enter paper ballots one by one, when the votes module offers it."""
-    poll = elections.poll_of(election)
-    if poll is None:
-        return None
-    for endpoint in ("votes.paper_batches", "votes.manage"):
-        try:
-            return url_for(endpoint, poll_id=poll.id)
-        except Exception:  # noqa: BLE001 - that page does not exist in this installation
-            continue
-    return None
+    """The page where two registrars enter paper ballots one by one."""
+    from consult.votes.paper_counts import entry_url
+
+    return entry_url(elections.poll_of(election))
 
 
 def results_page(election) -> dict:

@@ -5,6 +5,7 @@ station."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import url_for
 
 from consult.extensions import db
 from consult.votes import methods
@@ -20,6 +21,14 @@ WHOLE_BALLOT_METHODS = ("ranked_irv", "schulze", "stv", "seq_phragmen", "equal_s
 
 def takes_paper_ballots(poll: Poll) -> bool:
     return poll.method in WHOLE_BALLOT_METHODS
+
+
+def entry_url(poll: Poll | None) -> str | None:
+    """The page where two people type a poll's paper slips one by one, when its method counts whole ballots
+    (an election's, a participatory budget's)."""
+    if poll is None or not takes_paper_ballots(poll):
+        return None
+    return url_for("votes.paper_ballots", poll_id=poll.id)
 
 
 def counted_channels(poll: Poll, spec) -> tuple[list, list[dict], int]:

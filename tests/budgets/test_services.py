@@ -223,3 +223,28 @@ def test_notifications_name_the_events(world, reviewed, db):
                         target_type="budget_project", target_id=reviewed[2].id,
                         params={"title": "Bike school"})
     assert "set aside" in message_for(note)
+
+
+def test_the_organisers_of_the_process_run_its_budgets_and_no_other(world, db, make_user):
+    """Budgets are run by admins and by the organisers of their process (role for that process), as surveys
+    are: not by an organiser of another process, nor by a resident."""
+    from consult.accounts import services as accounts
+    from consult.core.errors import NotAllowed
+    from consult.core.policy import policies
+    from consult.processes import services as processes
+
+    ours, theirs = make_user("ours"), make_user("theirs")
+    other = processes.create_process(actor=world.admin, title="Another process", description="Elsewhere.")
+    db.session.flush()
+    accounts.grant_role(ours, "organiser", scope_type="process", scope_id=world.process.id)
+    accounts.grant_role(theirs, "organiser", scope_type="process", scope_id=other.id)
+    db.session.commit()
+    b = budgets.create_budget(world.process, by=ours, title="Neighbours' budget", total=50_000,
+                              calendar=calendar())
+    budgets.start_proposing(b, by=ours)
+    db.session.commit()
+    assert policies.decide("budget.manage", ours, b)
+    assert not policies.decide("budget.manage", theirs, b)
+    assert not policies.decide("budget.manage", world.residents[0], b)
+    with pytest.raises(NotAllowed):
+        budgets.create_budget(world.process, by=theirs, title="Not mine", total=1, calendar=calendar())

@@ -130,3 +130,12 @@ def test_voting_on_the_ballot_page_and_the_count_funds_within_the_budget(client,
 
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "budgets.voting_closed"))
     assert entry.details["ballots"] == 4
+
+
+def test_the_console_leads_to_the_paper_ballots_of_the_city_offices(client, world, budget, reviewed, db):
+    poll = voting.open_voting(budget, by=world.admin)
+    db.session.commit()
+    client.sign_in("organiser")
+    page = client.get(f"/budgets/{budget.id}/manage").get_data(as_text=True)
+    assert f"/polls/{poll.id}/paper-ballots" in page
+    assert client.get(f"/polls/{poll.id}/paper-ballots").status_code == 200
