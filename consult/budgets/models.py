@@ -52,7 +52,7 @@ METHOD_OF_KIND = {KNAPSACK: "pb_knapsack", APPROVAL: "pb_approval", CUMULATIVE: 
 GREEDY, EQUAL_SHARES = "greedy", "equal_shares"
 RULES = (GREEDY, EQUAL_SHARES)
 RULE_LABELS = {
-    GREEDY: lazy_pgettext("budget rule", "Greedy by votes"),
+    GREEDY: lazy_pgettext("budget rule", "Most votes first"),
     EQUAL_SHARES: lazy_pgettext("budget rule", "Method of equal shares"),
 }
 

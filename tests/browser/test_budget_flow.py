@@ -168,7 +168,7 @@ def test_a_budget_from_the_projects_to_the_outcomes(live_server, new_context, ma
     staff.goto(f"{base}/budgets/{budget_id}")
     staff.get_by_role("link", name="Results").first.click()
     count = staff.locator("section[aria-labelledby=count-h]")
-    expect(count.get_by_text("Greedy by votes").first).to_be_visible()
+    expect(count.get_by_text("Most votes first").first).to_be_visible()
     expect(count.get_by_text("Method of equal shares").first).to_be_visible()
     expect(count.get_by_text("Funded in round 1").first).to_be_visible()  # why each project won or lost
     expect(staff.get_by_role("heading", name="Money per district")).to_be_visible()

@@ -118,7 +118,7 @@ def test_knapsack_voting_without_javascript_refuses_over_budget_and_keeps_the_ch
     assert tally["winners"] == tally["rules"]["greedy"]["funded"]
     results = client.get(f"/polls/{poll.id}")
     body = results.get_data(as_text=True)
-    assert "Greedy by votes" in body and "Method of equal shares" in body and "<svg" in body
+    assert "Most votes first" in body and "Method of equal shares" in body and "<svg" in body
     assert "pb-results__table" in body and "decides this budget" in body
     assert "Not funded" in body or "Funded" in body
 
