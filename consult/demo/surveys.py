@@ -29,9 +29,10 @@ IDEAS = ["Longer opening hours", "More languages at the desk", "Appointments onl
 
 
 def _build(process, organiser):
+    in_a_month = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=30)  # on the hour
     survey = surveys.create_survey(process, organiser, title="The welcome services of Porto Aperto",
                                    description=DESCRIPTION, anonymous=True, results_public=True,
-                                   closes_at=utcnow() + timedelta(days=30))
+                                   closes_at=in_a_month)
     first = survey.sections[0]
     first.title = "Your arrival"
     q = {"used": surveys.add_question(
