@@ -57,15 +57,16 @@ RULE_LABELS = {
 }
 
 # -- project status
-SUBMITTED, ACCEPTED, SET_ASIDE, FUNDED, NOT_FUNDED = (
-    "submitted", "accepted", "set_aside", "funded", "not_funded")
-PROJECT_STATUSES = (SUBMITTED, ACCEPTED, SET_ASIDE, FUNDED, NOT_FUNDED)
+SUBMITTED, ACCEPTED, SET_ASIDE, FUNDED, NOT_FUNDED, WITHDRAWN = (
+    "submitted", "accepted", "set_aside", "funded", "not_funded", "withdrawn")
+PROJECT_STATUSES = (SUBMITTED, ACCEPTED, SET_ASIDE, FUNDED, NOT_FUNDED, WITHDRAWN)
 PROJECT_STATUS_LABELS = {
     SUBMITTED: lazy_pgettext("project status", "Waiting for review"),
     ACCEPTED: lazy_pgettext("project status", "On the ballot"),
     SET_ASIDE: lazy_pgettext("project status", "Set aside"),
     FUNDED: lazy_pgettext("project status", "Funded"),
     NOT_FUNDED: lazy_pgettext("project status", "Not funded"),
+    WITHDRAWN: lazy_pgettext("project status", "Withdrawn by its proposer"),
 }
 
 #: ``vote_poll.owner_type`` of a budget's poll and ``vote_option.target_type`` of its options
@@ -162,8 +163,8 @@ class BudgetProject(TimestampMixin, db.Model):
     __tablename__ = "budget_project"
     __table_args__ = (
         sa.CheckConstraint("cost >= 1", name="cost_positive"),
-        sa.CheckConstraint("status in ('submitted', 'accepted', 'set_aside', 'funded', 'not_funded')",
-                           name="status_known"),
+        sa.CheckConstraint("status in ('submitted', 'accepted', 'set_aside', 'funded', 'not_funded', "
+                           "'withdrawn')", name="status_known"),
         sa.CheckConstraint("latitude is null or (latitude >= -90 and latitude <= 90)", name="latitude_range"),
         sa.CheckConstraint("longitude is null or (longitude >= -180 and longitude <= 180)",
                            name="longitude_range"),

@@ -10,7 +10,8 @@
   age, the budget's district; a stated birth year counts, as for proposals), while projects are proposed.
 * ``budget.promote``: the organisers turn a proposal of the process into a project, before voting.
 * ``budget_project.view``: whoever sees the budget.
-* ``budget_project.edit``: its proposer, while it waits for review and the budget takes proposals.
+* ``budget_project.edit``: its proposer, while it waits for review and the budget takes proposals;
+  ``budget_project.withdraw``: its proposer, then too.
 * ``budget_project.review``: the organisers, before voting, for a project not funded or counted yet.
 * ``budget.vote``: the owner rule of the budget's poll (``consult.votes.owners``): voting is open and the
   person meets the budget's rule (binding: a birth year recorded by the register or a registrar).
@@ -150,5 +151,6 @@ def still_proposed(person, obj):
 
 
 policies.register("budget_project.edit", is_signed_in & is_not_blocked & is_proposer & still_proposed)
+policies.register("budget_project.withdraw", is_signed_in & is_proposer & still_proposed)
 policies.register("budget_project.review", organiser & before_voting & ~is_draft & reviewable)
 policies.register("budget.vote", is_voting & meets_rule_to_vote)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from consult.budgets.models import ACCEPTED, SET_ASIDE, SUBMITTED, Budget, BudgetProject
+from consult.budgets.models import ACCEPTED, SET_ASIDE, SUBMITTED, WITHDRAWN, Budget, BudgetProject
 from consult.core import audit
 from consult.core.errors import Conflict, DomainError
 from consult.core.models import utcnow
@@ -101,6 +101,16 @@ def update_project(project: BudgetProject, person, *, title: str, description: s
     project.district_id = _district_id(project.budget, district)
     db.session.flush()
     audit.record("budgets.project_updated", actor=person, subject=project, cost=project.cost)
+    return project
+
+
+def withdraw_project(project: BudgetProject, person) -> BudgetProject:
+    """The proposer withdraws their project while it waits for review: it stays listed, marked withdrawn, and
+    is neither reviewed nor put on the ballot."""
+    enforce("budget_project.withdraw", person, project)
+    project.status = WITHDRAWN
+    db.session.flush()
+    audit.record("budgets.project_withdrawn", actor=person, subject=project, budget_id=project.budget_id)
     return project
 
 

@@ -214,6 +214,16 @@ def promote(budget_id):
                   page=lambda status: _manage_page(budget, status=status, promote_form=form))
 
 
+@bp.route("/budget-projects/<int:project_id>/withdraw", methods=["POST"])
+def withdraw_project(project_id):
+    """The proposer withdraws their project while it waits for review."""
+    project = _project(project_id)
+    require("budget_project.withdraw", project)
+    return submit(None, lambda: projects.withdraw_project(project, current_user),
+                  success=_("Your project is withdrawn: it will not be reviewed nor put to the vote."),
+                  done=url_for("budgets.project", project_id=project.id))
+
+
 @bp.route("/budget-projects/<int:project_id>/review", methods=["POST"])
 def review(project_id):
     """The technical review: on the ballot at the staff's cost, or set aside with a published reason."""

@@ -242,3 +242,35 @@ def test_the_proposer_changes_the_project_while_it_waits_for_review(client, worl
     budget_projects.review_project(project, by=world.admin, accept=True)
     db.session.commit()
     assert client.get(url).status_code == 403  # reviewed: no longer the proposer's to change
+
+
+def test_the_proposer_withdraws_a_project_waiting_for_review(client, world, budget, db):
+    from consult.budgets import projects, services
+    from consult.budgets import voting as budget_voting
+    from consult.budgets.models import WITHDRAWN
+    from consult.core.audit import AuditEntry
+
+    mine = projects.submit_project(budget, world.residents[0], title="Desk", description="Desk.", cost=5_000)
+    others = [projects.submit_project(budget, world.residents[1], title=f"Bench {n}", description="Benches.",
+                                      cost=1_000) for n in range(2)]
+    db.session.commit()
+    url = f"/budget-projects/{mine.id}/withdraw"
+    client.sign_in("r1")
+    assert client.post_form(url).status_code == 403  # not theirs
+    client.sign_out()
+    client.sign_in("r0")
+    assert f'action="{url}"' in client.get(f"/budget-projects/{mine.id}").get_data(as_text=True)
+    assert client.post_form(url).status_code == 303
+    db.session.refresh(mine)
+    assert mine.status == WITHDRAWN
+    page = client.get(f"/budget-projects/{mine.id}").get_data(as_text=True)
+    assert "Withdrawn by its proposer" in page and f'action="{url}"' not in page
+    assert client.post_form(url).status_code == 403  # once
+    assert db.session.query(AuditEntry).filter_by(action="budgets.project_withdrawn").count() == 1
+    # the review need not decide it: voting opens with the others, and it is not on the ballot
+    services.start_review(budget, by=world.admin)
+    for project in others:
+        projects.review_project(project, by=world.admin, accept=True)
+    poll = budget_voting.open_voting(budget, by=world.admin)
+    db.session.commit()
+    assert {o.target_id for o in poll.options} == {p.id for p in others}

@@ -95,6 +95,7 @@ POST /attendance/<int:attendance_id>/<any(arrive,leave):event>     in  no  no  n
 GET /budget-projects/<int:project_id>                              ok  ok  ok  ok  ok  ok  ok  ok  ok
 GET /budget-projects/<int:project_id>/edit                         in  no  no  no  no  no  no  no  no
 POST /budget-projects/<int:project_id>/edit                        in  no  no  no  no  no  no  no  no
+POST /budget-projects/<int:project_id>/withdraw                    in  no  no  no  no  no  no  no  no
 POST /budget-projects/<int:project_id>/review                      in  no  no  no  no  no  no  no  do
 GET /budgets/<int:budget_id>                                       ok  ok  ok  ok  ok  ok  ok  ok  ok
 POST /budgets/<int:budget_id>/close-voting                         in  no  no  no  no  no  no  no  no

@@ -163,8 +163,8 @@ def budget_projects() -> Resource:
             Field("district", "string", nullable=True,
                   getter=lambda p: p.district.name if p.district is not None else None),
             *columns(latitude="number", longitude="number", nullable=True),
-            Field("status", "string", description="submitted, accepted (on the ballot), set_aside, funded or "
-                                                  "not_funded"),
+            Field("status", "string", description="submitted, accepted (on the ballot), set_aside, funded, "
+                                                  "not_funded or withdrawn (by its proposer)"),
             Field("review_reason", "string", nullable=True,
                   getter=lambda p: p.review_reason or None if p.status == SET_ASIDE else None,
                   description="Why the staff set the project aside (published with it)."),

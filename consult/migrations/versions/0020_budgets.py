@@ -107,7 +107,7 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint(
-            "status in ('submitted', 'accepted', 'set_aside', 'funded', 'not_funded')",
+            "status in ('submitted', 'accepted', 'set_aside', 'funded', 'not_funded', 'withdrawn')",
             name=op.f("ck_budget_project_status_known"),
         ),
         sa.CheckConstraint("cost >= 1", name=op.f("ck_budget_project_cost_positive")),
