@@ -13,7 +13,15 @@ from flask_login import current_user
 
 from consult.budgets import bp, projects, services, voting
 from consult.budgets.forms import BudgetForm, ProjectForm, PromoteForm, ReviewForm
-from consult.budgets.models import ACCEPTED, PROJECT_STATUSES, SET_ASIDE, SUBMITTED, Budget, BudgetProject
+from consult.budgets.models import (
+    ACCEPTED,
+    PROJECT_STATUSES,
+    SET_ASIDE,
+    SUBMITTED,
+    WITHDRAWN,
+    Budget,
+    BudgetProject,
+)
 from consult.core.models import get_or_404 as _get_or_404
 from consult.core.policy import can, require
 from consult.core.rendering import render, submit
@@ -91,7 +99,8 @@ def show(budget_id):
     return render("budgets/show.html", budget=budget, process=budget.process, grouped=grouped,
                   phase=services.phase(budget), phase_labels=phase_labels(), results_url=results_url(budget),
                   may_propose=can("budget.propose", budget),
-                  place_points=place_points(p for p in all_projects if p.status != SET_ASIDE))
+                  place_points=place_points(p for p in all_projects
+                                            if p.status not in (SET_ASIDE, WITHDRAWN)))
 
 
 @bp.route("/budget-projects/<int:project_id>")
