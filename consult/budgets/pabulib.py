@@ -24,6 +24,8 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 
+from consult.core.csv_export import write_csv
+
 SECTIONS = ("META", "PROJECTS", "VOTES")
 
 
@@ -91,9 +93,7 @@ def load(text: str) -> PbFile:
 
 
 def _line(cells) -> str:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\n").writerow(["" if c is None else c for c in cells])
-    return out.getvalue()
+    return write_csv([cells], delimiter=";", lineterminator="\n", verbatim=True)
 
 
 def dump(meta: dict, projects: dict, votes: list) -> str:

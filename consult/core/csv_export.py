@@ -31,12 +31,17 @@ def safe_cell(value) -> str | int | float:
     return text
 
 
-def write_csv(rows: Iterable[Iterable]) -> str:
-    """The rows as CSV text (lines end with CRLF), every cell through :func:`safe_cell`."""
+def write_csv(rows: Iterable[Iterable], *, delimiter: str = ",", lineterminator: str = "\r\n",
+              verbatim: bool = False) -> str:
+    """The rows as CSV text (lines end with CRLF), every cell through :func:`safe_cell`.
+
+    ``verbatim`` writes the cells as they are (``None`` empty): for a data format that programs read and that
+    must say exactly what was voted, such as the pabulib ``.pb`` file (``;``-separated, LF), never for a file
+    offered as a spreadsheet."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator=lineterminator)
     for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
+        writer.writerow([("" if value is None else value) if verbatim else safe_cell(value) for value in row])
     return out.getvalue()
 
 
