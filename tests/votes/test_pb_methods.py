@@ -127,3 +127,17 @@ def test_budget_polls_take_whole_paper_ballots(make_poll, budget_owner):
     for name in ("pb_knapsack", "pb_approval", "pb_cumulative"):
         poll = make_poll(name, ("Park", "Library"), owner_type="pb-test", owner_id=2)
         assert takes_paper_ballots(poll)
+
+
+def test_the_results_of_a_cumulative_budget_count_points(client, db, make_poll, make_user, budget_owner):
+    """The results partial is the same for the three methods; the cumulative one names its figure points."""
+    poll = make_poll("pb_cumulative", ("Park", "Library", "Benches"), owner_type="pb-test", owner_id=3,
+                     points_budget=5)
+    park, library, _benches = (o.id for o in poll.options)
+    votes.cast_ballot(poll, make_user("po", verified=True, birth_year=1990), {str(park): 3, str(library): 2})
+    db.session.commit()
+    votes.close_poll(db.session.get(Poll, poll.id))
+    db.session.commit()
+    body = client.get(f"/polls/{poll.id}").get_data(as_text=True)
+    assert '<th scope="col">Points</th>' in body and '<th scope="col">Votes</th>' not in body
+    assert "3 points" in body or "points and fitted" in body
