@@ -43,7 +43,7 @@ from consult.core.policy import (
     predicate,
 )
 from consult.processes.models import Process
-from consult.residency.policies import check_rule
+from consult.residency.policies import meets_eligibility
 
 
 def budget_of(obj) -> Budget | None:
@@ -112,16 +112,13 @@ def proposing_open(person, obj):
     return YES
 
 
-@predicate()
-def meets_rule_to_propose(person, obj):
+def _rule_of(obj):
     budget = budget_of(obj)
-    return check_rule(person, budget.eligibility_rule if budget is not None else None, binding=False)
+    return budget.eligibility_rule if budget is not None else None
 
 
-@predicate()
-def meets_rule_to_vote(person, obj):
-    budget = budget_of(obj)
-    return check_rule(person, budget.eligibility_rule if budget is not None else None, binding=True)
+meets_rule_to_propose = meets_eligibility(_rule_of)
+meets_rule_to_vote = meets_eligibility(_rule_of, binding=True)
 
 
 @predicate(_l("This project has been counted: its review can no longer change."))

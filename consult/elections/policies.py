@@ -49,7 +49,7 @@ from consult.elections.models import (
     ElectionAppeal,
 )
 from consult.minutes.permissions import holds_council_office
-from consult.residency.policies import check_rule
+from consult.residency.policies import meets_eligibility
 
 
 def election_of(obj):
@@ -98,22 +98,19 @@ def nominations_are_open(person, obj):
     return YES
 
 
-@predicate()
-def meets_candidate_rule(person, obj):
+def _candidate_rule(obj):
     election = election_of(obj)
-    return check_rule(person, election.candidate_rule if election is not None else None, binding=True)
+    return election.candidate_rule if election is not None else None
 
 
-@predicate()
-def meets_voter_rule_to_support(person, obj):
+def _voter_rule(obj):
     election = election_of(obj)
-    return check_rule(person, election.voter_rule if election is not None else None, binding=False)
+    return election.voter_rule if election is not None else None
 
 
-@predicate()
-def meets_voter_rule(person, obj):
-    election = election_of(obj)
-    return check_rule(person, election.voter_rule if election is not None else None, binding=True)
+meets_candidate_rule = meets_eligibility(_candidate_rule, binding=True)
+meets_voter_rule_to_support = meets_eligibility(_voter_rule)
+meets_voter_rule = meets_eligibility(_voter_rule, binding=True)
 
 
 @predicate(_l("You already stand in this election."), kind=CONFLICT)

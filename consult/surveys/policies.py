@@ -31,7 +31,7 @@ from consult.core.policy import (
     predicate,
 )
 from consult.extensions import db
-from consult.residency.policies import check_rule
+from consult.residency.policies import meets_eligibility
 from consult.surveys.models import DRAFT, PUBLISHED, Survey, SurveyParticipant, SurveyResponse
 
 
@@ -92,9 +92,7 @@ def takes_answers(person, obj):
     return YES
 
 
-@predicate()
-def meets_rule(person, obj):
-    return check_rule(person, obj.rule if isinstance(obj, Survey) else None, binding=False)
+meets_rule = meets_eligibility(lambda obj: obj.rule if isinstance(obj, Survey) else None)
 
 
 @predicate(_l("You have already answered this survey."), kind=CONFLICT)
